@@ -1,0 +1,342 @@
+"""The domain: cases, stages, events and the rules of the two-stage process. Pure; no I/O.
+
+Events are the record. A case's state and deadlines are derived from its events, the policy
+and the working-day calendar by `derive`; nothing else decides them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from complaintctl.policy import Policy
+    from complaintctl.workdays import Calendar
+
+CASE_TYPES = ("complaint", "compliment", "comment")
+DECISIONS = ("upheld", "partly-upheld", "not-upheld")
+OUTCOMES = (*DECISIONS, "withdrawn", "refused")
+STATUSES = ("open", "acknowledged", "closed")
+CHANNELS = ("online", "email", "phone", "letter", "in-person", "social-media", "representative")
+PREFERRED_CONTACT = ("email", "phone", "letter")
+
+EXCLUSIONS: dict[str, str] = {
+    "service-request": "This is a request for a service rather than a complaint about how a service was delivered.",
+    "statutory-appeal": "Another formal right of appeal exists for this decision, which is the right route for it.",
+    "legal-proceedings": "The matter is the subject of a claim that has been filed at court.",
+    "previously-considered": "The matter has already been considered under the complaints procedure.",
+    "over-12-months": "The issue was known about more than 12 months before the complaint was made.",
+    "insurance-claim": "The matter is being dealt with as an insurance claim.",
+    "councillor-conduct": "The complaint is about the conduct of a councillor, which is dealt with by the Monitoring Officer.",
+    "staff-disciplinary": "The matter concerns staff disciplinary or employment issues, which have their own procedures.",
+    "recruitment": "The matter concerns a recruitment decision, which has its own procedure.",
+    "fraud-or-whistleblowing": "The matter is a report of fraud or a whistleblowing concern, which has its own procedure.",
+    "commercial-contract": "The matter is a commercial or contractual dispute.",
+    "committee-decision": "The complaint is about a decision properly made by a council committee.",
+    "not-personally-affected": "The complainant has not been personally affected by the matter complained about.",
+    "criminal": "The matter concerns a possible criminal offence and is for the police.",
+    "managed-contact": "Contact on this matter is being managed under the unacceptable behaviour arrangements.",
+    "duplicate": "This repeats a complaint that is already being dealt with.",
+    "other": "The complaint falls outside the complaints procedure for the reason explained below.",
+}
+
+OUTCOME_WORDS = {
+    "upheld": "upheld",
+    "partly-upheld": "partly upheld",
+    "not-upheld": "not upheld",
+    "withdrawn": "withdrawn",
+    "refused": "not accepted",
+}
+
+# What a case expects to happen next, by the event kinds that may follow.
+EVENT_KINDS = (
+    "logged",
+    "acknowledged",
+    "extended",
+    "updated",
+    "closed",
+    "escalated",
+    "note",
+    "action-added",
+    "action-done",
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded step. `on` is the business date; `recorded_at` is when it was typed in."""
+
+    kind: str
+    on: date
+    officer: str
+    recorded_at: datetime
+    details: dict[str, Any]
+    number: int = 0  # position in the case's history, from 1
+
+
+@dataclass
+class Action:
+    """Something promised to the complainant, tracked until done (often after closure)."""
+
+    number: int
+    what: str
+    due: date
+    owner: str | None
+    stage: int
+    added_on: date
+    done_on: date | None = None
+
+    @property
+    def outstanding(self) -> bool:
+        return self.done_on is None
+
+
+@dataclass
+class Stage:
+    """One stage of a complaint, with its deadlines derived from the policy."""
+
+    number: int
+    received_on: date
+    acknowledge_by: date | None
+    handler: str | None = None
+    acknowledged_on: date | None = None
+    understanding: str | None = None
+    outcomes_sought: str | None = None
+    original_respond_by: date | None = None
+    respond_by: date | None = None
+    extension_days: int = 0
+    extensions: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    update_due: date | None = None
+    closed_on: date | None = None
+    outcome: str | None = None
+    exclusion: str | None = None
+    reasons: str | None = None
+    steps_taken: str | None = None
+    remedy: str | None = None
+    apology: bool = False
+    compensation_pence: int = 0
+    learning: str | None = None
+    escalate_by: date | None = None
+    late_reason: str | None = None  # an escalation request accepted outside the window
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
+
+    @property
+    def responded(self) -> bool:
+        """A decision was issued (refusals and withdrawals are not responses)."""
+        return self.outcome in DECISIONS
+
+    @property
+    def responded_in_time(self) -> bool | None:
+        if not self.responded or self.respond_by is None or self.closed_on is None:
+            return None
+        return self.closed_on <= self.respond_by
+
+
+@dataclass
+class Case:
+    """A complaint, compliment or comment, as derived from its events."""
+
+    reference: str
+    type: str
+    received_on: date
+    details: dict[str, Any]
+    ombudsman: str
+    over_12_months: bool
+    stages: list[Stage] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+
+    @property
+    def has_clock(self) -> bool:
+        return self.type == "complaint"
+
+    @property
+    def current(self) -> Stage:
+        return self.stages[-1]
+
+    @property
+    def stage(self) -> int:
+        return self.current.number
+
+    @property
+    def status(self) -> str:
+        if not self.has_clock or self.current.is_closed:
+            return "closed"
+        return "acknowledged" if self.current.acknowledged_on else "open"
+
+    @property
+    def outcome(self) -> str | None:
+        return self.current.outcome
+
+    @property
+    def handler(self) -> str | None:
+        return self.current.handler
+
+    @property
+    def name(self) -> str:
+        return self.details.get("name") or ("Anonymous" if self.details.get("anonymous") else "")
+
+    @property
+    def escalate_by(self) -> date | None:
+        return self.current.escalate_by if self.stage == 1 else None
+
+    @property
+    def outstanding_actions(self) -> list[Action]:
+        return [action for action in self.actions if action.outstanding]
+
+    def next_deadline(self) -> tuple[str, date] | None:
+        """The earliest thing the case is waiting for: acknowledge, respond or update."""
+        if not self.has_clock or self.current.is_closed:
+            return None
+        stage = self.current
+        pending: list[tuple[date, int, str]] = []
+        if stage.acknowledged_on is None and stage.acknowledge_by is not None:
+            pending.append((stage.acknowledge_by, 0, "acknowledge"))
+        if stage.respond_by is not None:
+            pending.append((stage.respond_by, 1, "respond"))
+        if stage.update_due is not None:
+            pending.append((stage.update_due, 2, "update"))
+        if not pending:
+            return None
+        due, _, what = min(pending)
+        return what, due
+
+
+def add_window(window, closed_on: date, calendar: "Calendar") -> date | None:
+    from complaintctl.workdays import add_months
+
+    if window.unit == "none":
+        return None
+    if window.unit == "months":
+        return add_months(closed_on, window.amount)
+    if window.unit == "working_days":
+        return calendar.add(closed_on, window.amount)
+    from datetime import timedelta
+
+    return closed_on + timedelta(days=window.amount)
+
+
+def is_over_12_months(issue_date: date | None, received_on: date) -> bool:
+    from complaintctl.workdays import add_months
+
+    return issue_date is not None and issue_date < add_months(received_on, -12)
+
+
+def _new_stage(number: int, received_on: date, policy: "Policy", calendar: "Calendar") -> Stage:
+    rules = policy.stage(number)
+    return Stage(
+        number=number,
+        received_on=received_on,
+        acknowledge_by=calendar.add(received_on, rules.acknowledge_days),
+    )
+
+
+def _settle_deadlines(stage: Stage, policy: "Policy", calendar: "Calendar") -> None:
+    """Work out respond_by and the next update from what the stage has recorded so far."""
+    rules = policy.stage(stage.number)
+    if rules.respond_from == "receipt":
+        start = stage.received_on
+    else:
+        # Until it is acknowledged, the latest permitted acknowledgement stands in for it.
+        start = stage.acknowledged_on or stage.acknowledge_by
+    stage.original_respond_by = calendar.add(start, rules.respond_days)
+    stage.respond_by = calendar.add(stage.original_respond_by, stage.extension_days)
+
+    stage.update_due = None
+    every = policy.update_every_days
+    if every and not stage.is_closed:
+        clock_starts = stage.original_respond_by
+        if stage.extensions:
+            clock_starts = min(clock_starts, stage.extensions[0]["on"])
+        last_contact = max([clock_starts, *(update["on"] for update in stage.updates)])
+        stage.update_due = calendar.add(last_contact, every)
+
+
+def derive(reference: str, events: list[Event], policy: "Policy", calendar: "Calendar") -> Case:
+    """Fold a case's events into its state. The first event is always `logged`."""
+    logged = events[0]
+    if logged.kind != "logged":
+        raise ValueError(f"{reference}: the first event must be 'logged', not {logged.kind!r}")
+    details = dict(logged.details)
+    received_on = date.fromisoformat(details["received_on"])
+    issue_date = date.fromisoformat(details["issue_date"]) if details.get("issue_date") else None
+    housing = bool(details.get("housing"))
+    case = Case(
+        reference=reference,
+        type=details["type"],
+        received_on=received_on,
+        details=details,
+        ombudsman="housing" if housing else policy.default_ombudsman,
+        over_12_months=is_over_12_months(issue_date, received_on),
+        events=list(events),
+    )
+    if case.has_clock:
+        case.stages.append(_new_stage(1, received_on, policy, calendar))
+    else:
+        case.stages.append(Stage(number=1, received_on=received_on, acknowledge_by=None))
+
+    for event in events[1:]:
+        _apply(case, event, policy, calendar)
+    if case.has_clock:
+        _settle_deadlines(case.current, policy, calendar)
+    return case
+
+
+def _apply(case: Case, event: Event, policy: "Policy", calendar: "Calendar") -> None:
+    stage = case.current
+    data = event.details
+    kind = event.kind
+    if kind == "acknowledged":
+        stage.acknowledged_on = event.on
+        stage.handler = data.get("handler") or stage.handler
+        stage.understanding = data.get("understanding")
+        stage.outcomes_sought = data.get("outcomes_sought")
+    elif kind == "handler-changed":
+        stage.handler = data["handler"]
+    elif kind == "extended":
+        stage.extension_days += int(data["days"])
+        stage.extensions.append({**data, "on": event.on})
+    elif kind == "updated":
+        stage.updates.append({**data, "on": event.on})
+    elif kind == "closed":
+        _settle_deadlines(stage, policy, calendar)
+        stage.closed_on = event.on
+        stage.outcome = data["outcome"]
+        stage.exclusion = data.get("exclusion")
+        stage.reasons = data.get("reasons")
+        stage.steps_taken = data.get("steps_taken")
+        stage.remedy = data.get("remedy")
+        stage.apology = bool(data.get("apology"))
+        stage.compensation_pence = int(data.get("compensation_pence") or 0)
+        stage.learning = data.get("learning")
+        if stage.number == 1 and stage.outcome in DECISIONS:
+            stage.escalate_by = add_window(policy.escalation_window, event.on, calendar)
+        stage.update_due = None
+    elif kind == "escalated":
+        _settle_deadlines(stage, policy, calendar)
+        new_stage = _new_stage(2, event.on, policy, calendar)
+        new_stage.handler = data.get("handler")
+        new_stage.late_reason = data.get("late_reason")
+        new_stage.outcomes_sought = data.get("outcomes_sought")
+        case.stages.append(new_stage)
+    elif kind == "action-added":
+        case.actions.append(
+            Action(
+                number=int(data["number"]),
+                what=data["what"],
+                due=date.fromisoformat(data["due"]),
+                owner=data.get("owner"),
+                stage=stage.number,
+                added_on=event.on,
+            )
+        )
+    elif kind == "action-done":
+        for action in case.actions:
+            if action.number == int(data["number"]):
+                action.done_on = event.on
+    # Notes and the records kept for reports do not change the case's state.

@@ -1,0 +1,306 @@
+"""The policy file: the organisation, its calendar and its timescales.
+
+The built-in default is the Housing Ombudsman's Complaint Handling Code (2024) with the bank
+holidays of England and Wales. A TOML file overrides any key; an unknown key or a bad value is
+a PolicyError naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from complaintctl.errors import PolicyError
+
+RESPOND_FROM = ("acknowledgement", "receipt")
+OMBUDSMEN = ("housing", "lgsco")
+
+DEFAULTS: dict[str, Any] = {
+    "organisation": {
+        "name": "Example District Council",
+        "team": "Customer Feedback Team",
+        "address": "Council Offices, High Street, Exampleton, EX1 1AA",
+        "phone": "01632 960000",
+        "email": "complaints@example.gov.uk",
+        "website": "https://www.example.gov.uk/complaints",
+        "signatory": "Complaints Manager",
+        "homes": 0,
+        "default_ombudsman": "lgsco",
+        "reference_prefix": "CMP",
+    },
+    "calendar": {"nation": "england-and-wales", "closures": []},
+    "stage1": {
+        "acknowledge_days": 5,
+        "respond_days": 10,
+        "respond_from": "acknowledgement",
+        "extension_max_days": 10,
+    },
+    "stage2": {
+        "escalation_window": "none",
+        "acknowledge_days": 5,
+        "respond_days": 20,
+        "respond_from": "acknowledgement",
+        "extension_max_days": 20,
+    },
+    "updates": {"every_days": 0},
+    "letters": {"templates": ""},
+    "ombudsman": {
+        "housing": {
+            "name": "Housing Ombudsman Service",
+            "phone": "0300 111 3000",
+            "email": "info@housing-ombudsman.org.uk",
+            "address": "PO Box 1484, Unit D, Preston, PR2 0ET",
+            "website": "www.housing-ombudsman.org.uk",
+        },
+        "lgsco": {
+            "name": "Local Government and Social Care Ombudsman",
+            "phone": "0300 061 0614",
+            "email": "",
+            "address": "PO Box 4771, Coventry, CV4 0EH",
+            "website": "www.lgo.org.uk",
+        },
+    },
+}
+
+_WINDOW_FORM = re.compile(r"^(\d+)\s+(month|months|working days?|days?)$")
+_PREFIX_FORM = re.compile(r"^[A-Z][A-Z0-9]{0,9}$")
+
+
+@dataclass(frozen=True)
+class EscalationWindow:
+    """How long after a stage 1 response the complainant may ask for stage 2."""
+
+    unit: str  # "none", "months", "working_days", "days"
+    amount: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> "EscalationWindow":
+        cleaned = " ".join(text.strip().lower().split())
+        if cleaned == "none":
+            return cls("none")
+        match = _WINDOW_FORM.match(cleaned)
+        if not match or int(match.group(1)) <= 0:
+            raise ValueError('use "none", "1 month", "N working days" or "N days"')
+        amount, unit = int(match.group(1)), match.group(2)
+        if unit.startswith("month"):
+            return cls("months", amount)
+        if unit.startswith("working"):
+            return cls("working_days", amount)
+        return cls("days", amount)
+
+    def describe(self) -> str:
+        if self.unit == "none":
+            return "no time limit"
+        if self.unit == "months":
+            return f"{self.amount} calendar month" + ("s" if self.amount != 1 else "")
+        if self.unit == "working_days":
+            return f"{self.amount} working days"
+        return f"{self.amount} days"
+
+
+@dataclass(frozen=True)
+class StageRules:
+    acknowledge_days: int
+    respond_days: int
+    respond_from: str
+    extension_max_days: int
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A validated policy; `raw` keeps the merged tables for letters and reports."""
+
+    raw: dict[str, Any]
+    source: str
+
+    @property
+    def organisation(self) -> dict[str, Any]:
+        return self.raw["organisation"]
+
+    @property
+    def nation(self) -> str:
+        return self.raw["calendar"]["nation"]
+
+    @property
+    def closures(self) -> tuple[date, ...]:
+        return tuple(date.fromisoformat(text) for text in self.raw["calendar"]["closures"])
+
+    @property
+    def reference_prefix(self) -> str:
+        return self.organisation["reference_prefix"]
+
+    @property
+    def homes(self) -> int:
+        return self.organisation["homes"]
+
+    @property
+    def default_ombudsman(self) -> str:
+        return self.organisation["default_ombudsman"]
+
+    @property
+    def escalation_window(self) -> EscalationWindow:
+        return EscalationWindow.parse(self.raw["stage2"]["escalation_window"])
+
+    @property
+    def update_every_days(self) -> int:
+        return self.raw["updates"]["every_days"]
+
+    @property
+    def templates_folder(self) -> Path | None:
+        folder = self.raw["letters"]["templates"]
+        return Path(folder) if folder else None
+
+    def stage(self, number: int) -> StageRules:
+        table = self.raw[f"stage{number}"]
+        return StageRules(
+            acknowledge_days=table["acknowledge_days"],
+            respond_days=table["respond_days"],
+            respond_from=table["respond_from"],
+            extension_max_days=table["extension_max_days"],
+        )
+
+    def ombudsman(self, which: str) -> dict[str, str]:
+        return self.raw["ombudsman"][which]
+
+    def calendar(self):
+        """The working-day calendar this policy describes (built on first use)."""
+        from complaintctl.workdays import Calendar
+
+        return Calendar(self.nation, self.closures)
+
+    def fingerprint(self) -> str:
+        """Changes whenever a value that moves a deadline changes."""
+        relevant = {key: self.raw[key] for key in ("calendar", "stage1", "stage2", "updates")}
+        encoded = json.dumps(relevant, sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def _check_int(value: Any, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"must be a whole number of at least {minimum}")
+    return value
+
+
+def _check_text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be a quoted string")
+    return value
+
+
+def _check_choice(choices: tuple[str, ...]):
+    def check(value: Any) -> str:
+        if value not in choices:
+            raise ValueError("must be one of " + ", ".join(f'"{c}"' for c in choices))
+        return value
+
+    return check
+
+
+def _check_prefix(value: Any) -> str:
+    if not isinstance(value, str) or not _PREFIX_FORM.match(value):
+        raise ValueError("must be 1-10 capital letters or digits, starting with a letter")
+    return value
+
+
+def _check_closures(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        raise ValueError('must be a list of dates, e.g. ["2026-12-29"]')
+    checked = []
+    for item in value:
+        text = item.isoformat() if isinstance(item, date) else item
+        try:
+            date.fromisoformat(text)
+        except (TypeError, ValueError):
+            raise ValueError(f"{item!r} is not a date in the form YYYY-MM-DD") from None
+        checked.append(text)
+    return checked
+
+
+def _check_window(value: Any) -> str:
+    EscalationWindow.parse(_check_text(value))
+    return value
+
+
+_STAGE_CHECKS = {
+    "acknowledge_days": _check_int,
+    "respond_days": lambda v: _check_int(v, 1),
+    "respond_from": _check_choice(RESPOND_FROM),
+    "extension_max_days": _check_int,
+}
+_OMBUDSMAN_CHECKS = {key: _check_text for key in ("name", "phone", "email", "address", "website")}
+
+CHECKS: dict[str, dict[str, Any]] = {
+    "organisation": {
+        "name": _check_text,
+        "team": _check_text,
+        "address": _check_text,
+        "phone": _check_text,
+        "email": _check_text,
+        "website": _check_text,
+        "signatory": _check_text,
+        "homes": _check_int,
+        "default_ombudsman": _check_choice(OMBUDSMEN),
+        "reference_prefix": _check_prefix,
+    },
+    "calendar": {
+        "nation": _check_choice(("england-and-wales", "scotland", "northern-ireland")),
+        "closures": _check_closures,
+    },
+    "stage1": dict(_STAGE_CHECKS),
+    "stage2": {"escalation_window": _check_window, **_STAGE_CHECKS},
+    "updates": {"every_days": _check_int},
+    "letters": {"templates": _check_text},
+    "ombudsman": {"housing": _OMBUDSMAN_CHECKS, "lgsco": _OMBUDSMAN_CHECKS},
+}
+
+
+def _merge(base: dict[str, Any], overrides: dict[str, Any], checks: dict, path: str, source: str):
+    for key, value in overrides.items():
+        dotted = f"{path}.{key}" if path else key
+        if key not in checks:
+            known = ", ".join(sorted(checks))
+            raise PolicyError(f"policy file {source}: unknown key {dotted!r}; known keys here: {known}")
+        check = checks[key]
+        if isinstance(check, dict):
+            if not isinstance(value, dict):
+                raise PolicyError(f"policy file {source}: {dotted!r} must be a table [{dotted}]")
+            _merge(base[key], value, check, dotted, source)
+            continue
+        try:
+            base[key] = check(value)
+        except ValueError as problem:
+            raise PolicyError(f"policy file {source}: {dotted} = {value!r} {problem}") from None
+
+
+def from_mapping(overrides: dict[str, Any], source: str = "<built-in>", base_dir: Path | None = None) -> Policy:
+    merged = copy.deepcopy(DEFAULTS)
+    _merge(merged, overrides, CHECKS, "", source)
+    folder = merged["letters"]["templates"]
+    if folder and base_dir is not None and not Path(folder).is_absolute():
+        merged["letters"]["templates"] = str((base_dir / folder).resolve())
+    return Policy(raw=merged, source=source)
+
+
+def load(path: str | Path | None) -> Policy:
+    """The built-in policy, overridden by the file at `path` when one is given."""
+    if not path:
+        return from_mapping({})
+    import tomllib
+
+    file = Path(path)
+    try:
+        with file.open("rb") as handle:
+            overrides = tomllib.load(handle)
+    except FileNotFoundError:
+        raise PolicyError(f"policy file {file} does not exist; check --config or COMPLAINTCTL_CONFIG") from None
+    except OSError as problem:
+        raise PolicyError(f"policy file {file} cannot be read ({problem.strerror})") from None
+    except tomllib.TOMLDecodeError as problem:
+        raise PolicyError(f"policy file {file} is not valid TOML: {problem}") from None
+    return from_mapping(overrides, str(file), file.parent)

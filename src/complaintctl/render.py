@@ -1,0 +1,251 @@
+"""How results look: the JSON shapes of the contract, CSV, and rich tables for people."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from complaintctl.model import Case, Stage
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def stage_json(stage: "Stage") -> dict[str, Any]:
+    return {
+        "number": stage.number,
+        "received_on": _iso(stage.received_on),
+        "handler": stage.handler,
+        "acknowledge_by": _iso(stage.acknowledge_by),
+        "acknowledged_on": _iso(stage.acknowledged_on),
+        "original_respond_by": _iso(stage.original_respond_by),
+        "respond_by": _iso(stage.respond_by),
+        "extension_days": stage.extension_days,
+        "update_due": _iso(stage.update_due),
+        "closed_on": _iso(stage.closed_on),
+        "outcome": stage.outcome,
+        "exclusion": stage.exclusion,
+        "reasons": stage.reasons,
+        "responded_in_time": stage.responded_in_time,
+        "escalate_by": _iso(stage.escalate_by),
+        "late_reason": stage.late_reason,
+        "apology": stage.apology,
+        "compensation": f"{stage.compensation_pence / 100:.2f}",
+    }
+
+
+CONTACT_KEYS = (
+    "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
+    "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
+)
+
+
+def case_json(case: "Case") -> dict[str, Any]:
+    """The `show --json` object: the keys the contract names first, then the rest."""
+    stage = case.current
+    nxt = case.next_deadline()
+    result: dict[str, Any] = {
+        "reference": case.reference,
+        "type": case.type,
+        "stage": case.stage,
+        "status": case.status,
+        "outcome": case.outcome,
+        "received_on": _iso(case.received_on),
+        "handler": case.handler,
+        "acknowledge_by": _iso(stage.acknowledge_by),
+        "acknowledged_on": _iso(stage.acknowledged_on),
+        "respond_by": _iso(stage.respond_by),
+        "escalate_by": _iso(case.escalate_by),
+        "extension_days": stage.extension_days,
+        "ombudsman": case.ombudsman,
+        "over_12_months": case.over_12_months,
+        "next_due": {"what": nxt[0], "due": _iso(nxt[1])} if nxt else None,
+    }
+    for key in CONTACT_KEYS:
+        result[key] = case.details.get(key)
+    result["stages"] = [stage_json(item) for item in case.stages]
+    result["actions"] = [
+        {
+            "number": action.number,
+            "what": action.what,
+            "due": _iso(action.due),
+            "owner": action.owner,
+            "stage": action.stage,
+            "done_on": _iso(action.done_on),
+        }
+        for action in case.actions
+    ]
+    result["events"] = [
+        {
+            "number": event.number,
+            "kind": event.kind,
+            "on": _iso(event.on),
+            "officer": event.officer,
+            "recorded_at": _iso(event.recorded_at),
+            "details": event.details,
+        }
+        for event in case.events
+    ]
+    return result
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=_iso) + "\n")
+
+
+def rows_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{key: _iso(value) for key, value in row.items()} for row in rows]
+
+
+def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({key: _iso(row.get(key)) for key in columns})
+    sys.stdout.write(buffer.getvalue())
+
+
+# -- people ----------------------------------------------------------------------------------------
+
+
+def console(stderr: bool = False):
+    from rich.console import Console
+
+    plain = bool(os.environ.get("NO_COLOR"))
+    return Console(stderr=stderr, no_color=plain, highlight=False, soft_wrap=False, emoji=False)
+
+
+def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = ()):
+    """A table that reads at 80 columns: only the `squeeze` columns wrap; the rest stay whole."""
+    from rich import box
+    from rich.table import Table
+
+    out = console()
+    plain = not out.is_terminal or bool(os.environ.get("NO_COLOR"))
+    grid = Table(
+        title=title,
+        box=None if plain else box.SIMPLE_HEAVY,
+        show_edge=False,
+        header_style="" if plain else "bold",
+        title_style="" if plain else "bold",
+        title_justify="left",
+        pad_edge=False,
+    )
+    cells = [["" if cell is None else str(_iso(cell)) for cell in row] for row in rows]
+    for index, column in enumerate(columns):
+        if column in squeeze or not squeeze:
+            grid.add_column(column, overflow="fold", min_width=6)
+        else:
+            widest = max([len(column), *(len(row[index]) for row in cells)])
+            grid.add_column(column, no_wrap=True, min_width=widest)
+    for row in cells:
+        grid.add_row(*row)
+    return grid
+
+
+def show_table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = ()) -> None:
+    console().print(table(title, columns, rows, squeeze))
+
+
+def say(message: str) -> None:
+    """A message for the person at the terminal: stderr, so stdout stays clean for scripts."""
+    sys.stderr.write(message + "\n")
+
+
+def show_case(case: "Case") -> None:
+    from complaintctl.model import OUTCOME_WORDS
+
+    out = console()
+    details = case.details
+    who = case.name or "(no name)"
+    if details.get("representative"):
+        who += f" (via {details['representative']})"
+    facts = [
+        ["Reference", case.reference],
+        ["Type", case.type],
+        ["From", who],
+        ["Contact", ", ".join(str(details[k]) for k in ("email", "phone") if details.get(k)) or None],
+        ["Service", " / ".join(str(details[k]) for k in ("service", "category") if details.get(k)) or None],
+        ["Received", f"{case.received_on.isoformat()} ({details.get('channel') or 'channel not recorded'})"],
+        ["Ombudsman", "Housing Ombudsman" if case.ombudsman == "housing" else "LGSCO"],
+        ["Status", f"stage {case.stage}, {case.status}" + (f", {OUTCOME_WORDS[case.outcome]}" if case.outcome else "")],
+        ["Summary", details.get("summary")],
+        ["Adjustments", details.get("adjustments")],
+    ]
+    if case.over_12_months:
+        facts.append(["Warning", "issue known more than 12 months before receipt: over-12-months exclusion may apply"])
+    out.print(table(None, ["", ""], [row for row in facts if row[1]], squeeze=("",)))
+    if case.has_clock:
+        stage_rows = []
+        for stage in case.stages:
+            stage_rows.append(
+                [
+                    stage.number,
+                    stage.received_on,
+                    stage.handler,
+                    stage.acknowledged_on or f"by {stage.acknowledge_by}",
+                    stage.respond_by,
+                    stage.extension_days or "",
+                    (f"{stage.closed_on} {OUTCOME_WORDS[stage.outcome]}" if stage.closed_on else ""),
+                ]
+            )
+        out.print(table("Stages", ["Stage", "Received", "Handler", "Acknowledged", "Respond by", "Ext", "Closed"], stage_rows, squeeze=("Handler", "Closed")))
+        nxt = case.next_deadline()
+        if nxt:
+            out.print(f"Next: {nxt[0]} by {nxt[1].isoformat()}")
+        if case.escalate_by:
+            out.print(f"Stage 2 may be requested until {case.escalate_by.isoformat()}")
+    if case.actions:
+        out.print(
+            table(
+                "Actions",
+                ["#", "What", "Due", "Owner", "Done"],
+                [[a.number, a.what, a.due, a.owner, a.done_on] for a in case.actions],
+                squeeze=("What", "Owner"),
+            )
+        )
+    out.print(
+        table(
+            "History",
+            ["#", "On", "What", "Officer", "Details"],
+            [[e.number, e.on, e.kind, e.officer, _event_summary(e.kind, e.details)] for e in case.events],
+            squeeze=("Officer", "Details"),
+        )
+    )
+
+
+def _event_summary(kind: str, details: dict[str, Any]) -> str:
+    if kind == "logged":
+        return details.get("summary") or details.get("type", "")
+    if kind == "acknowledged":
+        return f"handler {details.get('handler')}"
+    if kind == "extended":
+        text = f"+{details['days']} working days to {details.get('new_respond_by')}: {details.get('reason')}"
+        return text + (" (late)" if details.get("late") else "")
+    if kind == "updated":
+        return details.get("progress") or ""
+    if kind == "closed":
+        text = details.get("outcome", "")
+        if details.get("exclusion"):
+            text += f" ({details['exclusion']})"
+        return text
+    if kind == "escalated":
+        text = "stage 2 requested"
+        return text + (f" late: {details['late_reason']}" if details.get("late_reason") else "")
+    if kind == "note":
+        return details.get("text", "")
+    if kind == "action-added":
+        return f"action {details['number']}: {details['what']} by {details['due']}"
+    if kind == "action-done":
+        return f"action {details['number']} done"
+    return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))

@@ -1,0 +1,463 @@
+"""The use cases: each validates a step against the derived case, then records its events.
+
+Every service takes a Context that carries the store, the policy, the calendar, the officer
+and the date; none of them asks the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from complaintctl.errors import InvalidInput, InvalidTransition, RuleViolation
+from complaintctl.model import DECISIONS, EXCLUSIONS, Case, Event, derive
+
+if TYPE_CHECKING:
+    from complaintctl.policy import Policy
+    from complaintctl.store import Store, Transaction
+    from complaintctl.workdays import Calendar
+
+
+@dataclass
+class Context:
+    store: "Store"
+    policy: "Policy"
+    calendar: "Calendar"
+    officer: str
+    today: date
+    now: datetime
+
+
+# A step to record: (kind, business date, details).
+Step = tuple[str, date, dict[str, Any]]
+
+
+def _clean(text: str | None) -> str | None:
+    if text is None:
+        return None
+    stripped = text.strip()
+    return stripped or None
+
+
+def _same_person(first: str | None, second: str | None) -> bool:
+    return bool(first and second) and " ".join(first.lower().split()) == " ".join(second.lower().split())
+
+
+def _check_on(ctx: Context, case: Case | None, on: date, after: date | None = None, what: str = "this step") -> None:
+    if on > ctx.today:
+        raise InvalidInput(f"--on {on.isoformat()} is in the future; record {what} on or after the day it happens")
+    earliest = after or (case.current.received_on if case else None)
+    if earliest and on < earliest:
+        reference = case.reference if case else "the case"
+        raise InvalidInput(f"{reference}: --on {on.isoformat()} is before {earliest.isoformat()}; check the date")
+
+
+def _require_clock(case: Case, step: str) -> None:
+    if not case.has_clock:
+        raise InvalidTransition(f"{case.reference} is a {case.type}: it has no clock, so there is nothing to {step}")
+
+
+def _require_open(case: Case, step: str) -> None:
+    _require_clock(case, step)
+    stage = case.current
+    if stage.is_closed:
+        hint = " Escalate it to stage 2 first if the complainant has asked for a review." if case.stage == 1 else ""
+        raise InvalidTransition(
+            f"{case.reference}: stage {case.stage} was closed on {stage.closed_on.isoformat()}, so it cannot {step}.{hint}"
+        )
+
+
+def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
+    return derive(reference, events, ctx.policy, ctx.calendar)
+
+
+def _record(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:
+    """Load a case, let `plan` validate and choose its new events, append them, save the projection."""
+    with ctx.store.writing() as tx:
+        case_id = tx.case_id(reference)
+        events = tx.events(case_id)
+        case = derive_case(ctx, reference, events)
+        steps = plan(case)
+        new_events = [
+            Event(kind=kind, on=on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=len(events) + index)
+            for index, (kind, on, details) in enumerate(steps, start=1)
+        ]
+        tx.append(reference, case_id, new_events)
+        updated = derive_case(ctx, reference, events + new_events)
+        tx.save_case(case_id, updated)
+    return updated
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def get_case(ctx: Context, reference: str) -> Case:
+    with ctx.store.reading() as tx:
+        events = tx.events(tx.case_id(reference))
+    return derive_case(ctx, reference, events)
+
+
+def list_cases(ctx: Context, **filters: Any) -> list[dict[str, Any]]:
+    with ctx.store.reading() as tx:
+        return tx.list_cases(**filters)
+
+
+def list_actions(ctx: Context, overdue_only: bool = False) -> list[dict[str, Any]]:
+    with ctx.store.reading() as tx:
+        if overdue_only:
+            return [row for row in tx.actions_due_by(ctx.today) if row["due"] < ctx.today]
+        return tx.all_actions()
+
+
+def sync_policy(ctx: Context) -> int:
+    """Re-derive the cases whose deadlines can still move when the policy or calendar changed."""
+    fingerprint = ctx.policy.fingerprint()
+    with ctx.store.reading() as tx:
+        if tx.meta("policy_fingerprint") == fingerprint:
+            return 0
+    moved = 0
+    with ctx.store.writing() as tx:
+        if tx.meta("policy_fingerprint") == fingerprint:
+            return 0
+        for reference in tx.references_to_rederive(ctx.today):
+            case_id = tx.case_id(reference)
+            tx.save_case(case_id, derive_case(ctx, reference, tx.events(case_id)))
+            moved += 1
+        tx.set_meta("policy_fingerprint", fingerprint)
+    return moved
+
+
+# -- logging ---------------------------------------------------------------------------------------
+
+
+def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
+    """Record a new complaint, compliment or comment and give it a reference."""
+    details = {key: (_clean(value) if isinstance(value, str) else value) for key, value in fields.items()}
+    received_on: date = details["received_on"]
+    issue_date: date | None = details.get("issue_date")
+    _check_on(ctx, None, received_on, what="the receipt")
+    if issue_date and issue_date > received_on:
+        raise InvalidInput(f"--issue-date {issue_date.isoformat()} is after --received {received_on.isoformat()}; check the dates")
+    if details.get("anonymous") and details.get("name"):
+        raise InvalidInput("use either --name or --anonymous, not both")
+    if not details.get("anonymous") and not details.get("name"):
+        raise InvalidInput("say who made it with --name NAME, or record it with --anonymous")
+    preferred = details.get("preferred_contact")
+    if preferred in ("email", "phone") and not details.get(preferred):
+        raise InvalidInput(f"--preferred-contact {preferred} needs --{preferred} as well")
+    if preferred == "letter" and not details.get("address"):
+        raise InvalidInput("--preferred-contact letter needs --address as well")
+    if details["type"] == "complaint" and not details.get("summary"):
+        raise InvalidInput("describe the complaint with --summary TEXT")
+    details["received_on"] = received_on.isoformat()
+    details["issue_date"] = issue_date.isoformat() if issue_date else None
+
+    with ctx.store.writing() as tx:
+        reference = tx.next_reference(ctx.policy.reference_prefix, received_on.year)
+        logged = Event(kind="logged", on=received_on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=1)
+        case = derive_case(ctx, reference, [logged])
+        case_id = tx.insert_case(case)
+        tx.append(reference, case_id, [logged])
+    return case
+
+
+# -- the steps of a stage --------------------------------------------------------------------------
+
+
+def acknowledge(
+    ctx: Context,
+    reference: str,
+    on: date,
+    handler: str | None = None,
+    understanding: str | None = None,
+    outcomes_sought: str | None = None,
+) -> Case:
+    def plan(case: Case) -> list[Step]:
+        _require_open(case, "be acknowledged")
+        stage = case.current
+        if stage.acknowledged_on:
+            raise InvalidTransition(
+                f"{case.reference}: stage {stage.number} was already acknowledged on {stage.acknowledged_on.isoformat()}"
+            )
+        _check_on(ctx, case, on, what="the acknowledgement")
+        chosen = _clean(handler) or stage.handler or ctx.officer
+        _check_reviewer(case, chosen)
+        return [
+            (
+                "acknowledged",
+                on,
+                {
+                    "stage": stage.number,
+                    "handler": chosen,
+                    "understanding": _clean(understanding) or case.details.get("summary"),
+                    "outcomes_sought": _clean(outcomes_sought) or stage.outcomes_sought or case.details.get("outcomes_sought"),
+                },
+            )
+        ]
+
+    return _record(ctx, reference, plan)
+
+
+def _check_reviewer(case: Case, handler: str | None) -> None:
+    if case.stage == 2 and _same_person(handler, case.stages[0].handler):
+        raise RuleViolation(
+            f"{case.reference}: {handler} handled stage 1, and stage 2 needs someone with no prior involvement; "
+            "name another officer with --handler"
+        )
+
+
+def extend(
+    ctx: Context,
+    reference: str,
+    on: date,
+    reason: str,
+    days: int | None = None,
+    to: date | None = None,
+    good_reason: str | None = None,
+    late_reason: str | None = None,
+) -> Case:
+    def plan(case: Case) -> list[Step]:
+        _require_open(case, "be extended")
+        stage = case.current
+        _check_on(ctx, case, on, what="the extension")
+        if not _clean(reason):
+            raise InvalidInput("say why more time is needed with --reason TEXT")
+        if (days is None) == (to is None):
+            raise InvalidInput("give the extension as either --days N or --to DATE")
+        current_due = stage.respond_by
+        extra = days
+        if to is not None:
+            if not ctx.calendar.is_working_day(to):
+                raise InvalidInput(f"--to {to.isoformat()} is not a working day; choose a working day for the new response date")
+            extra = ctx.calendar.between(current_due, to)
+            if extra <= 0:
+                raise InvalidInput(
+                    f"{case.reference}: --to {to.isoformat()} is not after the current response date {current_due.isoformat()}"
+                )
+        if extra <= 0:
+            raise InvalidInput("--days must be at least 1")
+        cap = ctx.policy.stage(stage.number).extension_max_days
+        total = stage.extension_days + extra
+        if total > cap and not _clean(good_reason):
+            raise RuleViolation(
+                f"{case.reference}: that makes {total} working days of extension at stage {stage.number}, "
+                f"over the policy's limit of {cap}; record why with --good-reason TEXT"
+            )
+        late = on > current_due
+        if late and not _clean(late_reason):
+            raise RuleViolation(
+                f"{case.reference}: the response was due on {current_due.isoformat()}; "
+                "an extension after that needs --late-reason TEXT"
+            )
+        return [
+            (
+                "extended",
+                on,
+                {
+                    "stage": stage.number,
+                    "days": extra,
+                    "reason": _clean(reason),
+                    "good_reason": _clean(good_reason),
+                    "late_reason": _clean(late_reason) if late else None,
+                    "late": late,
+                    "previous_respond_by": current_due.isoformat(),
+                    "new_respond_by": ctx.calendar.add(current_due, extra).isoformat(),
+                },
+            )
+        ]
+
+    return _record(ctx, reference, plan)
+
+
+def record_update(ctx: Context, reference: str, on: date, progress: str, next_update: date | None = None) -> Case:
+    def plan(case: Case) -> list[Step]:
+        _require_open(case, "be updated")
+        _check_on(ctx, case, on, what="the update")
+        if not _clean(progress):
+            raise InvalidInput("say what progress was reported with --progress TEXT")
+        if next_update and next_update <= on:
+            raise InvalidInput(f"--next {next_update.isoformat()} must be after the update itself ({on.isoformat()})")
+        return [
+            (
+                "updated",
+                on,
+                {
+                    "stage": case.stage,
+                    "progress": _clean(progress),
+                    "next_update": next_update.isoformat() if next_update else None,
+                },
+            )
+        ]
+
+    return _record(ctx, reference, plan)
+
+
+@dataclass
+class Remedy:
+    """What the organisation does to put things right, recorded with the outcome."""
+
+    apology: bool = False
+    compensation_pence: int = 0
+    remedy: str | None = None
+    actions: list[tuple[str, date, str | None]] | None = None
+
+
+def close(
+    ctx: Context,
+    reference: str,
+    on: date,
+    outcome: str,
+    reasons: str | None = None,
+    exclusion: str | None = None,
+    steps_taken: str | None = None,
+    learning: str | None = None,
+    remedy: Remedy | None = None,
+) -> Case:
+    remedy = remedy or Remedy()
+
+    def plan(case: Case) -> list[Step]:
+        _require_open(case, "be closed again")
+        stage = case.current
+        _check_on(ctx, case, on, what="the outcome")
+        if outcome == "refused":
+            if not exclusion:
+                raise InvalidInput(
+                    f"--outcome refused needs --exclusion CODE; one of: {', '.join(EXCLUSIONS)}"
+                )
+            if not _clean(reasons):
+                raise InvalidInput("explain the refusal with --reasons TEXT")
+        elif exclusion:
+            raise InvalidInput("--exclusion applies only with --outcome refused")
+        if exclusion and exclusion not in EXCLUSIONS:
+            raise InvalidInput(f"unknown exclusion {exclusion!r}; use one of: {', '.join(EXCLUSIONS)}")
+        if outcome in DECISIONS:
+            if stage.acknowledged_on is None:
+                raise InvalidTransition(
+                    f"{case.reference}: stage {stage.number} has not been acknowledged; "
+                    f"run `complaintctl acknowledge {case.reference}` before recording a decision"
+                )
+            if not _clean(reasons):
+                raise InvalidInput("give the reasons for the decision with --reasons TEXT")
+        if remedy.compensation_pence < 0:
+            raise InvalidInput("--compensation cannot be negative")
+        steps: list[Step] = [
+            (
+                "closed",
+                on,
+                {
+                    "stage": stage.number,
+                    "outcome": outcome,
+                    "reasons": _clean(reasons),
+                    "exclusion": exclusion,
+                    "steps_taken": _clean(steps_taken),
+                    "remedy": _clean(remedy.remedy),
+                    "apology": remedy.apology,
+                    "compensation_pence": remedy.compensation_pence,
+                    "learning": _clean(learning),
+                },
+            )
+        ]
+        number = len(case.actions)
+        for what, due, owner in remedy.actions or []:
+            if not _clean(what):
+                raise InvalidInput("each --action needs a description")
+            number += 1
+            steps.append(("action-added", on, _action_details(number, what, due, owner)))
+        return steps
+
+    return _record(ctx, reference, plan)
+
+
+def escalate(
+    ctx: Context,
+    reference: str,
+    on: date,
+    handler: str | None = None,
+    late_reason: str | None = None,
+    outcomes_sought: str | None = None,
+) -> Case:
+    def plan(case: Case) -> list[Step]:
+        _require_clock(case, "escalate")
+        first = case.stages[0]
+        if case.stage == 2:
+            raise InvalidTransition(f"{case.reference} is already at stage 2, the final stage")
+        if not first.is_closed:
+            raise InvalidTransition(
+                f"{case.reference}: stage 1 is still open; close it with a decision before escalating to stage 2"
+            )
+        if first.outcome not in DECISIONS:
+            raise InvalidTransition(
+                f"{case.reference}: stage 1 ended {first.outcome}, not with a decision, so there is nothing to review at stage 2"
+            )
+        _check_on(ctx, case, on, after=first.closed_on, what="the escalation request")
+        if first.escalate_by and on > first.escalate_by and not _clean(late_reason):
+            raise RuleViolation(
+                f"{case.reference}: the window to ask for stage 2 ended on {first.escalate_by.isoformat()}; "
+                "accept the request late with --late-reason TEXT"
+            )
+        chosen = _clean(handler)
+        if _same_person(chosen, first.handler):
+            raise RuleViolation(
+                f"{case.reference}: {chosen} handled stage 1, and stage 2 needs someone with no prior involvement; "
+                "name another officer with --handler"
+            )
+        late = bool(first.escalate_by and on > first.escalate_by)
+        return [
+            (
+                "escalated",
+                on,
+                {
+                    "handler": chosen,
+                    "late_reason": _clean(late_reason) if late else None,
+                    "outcomes_sought": _clean(outcomes_sought),
+                },
+            )
+        ]
+
+    return _record(ctx, reference, plan)
+
+
+# -- notes and actions -----------------------------------------------------------------------------
+
+
+def add_note(ctx: Context, reference: str, on: date, text: str) -> Case:
+    def plan(case: Case) -> list[Step]:
+        _check_on(ctx, case, on, what="the note")
+        if not _clean(text):
+            raise InvalidInput("the note is empty; give its text")
+        return [("note", on, {"text": _clean(text)})]
+
+    return _record(ctx, reference, plan)
+
+
+def _action_details(number: int, what: str, due: date, owner: str | None) -> dict[str, Any]:
+    return {"number": number, "what": _clean(what), "due": due.isoformat(), "owner": _clean(owner)}
+
+
+def add_action(ctx: Context, reference: str, on: date, what: str, due: date, owner: str | None = None) -> Case:
+    def plan(case: Case) -> list[Step]:
+        _check_on(ctx, case, on, what="the action")
+        if not _clean(what):
+            raise InvalidInput("say what the action is with --what TEXT")
+        if due < case.received_on:
+            raise InvalidInput(f"{case.reference}: --due {due.isoformat()} is before the case was received")
+        return [("action-added", on, _action_details(len(case.actions) + 1, what, due, owner))]
+
+    return _record(ctx, reference, plan)
+
+
+def complete_action(ctx: Context, reference: str, number: int, on: date) -> Case:
+    def plan(case: Case) -> list[Step]:
+        action = next((item for item in case.actions if item.number == number), None)
+        if action is None:
+            raise InvalidInput(
+                f"{case.reference} has no action {number}; see them with `complaintctl show {case.reference}`"
+            )
+        if action.done_on:
+            raise InvalidTransition(f"{case.reference}: action {number} was already done on {action.done_on.isoformat()}")
+        _check_on(ctx, case, on, after=action.added_on, what="the action's completion")
+        return [("action-done", on, {"number": number})]
+
+    return _record(ctx, reference, plan)

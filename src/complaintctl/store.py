@@ -1,0 +1,498 @@
+"""SQLModel tables and the repository: the only module that talks SQL.
+
+Events are appended, never updated or deleted; each carries a hash over its content and the
+previous event's hash. The `cases`, `stages` and `actions` tables are a projection of the
+events, rewritten whenever a case changes and re-derivable at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Optional
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Field, SQLModel, create_engine, select
+
+from complaintctl import migrations
+from complaintctl.errors import NotFound, StorageError
+from complaintctl.model import Case, Event
+
+
+class CaseRow(SQLModel, table=True):
+    __tablename__ = "cases"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    reference: str
+    type: str
+    stage: int
+    status: str
+    outcome: Optional[str] = None
+    received_on: date
+    name: Optional[str] = None
+    service: Optional[str] = None
+    category: Optional[str] = None
+    housing: bool
+    ombudsman: str
+    handler: Optional[str] = None
+    acknowledge_by: Optional[date] = None
+    acknowledged_on: Optional[date] = None
+    respond_by: Optional[date] = None
+    escalate_by: Optional[date] = None
+    extension_days: int = 0
+    next_due: Optional[date] = None
+    next_due_what: Optional[str] = None
+    over_12_months: bool = False
+
+
+class StageRow(SQLModel, table=True):
+    __tablename__ = "stages"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int
+    number: int
+    received_on: date
+    handler: Optional[str] = None
+    acknowledge_by: Optional[date] = None
+    acknowledged_on: Optional[date] = None
+    respond_by: Optional[date] = None
+    extension_days: int = 0
+    closed_on: Optional[date] = None
+    outcome: Optional[str] = None
+    exclusion: Optional[str] = None
+    in_time: Optional[bool] = None
+    apology: bool = False
+    compensation_pence: int = 0
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int
+    number: int
+    kind: str
+    business_date: date
+    officer: str
+    recorded_at: str
+    details: str
+    prev_hash: str
+    hash: str
+
+
+class ActionRow(SQLModel, table=True):
+    __tablename__ = "actions"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int
+    number: int
+    stage: int
+    what: str
+    due: date
+    owner: Optional[str] = None
+    done_on: Optional[date] = None
+
+
+class CounterRow(SQLModel, table=True):
+    __tablename__ = "reference_counters"
+    prefix: str = Field(primary_key=True)
+    year: int = Field(primary_key=True)
+    last_number: int
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True)
+    value: str
+
+
+cases_table = CaseRow.__table__
+stages_table = StageRow.__table__
+events_table = EventRow.__table__
+actions_table = ActionRow.__table__
+counters_table = CounterRow.__table__
+meta_table = MetaRow.__table__
+
+
+def default_database_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "complaintctl" / "complaints.db"
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def event_hash(reference: str, event: Event, prev_hash: str) -> str:
+    """The hash that chains an event to the one recorded before it."""
+    content = {
+        "reference": reference,
+        "number": event.number,
+        "kind": event.kind,
+        "on": event.on.isoformat(),
+        "officer": event.officer,
+        "recorded_at": event.recorded_at.isoformat(),
+        "details": event.details,
+        "prev_hash": prev_hash,
+    }
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def _create_private_file(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(descriptor)
+
+
+def _make_engine(location: str) -> Engine:
+    if is_url(location):
+        if not location.startswith("postgresql"):
+            raise StorageError(f"unsupported database URL scheme in {location.split('://')[0]!r}; use a file path or postgresql+psycopg://")
+        try:
+            return create_engine(location, pool_pre_ping=False)
+        except ModuleNotFoundError:
+            raise StorageError("PostgreSQL needs psycopg: pip install 'complaintctl[postgres]'") from None
+    engine = create_engine(f"sqlite:///{location}", connect_args={"timeout": 30})
+
+    @sa_event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):
+        # Let us issue BEGIN ourselves so that writers take the lock up front.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 30000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @sa_event.listens_for(engine, "begin")
+    def _begin(conn: Connection):
+        immediate = conn.get_execution_options().get("write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+class Store:
+    """A complaints database: SQLite file or PostgreSQL URL."""
+
+    def __init__(self, location: str, engine: Engine) -> None:
+        self.location = location
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, location: str) -> "Store":
+        """Create a new, empty database; refuses one that already exists."""
+        if not is_url(location):
+            path = Path(location)
+            if path.exists():
+                raise StorageError(f"{location} already exists; use it as it is, or choose another --db")
+            try:
+                _create_private_file(path)
+            except OSError as problem:
+                raise StorageError(f"cannot create {location} ({problem.strerror}); check the folder exists and is writable") from None
+        store = cls(location, _make_engine(location))
+        try:
+            store.migrate()
+        except BaseException:
+            store.dispose()
+            if not is_url(location):
+                for leftover in (location, f"{location}-wal", f"{location}-shm"):
+                    Path(leftover).unlink(missing_ok=True)
+            raise
+        return store
+
+    @classmethod
+    def open(cls, location: str) -> "Store":
+        """Open an existing database, upgrading its schema if this release is newer."""
+        if not is_url(location) and not Path(location).exists():
+            raise StorageError(f"no database at {location}; run `complaintctl init` first, or point --db at the right file")
+        store = cls(location, _make_engine(location))
+        store.migrate()
+        return store
+
+    def migrate(self) -> None:
+        try:
+            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+                conn.exec_driver_sql(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(100) PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)"
+                )
+                applied = {row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations")}
+                newer = migrations.unknown(applied)
+                if newer:
+                    raise StorageError(
+                        f"{self.location} was written by a newer complaintctl (schema {max(newer)}); upgrade complaintctl to use it"
+                    )
+                for name, step in migrations.pending(applied):
+                    step(conn)
+                    conn.execute(
+                        text("INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :at)"),
+                        {"name": name, "at": datetime.now().isoformat(timespec="seconds")},
+                    )
+        except OperationalError as problem:
+            raise StorageError(f"cannot use the database {self.location}: {problem.orig}") from None
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def writing(self) -> Iterator["Transaction"]:
+        """One write transaction, holding the write lock from its first statement."""
+        with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            yield Transaction(conn, self.is_sqlite)
+
+    @contextmanager
+    def reading(self) -> Iterator["Transaction"]:
+        with self.engine.connect() as conn, conn.begin():
+            yield Transaction(conn, self.is_sqlite)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+class Transaction:
+    """The repository operations, inside one transaction."""
+
+    def __init__(self, conn: Connection, is_sqlite: bool) -> None:
+        self.conn = conn
+        self.is_sqlite = is_sqlite
+
+    # -- meta --------------------------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        return self.conn.execute(select(meta_table.c.value).where(meta_table.c.key == key)).scalar()
+
+    def set_meta(self, key: str, value: str) -> None:
+        updated = self.conn.execute(meta_table.update().where(meta_table.c.key == key).values(value=value))
+        if updated.rowcount == 0:
+            self.conn.execute(meta_table.insert().values(key=key, value=value))
+
+    # -- references ----------------------------------------------------------------------------
+
+    def next_reference(self, prefix: str, year: int) -> str:
+        """Allocate the next reference; the transaction's lock keeps it unique."""
+        current = self.conn.execute(
+            select(counters_table.c.last_number)
+            .where(counters_table.c.prefix == prefix, counters_table.c.year == year)
+            .with_for_update()
+        ).scalar()
+        if current is None:
+            number = 1
+            self.conn.execute(counters_table.insert().values(prefix=prefix, year=year, last_number=number))
+        else:
+            number = current + 1
+            self.conn.execute(
+                counters_table.update()
+                .where(counters_table.c.prefix == prefix, counters_table.c.year == year)
+                .values(last_number=number)
+            )
+        return f"{prefix}-{year}-{number:05d}"
+
+    # -- events ----------------------------------------------------------------------------------
+
+    def case_id(self, reference: str) -> int:
+        found = self.conn.execute(select(cases_table.c.id).where(cases_table.c.reference == reference)).scalar()
+        if found is None:
+            raise NotFound(f"no case with reference {reference}; check it with `complaintctl list`")
+        return found
+
+    def events(self, case_id: int) -> list[Event]:
+        rows = self.conn.execute(
+            select(events_table).where(events_table.c.case_id == case_id).order_by(events_table.c.number)
+        )
+        return [event_from_row(row) for row in rows]
+
+    def append(self, reference: str, case_id: int, events: list[Event]) -> None:
+        """Append events to a case's history, chaining each to the previous event recorded."""
+        head = self.conn.execute(
+            select(meta_table.c.value).where(meta_table.c.key == "chain_head").with_for_update()
+        ).scalar()
+        for item in events:
+            digest = event_hash(reference, item, head or "")
+            self.conn.execute(
+                events_table.insert().values(
+                    case_id=case_id,
+                    number=item.number,
+                    kind=item.kind,
+                    business_date=item.on,
+                    officer=item.officer,
+                    recorded_at=item.recorded_at.isoformat(),
+                    details=json.dumps(item.details, sort_keys=True, ensure_ascii=False),
+                    prev_hash=head or "",
+                    hash=digest,
+                )
+            )
+            head = digest
+        self.set_meta("chain_head", head)
+
+    # -- the projection ----------------------------------------------------------------------------
+
+    def insert_case(self, case: Case) -> int:
+        values = _case_values(case)
+        result = self.conn.execute(cases_table.insert().values(reference=case.reference, **values))
+        case_id = result.inserted_primary_key[0]
+        self._write_children(case_id, case)
+        return case_id
+
+    def save_case(self, case_id: int, case: Case) -> None:
+        self.conn.execute(cases_table.update().where(cases_table.c.id == case_id).values(**_case_values(case)))
+        self.conn.execute(stages_table.delete().where(stages_table.c.case_id == case_id))
+        self.conn.execute(actions_table.delete().where(actions_table.c.case_id == case_id))
+        self._write_children(case_id, case)
+
+    def _write_children(self, case_id: int, case: Case) -> None:
+        stage_rows = [
+            {
+                "case_id": case_id,
+                "number": stage.number,
+                "received_on": stage.received_on,
+                "handler": stage.handler,
+                "acknowledge_by": stage.acknowledge_by,
+                "acknowledged_on": stage.acknowledged_on,
+                "respond_by": stage.respond_by,
+                "extension_days": stage.extension_days,
+                "closed_on": stage.closed_on,
+                "outcome": stage.outcome,
+                "exclusion": stage.exclusion,
+                "in_time": stage.responded_in_time,
+                "apology": stage.apology,
+                "compensation_pence": stage.compensation_pence,
+            }
+            for stage in case.stages
+        ]
+        self.conn.execute(stages_table.insert(), stage_rows)
+        if case.actions:
+            self.conn.execute(
+                actions_table.insert(),
+                [
+                    {
+                        "case_id": case_id,
+                        "number": action.number,
+                        "stage": action.stage,
+                        "what": action.what,
+                        "due": action.due,
+                        "owner": action.owner,
+                        "done_on": action.done_on,
+                    }
+                    for action in case.actions
+                ],
+            )
+
+    def references_to_rederive(self, today: date) -> list[str]:
+        """Cases whose deadlines can still move: open ones, and closed ones still escalatable."""
+        rows = self.conn.execute(
+            select(cases_table.c.reference).where(
+                (cases_table.c.status != "closed") | (cases_table.c.escalate_by >= today)
+            )
+        )
+        return [row[0] for row in rows]
+
+    # -- queries ----------------------------------------------------------------------------------
+
+    def list_cases(
+        self,
+        status: str | None = None,
+        stage: int | None = None,
+        handler: str | None = None,
+        service: str | None = None,
+        received_from: date | None = None,
+        received_to: date | None = None,
+        case_type: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        c = cases_table.c
+        query = select(
+            c.reference, c.type, c.stage, c.status, c.outcome, c.received_on, c.name, c.service,
+            c.category, c.handler, c.respond_by, c.next_due, c.next_due_what,
+        )
+        if status:
+            query = query.where(c.status == status)
+        if stage:
+            query = query.where(c.stage == stage)
+        if handler:
+            query = query.where(func.lower(c.handler) == handler.lower())
+        if service:
+            query = query.where(func.lower(c.service) == service.lower())
+        if received_from:
+            query = query.where(c.received_on >= received_from)
+        if received_to:
+            query = query.where(c.received_on <= received_to)
+        if case_type:
+            query = query.where(c.type == case_type)
+        query = query.order_by(c.received_on, c.id)
+        if limit:
+            query = query.limit(limit)
+        return [dict(row._mapping) for row in self.conn.execute(query)]
+
+    def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
+        c = cases_table.c
+        query = (
+            select(c.reference, c.stage, c.status, c.name, c.handler, c.service, c.next_due, c.next_due_what)
+            .where(c.next_due <= cutoff, c.status != "closed")
+            .order_by(c.next_due, c.reference)
+        )
+        return [dict(row._mapping) for row in self.conn.execute(query)]
+
+    def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]:
+        a, c = actions_table.c, cases_table.c
+        query = (
+            select(c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.name, c.service)
+            .select_from(actions_table.join(cases_table, a.case_id == c.id))
+            .where(a.done_on.is_(None), a.due <= cutoff)
+            .order_by(a.due, c.reference, a.number)
+        )
+        return [dict(row._mapping) for row in self.conn.execute(query)]
+
+    def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]:
+        a, c = actions_table.c, cases_table.c
+        query = select(c.reference, a.stage, a.number, a.what, a.due, a.owner, a.done_on, c.handler).select_from(
+            actions_table.join(cases_table, a.case_id == c.id)
+        )
+        if outstanding_only:
+            query = query.where(a.done_on.is_(None))
+        query = query.order_by(a.due, c.reference, a.number)
+        return [dict(row._mapping) for row in self.conn.execute(query)]
+
+
+def _case_values(case: Case) -> dict[str, Any]:
+    stage = case.current
+    nxt = case.next_deadline()
+    return {
+        "type": case.type,
+        "stage": case.stage,
+        "status": case.status,
+        "outcome": case.outcome,
+        "received_on": case.received_on,
+        "name": case.name or None,
+        "service": case.details.get("service"),
+        "category": case.details.get("category"),
+        "housing": bool(case.details.get("housing")),
+        "ombudsman": case.ombudsman,
+        "handler": case.handler,
+        "acknowledge_by": stage.acknowledge_by,
+        "acknowledged_on": stage.acknowledged_on,
+        "respond_by": stage.respond_by,
+        "escalate_by": case.escalate_by,
+        "extension_days": stage.extension_days,
+        "next_due": nxt[1] if nxt else None,
+        "next_due_what": nxt[0] if nxt else None,
+        "over_12_months": case.over_12_months,
+    }
+
+
+def event_from_row(row: Any) -> Event:
+    return Event(
+        kind=row.kind,
+        on=row.business_date if isinstance(row.business_date, date) else date.fromisoformat(row.business_date),
+        officer=row.officer,
+        recorded_at=datetime.fromisoformat(row.recorded_at),
+        details=json.loads(row.details),
+        number=row.number,
+    )

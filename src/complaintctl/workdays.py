@@ -1,0 +1,102 @@
+"""The working-day calendar: weekends, the nation's bank holidays and the policy's closures.
+
+"Within N working days of D" means on or before the N-th working day after D; D itself is
+never counted, whether or not it is a working day.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+NATIONS = {
+    "england-and-wales": "ENG",
+    "scotland": "SCT",
+    "northern-ireland": "NIR",
+}
+
+_ONE_DAY = timedelta(days=1)
+
+
+class Calendar:
+    """Working days for one nation plus the organisation's own closure days.
+
+    Bank holidays are loaded from the holidays package one year at a time, only for the
+    years a calculation touches, and kept for the life of the process.
+    """
+
+    def __init__(self, nation: str, closures: Iterable[date] = ()) -> None:
+        if nation not in NATIONS:
+            raise ValueError(f"unknown nation {nation!r}; use one of {', '.join(NATIONS)}")
+        self.nation = nation
+        self.closures = frozenset(closures)
+        self._holidays: dict[date, str] = {}
+        self._years_loaded: set[int] = set()
+
+    def _load_year(self, year: int) -> None:
+        import holidays
+
+        # Sibling years are cheap to add and save repeated calls when a count crosses New Year.
+        wanted = [y for y in (year - 1, year, year + 1) if y not in self._years_loaded]
+        table = holidays.country_holidays("GB", subdiv=NATIONS[self.nation], years=wanted)
+        self._holidays.update(table.items())
+        self._years_loaded.update(wanted)
+
+    def holiday_name(self, day: date) -> str | None:
+        """The bank holiday or closure on this day, if there is one."""
+        if day.year not in self._years_loaded:
+            self._load_year(day.year)
+        if day in self._holidays:
+            return self._holidays[day]
+        if day in self.closures:
+            return "Closure day"
+        return None
+
+    def is_working_day(self, day: date) -> bool:
+        return day.weekday() < 5 and self.holiday_name(day) is None
+
+    def add(self, start: date, days: int) -> date:
+        """The `days`-th working day after `start` (start itself not counted); days ≥ 0."""
+        if days < 0:
+            raise ValueError("a number of working days to add cannot be negative")
+        current = start
+        remaining = days
+        while remaining:
+            current += _ONE_DAY
+            if self.is_working_day(current):
+                remaining -= 1
+        return current
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`; negative when end < start.
+
+        The inverse of add: between(d, add(d, n)) == n.
+        """
+        if end < start:
+            return -self._count(end, start)
+        return self._count(start, end)
+
+    def _count(self, start: date, end: date) -> int:
+        count = 0
+        current = start
+        while current < end:
+            current += _ONE_DAY
+            if self.is_working_day(current):
+                count += 1
+        return count
+
+    def next_working_day(self, day: date) -> date:
+        """The day itself if it is a working day, else the first working day after it."""
+        while not self.is_working_day(day):
+            day += _ONE_DAY
+        return day
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day number `months` later, clamped to that month's last day."""
+    month_index = start.month - 1 + months
+    year = start.year + month_index // 12
+    month = month_index % 12 + 1
+    last_day = _calendar.monthrange(year, month)[1]
+    return date(year, month, min(start.day, last_day))
