@@ -234,6 +234,7 @@ def main_options(
     settings.db = db
     settings.config = config
     settings.officer = officer
+    settings._today = None
 
 
 # -- commands --------------------------------------------------------------------------------------
@@ -650,3 +651,8 @@ def main() -> None:
 
 
 __all__ = ["app", "main", "EXIT_OVERDUE"]
+
+
+# The commands of the other areas register themselves on `app` when imported; each module
+# imports only typer at load time.
+from complaintctl import cli_integrity, cli_letters, cli_reports, cli_shell  # noqa: E402,F401

@@ -1,0 +1,75 @@
+"""Shared fixtures: every test gets its own database file and never touches real data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def isolated_environment(tmp_path, monkeypatch):
+    """Point every default at a temporary folder so no test reads or writes real data."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("COMPLAINTCTL_OFFICER", "officer.one")
+    monkeypatch.setenv("NO_COLOR", "1")
+    for name in ("COMPLAINTCTL_DB", "COMPLAINTCTL_CONFIG", "COMPLAINTCTL_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture
+def db_location(tmp_path) -> str:
+    """Where the test's database lives (a SQLite file; see test fixtures for PostgreSQL)."""
+    return str(tmp_path / "complaints.db")
+
+
+@dataclass
+class Outcome:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    def json(self):
+        return json.loads(self.stdout)
+
+
+class Cli:
+    """The real command line, through Typer's CliRunner, against one database."""
+
+    def __init__(self, db: str, config: str | None = None) -> None:
+        self.db = db
+        self.config = config
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, officer: str | None = None, config: str | None = None) -> Outcome:
+        from complaintctl.cli import app
+
+        prefix = ["--db", self.db]
+        chosen = config or self.config
+        if chosen:
+            prefix += ["--config", str(chosen)]
+        if officer:
+            prefix += ["--officer", officer]
+        result = self.runner.invoke(app, [*prefix, *map(str, args)], catch_exceptions=False)
+        return Outcome(result.exit_code, result.stdout, result.stderr)
+
+    def ok(self, *args: str, **kwargs) -> Outcome:
+        outcome = self(*args, **kwargs)
+        assert outcome.exit_code == 0, f"{args} exited {outcome.exit_code}: {outcome.stderr}"
+        return outcome
+
+    def show(self, reference: str) -> dict:
+        return self.ok("show", reference, "--json").json()
+
+
+@pytest.fixture
+def cli(db_location) -> Cli:
+    """A CLI on a fresh, initialised database."""
+    runner = Cli(db_location)
+    runner.ok("init")
+    return runner

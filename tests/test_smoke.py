@@ -1,0 +1,11 @@
+from freezegun import freeze_time
+
+
+@freeze_time("2026-11-24 10:00:00")
+def test_log_and_show_a_complaint(cli):
+    logged = cli.ok("log", "--name", "A Resident", "--summary", "Bins missed", "--received", "2026-11-20", "--json").json()
+    assert logged["reference"] == "CMP-2026-00001"
+    assert logged["acknowledge_by"] == "2026-11-27"
+    shown = cli.show("CMP-2026-00001")
+    assert shown["status"] == "open"
+    assert [event["kind"] for event in shown["events"]] == ["logged"]
