@@ -257,12 +257,12 @@ def init(
         preset_text = read_preset(policy_name)
         if os.path.exists(policy_out):
             fail(f"{policy_out} already exists; move it away or choose another --policy-out")
+    from complaintctl.dates import now_utc
+
     chosen = settings.policy()
     location = settings.database()
     store = Store.create(location)
-    services.sync_policy(
-        services.Context(store, chosen, chosen.calendar(), settings.officer_name(), settings.today, None)  # type: ignore[arg-type]
-    )
+    services.sync_policy(services.Context(store, chosen, chosen.calendar(), settings.officer_name(), settings.today, now_utc()))
     if preset_text is not None:
         descriptor = os.open(policy_out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         with os.fdopen(descriptor, "w") as handle:

@@ -220,17 +220,16 @@ class Store:
         return store
 
     def migrate(self) -> None:
+        """Apply pending migrations; a database already up to date costs one read."""
         try:
+            if self._applied_migrations_current():
+                return
             with self.engine.connect().execution_options(write=True) as conn, conn.begin():
                 conn.exec_driver_sql(
                     "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(100) PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)"
                 )
                 applied = {row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations")}
-                newer = migrations.unknown(applied)
-                if newer:
-                    raise StorageError(
-                        f"{self.location} was written by a newer complaintctl (schema {max(newer)}); upgrade complaintctl to use it"
-                    )
+                self._refuse_newer(applied)
                 for name, step in migrations.pending(applied):
                     step(conn)
                     conn.execute(
@@ -239,6 +238,26 @@ class Store:
                     )
         except OperationalError as problem:
             raise StorageError(f"cannot use the database {self.location}: {problem.orig}") from None
+
+    def _applied_migrations_current(self) -> bool:
+        with self.engine.connect() as conn, conn.begin():
+            exists = conn.exec_driver_sql(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+                if self.is_sqlite
+                else "SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
+            ).scalar()
+            if not exists:
+                return False
+            applied = {row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations")}
+        self._refuse_newer(applied)
+        return not migrations.pending(applied)
+
+    def _refuse_newer(self, applied: set[str]) -> None:
+        newer = migrations.unknown(applied)
+        if newer:
+            raise StorageError(
+                f"{self.location} was written by a newer complaintctl (schema {max(newer)}); upgrade complaintctl to use it"
+            )
 
     # -- transactions ----------------------------------------------------------------------
 
