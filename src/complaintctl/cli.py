@@ -655,4 +655,11 @@ __all__ = ["app", "main", "EXIT_OVERDUE"]
 
 # The commands of the other areas register themselves on `app` when imported; each module
 # imports only typer at load time.
-from complaintctl import cli_integrity, cli_letters, cli_reports, cli_shell  # noqa: E402,F401
+from complaintctl import (  # noqa: E402,F401
+    cli_integrity,
+    cli_letters,
+    cli_overdue,
+    cli_records,
+    cli_reports,
+    cli_shell,
+)
