@@ -303,4 +303,6 @@ def load(path: str | Path | None) -> Policy:
         raise PolicyError(f"policy file {file} cannot be read ({problem.strerror})") from None
     except tomllib.TOMLDecodeError as problem:
         raise PolicyError(f"policy file {file} is not valid TOML: {problem}") from None
+    except UnicodeDecodeError:
+        raise PolicyError(f"policy file {file} is not UTF-8 text; save it as UTF-8") from None
     return from_mapping(overrides, str(file), file.parent)
