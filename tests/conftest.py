@@ -11,6 +11,9 @@ from typer.testing import CliRunner
 
 REPO = Path(__file__).resolve().parents[1]
 
+# A PostgreSQL server for tests marked `both_databases`; see tests/pg.py.
+pytest_plugins = ["pg"]
+
 
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path, monkeypatch):
@@ -23,8 +26,10 @@ def isolated_environment(tmp_path, monkeypatch):
 
 
 @pytest.fixture
-def db_location(tmp_path) -> str:
-    """Where the test's database lives (a SQLite file; see test fixtures for PostgreSQL)."""
+def db_location(tmp_path, backend, request) -> str:
+    """Where the test's database lives: a SQLite file, or a new PostgreSQL database (tests/pg.py)."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_url")
     return str(tmp_path / "complaints.db")
 
 

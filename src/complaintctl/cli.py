@@ -22,7 +22,40 @@ from complaintctl.errors import EXIT_OVERDUE, EXIT_REFUSED, ComplaintError
 if TYPE_CHECKING:
     from complaintctl.services import Context
 
+try:
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+except ImportError:  # Typer releases that use click itself
+    from click.exceptions import NoArgsIsHelpError, UsageError
+from typer.core import TyperGroup
+
+
+class OneLineErrors(TyperGroup):
+    """A malformed command line is one `Error: …` line and exit 2, like every other refusal."""
+
+    def make_context(self, *args, **kwargs):
+        with _one_line_usage_errors():
+            return super().make_context(*args, **kwargs)
+
+    def invoke(self, ctx):
+        with _one_line_usage_errors():
+            return super().invoke(ctx)
+
+
+class _one_line_usage_errors:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, _traceback):
+        if not isinstance(error, UsageError) or isinstance(error, NoArgsIsHelpError):
+            return False
+        hint = f"; see '{error.ctx.command_path} --help'" if error.ctx is not None else ""
+        message = " ".join(error.format_message().split()).rstrip(".")
+        sys.stderr.write(f"Error: {message}{hint}\n")
+        raise typer.Exit(error.exit_code) from None
+
+
 app = typer.Typer(
+    cls=OneLineErrors,
     name="complaintctl",
     help="Run the statutory two-stage complaints process: log, acknowledge, extend, close, escalate; "
     "working-day deadlines, letters and reports.",
@@ -94,6 +127,20 @@ class Settings:
         sync_policy(context)
         return context
 
+    def reading_context(self) -> "Context":
+        """A Context for commands that only read: a SQLite file with nothing to migrate or
+        re-derive is read through sqlite3 alone, without importing the ORM (see fastread)."""
+        from complaintctl.fastread import default_location, open_reader
+
+        chosen = self.policy()
+        reader = open_reader(self.db or default_location(), chosen.fingerprint())
+        if reader is None:
+            return self.context()
+        from complaintctl.dates import now_utc
+        from complaintctl.services import Context
+
+        return Context(reader, chosen, chosen.calendar(), self.officer_name(), self.today, now_utc())
+
 
 settings = Settings()
 
@@ -107,7 +154,7 @@ def handled(command):
             return command(*args, **kwargs)
         except ComplaintError as error:
             fail(str(error), error.exit_code)
-        except (typer.Exit, typer.Abort, SystemExit):
+        except (typer.Exit, typer.Abort, SystemExit, UsageError):
             raise
         except KeyboardInterrupt:
             fail("interrupted; nothing was recorded by the unfinished command", EXIT_REFUSED)
@@ -201,6 +248,27 @@ def Text(*names: str, help: str, default: Any = None):
     return typer.Option(default, *names, callback=_text, help=help)
 
 
+def _letter_path(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
+    if value is not None and not os.path.isdir(os.path.dirname(os.path.abspath(value))):
+        raise typer.BadParameter(f"the folder of {value!r} does not exist", param=param)
+    return value
+
+
+def LetterFile():
+    return typer.Option(
+        None, "--letter", callback=_letter_path, help="Also write this step's letter to FILE (.txt, .html or .eml)."
+    )
+
+
+def _write_letter(case, path: Optional[str]) -> None:
+    if path:
+        from complaintctl import render
+        from complaintctl.letters import write_step_letter
+
+        kind = write_step_letter(case, settings.policy(), path)
+        render.say(f"Wrote the {kind} letter for {case.reference} to {path}")
+
+
 def _case_out(case, as_json: bool, message: str) -> None:
     from complaintctl import render
 
@@ -248,7 +316,7 @@ def init(
 ) -> None:
     """Create the database (and, with --policy NAME, a starting policy file)."""
     from complaintctl import services
-    from complaintctl.store import Store
+    from complaintctl.store import Store, shown
 
     preset_text = None
     if policy_name:
@@ -268,7 +336,7 @@ def init(
         with os.fdopen(descriptor, "w") as handle:
             handle.write(preset_text)
         typer.echo(f"Wrote the {policy_name} policy to {policy_out}; use it with --config {policy_out}")
-    typer.echo(f"Created {location}")
+    typer.echo(f"Created {shown(location)}")
 
 
 @app.command()
@@ -340,11 +408,13 @@ def acknowledge(
     outcomes_sought: Optional[str] = Text("--outcomes-sought", help="The outcomes the complainant seeks."),
     on: str = On(),
     as_json: bool = Json(),
+    letter: Optional[str] = LetterFile(),
 ) -> None:
     """Record that the complaint (or stage 2 request) was acknowledged."""
     from complaintctl import services
 
     case = services.acknowledge(settings.context(), reference.strip().upper(), on, handler, understanding, outcomes_sought)
+    _write_letter(case, letter)
     _case_out(case, as_json, f"{case.reference} stage {case.stage} acknowledged on {on.isoformat()}, handler {case.handler}{_deadline_words(case)}")
 
 
@@ -359,11 +429,13 @@ def extend(
     late_reason: Optional[str] = Text("--late-reason", help="Why the extension is recorded after the response was due."),
     on: str = On(),
     as_json: bool = Json(),
+    letter: Optional[str] = LetterFile(),
 ) -> None:
     """Extend the response date of the current stage."""
     from complaintctl import services
 
     case = services.extend(settings.context(), reference.strip().upper(), on, reason or "", days, to, good_reason, late_reason)
+    _write_letter(case, letter)
     _case_out(case, as_json, f"{case.reference} stage {case.stage} extended: respond by {case.current.respond_by.isoformat()} ({case.current.extension_days} working days of extension)")
 
 
@@ -375,11 +447,13 @@ def update(
     next_update: Optional[str] = typer.Option(None, "--next", callback=_date_value, help="When the next update or the response will come."),
     on: str = On(),
     as_json: bool = Json(),
+    letter: Optional[str] = LetterFile(),
 ) -> None:
     """Record a progress update sent to the complainant."""
     from complaintctl import services
 
     case = services.record_update(settings.context(), reference.strip().upper(), on, progress or "", next_update)
+    _write_letter(case, letter)
     _case_out(case, as_json, f"{case.reference} update recorded on {on.isoformat()}{_deadline_words(case)}")
 
 
@@ -399,6 +473,7 @@ def close(
     action_due: list[str] = typer.Option([], "--action-due", help="The due date of each --action, in order."),
     on: str = On(),
     as_json: bool = Json(),
+    letter: Optional[str] = LetterFile(),
 ) -> None:
     """Issue the stage's outcome."""
     from complaintctl import services
@@ -428,6 +503,7 @@ def close(
             actions=[(what, due, None) for what, due in zip(actions, due_dates)],
         ),
     )
+    _write_letter(case, letter)
     message = f"{case.reference} stage {case.current.number} closed on {on.isoformat()}: {outcome}"
     if case.escalate_by:
         message += f"; stage 2 may be requested until {case.escalate_by.isoformat()}"
@@ -443,11 +519,13 @@ def escalate(
     outcomes_sought: Optional[str] = Text("--outcomes-sought", help="What the complainant now wants (reasons are not required)."),
     on: str = On(),
     as_json: bool = Json(),
+    letter: Optional[str] = LetterFile(),
 ) -> None:
     """Open stage 2 from a closed stage 1 at the complainant's request."""
     from complaintctl import services
 
     case = services.escalate(settings.context(), reference.strip().upper(), on, handler, late_reason, outcomes_sought)
+    _write_letter(case, letter)
     _case_out(case, as_json, f"{case.reference} escalated to stage 2 on {on.isoformat()}{_deadline_words(case)}")
 
 
@@ -472,7 +550,7 @@ def show(reference: str = typer.Argument(..., help="Case reference."), as_json: 
     """Show a case, its deadlines and its full history."""
     from complaintctl import render, services
 
-    case = services.get_case(settings.context(), reference.strip().upper())
+    case = services.get_case(settings.reading_context(), reference.strip().upper())
     if as_json:
         render.print_json(render.case_json(case))
     else:
@@ -510,7 +588,7 @@ def list_cases(
     if received_from and received_to and received_from > received_to:
         fail("--from is after --to; swap them")
     rows = services.list_cases(
-        settings.context(),
+        settings.reading_context(),
         status=status,
         stage=stage,
         handler=handler,
@@ -593,7 +671,7 @@ def action_list(
     """List actions (all, or only the overdue ones)."""
     from complaintctl import render, services
 
-    rows = services.list_actions(settings.context(), overdue_only=overdue)
+    rows = services.list_actions(settings.reading_context(), overdue_only=overdue)
     if as_json:
         render.print_json(render.rows_json(rows))
     elif not rows:

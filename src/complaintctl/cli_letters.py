@@ -1,3 +1,43 @@
 """Command-line commands for letters; registered on the main app when cli.py is imported."""
 
 from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from complaintctl.cli import _choice, app, handled, settings
+
+# The same as letters.KINDS: importing letters here would load Jinja on every start-up.
+_KINDS = ("acknowledgement", "extension", "refusal", "decision", "update", "closure")
+
+
+@app.command()
+@handled
+def letter(
+    reference: str = typer.Argument(..., help="Case reference."),
+    kind: Optional[str] = typer.Argument(
+        None,
+        callback=_choice(*_KINDS),
+        help="acknowledgement, extension, refusal, decision, update or closure; default: the letter of the latest step.",
+    ),
+    stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
+    fmt: str = typer.Option("text", "--format", callback=_choice("text", "html", "eml"), help="text (to paste), html, or eml (a ready email)."),
+    out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it."),
+) -> None:
+    """Write the letter for a step of a case, for pasting into an email or sending as it is."""
+    import sys
+
+    from complaintctl import letters, render, services
+
+    context = settings.reading_context()
+    case = services.get_case(context, reference.strip().upper())
+    content = letters.render(case, context.policy, kind, stage, fmt)
+    if out:
+        letters.write(out, content)
+        render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
+    elif isinstance(content, bytes):
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    else:
+        typer.echo(content, nl=False)

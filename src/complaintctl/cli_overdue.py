@@ -1,3 +1,146 @@
-"""Command-line commands registered on the main app when cli.py is imported."""
+"""The `overdue` command: what is late and what is due soon, for people, scripts and cron."""
 
 from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING, Optional
+
+import typer
+
+from complaintctl.cli import _date_value, app, handled, settings
+from complaintctl.errors import EXIT_OVERDUE
+
+if TYPE_CHECKING:
+    from complaintctl.overdue import Item, Report
+
+HEADINGS = ("Reference", "St", "Handler", "Due", "Due on", "Late")
+GAP = "  "
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def headline(report: "Report") -> str:
+    """One line: how many items are overdue and due soon, and as of when."""
+    from complaintctl.dates import in_words
+
+    when = f"{report.as_of.strftime('%a')} {in_words(report.as_of)}"
+    overdue = len(report.overdue)
+    parts = [f"{overdue} overdue" if overdue else "nothing overdue"]
+    if report.within is not None:
+        ahead = "today" if report.within == 0 else f"within {_plural(report.within, 'working day')}"
+        parts.append(f"{len(report.due_soon)} due {ahead}")
+    return f"As of {when}: {', '.join(parts)}"
+
+
+def late_words(item: "Item") -> str:
+    if item.overdue:
+        return str(item.working_days_overdue)
+    if item.working_days_overdue == 0:
+        return "today"
+    return f"in {-item.working_days_overdue}"
+
+
+def due_words(item: "Item") -> str:
+    if item.what == "action":
+        text = f"action {item.action}: {item.description}"
+        text += f" ({item.owner})" if item.owner else ""
+        return " ".join(text.split())
+    return item.what
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+def table_lines(report: "Report", width: int) -> list[str]:
+    """One line per item, at most `width` wide: handler and what is due are shortened to fit.
+
+    Hand-made rather than a rich Table: a nightly list can run to thousands of lines, and this
+    prints them in milliseconds.
+    """
+    rows = [
+        (item.reference, str(item.stage), " ".join((item.handler or "-").split()), due_words(item), item.due.isoformat(), late_words(item))
+        for item in report.items
+    ]
+    widths = [max(len(HEADINGS[index]), *(len(row[index]) for row in rows)) for index in range(len(HEADINGS))]
+    fixed = widths[0] + widths[1] + widths[4] + widths[5] + len(GAP) * (len(HEADINGS) - 1)
+    room = max(width - fixed, 20)
+    handler_width = min(widths[2], max(len(HEADINGS[2]), room * 2 // 5))
+    widths[3] = min(widths[3], room - handler_width)
+    widths[2] = min(widths[2], room - widths[3])
+
+    template = GAP.join(
+        f"{{:>{size}}}" if index == len(HEADINGS) - 1 else f"{{:<{size}}}" for index, size in enumerate(widths)
+    )
+    squeezed = (2, 3)
+
+    def line(cells: tuple[str, ...]) -> str:
+        if any(len(cells[index]) > widths[index] for index in squeezed):
+            cells = tuple(_fit(cell, widths[index]) if index in squeezed else cell for index, cell in enumerate(cells))
+        return template.format(*cells).rstrip()
+
+    return [line(HEADINGS), *(line(row) for row in rows)]
+
+
+def _width(stream) -> int:
+    if stream.isatty():
+        import shutil
+
+        return shutil.get_terminal_size((80, 24)).columns
+    return 80
+
+
+@app.command()
+@handled
+def overdue(
+    as_of: str = typer.Option("today", "--as-of", callback=_date_value, help="Report as on this date instead of today: a past date shows the cases as they stood then."),
+    within: Optional[int] = typer.Option(None, "--within", min=0, max=260, help="Also list items due within N working days."),
+    check: bool = typer.Option(False, "--check", help=f"Exit {EXIT_OVERDUE} when anything is overdue (for cron and scripts)."),
+    as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
+) -> None:
+    """Each open case's next deadline and every outstanding action past its date, most late first.
+
+    Late is counted in working days after the due date up to and including the as-of date
+    (due Monday, as of Wednesday: 2).
+    """
+    from complaintctl import overdue as overdue_report
+    from complaintctl import render
+
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv", param_hint="'--json' / '--csv'")
+    # Today's list needs no history, so it takes the light read-only path; a past date replays
+    # the cases that changed since, through the full store.
+    context = settings.reading_context() if as_of >= settings.today else settings.context()
+    report = overdue_report.report(context, as_of, within)
+    try:
+        if as_json:
+            render.print_json(render.rows_json([item.as_dict() for item in report.items]))
+        elif as_csv:
+            rows = [{**item.as_dict(), "overdue": "true" if item.overdue else "false"} for item in report.items]
+            render.print_csv(rows, list(overdue_report.COLUMNS))
+        else:
+            _print_human(report)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (`| head`): not a failure of the report.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if check and report.overdue:
+        raise typer.Exit(EXIT_OVERDUE)
+
+
+def _print_human(report: "Report") -> None:
+    styled = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    if not report.items:
+        typer.echo(headline(report) + ".")
+        return
+    lines = table_lines(report, _width(sys.stdout))
+    if styled:
+        lines[0] = typer.style(lines[0], bold=True)
+        lines[1:] = [typer.style(text, fg="red") if item.overdue else text for item, text in zip(report.items, lines[1:])]
+    title = typer.style(headline(report), bold=True) if styled else headline(report)
+    footer = "Late: working days past the due date, counting the as-of date."
+    sys.stdout.write("\n".join([title, "", *lines, "", footer]) + "\n")

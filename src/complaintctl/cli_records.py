@@ -1,3 +1,200 @@
-"""Command-line commands registered on the main app when cli.py is imported."""
+"""Commands for the records the annual report needs: `ombudsman`, `survey` and `learning`."""
 
 from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from complaintctl.cli import On, Text, _case_out, _choice, _date_value, _money, _text, app, handled, settings
+
+ombudsman_app = typer.Typer(
+    help="Ombudsman referrals, determinations (a finding per complaint element) and orders with compliance dates.",
+    no_args_is_help=True,
+)
+app.add_typer(ombudsman_app, name="ombudsman")
+
+YES_NO = _choice("yes", "no", "y", "n")
+
+
+def _answer(value: Optional[str]) -> Optional[bool]:
+    return None if value is None else value.startswith("y")
+
+
+def _out(case, as_json: bool, message: str) -> None:
+    """The case JSON with its report records beside it, or a message for the officer."""
+    if not as_json:
+        _case_out(case, False, message)
+        return
+    from complaintctl import render
+    from complaintctl.records import records_json
+
+    render.print_json({**render.case_json(case), "records": records_json(case)})
+
+
+def _reference(value: str) -> str:
+    return value.strip().upper()
+
+
+def AsJson():
+    return typer.Option(False, "--json", help="Print the case, with its report records, as JSON on stdout.")
+
+
+@ombudsman_app.command("refer")
+@handled
+def ombudsman_refer(
+    reference: str = typer.Argument(..., help="Case reference."),
+    their_reference: Optional[str] = Text("--their-reference", help="The Ombudsman's own case reference."),
+    ombudsman: Optional[str] = typer.Option(None, "--ombudsman", callback=_choice("housing", "lgsco"), help="housing or lgsco (default: the case's Ombudsman)."),
+    on: str = On(),
+    as_json: bool = AsJson(),
+) -> None:
+    """Record that the complainant referred the complaint to the Ombudsman (--on: the referral date)."""
+    from complaintctl import records
+
+    case = records.refer(settings.context(), _reference(reference), on, their_reference, ombudsman)
+    _out(case, as_json, f"{case.reference} referred to the Ombudsman on {on.isoformat()}")
+
+
+@ombudsman_app.command("determine")
+@handled
+def ombudsman_determine(
+    reference: str = typer.Argument(..., help="Case reference."),
+    findings: list[str] = Text(
+        "--finding",
+        default=[],
+        help="ELEMENT=FINDING for each complaint element (repeat), e.g. 'Repairs=maladministration'. Findings: "
+        "severe-maladministration, maladministration, service-failure, no-maladministration, reasonable-redress, "
+        "outside-jurisdiction, withdrawn.",
+    ),
+    on: str = On(),
+    as_json: bool = AsJson(),
+) -> None:
+    """Record the Ombudsman's determination: a finding for each element of the complaint."""
+    from complaintctl import records
+
+    case = records.determine(settings.context(), _reference(reference), on, findings)
+    count = len(records.records_of(case).referral.findings)
+    _out(case, as_json, f"{case.reference} determination of {on.isoformat()} recorded with {count} finding" + ("s" if count != 1 else ""))
+
+
+@ombudsman_app.command("order")
+@handled
+def ombudsman_order(
+    reference: str = typer.Argument(..., help="Case reference."),
+    kind: str = typer.Option(..., "--kind", help="apology, compensation, repairs, training, policy-review or other."),
+    due: str = typer.Option(..., "--due", callback=_date_value, help="The compliance date the Ombudsman set."),
+    amount: Optional[str] = typer.Option(None, "--amount", callback=_money, help="For compensation: the sum ordered, in pounds."),
+    what: Optional[str] = Text("--what", help="What the order requires."),
+    on: Optional[str] = typer.Option(None, "--on", callback=_date_value, help="When the order was made (default: the determination date)."),
+    as_json: bool = AsJson(),
+) -> None:
+    """Record one order of the Ombudsman's determination, with its compliance date."""
+    from complaintctl import records
+
+    case = records.add_order(settings.context(), _reference(reference), kind, due, what, amount, on)
+    order = records.records_of(case).referral.orders[-1]
+    _out(case, as_json, f"{case.reference} Ombudsman order {order.number} ({order.kind}) recorded, to comply by {order.due.isoformat()}")
+
+
+@ombudsman_app.command("comply")
+@handled
+def ombudsman_comply(
+    reference: str = typer.Argument(..., help="Case reference."),
+    number: int = typer.Argument(..., min=1, help="The order's number (see `ombudsman show`)."),
+    on: str = On(),
+    as_json: bool = AsJson(),
+) -> None:
+    """Record that an Ombudsman order was complied with."""
+    from complaintctl import records
+
+    case = records.comply(settings.context(), _reference(reference), number, on)
+    order = next(item for item in records.records_of(case).referral.orders if item.number == number)
+    timing = "in time" if order.complied_in_time() else f"late (due {order.due.isoformat()})"
+    _out(case, as_json, f"{case.reference} Ombudsman order {number} complied with on {on.isoformat()}, {timing}")
+
+
+@ombudsman_app.command("show")
+@handled
+def ombudsman_show(
+    reference: str = typer.Argument(..., help="Case reference."),
+    as_json: bool = AsJson(),
+) -> None:
+    """Show the case's Ombudsman referral, findings and orders."""
+    from complaintctl import render, services
+    from complaintctl.records import FINDINGS, ORDER_KINDS, records_of
+
+    case = services.get_case(settings.context(), _reference(reference))
+    if as_json:
+        _out(case, True, "")
+        return
+    referral = records_of(case).referral
+    if referral is None:
+        render.say(f"{case.reference} has not been referred to the Ombudsman.")
+        return
+    name = "Housing Ombudsman" if referral.ombudsman == "housing" else "LGSCO"
+    typer.echo(f"{case.reference}: referred to the {name} on {referral.referred_on.isoformat()}"
+               + (f" (their reference {referral.their_reference})" if referral.their_reference else ""))
+    if referral.determined_on is None:
+        typer.echo("Not yet determined.")
+        return
+    typer.echo(f"Determined on {referral.determined_on.isoformat()}")
+    render.show_table("Findings", ["#", "Element", "Finding"], [[f.number, f.element, FINDINGS[f.finding]] for f in referral.findings], squeeze=("Element",))
+    if referral.orders:
+        render.show_table(
+            "Orders",
+            ["#", "Order", "What", "Amount", "Due", "Complied"],
+            [
+                [
+                    o.number,
+                    ORDER_KINDS[o.kind],
+                    o.what,
+                    f"£{o.amount_pence / 100:,.2f}" if o.amount_pence else "",
+                    o.due,
+                    o.complied_on or "outstanding",
+                ]
+                for o in referral.orders
+            ],
+            squeeze=("What",),
+        )
+
+
+@app.command()
+@handled
+def survey(
+    reference: str = typer.Argument(..., help="Case reference."),
+    satisfied: Optional[str] = typer.Option(None, "--satisfied", callback=YES_NO, help="Satisfied with the way the complaint was dealt with? yes or no."),
+    easy: Optional[str] = typer.Option(None, "--easy", callback=YES_NO, help="Was it easy to make the complaint? yes or no."),
+    time_taken: Optional[str] = typer.Option(None, "--time", callback=YES_NO, help="Satisfied with the time it took? yes or no."),
+    informed: Optional[str] = typer.Option(None, "--informed", callback=YES_NO, help="Kept informed of progress? yes or no."),
+    addressed: Optional[str] = typer.Option(None, "--addressed", callback=YES_NO, help="Was the complaint fully addressed? yes or no."),
+    on: str = On(),
+    as_json: bool = AsJson(),
+) -> None:
+    """Record the complainant's satisfaction survey answers (after the complaint is closed)."""
+    from complaintctl import records
+
+    answers = {
+        "satisfied_with_handling": _answer(satisfied),
+        "easy_to_complain": _answer(easy),
+        "satisfied_with_time": _answer(time_taken),
+        "kept_informed": _answer(informed),
+        "fully_addressed": _answer(addressed),
+    }
+    case = records.record_survey(settings.context(), _reference(reference), on, answers)
+    _out(case, as_json, f"{case.reference} survey answers recorded on {on.isoformat()}")
+
+
+@app.command()
+@handled
+def learning(
+    reference: str = typer.Argument(..., help="Case reference."),
+    text: str = typer.Argument(..., callback=_text, help="What was learned or changed in the service because of this complaint."),
+    on: str = On(),
+    as_json: bool = AsJson(),
+) -> None:
+    """Record learning or a service improvement from a closed complaint (for the annual report)."""
+    from complaintctl import records
+
+    case = records.record_learning(settings.context(), _reference(reference), on, text)
+    _out(case, as_json, f"{case.reference} learning recorded on {on.isoformat()}")

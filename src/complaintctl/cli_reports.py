@@ -1,3 +1,53 @@
 """Command-line commands for reports; registered on the main app when cli.py is imported."""
 
 from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from complaintctl.cli import _choice, _date_value, app, fail, handled, settings
+
+report_app = typer.Typer(help="Reports: the annual complaints performance and service improvement report.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+def _year_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
+    if value is None:
+        return None
+    from complaintctl.annual import parse_year
+
+    try:
+        return parse_year(value)
+    except ValueError as problem:
+        raise typer.BadParameter(str(problem), param=param) from None
+
+
+@report_app.command("annual")
+@handled
+def annual(
+    year: Optional[str] = typer.Option(None, "--year", callback=_year_value, help="The year starting 1 April, e.g. 2025 for 2025/26."),
+    fmt: str = typer.Option("text", "--format", callback=_choice("text", "markdown", "json", "html"), help="text, markdown, json or html."),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", callback=_date_value, help="The date the report is made (default today): orders past their compliance date are counted as of it."),
+    out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout."),
+) -> None:
+    """The annual complaints report for 1 April YYYY to 31 March YYYY+1 (CH01, CH02 per stage)."""
+    from complaintctl import annual as annual_report
+    from complaintctl.annual_render import render
+    from complaintctl.render import say
+
+    if year is None:
+        fail("say which year with --year YYYY (the year it starts on 1 April), e.g. --year 2025 for 2025/26")
+    context = settings.context()
+    report = annual_report.annual_report(context, year, as_of)
+    text = render(report, "json" if as_json else fmt)
+    if out:
+        try:
+            with open(out, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as problem:
+            fail(f"cannot write {out} ({problem.strerror}); check the folder exists and is writable")
+        say(f"Wrote the {report['year']} annual report to {out}")
+    else:
+        typer.echo(text, nl=False)

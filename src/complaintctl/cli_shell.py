@@ -1,3 +1,22 @@
 """Command-line commands for shell; registered on the main app when cli.py is imported."""
 
 from __future__ import annotations
+
+import typer
+
+from complaintctl.cli import app, settings
+
+
+@app.command()
+def shell() -> None:
+    """An interactive session: the same commands, without paying start-up for each.
+
+    Type commands without `complaintctl` in front; the global options given before `shell`
+    apply to every line. Tab completes commands, options and case references; history is kept
+    in the data folder. Commands piped in (`printf 'show X\\n' | complaintctl shell`) run one
+    per line; the exit code is that of the last command that failed, or 0.
+    """
+    from complaintctl import shell as session
+
+    prefix = session.global_arguments(settings.db, settings.config, settings.officer)
+    raise typer.Exit(session.run(app, prefix, settings.database))

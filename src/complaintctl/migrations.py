@@ -114,8 +114,76 @@ def m001_initial(conn: "Connection") -> None:
         conn.exec_driver_sql(statement)
 
 
+def m002_records(conn: "Connection") -> None:
+    """Projections of the records kept for the annual report: Ombudsman, surveys, learning."""
+    identity = _id_column(conn)
+    statements = [
+        """CREATE TABLE ombudsman_cases (
+            case_id BIGINT PRIMARY KEY REFERENCES cases (id),
+            ombudsman VARCHAR(10) NOT NULL,
+            referred_on DATE NOT NULL,
+            their_reference TEXT,
+            determined_on DATE
+        )""",
+        "CREATE INDEX ix_ombudsman_cases_determined ON ombudsman_cases (determined_on)",
+        "CREATE INDEX ix_ombudsman_cases_referred ON ombudsman_cases (referred_on)",
+        f"""CREATE TABLE ombudsman_findings (
+            {identity},
+            case_id BIGINT NOT NULL REFERENCES cases (id),
+            number INTEGER NOT NULL,
+            element TEXT NOT NULL,
+            finding VARCHAR(40) NOT NULL,
+            determined_on DATE NOT NULL,
+            UNIQUE (case_id, number)
+        )""",
+        "CREATE INDEX ix_ombudsman_findings_determined ON ombudsman_findings (determined_on)",
+        f"""CREATE TABLE ombudsman_orders (
+            {identity},
+            case_id BIGINT NOT NULL REFERENCES cases (id),
+            number INTEGER NOT NULL,
+            kind VARCHAR(20) NOT NULL,
+            what TEXT,
+            amount_pence BIGINT NOT NULL,
+            made_on DATE NOT NULL,
+            due DATE NOT NULL,
+            complied_on DATE,
+            UNIQUE (case_id, number)
+        )""",
+        "CREATE INDEX ix_ombudsman_orders_made ON ombudsman_orders (made_on)",
+        "CREATE INDEX ix_ombudsman_orders_open ON ombudsman_orders (complied_on, due)",
+        f"""CREATE TABLE surveys (
+            {identity},
+            case_id BIGINT NOT NULL REFERENCES cases (id),
+            stage INTEGER NOT NULL,
+            answered_on DATE NOT NULL,
+            satisfied_with_handling BOOLEAN,
+            easy_to_complain BOOLEAN,
+            satisfied_with_time BOOLEAN,
+            kept_informed BOOLEAN,
+            fully_addressed BOOLEAN,
+            UNIQUE (case_id, stage)
+        )""",
+        "CREATE INDEX ix_surveys_answered ON surveys (answered_on)",
+        f"""CREATE TABLE learning (
+            {identity},
+            case_id BIGINT NOT NULL REFERENCES cases (id),
+            number INTEGER NOT NULL,
+            stage INTEGER NOT NULL,
+            recorded_on DATE NOT NULL,
+            text TEXT NOT NULL,
+            UNIQUE (case_id, number)
+        )""",
+        "CREATE INDEX ix_learning_recorded ON learning (recorded_on)",
+        # Compliments and comments of a year are counted from the index alone.
+        "CREATE INDEX ix_cases_type_received ON cases (type, received_on)",
+    ]
+    for statement in statements:
+        conn.exec_driver_sql(statement)
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
+    ("002_records", m002_records),
 ]
 
 

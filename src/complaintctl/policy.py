@@ -177,6 +177,7 @@ class Policy:
     def fingerprint(self) -> str:
         """Changes whenever a value that moves a deadline changes."""
         relevant = {key: self.raw[key] for key in ("calendar", "stage1", "stage2", "updates")}
+        relevant["default_ombudsman"] = self.default_ombudsman
         encoded = json.dumps(relevant, sort_keys=True).encode()
         return hashlib.sha256(encoded).hexdigest()[:16]
 

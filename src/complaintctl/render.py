@@ -135,6 +135,7 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze:
     grid = Table(
         title=title,
         box=None if plain else box.SIMPLE_HEAVY,
+        show_header=any(columns),  # a two-column fact sheet has no headings
         show_edge=False,
         header_style="" if plain else "bold",
         title_style="" if plain else "bold",

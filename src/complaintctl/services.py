@@ -107,7 +107,8 @@ def list_cases(ctx: Context, **filters: Any) -> list[dict[str, Any]]:
 def list_actions(ctx: Context, overdue_only: bool = False) -> list[dict[str, Any]]:
     with ctx.store.reading() as tx:
         if overdue_only:
-            return [row for row in tx.actions_due_by(ctx.today) if row["due"] < ctx.today]
+            # The same row shape as the full list, so `--overdue --json` keeps the contract.
+            return [row for row in tx.all_actions(outstanding_only=True) if row["due"] < ctx.today]
         return tx.all_actions()
 
 
@@ -251,6 +252,12 @@ def extend(
                 f"{case.reference}: the response was due on {current_due.isoformat()}; "
                 "an extension after that needs --late-reason TEXT"
             )
+        new_due = ctx.calendar.add(current_due, extra)
+        if new_due < on:
+            raise InvalidInput(
+                f"{case.reference}: the new response date {new_due.isoformat()} would already have passed on "
+                f"{on.isoformat()}; extend further with more --days or a later --to"
+            )
         return [
             (
                 "extended",
@@ -263,7 +270,7 @@ def extend(
                     "late_reason": _clean(late_reason) if late else None,
                     "late": late,
                     "previous_respond_by": current_due.isoformat(),
-                    "new_respond_by": ctx.calendar.add(current_due, extra).isoformat(),
+                    "new_respond_by": new_due.isoformat(),
                 },
             )
         ]
@@ -320,7 +327,9 @@ def close(
     def plan(case: Case) -> list[Step]:
         _require_open(case, "be closed again")
         stage = case.current
-        _check_on(ctx, case, on, what="the outcome")
+        # A decision follows the acknowledgement; a refusal or withdrawal may come before one.
+        decided_after = stage.acknowledged_on if outcome in DECISIONS else None
+        _check_on(ctx, case, on, after=decided_after, what="the outcome")
         if outcome == "refused":
             if not exclusion:
                 raise InvalidInput(
@@ -363,6 +372,8 @@ def close(
         for what, due, owner in remedy.actions or []:
             if not _clean(what):
                 raise InvalidInput("each --action needs a description")
+            if due < case.received_on:
+                raise InvalidInput(f"{case.reference}: --action-due {due.isoformat()} is before the case was received")
             number += 1
             steps.append(("action-added", on, _action_details(number, what, due, owner)))
         return steps

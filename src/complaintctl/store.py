@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -19,7 +20,8 @@ from typing import Any, Optional
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import NullPool
 from sqlmodel import Field, SQLModel, create_engine, select
 
 from complaintctl import migrations
@@ -127,6 +129,11 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
+def shown(location: str) -> str:
+    """The location as messages may print it: a URL's password is never shown."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", location)
+
+
 def event_hash(reference: str, event: Event, prev_hash: str) -> str:
     """The hash that chains an event to the one recorded before it."""
     content = {
@@ -149,14 +156,42 @@ def _create_private_file(path: Path) -> None:
     os.close(descriptor)
 
 
+# The key of the PostgreSQL advisory lock that lets one write transaction run at a time.
+POSTGRES_WRITE_LOCK = 0x636F6D706C61696E
+
+
+def _postgres_engine(location: str) -> Engine:
+    scheme, _, rest = location.partition("://")
+    if scheme in ("postgresql", "postgres"):
+        scheme = "postgresql+psycopg"
+    if not scheme.startswith("postgresql"):
+        raise StorageError(f"unsupported database URL scheme {scheme!r}; use a file path or postgresql+psycopg://user@host/database")
+    # An unreachable server should fail the command in seconds, not hang it.
+    connect_args = {} if "connect_timeout=" in rest else {"connect_timeout": 10}
+    try:
+        # No pool: each command is one short process, and a shared server should not keep idle
+        # connections for sessions (tests, `shell`) that open many stores.
+        engine = create_engine(f"{scheme}://{rest}", poolclass=NullPool, connect_args=connect_args)
+    except ModuleNotFoundError:
+        raise StorageError("PostgreSQL needs psycopg: pip install 'complaintctl[postgres]'") from None
+    except ArgumentError:
+        raise StorageError(
+            f"cannot read the database URL {shown(location)}; write it as postgresql+psycopg://user:password@host:5432/database"
+        ) from None
+
+    @sa_event.listens_for(engine, "begin")
+    def _begin(conn: Connection):
+        # As SQLite's BEGIN IMMEDIATE: writers queue here until the previous one commits, so a
+        # reference, an event number and the chain head are each read and written by one at a time.
+        if conn.get_execution_options().get("write", False):
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})")
+
+    return engine
+
+
 def _make_engine(location: str) -> Engine:
     if is_url(location):
-        if not location.startswith("postgresql"):
-            raise StorageError(f"unsupported database URL scheme in {location.split('://')[0]!r}; use a file path or postgresql+psycopg://")
-        try:
-            return create_engine(location, pool_pre_ping=False)
-        except ModuleNotFoundError:
-            raise StorageError("PostgreSQL needs psycopg: pip install 'complaintctl[postgres]'") from None
+        return _postgres_engine(location)
     engine = create_engine(f"sqlite:///{location}", connect_args={"timeout": 30})
 
     @sa_event.listens_for(engine, "connect")
@@ -201,7 +236,7 @@ class Store:
                 raise StorageError(f"cannot create {location} ({problem.strerror}); check the folder exists and is writable") from None
         store = cls(location, _make_engine(location))
         try:
-            store.migrate()
+            store.migrate(fresh=True)
         except BaseException:
             store.dispose()
             if not is_url(location):
@@ -219,16 +254,29 @@ class Store:
         store.migrate()
         return store
 
-    def migrate(self) -> None:
-        """Apply pending migrations; a database already up to date costs one read."""
+    def migrate(self, fresh: bool = False) -> None:
+        """Apply pending migrations; a database already up to date costs one read.
+
+        A PostgreSQL database is made by `init` (`fresh`), which refuses one that already holds
+        complaintctl's tables, as it refuses an existing file; other commands refuse one without.
+        """
         try:
-            if self._applied_migrations_current():
+            applied_before = self._applied_migrations()
+            if not fresh and applied_before is not None and not migrations.pending(applied_before):
                 return
+            if not fresh and applied_before is None and not self.is_sqlite:
+                raise StorageError(
+                    f"no complaintctl database at {shown(self.location)}; run `complaintctl init` first, or point --db at the right database"
+                )
             with self.engine.connect().execution_options(write=True) as conn, conn.begin():
                 conn.exec_driver_sql(
                     "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(100) PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)"
                 )
                 applied = {row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations")}
+                if fresh and applied:
+                    raise StorageError(
+                        f"{shown(self.location)} already holds a complaintctl database; use it as it is, or choose another --db"
+                    )
                 self._refuse_newer(applied)
                 for name, step in migrations.pending(applied):
                     step(conn)
@@ -237,9 +285,10 @@ class Store:
                         {"name": name, "at": datetime.now().isoformat(timespec="seconds")},
                     )
         except OperationalError as problem:
-            raise StorageError(f"cannot use the database {self.location}: {problem.orig}") from None
+            raise StorageError(f"cannot use the database {shown(self.location)}: {problem.orig}") from None
 
-    def _applied_migrations_current(self) -> bool:
+    def _applied_migrations(self) -> set[str] | None:
+        """The migrations the database has had; None when it has no migrations table yet."""
         with self.engine.connect() as conn, conn.begin():
             exists = conn.exec_driver_sql(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
@@ -247,16 +296,16 @@ class Store:
                 else "SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
             ).scalar()
             if not exists:
-                return False
+                return None
             applied = {row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations")}
         self._refuse_newer(applied)
-        return not migrations.pending(applied)
+        return applied
 
     def _refuse_newer(self, applied: set[str]) -> None:
         newer = migrations.unknown(applied)
         if newer:
             raise StorageError(
-                f"{self.location} was written by a newer complaintctl (schema {max(newer)}); upgrade complaintctl to use it"
+                f"{shown(self.location)} was written by a newer complaintctl (schema {max(newer)}); upgrade complaintctl to use it"
             )
 
     # -- transactions ----------------------------------------------------------------------
@@ -269,8 +318,13 @@ class Store:
 
     @contextmanager
     def reading(self) -> Iterator["Transaction"]:
-        with self.engine.connect() as conn, conn.begin():
-            yield Transaction(conn, self.is_sqlite)
+        with self.engine.connect() as conn:
+            if not self.is_sqlite:
+                # One snapshot for every query of the read, as SQLite gives: a report never mixes
+                # the database before and after another officer's command.
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                yield Transaction(conn, self.is_sqlite)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -367,42 +421,14 @@ class Transaction:
         self._write_children(case_id, case)
 
     def _write_children(self, case_id: int, case: Case) -> None:
-        stage_rows = [
-            {
-                "case_id": case_id,
-                "number": stage.number,
-                "received_on": stage.received_on,
-                "handler": stage.handler,
-                "acknowledge_by": stage.acknowledge_by,
-                "acknowledged_on": stage.acknowledged_on,
-                "respond_by": stage.respond_by,
-                "extension_days": stage.extension_days,
-                "closed_on": stage.closed_on,
-                "outcome": stage.outcome,
-                "exclusion": stage.exclusion,
-                "in_time": stage.responded_in_time,
-                "apology": stage.apology,
-                "compensation_pence": stage.compensation_pence,
-            }
-            for stage in case.stages
-        ]
-        self.conn.execute(stages_table.insert(), stage_rows)
-        if case.actions:
-            self.conn.execute(
-                actions_table.insert(),
-                [
-                    {
-                        "case_id": case_id,
-                        "number": action.number,
-                        "stage": action.stage,
-                        "what": action.what,
-                        "due": action.due,
-                        "owner": action.owner,
-                        "done_on": action.done_on,
-                    }
-                    for action in case.actions
-                ],
-            )
+        self.conn.execute(stages_table.insert(), stage_rows(case_id, case))
+        actions = action_rows(case_id, case)
+        if actions:
+            self.conn.execute(actions_table.insert(), actions)
+        # The report records (Ombudsman, surveys, learning) are projected with the case.
+        from complaintctl.records_store import save_records
+
+        save_records(self.conn, case_id, case)
 
     def references_to_rederive(self, today: date) -> list[str]:
         """Cases whose deadlines can still move: open ones, and closed ones still escalatable."""
@@ -504,6 +530,45 @@ def _case_values(case: Case) -> dict[str, Any]:
         "next_due_what": nxt[0] if nxt else None,
         "over_12_months": case.over_12_months,
     }
+
+
+def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
+    """The `stages` rows of a case's projection."""
+    return [
+        {
+            "case_id": case_id,
+            "number": stage.number,
+            "received_on": stage.received_on,
+            "handler": stage.handler,
+            "acknowledge_by": stage.acknowledge_by,
+            "acknowledged_on": stage.acknowledged_on,
+            "respond_by": stage.respond_by,
+            "extension_days": stage.extension_days,
+            "closed_on": stage.closed_on,
+            "outcome": stage.outcome,
+            "exclusion": stage.exclusion,
+            "in_time": stage.responded_in_time,
+            "apology": stage.apology,
+            "compensation_pence": stage.compensation_pence,
+        }
+        for stage in case.stages
+    ]
+
+
+def action_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
+    """The `actions` rows of a case's projection."""
+    return [
+        {
+            "case_id": case_id,
+            "number": action.number,
+            "stage": action.stage,
+            "what": action.what,
+            "due": action.due,
+            "owner": action.owner,
+            "done_on": action.done_on,
+        }
+        for action in case.actions
+    ]
 
 
 def event_from_row(row: Any) -> Event:

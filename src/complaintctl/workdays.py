@@ -18,6 +18,10 @@ NATIONS = {
 
 _ONE_DAY = timedelta(days=1)
 
+# Bank holidays by (nation, year), shared by every calendar in the process: a shell session
+# builds a calendar per command and should not ask the holidays package again.
+_BANK_HOLIDAYS: dict[tuple[str, int], dict[date, str]] = {}
+
 
 class Calendar:
     """Working days for one nation plus the organisation's own closure days.
@@ -35,12 +39,17 @@ class Calendar:
         self._years_loaded: set[int] = set()
 
     def _load_year(self, year: int) -> None:
-        import holidays
-
         # Sibling years are cheap to add and save repeated calls when a count crosses New Year.
         wanted = [y for y in (year - 1, year, year + 1) if y not in self._years_loaded]
-        table = holidays.country_holidays("GB", subdiv=NATIONS[self.nation], years=wanted)
-        self._holidays.update(table.items())
+        missing = [y for y in wanted if (self.nation, y) not in _BANK_HOLIDAYS]
+        if missing:
+            import holidays
+
+            table = holidays.country_holidays("GB", subdiv=NATIONS[self.nation], years=missing)
+            for y in missing:
+                _BANK_HOLIDAYS[(self.nation, y)] = {day: name for day, name in table.items() if day.year == y}
+        for y in wanted:
+            self._holidays.update(_BANK_HOLIDAYS[(self.nation, y)])
         self._years_loaded.update(wanted)
 
     def holiday_name(self, day: date) -> str | None:

@@ -1,0 +1,357 @@
+"""Whether the record can be trusted, and copies of it that can.
+
+`verify` reads the database in one read transaction, streaming rows in id order so that a large
+database costs time, not memory. It checks three things and reports every problem it finds:
+
+- the storage itself (SQLite's `PRAGMA integrity_check`);
+- the hash chain: each event's hash covers its content and the hash before it, so an altered
+  event no longer matches its own hash and a removed event breaks the link of the one after it
+  (or, for the newest event, the chain head kept in `meta`);
+- the projection: the `cases`, `stages` and `actions` rows of every case equal the state derived
+  again from its events under the policy.
+
+A closed case that can no longer be escalated keeps the deadlines worked out under the policy
+of its time (the policy is not applied to it again), so for such a case the columns a policy
+decides are not compared; everything its events record still is.
+
+Problems name the case reference, the event number and the event id, never a person and never
+a stored value: the values are personal data.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from complaintctl.errors import StorageError
+from complaintctl.model import derive
+from complaintctl.store import (
+    Store,
+    Transaction,
+    _case_values,
+    action_rows,
+    actions_table,
+    cases_table,
+    event_from_row,
+    event_hash,
+    events_table,
+    meta_table,
+    stage_rows,
+    stages_table,
+)
+
+if TYPE_CHECKING:
+    from complaintctl.services import Context
+
+# Columns whose values come from the policy rather than from the events alone.
+POLICY_CASE_COLUMNS = frozenset({"ombudsman", "acknowledge_by", "respond_by", "escalate_by", "next_due", "next_due_what"})
+POLICY_STAGE_COLUMNS = frozenset({"acknowledge_by", "respond_by", "in_time"})
+
+# Enough to act on; the count of all problems is kept regardless.
+KEEP_PROBLEMS = 1000
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, located by case reference, event number and event id where known."""
+
+    what: str
+    reference: str | None = None
+    event_number: int | None = None
+    event_id: int | None = None
+
+    def describe(self) -> str:
+        where = []
+        if self.reference:
+            where.append(self.reference)
+        if self.event_number is not None:
+            where.append(f"event {self.event_number}")
+        if self.event_id is not None:
+            where.append(f"(id {self.event_id})")
+        return f"{' '.join(where)}: {self.what}" if where else self.what
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "reference": self.reference,
+            "event": self.event_number,
+            "event_id": self.event_id,
+            "problem": self.what,
+        }
+
+
+@dataclass
+class Findings:
+    """What `verify` found: counts, and the problems in the order they were met."""
+
+    events: int = 0
+    cases: int = 0
+    storage: str = "not checked"
+    problems: list[Problem] = field(default_factory=list)
+    problem_count: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.problem_count == 0
+
+    def add(self, problem: Problem) -> None:
+        self.problem_count += 1
+        if len(self.problems) < KEEP_PROBLEMS:
+            self.problems.append(problem)
+
+    def summary(self) -> str:
+        if self.ok:
+            return (
+                f"OK: {self.events} events in {self.cases} cases; hash chain intact; "
+                f"every case matches its events; storage {self.storage}"
+            )
+        more = f"; {self.problem_count} problems in all (--json lists them)" if self.problem_count > 1 else ""
+        return f"{self.problems[0].describe()}{more}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "cases": self.cases,
+            "storage": self.storage,
+            "problem_count": self.problem_count,
+            "problems": [problem.as_json() for problem in self.problems],
+        }
+
+
+# -- verify ------------------------------------------------------------------------------------------
+
+
+def verify(ctx: "Context") -> Findings:
+    """Check storage, hash chain and projection of the context's database."""
+    return verify_store(ctx.store, ctx)
+
+
+def verify_store(store: Store, ctx: "Context") -> Findings:
+    findings = Findings()
+    with store.reading() as tx:
+        if store.is_sqlite:
+            _check_storage(tx, findings)
+            if findings.storage != "ok":
+                # Reading a damaged file further could report anything; the storage problem comes first.
+                return findings
+        else:
+            findings.storage = "PostgreSQL"
+        references = {row.id: row.reference for row in tx.conn.execute(select(cases_table.c.id, cases_table.c.reference))}
+        findings.cases = len(references)
+        _check_chain(tx, references, findings)
+        _check_projection(tx, ctx, findings)
+    return findings
+
+
+def _check_storage(tx: Transaction, findings: Findings) -> None:
+    rows = [row[0] for row in tx.conn.exec_driver_sql("PRAGMA integrity_check")]
+    if rows == ["ok"]:
+        findings.storage = "ok"
+        return
+    findings.storage = "damaged"
+    for row in rows:
+        detail = " ".join(str(row).replace("*** in database main ***", "").split())
+        if len(detail) > 160:
+            detail = detail[:160] + "…"
+        findings.add(Problem(f"SQLite integrity check: {detail}; restore the latest backup"))
+
+
+def _stream(tx: Transaction, query) -> Iterator[Any]:
+    result = tx.conn.execution_options(yield_per=BATCH).execute(query)
+    yield from result
+
+
+def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings) -> None:
+    previous_hash = ""
+    last_number: dict[int, int] = {}
+    last_seen: Problem | None = None
+    for row in _stream(tx, select(events_table).order_by(events_table.c.id)):
+        findings.events += 1
+        reference = references.get(row.case_id)
+        number = row.number
+        if reference is None:
+            findings.add(Problem(f"belongs to no case (case id {row.case_id})", None, number, row.id))
+            reference = ""
+        located = lambda what: Problem(what, reference or None, number, row.id)  # noqa: E731
+        if row.prev_hash != previous_hash:
+            findings.add(located("does not follow the event recorded before it: an event was removed or altered before it"))
+        try:
+            recomputed = event_hash(reference, event_from_row(row), row.prev_hash)
+        except (ValueError, TypeError) as problem:
+            findings.add(located(f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
+        else:
+            if recomputed != row.hash:
+                findings.add(located("was altered after it was recorded: its content no longer matches its hash"))
+        expected_number = last_number.get(row.case_id, 0) + 1
+        if number != expected_number:
+            findings.add(located(f"follows event {expected_number - 1} of its case: an event in between was removed"))
+        last_number[row.case_id] = max(number, last_number.get(row.case_id, 0))
+        previous_hash = row.hash
+        last_seen = located("")
+    head = tx.conn.execute(select(meta_table.c.value).where(meta_table.c.key == "chain_head")).scalar() or ""
+    if head != previous_hash:
+        after = f" after {last_seen.describe().rstrip(': ')}" if last_seen else ""
+        findings.add(Problem(f"the newest event recorded{after} is missing: the chain head does not match"))
+    for case_id, reference in references.items():
+        if case_id not in last_number:
+            findings.add(Problem("has no events: its history was removed", reference))
+
+
+def _check_projection(tx: Transaction, ctx: "Context", findings: Findings) -> None:
+    events = groupby(
+        _stream(tx, select(events_table).order_by(events_table.c.case_id, events_table.c.number)),
+        key=lambda row: row.case_id,
+    )
+    stages = groupby(
+        _stream(tx, select(*_columns(stages_table)).order_by(stages_table.c.case_id, stages_table.c.number)),
+        key=lambda row: row.case_id,
+    )
+    actions = groupby(
+        _stream(tx, select(*_columns(actions_table)).order_by(actions_table.c.case_id, actions_table.c.number)),
+        key=lambda row: row.case_id,
+    )
+    event_groups = _Cursor(events)
+    stage_groups = _Cursor(stages)
+    action_groups = _Cursor(actions)
+    for row in _stream(tx, select(cases_table).order_by(cases_table.c.id)):
+        case_events = event_groups.take(row.id)
+        stored_stages = stage_groups.take(row.id)
+        stored_actions = action_groups.take(row.id)
+        if not case_events:
+            continue  # reported by the chain check
+        _compare_case(ctx, row, case_events, stored_stages, stored_actions, findings)
+    for leftover, what in ((stage_groups, "stage"), (action_groups, "action")):
+        for case_id in leftover.rest():
+            findings.add(Problem(f"{what} rows belong to no case (case id {case_id}); they were added outside complaintctl"))
+
+
+def _columns(table) -> list[Any]:
+    return [column for column in table.c if column.name != "id"]
+
+
+class _Cursor:
+    """Walks (case_id, rows) groups sorted by case id alongside the cases."""
+
+    def __init__(self, groups: Iterator[tuple[int, Iterator[Any]]]) -> None:
+        self.groups = groups
+        self.pending: tuple[int, list[Any]] | None = None
+        self.orphans: list[int] = []
+        self._advance()
+
+    def _advance(self) -> None:
+        item = next(self.groups, None)
+        self.pending = (item[0], list(item[1])) if item else None
+
+    def take(self, case_id: int) -> list[Any]:
+        while self.pending and self.pending[0] < case_id:
+            self.orphans.append(self.pending[0])
+            self._advance()
+        if self.pending and self.pending[0] == case_id:
+            rows = self.pending[1]
+            self._advance()
+            return rows
+        return []
+
+    def rest(self) -> list[int]:
+        while self.pending:
+            self.orphans.append(self.pending[0])
+            self._advance()
+        return self.orphans
+
+
+def _compare_case(ctx: "Context", row: Any, event_rows: list[Any], stored_stages: list[Any], stored_actions: list[Any], findings: Findings) -> None:
+    reference = row.reference
+    last = event_rows[-1]
+    try:
+        case = derive(reference, [event_from_row(event) for event in event_rows], ctx.policy, ctx.calendar)
+    except (ValueError, TypeError, KeyError, IndexError) as problem:
+        findings.add(Problem(f"its events cannot be replayed ({type(problem).__name__}); an event was altered", reference, last.number, last.id))
+        return
+    # The projection rewrites a closed case only while it can still be escalated.
+    frozen = row.status == "closed" and (row.escalate_by is None or row.escalate_by < ctx.today)
+    expected_case = {"reference": reference, **_case_values(case)}
+    skip = POLICY_CASE_COLUMNS if frozen else frozenset()
+    differing = [name for name, value in expected_case.items() if name not in skip and getattr(row, name) != value]
+    where = Problem("", reference, last.number, last.id)
+    if differing:
+        findings.add(_differs(where, "case", differing))
+    skip = POLICY_STAGE_COLUMNS if frozen else frozenset()
+    _compare_rows(where, "stage", stage_rows(row.id, case), stored_stages, skip, findings)
+    _compare_rows(where, "action", action_rows(row.id, case), stored_actions, frozenset(), findings)
+
+
+def _compare_rows(where: Problem, what: str, expected: list[dict[str, Any]], stored: list[Any], skip: frozenset[str], findings: Findings) -> None:
+    if len(expected) != len(stored):
+        findings.add(
+            Problem(
+                f"the stored state has {len(stored)} {what} rows but its events give {len(expected)}; "
+                "the projection was changed outside complaintctl",
+                where.reference,
+            )
+        )
+        return
+    for wanted, have in zip(expected, stored):
+        differing = [name for name, value in wanted.items() if name not in skip and getattr(have, name) != value]
+        if differing:
+            findings.add(_differs(where, f"{what} {wanted['number']}", differing))
+
+
+def _differs(where: Problem, what: str, columns: list[str]) -> Problem:
+    return Problem(
+        f"the stored {what} row ({', '.join(columns)}) does not match the state derived from its events; "
+        "the projection was changed outside complaintctl",
+        where.reference,
+    )
+
+
+# -- backup ------------------------------------------------------------------------------------------
+
+
+def backup(ctx: "Context", destination: str) -> Findings:
+    """Copy a SQLite database consistently while others write, then verify the copy."""
+    store = ctx.store
+    if not store.is_sqlite:
+        raise StorageError("backup copies a SQLite file; for PostgreSQL use pg_dump, which takes a consistent copy")
+    target = Path(destination)
+    try:
+        descriptor = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        raise StorageError(f"{destination} already exists; backup never overwrites a file, choose a new name") from None
+    except OSError as problem:
+        raise StorageError(f"cannot create {destination} ({problem.strerror}); check the folder exists and is writable") from None
+    os.close(descriptor)
+    try:
+        _copy(store.location, destination)
+    except BaseException:
+        for leftover in (destination, f"{destination}-wal", f"{destination}-shm"):
+            Path(leftover).unlink(missing_ok=True)
+        raise
+    copy = Store.open(destination)
+    try:
+        findings = verify_store(copy, ctx)
+    finally:
+        copy.dispose()
+    return findings
+
+
+def _copy(source_path: str, destination: str) -> None:
+    source = sqlite3.connect(source_path, timeout=30)
+    try:
+        target = sqlite3.connect(destination)
+        try:
+            # One step: the whole copy is read from a single snapshot, so writers never force a restart.
+            source.backup(target, pages=-1)
+        finally:
+            target.close()
+    except sqlite3.Error as problem:
+        raise StorageError(f"cannot copy {source_path}: {problem}; nothing was written, try again") from None
+    finally:
+        source.close()

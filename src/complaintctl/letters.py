@@ -1,0 +1,454 @@
+"""Letters to complainants, rendered from Jinja templates as text, HTML or a ready email.
+
+Templates live in `templates/letters/` at the top of the project; a policy's `[letters]
+templates` folder holds replacements with the same file names. A letter is built from a
+plain dictionary of what the complainant may read: internal notes, late reasons and officers'
+recording names are never put into it, so no template can show them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from complaintctl.dates import in_words
+from complaintctl.errors import InvalidInput, InvalidTransition, TemplateProblem
+from complaintctl.model import DECISIONS, EXCLUSIONS, OUTCOME_WORDS
+
+if TYPE_CHECKING:
+    from email.message import EmailMessage
+
+    from complaintctl.model import Action, Case, Stage
+    from complaintctl.policy import Policy
+
+KINDS = ("acknowledgement", "extension", "refusal", "decision", "update", "closure")
+FORMATS = ("text", "html", "eml")
+SUFFIX = {"text": "txt", "html": "html"}
+
+TITLES = {
+    "acknowledgement": "We have received your complaint",
+    "extension": "We need more time to respond",
+    "refusal": "We cannot take this forward as a complaint",
+    "decision": "Our response to your complaint",
+    "update": "An update on your complaint",
+    "closure": "Your complaint is now closed",
+}
+
+STAGE2_TITLES = {
+    "acknowledgement": "We have received your request for stage 2",
+    "decision": "Our final response to your complaint",
+}
+
+# The letter a step sends; notes and action bookkeeping send none of their own.
+_LETTER_OF_STEP = {
+    "logged": None,
+    "acknowledged": "acknowledgement",
+    "escalated": "acknowledgement",
+    "extended": "extension",
+    "updated": "update",
+}
+
+_LARGE_PRINT = re.compile(r"\blarge[\s-]*(print|font|type|text)|\bbig(ger)?\s+print|\blarger\s+(print|font|text)", re.I)
+
+
+def templates_folder() -> Path:
+    """The built-in templates: the project's `templates/` in a checkout, or the installed copy."""
+    checkout = Path(__file__).resolve().parents[2] / "templates"
+    if checkout.is_dir():
+        return checkout
+    return Path(__file__).resolve().parent / "templates"
+
+
+def _title(kind: str, stage: int) -> str:
+    return STAGE2_TITLES.get(kind, TITLES[kind]) if stage == 2 else TITLES[kind]
+
+
+def wants_large_print(case: "Case") -> bool:
+    return bool(_LARGE_PRINT.search(case.details.get("adjustments") or ""))
+
+
+# -- filters ---------------------------------------------------------------------------------------
+
+
+def _date_words(value: Any) -> str:
+    if not isinstance(value, date):
+        raise ValueError(f"a date is needed here, but the value is {value!r}")
+    return in_words(value)
+
+
+def _money(pence: Any) -> str:
+    if isinstance(pence, bool) or not isinstance(pence, int):
+        raise ValueError(f"an amount in pence is needed here, but the value is {pence!r}")
+    pounds, rest = divmod(pence, 100)
+    return f"£{pounds:,}.{rest:02d}"
+
+
+def _outcome_words(code: Any) -> str:
+    if code not in OUTCOME_WORDS:
+        raise ValueError(f"{code!r} is not an outcome")
+    return OUTCOME_WORDS[code]
+
+
+def _exclusion_sentence(code: Any) -> str:
+    if code not in EXCLUSIONS:
+        raise ValueError(f"{code!r} is not an exclusion code")
+    return EXCLUSIONS[code]
+
+
+def environment(policy: "Policy") -> jinja2.Environment:
+    """Override folder first, built-ins second; HTML is escaped, text is left as typed."""
+    folders = [templates_folder() / "letters"]
+    override = policy.templates_folder
+    if override is not None:
+        if not override.is_dir():
+            raise TemplateProblem(
+                f"the letters template folder {override} (policy [letters] templates) does not exist; "
+                "create it or correct the policy"
+            )
+        folders.insert(0, override)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
+        undefined=jinja2.StrictUndefined,
+        autoescape=lambda name: bool(name) and name.endswith(".html"),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(date=_date_words, money=_money, outcome=_outcome_words, exclusion=_exclusion_sentence)
+    return env
+
+
+# -- choosing the letter ---------------------------------------------------------------------------
+
+
+def default_kind(case: "Case") -> tuple[str, int]:
+    """The letter of the case's latest step that the complainant hears about, and its stage."""
+    stage_number = 1
+    for event in case.events:
+        if event.kind == "escalated":
+            stage_number = 2
+    for event in reversed(case.events):
+        if event.kind == "closed":
+            outcome = event.details["outcome"]
+            kind = "decision" if outcome in DECISIONS else "refusal" if outcome == "refused" else "closure"
+            return kind, int(event.details.get("stage") or stage_number)
+        if event.kind == "action-done" and case.current.is_closed:
+            return "closure", case.stage
+        kind = _LETTER_OF_STEP.get(event.kind)
+        if kind:
+            return kind, int(event.details.get("stage") or (2 if event.kind == "escalated" else stage_number))
+    raise InvalidTransition(
+        f"{case.reference} has no step to write to the complainant about yet; acknowledge it first"
+    )
+
+
+def _stage(case: "Case", number: int) -> "Stage":
+    if not case.has_clock:
+        raise InvalidTransition(f"{case.reference} is a {case.type}; letters are for complaints")
+    if number > len(case.stages):
+        raise InvalidTransition(f"{case.reference} has not reached stage {number}; it is at stage {case.stage}")
+    return case.stages[number - 1]
+
+
+# -- what a letter may say -------------------------------------------------------------------------
+
+
+@dataclass
+class Letter:
+    kind: str
+    stage: int
+    subject: str
+    variables: dict[str, Any]
+
+
+def _actions(case: "Case", as_of: date) -> list[dict[str, Any]]:
+    """Actions promised and not yet done on the letter's date."""
+    chosen: list["Action"] = [
+        action
+        for action in case.actions
+        if action.added_on <= as_of and (action.done_on is None or action.done_on > as_of)
+    ]
+    return [{"what": action.what, "due": action.due} for action in sorted(chosen, key=lambda a: (a.due, a.number))]
+
+
+def _letter_date(case: "Case", kind: str, stage: "Stage") -> date:
+    if kind == "acknowledgement":
+        if stage.acknowledged_on:
+            return stage.acknowledged_on
+        if stage.number == 2:
+            return stage.received_on
+        raise InvalidTransition(
+            f"{case.reference}: stage 1 has not been acknowledged; run `complaintctl acknowledge {case.reference}` first"
+        )
+    if kind == "extension":
+        if not stage.extensions:
+            raise InvalidTransition(f"{case.reference}: stage {stage.number} has no extension to write about")
+        return stage.extensions[-1]["on"]
+    if kind == "update":
+        if not stage.updates:
+            raise InvalidTransition(
+                f"{case.reference}: stage {stage.number} has no progress update; record one with `complaintctl update`"
+            )
+        return stage.updates[-1]["on"]
+    if not stage.is_closed:
+        raise InvalidTransition(f"{case.reference}: stage {stage.number} is not closed, so there is no {kind} letter yet")
+    if kind == "decision" and stage.outcome not in DECISIONS:
+        other = "refusal" if stage.outcome == "refused" else "closure"
+        raise InvalidTransition(
+            f"{case.reference}: stage {stage.number} ended {OUTCOME_WORDS[stage.outcome]}, not with a decision; "
+            f"write the {other} letter"
+        )
+    if kind == "refusal" and stage.outcome != "refused":
+        raise InvalidTransition(f"{case.reference}: stage {stage.number} was not refused; write the decision or closure letter")
+    if kind == "closure":
+        later = [stage.closed_on]
+        for action in case.actions:
+            if action.added_on >= stage.closed_on:
+                later.append(action.added_on)
+            if action.done_on and action.done_on >= stage.closed_on:
+                later.append(action.done_on)
+        if stage.number == 1 and len(case.stages) > 1:
+            later = [day for day in later if day < case.stages[1].received_on] or [stage.closed_on]
+        return max(later)
+    return stage.closed_on
+
+
+def _respond_by_then(stage: "Stage", on: date, policy: "Policy") -> date | None:
+    """The response date as it stood on the letter's date: a letter written again later says
+    what it said then, not what later extensions made of it."""
+    days = sum(int(extension["days"]) for extension in stage.extensions if extension["on"] <= on)
+    if stage.original_respond_by is None or days == stage.extension_days:
+        return stage.respond_by
+    return policy.calendar().add(stage.original_respond_by, days)
+
+
+def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None) -> Letter:
+    """Everything a letter may say about the case, as plain values for the templates."""
+    if not case.has_clock:
+        raise InvalidTransition(f"{case.reference} is a {case.type}; letters are for complaints")
+    if kind is None:
+        kind, latest_stage = default_kind(case)
+        stage_number = stage_number or latest_stage
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown letter {kind!r}; choose one of: {', '.join(KINDS)}")
+    stage = _stage(case, stage_number or case.stage)
+    on = _letter_date(case, kind, stage)
+    details = case.details
+    first = case.stages[0]
+
+    extension = None
+    if stage.extensions and kind == "extension":
+        latest = stage.extensions[-1]
+        extension = {
+            "on": latest["on"],
+            "days": int(latest["days"]),
+            "reason": latest["reason"],
+            "previous_respond_by": date.fromisoformat(latest["previous_respond_by"]),
+            "new_respond_by": date.fromisoformat(latest["new_respond_by"]),
+        }
+    update = None
+    if stage.updates and kind == "update":
+        latest = stage.updates[-1]
+        update = {
+            "on": latest["on"],
+            "progress": latest["progress"],
+            "next_update": date.fromisoformat(latest["next_update"]) if latest.get("next_update") else None,
+        }
+
+    name = case.name if not details.get("anonymous") else ""
+    representative = details.get("representative") or ""
+    recipient = representative or name
+    organisation = {key: policy.organisation[key] for key in ("name", "team", "address", "phone", "email", "website", "signatory")}
+    ombudsman = {"key": case.ombudsman, **policy.ombudsman(case.ombudsman)}
+    window = policy.escalation_window
+
+    variables: dict[str, Any] = {
+        "kind": kind,
+        "title": _title(kind, stage.number),
+        "letter_date": on,
+        "large_print": wants_large_print(case),
+        "organisation": organisation,
+        "ombudsman": ombudsman,
+        "recipient": {
+            "name": recipient,
+            "salutation": f"Dear {recipient}" if recipient else "Dear Sir or Madam",
+            "address": details.get("address") or "",
+            "email": details.get("email") or "",
+            "on_behalf_of": name if representative and name else "",
+        },
+        "case": {
+            "reference": case.reference,
+            "received_on": case.received_on,
+            "service": details.get("service") or "",
+            "summary": details.get("summary") or "",
+            "housing": case.ombudsman == "housing",
+        },
+        "stage": {
+            "number": stage.number,
+            "final": stage.number == 2,
+            "received_on": stage.received_on,
+            "acknowledged_on": stage.acknowledged_on,
+            "handler": stage.handler or "",
+            "understanding": stage.understanding or details.get("summary") or "",
+            "outcomes_sought": stage.outcomes_sought or details.get("outcomes_sought") or "",
+            "respond_by": _respond_by_then(stage, on, policy),
+            "closed_on": stage.closed_on,
+            "outcome": stage.outcome or "",
+            "exclusion": stage.exclusion or "",
+            "reasons": stage.reasons or "",
+            "steps_taken": stage.steps_taken or "",
+            "remedy": stage.remedy or "",
+            "apology": stage.apology,
+            "compensation_pence": stage.compensation_pence,
+            "learning": stage.learning or "",
+            "escalate_by": stage.escalate_by,
+        },
+        "stage1": {"closed_on": first.closed_on, "outcome": first.outcome or ""},
+        "escalation": {
+            "window": window.describe(),
+            "limited": window.unit != "none",
+            "by": first.escalate_by,
+            "still_open": len(case.stages) == 1 and (first.escalate_by is None or first.escalate_by >= on),
+        },
+        "extension": extension,
+        "update": update,
+        "actions": _actions(case, on),
+    }
+    subject = f"{case.reference}: {variables['title']}"
+    if stage.number == 2 and "stage 2" not in subject and "final" not in subject:
+        subject += " (stage 2)"
+    return Letter(kind=kind, stage=stage.number, subject=subject, variables=variables)
+
+
+# -- rendering -------------------------------------------------------------------------------------
+
+
+def _problem(error: Exception, name: str) -> TemplateProblem:
+    """One line naming the template, the line and what is wrong, never a partial letter."""
+    import traceback
+
+    if isinstance(error, jinja2.TemplateNotFound):
+        return TemplateProblem(f"letter template {error.name} was not found; restore it or remove the override that names it")
+    line = getattr(error, "lineno", None)
+    where = getattr(error, "filename", None) or getattr(error, "name", None)
+    if line is None:
+        # Jinja rewrites tracebacks so that template frames carry the template's file and line.
+        frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith((".txt", ".html"))]
+        if frames:
+            line, where = frames[-1].lineno, frames[-1].filename
+    message = " ".join((getattr(error, "message", None) or str(error)).split())
+    located = f"template {where or name}" + (f", line {line}" if line else "")
+    return TemplateProblem(f"{located}: {message}; fix the template and try again")
+
+
+def render(case: "Case", policy: "Policy", kind: str | None = None, stage: int | None = None, fmt: str = "text") -> str | bytes:
+    """The letter as text, HTML, or the bytes of an .eml message."""
+    letter = build(case, policy, kind, stage)
+    env = environment(policy)
+    if fmt == "eml":
+        return message(letter, env).as_bytes()
+    return _render(letter, env, fmt)
+
+
+def _render(letter: Letter, env: jinja2.Environment, fmt: str) -> str:
+    name = f"{letter.kind}.{SUFFIX[fmt]}"
+    variables = dict(letter.variables)
+    if fmt == "html":
+        variables["style"] = _styles(variables["large_print"])
+    try:
+        return env.get_template(name).render(variables)
+    except (jinja2.TemplateError, ValueError, TypeError) as error:
+        raise _problem(error, name) from None
+
+
+def message(letter: Letter, env: jinja2.Environment) -> "EmailMessage":
+    """A complete email: To the complainant or their representative, a text and an HTML part."""
+    from email.headerregistry import Address
+    from email.message import EmailMessage
+    from email.utils import format_datetime
+
+    recipient = letter.variables["recipient"]
+    organisation = letter.variables["organisation"]
+    reference = letter.variables["case"]["reference"]
+    if not recipient["email"]:
+        raise InvalidInput(f"{reference} has no email address recorded; use --format text or html and send it another way")
+    if not organisation["email"]:
+        raise InvalidInput("the policy has no [organisation] email to send from; set it, or use --format text or html")
+    text = _render(letter, env, "text")
+    html = _render(letter, env, "html")
+    mail = EmailMessage()
+    try:
+        mail["To"] = Address(display_name=recipient["name"], addr_spec=recipient["email"])
+        mail["From"] = Address(display_name=organisation["team"] or organisation["name"], addr_spec=organisation["email"])
+    except (ValueError, IndexError) as problem:
+        raise InvalidInput(f"{reference}: an email address cannot be used ({problem}); correct it or use --format text") from None
+    mail["Subject"] = letter.subject
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    sent = datetime.combine(letter.variables["letter_date"], time(9, 0), tzinfo=ZoneInfo("Europe/London"))
+    mail["Date"] = format_datetime(sent)
+    mail.set_content(text)
+    mail.add_alternative(html, subtype="html")
+    return mail
+
+
+def _styles(large: bool) -> dict[str, str]:
+    """Inline styles only: many mail clients drop <style> blocks, and nothing may be fetched."""
+    size = 18 if large else 11
+    font = f"font-family: Arial, Helvetica, sans-serif; font-size: {size}pt; line-height: 1.5; color: #000000;"
+    return {
+        "body": f"margin: 0; padding: 0; background: #ffffff; {font}",
+        "page": f"max-width: {46 if large else 40}em; margin: 0 auto; padding: 1.5em;",
+        "letterhead": f"margin: 0 0 1.5em 0; padding-bottom: 0.5em; border-bottom: 2px solid #000000; font-size: {size}pt;",
+        "org": f"font-size: {size + 5}pt; font-weight: bold; margin: 0;",
+        "meta": "border-collapse: collapse; margin: 0 0 1.5em 0;",
+        "meta_label": "padding: 0.15em 1.5em 0.15em 0; font-weight: bold; vertical-align: top; text-align: left;",
+        "meta_value": "padding: 0.15em 0; vertical-align: top;",
+        "h1": f"font-size: {size + 5}pt; margin: 1em 0 0.5em 0;",
+        "h2": f"font-size: {size + 2}pt; margin: 1.25em 0 0.25em 0; page-break-after: avoid;",
+        "p": "margin: 0 0 0.75em 0;",
+        "typed": "margin: 0 0 0.75em 0; white-space: pre-wrap;",
+        "list": "margin: 0 0 0.75em 1.5em; padding: 0;",
+        "box": "margin: 1.5em 0; padding: 0.75em 1em; border: 2px solid #000000; page-break-inside: avoid;",
+        "key": "font-weight: bold;",
+    }
+
+
+# -- writing files ---------------------------------------------------------------------------------
+
+
+def format_for(path: str | Path) -> str:
+    suffix = Path(path).suffix.lower()
+    return {".html": "html", ".htm": "html", ".eml": "eml"}.get(suffix, "text")
+
+
+def write(path: str | Path, content: str | bytes) -> None:
+    target = Path(path)
+    if not target.parent.is_dir():
+        raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
+    try:
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    except OSError as problem:
+        raise InvalidInput(f"cannot write {target} ({problem.strerror})") from None
+
+
+def write_step_letter(case: "Case", policy: "Policy", path: str | Path) -> str:
+    """After a recorded step: write its letter to `path` (format from the file's suffix)."""
+    try:
+        kind, stage = default_kind(case)
+        write(path, render(case, policy, kind, stage, format_for(path)))
+    except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
+        raise type(problem)(
+            f"{case.reference}: the step was recorded, but its letter was not written: {problem}; "
+            f"write it later with `complaintctl letter {case.reference} --out {path}`"
+        ) from None
+    return kind

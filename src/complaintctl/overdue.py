@@ -1,0 +1,252 @@
+"""The overdue report: what each open case is waiting for, and promised actions past their date.
+
+The database chooses the items: an indexed range scan on each open case's next deadline
+(`cases.next_due`) and on the due date of actions not yet done (`actions (done_on, due)`), so
+the cost follows the number of items due, never the number of cases. This module counts the
+working days and puts the items in order of lateness. A past as-of date replays only the cases
+with steps recorded after it.
+
+An item is overdue when its due date is before the as-of date ("within N working days" means
+on or before the date). `working_days_overdue` counts the working days after the due date up to
+and including the as-of date: due Monday, as of Wednesday, 2; it is negative for an item not yet
+due, and 0 for one due that day (or due on a Friday and looked at over the weekend).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from complaintctl.services import Context
+    from complaintctl.workdays import Calendar
+
+# Within a case, the order in which its items are listed when equally late.
+WHAT_ORDER = {"acknowledge": 0, "respond": 1, "update": 2, "action": 3}
+
+COLUMNS = (
+    "reference", "stage", "what", "due", "working_days_overdue", "overdue",
+    "handler", "action", "description", "owner", "service",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing due: a case's next deadline, or an outstanding action.
+
+    `what` is acknowledge, respond, update or action; for an action, `action` is its number
+    on the case, `description` what was promised and `owner` who is doing it.
+    """
+
+    reference: str
+    stage: int
+    what: str
+    due: date
+    working_days_overdue: int
+    overdue: bool
+    handler: str | None
+    service: str | None = None
+    action: int | None = None
+    description: str | None = None
+    owner: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {column: getattr(self, column) for column in COLUMNS}
+
+
+@dataclass(frozen=True)
+class Report:
+    """The items due on or before `horizon`, most late first, measured as of `as_of`."""
+
+    as_of: date
+    within: int | None
+    horizon: date
+    items: list[Item]
+
+    @property
+    def overdue(self) -> list[Item]:
+        return [item for item in self.items if item.overdue]
+
+    @property
+    def due_soon(self) -> list[Item]:
+        return [item for item in self.items if not item.overdue]
+
+
+def horizon(calendar: "Calendar", as_of: date, within: int | None) -> date:
+    """The last due date to include: the day before as-of alone, or N working days ahead."""
+    if within is None:
+        return as_of - timedelta(days=1)
+    return calendar.add(as_of, within)
+
+
+class WorkingDayCounter:
+    """`Calendar.between(due, as_of)` for many due dates: one pass over the span, then lookups.
+
+    Long-forgotten items can be years late; counting day by day for each would repeat the
+    same walk thousands of times.
+    """
+
+    def __init__(self, calendar: "Calendar", as_of: date, dues: list[date]) -> None:
+        self.as_of = as_of
+        self.start = min([as_of, *dues])
+        end = max([as_of, *dues])
+        # running[i]: working days after `start` up to and including start + i.
+        running = [0]
+        day = self.start
+        for _ in range((end - self.start).days):
+            day += timedelta(days=1)
+            running.append(running[-1] + (1 if calendar.is_working_day(day) else 0))
+        self.running = running
+
+    def overdue_by(self, due: date) -> int:
+        return self.running[(self.as_of - self.start).days] - self.running[(due - self.start).days]
+
+
+def build(
+    deadlines: list[dict[str, Any]],
+    actions: list[dict[str, Any]],
+    calendar: "Calendar",
+    as_of: date,
+    within: int | None,
+) -> Report:
+    """Shape the rows the store returned into a report. Pure: rows and dates in, report out."""
+    last = horizon(calendar, as_of, within)
+    deadlines = [row for row in deadlines if row["next_due"] is not None and row["next_due"] <= last]
+    actions = [row for row in actions if row["due"] <= last]
+    counter = WorkingDayCounter(calendar, as_of, [row["next_due"] for row in deadlines] + [row["due"] for row in actions])
+    items = [
+        Item(
+            reference=row["reference"],
+            stage=row["stage"],
+            what=row["next_due_what"],
+            due=row["next_due"],
+            working_days_overdue=counter.overdue_by(row["next_due"]),
+            overdue=row["next_due"] < as_of,
+            handler=row["handler"],
+            service=row.get("service"),
+        )
+        for row in deadlines
+    ]
+    items += [
+        Item(
+            reference=row["reference"],
+            stage=row["stage"],
+            what="action",
+            due=row["due"],
+            working_days_overdue=counter.overdue_by(row["due"]),
+            overdue=row["due"] < as_of,
+            handler=row.get("handler"),
+            service=row.get("service"),
+            action=row["number"],
+            description=row["what"],
+            owner=row.get("owner"),
+        )
+        for row in actions
+    ]
+    items.sort(
+        key=lambda item: (
+            -item.working_days_overdue,
+            item.due,
+            item.reference,
+            WHAT_ORDER.get(item.what, len(WHAT_ORDER)),
+            item.action or 0,
+        )
+    )
+    return Report(as_of=as_of, within=within, horizon=last, items=items)
+
+
+def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
+    """Every open case's next deadline and every outstanding action due by the horizon.
+
+    For a past as-of date, cases with steps recorded after it are taken as they stood then
+    (see `as_it_was`); a database with nothing recorded after the as-of date (today, or any
+    later date) is read straight from its indexed deadlines.
+    """
+    last = horizon(ctx.calendar, as_of, within)
+    with ctx.store.reading() as tx:
+        deadlines = tx.deadlines_due_by(last)
+        actions = tx.actions_due_by(last)
+        if as_of < ctx.today:
+            changed = changed_after(tx, as_of)
+            if changed:
+                references = set(changed.values())
+                deadlines = [row for row in deadlines if row["reference"] not in references]
+                actions = [row for row in actions if row["reference"] not in references]
+                then_deadlines, then_actions = as_it_was(ctx, tx, changed, as_of, last)
+                deadlines += then_deadlines
+                actions += then_actions
+    return build(deadlines, actions, ctx.calendar, as_of, within)
+
+
+# The steps that move a case's deadlines or its actions; notes and report records do not.
+STATE_KINDS = (
+    "logged", "acknowledged", "handler-changed", "extended", "updated", "closed", "escalated",
+    "action-added", "action-done",
+)
+
+
+def changed_after(tx: Any, as_of: date) -> dict[int, str]:
+    """Cases (id → reference) with a step dated after `as_of`.
+
+    One range scan per kind on the events' (kind, business_date) index, so the cost follows
+    the steps taken since, not the size of the history. Needs a `store.Transaction`.
+    """
+    from sqlalchemy import select
+
+    from complaintctl.store import cases_table, events_table
+
+    e, c = events_table.c, cases_table.c
+    query = (
+        select(c.id, c.reference)
+        .select_from(events_table.join(cases_table, e.case_id == c.id))
+        .where(e.kind.in_(STATE_KINDS), e.business_date > as_of)
+        .distinct()
+    )
+    return {row.id: row.reference for row in tx.conn.execute(query)}
+
+
+def as_it_was(
+    ctx: "Context", tx: Any, changed: dict[int, str], as_of: date, last: date
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Deadline and action rows, shaped as the store returns them, for cases as they stood on
+    `as_of`: their history replayed up to that date. A case received later did not exist yet."""
+    from complaintctl.model import derive
+
+    deadlines: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
+    for case_id, reference in sorted(changed.items()):
+        events = tx.events(case_id)
+        if not events or events[0].on > as_of:
+            continue
+        kept = [events[0], *(event for event in events[1:] if event.on <= as_of)]
+        case = derive(reference, kept, ctx.policy, ctx.calendar)
+        service = case.details.get("service")
+        upcoming = case.next_deadline()
+        if upcoming and upcoming[1] <= last:
+            deadlines.append(
+                {
+                    "reference": reference,
+                    "stage": case.stage,
+                    "status": case.status,
+                    "handler": case.handler,
+                    "service": service,
+                    "next_due": upcoming[1],
+                    "next_due_what": upcoming[0],
+                }
+            )
+        for action in case.outstanding_actions:
+            if action.due <= last:
+                actions.append(
+                    {
+                        "reference": reference,
+                        "stage": action.stage,
+                        "number": action.number,
+                        "what": action.what,
+                        "due": action.due,
+                        "owner": action.owner,
+                        "handler": case.handler,
+                        "service": service,
+                    }
+                )
+    return deadlines, actions

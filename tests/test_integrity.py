@@ -1,0 +1,194 @@
+"""verify: the storage, the hash chain and the projection; backup: a private, verified copy."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+
+def raw(db: str, statement: str, *params) -> None:
+    """Change the file behind complaintctl's back, as someone with the file could."""
+    connection = sqlite3.connect(db)
+    with connection:
+        connection.execute(statement, params)
+    connection.close()
+
+
+def scalar(db: str, query: str, *params):
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(query, params).fetchone()[0]
+    finally:
+        connection.close()
+
+
+@pytest.fixture
+def busy(cli):
+    """A database with cases at several steps, including closed ones with actions."""
+    first = cli.ok("log", "--name", "Ada Example", "--summary", "Leaking roof", "--received", "2026-10-01").stdout.split()[0]
+    second = cli.ok("log", "--name", "Ben Sample", "--summary", "Missed bins", "--received", "2026-10-05").stdout.split()[0]
+    third = cli.ok("log", "--anonymous", "--type", "comment", "--summary", "Nice park").stdout.split()[0]
+    cli.ok("acknowledge", first, "--on", "2026-10-02")
+    cli.ok("note", first, "Phoned the tenant")
+    cli.ok(
+        "close", first, "--outcome", "upheld", "--reasons", "The roof leaked", "--apology", "--compensation", "100",
+        "--action", "Fix the roof", "--action-due", "2026-12-20", "--on", "2026-10-20",
+    )
+    cli.ok("acknowledge", second, "--on", "2026-10-06")
+    cli.ok("extend", second, "--days", "5", "--reason", "Waiting for the contractor", "--on", "2026-10-10")
+    return cli, [first, second, third]
+
+
+def test_verify_passes_on_a_database_written_by_the_commands(busy):
+    cli, references = busy
+    outcome = cli.ok("verify")
+    assert outcome.stdout.startswith("OK: 9 events in 3 cases")
+    assert len(outcome.stdout.strip().splitlines()) == 1
+    report = cli.ok("verify", "--json").json()
+    assert report == {"ok": True, "events": 9, "cases": 3, "storage": "ok", "problem_count": 0, "problems": []}
+
+
+def test_an_altered_event_is_named_by_reference_and_number(busy):
+    cli, references = busy
+    first = references[0]
+    event_id = scalar(cli.db, "SELECT e.id FROM events e JOIN cases c ON c.id = e.case_id WHERE c.reference = ? AND e.number = 1", first)
+    raw(cli.db, "UPDATE events SET details = replace(details, 'Leaking roof', 'Dry roof') WHERE id = ?", event_id)
+
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert f"Error: {first} event 1 (id {event_id}): was altered" in outcome.stderr
+    assert "Ada" not in outcome.stderr and "roof" not in outcome.stderr
+    report = cli("verify", "--json").json()
+    assert report["ok"] is False
+    assert report["problems"][0] == {
+        "reference": first,
+        "event": 1,
+        "event_id": event_id,
+        "problem": "was altered after it was recorded: its content no longer matches its hash",
+    }
+
+
+def test_an_altered_officer_or_date_is_detected(busy):
+    cli, references = busy
+    raw(cli.db, "UPDATE events SET officer = 'someone.else' WHERE id = 2")
+    assert cli("verify").exit_code == 1
+    raw(cli.db, "UPDATE events SET officer = 'officer.one' WHERE id = 2")
+    assert cli("verify").exit_code == 0
+    raw(cli.db, "UPDATE events SET business_date = '2026-10-03' WHERE id = 4")
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert "(id 4): was altered" in outcome.stderr
+
+
+def test_a_deleted_event_in_the_middle_is_detected(busy):
+    cli, references = busy
+    first = references[0]
+    note_id = scalar(cli.db, "SELECT id FROM events WHERE kind = 'note'")
+    raw(cli.db, "DELETE FROM events WHERE id = ?", note_id)
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert outcome.stderr.startswith(f"Error: {first} event 4 (id {note_id + 1}): does not follow the event recorded before it")
+
+
+def test_the_newest_event_deleted_is_detected(busy):
+    cli, references = busy
+    newest = scalar(cli.db, "SELECT max(id) FROM events")
+    raw(cli.db, "DELETE FROM events WHERE id = ?", newest)
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert "the newest event recorded after" in outcome.stderr
+    assert "chain head does not match" in outcome.stderr
+
+
+def test_a_case_whose_events_were_all_deleted_is_detected(busy):
+    cli, references = busy
+    third = references[2]
+    raw(cli.db, "DELETE FROM events WHERE case_id = (SELECT id FROM cases WHERE reference = ?)", third)
+    outcome = cli("verify", "--json")
+    assert outcome.exit_code == 1
+    assert any(p["reference"] == third and "has no events" in p["problem"] for p in outcome.json()["problems"])
+
+
+@pytest.mark.parametrize(
+    "statement, what",
+    [
+        ("UPDATE cases SET status = 'closed' WHERE reference = :second", "case row (status)"),
+        ("UPDATE cases SET handler = 'someone.else' WHERE reference = :second", "case row (handler)"),
+        ("UPDATE cases SET respond_by = '2030-01-01' WHERE reference = :second", "case row (respond_by"),
+        ("UPDATE stages SET compensation_pence = 0 WHERE case_id = (SELECT id FROM cases WHERE reference = :first)", "stage 1 row (compensation_pence)"),
+        ("UPDATE actions SET done_on = '2026-11-01' WHERE case_id = (SELECT id FROM cases WHERE reference = :first)", "action 1 row (done_on)"),
+        ("DELETE FROM actions WHERE case_id = (SELECT id FROM cases WHERE reference = :first)", "0 action rows"),
+    ],
+)
+def test_an_edited_projection_is_detected(busy, statement, what):
+    cli, references = busy
+    connection = sqlite3.connect(cli.db)
+    with connection:
+        connection.execute(statement, {"first": references[0], "second": references[1]})
+    connection.close()
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert what in outcome.stderr
+    assert "Ada" not in outcome.stderr and "Ben" not in outcome.stderr
+
+
+def test_a_damaged_file_fails_the_storage_check(busy, tmp_path):
+    cli, _ = busy
+    damaged = tmp_path / "damaged.db"
+    source, target = sqlite3.connect(cli.db), sqlite3.connect(damaged)
+    source.backup(target)
+    target.execute("PRAGMA journal_mode = DELETE")
+    page_size = target.execute("PRAGMA page_size").fetchone()[0]
+    root = target.execute("SELECT rootpage FROM sqlite_master WHERE name = 'ix_events_kind'").fetchone()[0]
+    source.close()
+    target.close()
+    data = bytearray(damaged.read_bytes())
+    # Scribble over an index page, as a failing disk might: the tables still read, the index lies.
+    offset = (root - 1) * page_size
+    data[offset + 8 : offset + page_size] = b"\x07" * (page_size - 8)
+    damaged.write_bytes(bytes(data))
+
+    outcome = type(cli)(str(damaged))("verify")
+    assert outcome.exit_code == 1
+    assert "Traceback" not in outcome.stderr
+    assert outcome.stderr.startswith("Error: ")
+
+
+def test_database_and_its_side_files_are_private(busy):
+    cli, _ = busy
+    for path in (cli.db, f"{cli.db}-wal", f"{cli.db}-shm"):
+        if Path(path).exists():
+            assert stat.S_IMODE(Path(path).stat().st_mode) == 0o600, path
+
+
+def test_backup_is_private_complete_and_verified(busy, tmp_path):
+    cli, references = busy
+    copy = tmp_path / "copies" / "backup.db"
+    copy.parent.mkdir()
+    outcome = cli.ok("backup", str(copy))
+    assert "9 events in 3 cases, verified" in outcome.stdout
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert not Path(f"{copy}-wal").exists()
+    backup_cli = type(cli)(str(copy))
+    backup_cli.ok("verify")
+    assert backup_cli.show(references[0]) == cli.show(references[0])
+
+
+def test_backup_never_overwrites(busy, tmp_path):
+    cli, _ = busy
+    existing = tmp_path / "keep.db"
+    existing.write_text("precious")
+    outcome = cli("backup", str(existing))
+    assert outcome.exit_code == 1
+    assert "already exists" in outcome.stderr
+    assert existing.read_text() == "precious"
+
+
+def test_backup_into_a_missing_folder_is_refused(busy, tmp_path):
+    cli, _ = busy
+    outcome = cli("backup", str(tmp_path / "nowhere" / "copy.db"))
+    assert outcome.exit_code == 1
+    assert "cannot create" in outcome.stderr

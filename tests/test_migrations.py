@@ -1,0 +1,111 @@
+"""A database made by the first release upgrades on first use; one from a newer release is refused.
+
+tests/fixtures/release-1.db was written by the first release's commands (schema 001 only): four
+cases logged, acknowledged, extended, closed with an action, escalated, noted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from complaintctl import migrations
+
+FIXTURE = Path(__file__).parent / "fixtures" / "release-1.db"
+
+
+def rows(db: Path, query: str) -> list[tuple]:
+    connection = sqlite3.connect(db)
+    try:
+        return connection.execute(query).fetchall()
+    finally:
+        connection.close()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def old_database(tmp_path) -> Path:
+    copy = tmp_path / "release-1.db"
+    shutil.copyfile(FIXTURE, copy)
+    copy.chmod(0o600)
+    return copy
+
+
+def test_the_fixture_is_a_first_release_database():
+    assert rows(FIXTURE, "SELECT name FROM schema_migrations") == [("001_initial",)]
+    assert rows(FIXTURE, "SELECT count(*) FROM events") == [(14,)]
+
+
+def test_an_old_database_upgrades_on_first_use_and_keeps_everything(old_database, tmp_path):
+    from conftest import Cli
+
+    events_before = rows(old_database, "SELECT id, case_id, number, kind, business_date, officer, recorded_at, details, prev_hash, hash FROM events ORDER BY id")
+    cases_before = rows(old_database, "SELECT reference, type, stage, status, outcome, handler, respond_by, escalate_by FROM cases ORDER BY id")
+    stages_before = rows(old_database, "SELECT case_id, number, closed_on, outcome, compensation_pence FROM stages ORDER BY case_id, number")
+    actions_before = rows(old_database, "SELECT case_id, number, what, due, done_on FROM actions ORDER BY case_id, number")
+    counters_before = rows(old_database, "SELECT * FROM reference_counters")
+
+    cli = Cli(str(old_database))
+    listed = cli.ok("list", "--json").json()
+    assert [row["reference"] for row in listed] == [row[0] for row in cases_before]
+
+    applied = {name for (name,) in rows(old_database, "SELECT name FROM schema_migrations")}
+    assert applied == {name for name, _ in migrations.MIGRATIONS}
+    assert rows(old_database, "SELECT id, case_id, number, kind, business_date, officer, recorded_at, details, prev_hash, hash FROM events ORDER BY id") == events_before
+    assert rows(old_database, "SELECT reference, type, stage, status, outcome, handler, respond_by, escalate_by FROM cases ORDER BY id") == cases_before
+    assert rows(old_database, "SELECT case_id, number, closed_on, outcome, compensation_pence FROM stages ORDER BY case_id, number") == stages_before
+    assert rows(old_database, "SELECT case_id, number, what, due, done_on FROM actions ORDER BY case_id, number") == actions_before
+    assert rows(old_database, "SELECT * FROM reference_counters") == counters_before
+
+    cli.ok("verify")
+    first = cli.show("CMP-2026-00001")
+    assert (first["stage"], first["status"]) == (2, "open")
+    assert [event["kind"] for event in first["events"]] == ["logged", "acknowledged", "note", "closed", "action-added", "escalated"]
+    assert cli.show("CMP-2026-00002")["outcome"] == "not-upheld"
+    assert cli.show("CMP-2026-00003")["status"] == "acknowledged"
+
+    # The upgraded database keeps working: references continue, and the chain still verifies.
+    logged = cli.ok("log", "--name", "New Person", "--summary", "After the upgrade", "--received", "2026-11-02")
+    assert logged.stdout.split()[0] == "CMP-2026-00005"
+    cli.ok("note", "CMP-2026-00001", "Reviewed after the upgrade")
+    cli.ok("verify")
+    assert stat.S_IMODE(old_database.stat().st_mode) == 0o600
+
+
+def test_a_second_use_does_not_migrate_again(old_database):
+    from conftest import Cli
+
+    cli = Cli(str(old_database))
+    cli.ok("list")
+    applied = rows(old_database, "SELECT name, applied_at FROM schema_migrations ORDER BY name")
+    cli.ok("list")
+    assert rows(old_database, "SELECT name, applied_at FROM schema_migrations ORDER BY name") == applied
+
+
+def test_a_database_from_a_newer_release_is_refused_and_left_unchanged(old_database):
+    from conftest import Cli
+
+    connection = sqlite3.connect(old_database)
+    with connection:
+        connection.execute("INSERT INTO schema_migrations (name, applied_at) VALUES ('999_from_the_future', '2030-01-01T00:00:00')")
+    connection.close()
+    before = digest(old_database)
+
+    cli = Cli(str(old_database))
+    for command in (["list"], ["show", "CMP-2026-00001"], ["verify"], ["note", "CMP-2026-00001", "hello"]):
+        outcome = cli(*command)
+        assert outcome.exit_code == 1, command
+        assert "written by a newer complaintctl" in outcome.stderr
+        assert "upgrade complaintctl" in outcome.stderr
+        assert "Traceback" not in outcome.stderr
+    assert digest(old_database) == before
+    assert ("001_initial",) in rows(old_database, "SELECT name FROM schema_migrations")
+    assert len(rows(old_database, "SELECT name FROM schema_migrations")) == 2
