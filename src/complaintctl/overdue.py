@@ -187,7 +187,7 @@ STATE_KINDS = (
 
 
 def changed_after(tx: Any, as_of: date) -> dict[int, str]:
-    """Cases (id → reference) with a step dated after `as_of`.
+    """Cases (id → reference) received by `as_of` with a step dated after it.
 
     One range scan per kind on the events' (kind, business_date) index, so the cost follows
     the steps taken since, not the size of the history. Needs a `store.Transaction`.
@@ -200,10 +200,26 @@ def changed_after(tx: Any, as_of: date) -> dict[int, str]:
     query = (
         select(c.id, c.reference)
         .select_from(events_table.join(cases_table, e.case_id == c.id))
-        .where(e.kind.in_(STATE_KINDS), e.business_date > as_of)
+        .where(e.kind.in_(STATE_KINDS), e.business_date > as_of, c.received_on <= as_of)
         .distinct()
     )
     return {row.id: row.reference for row in tx.conn.execute(query)}
+
+
+def _histories(tx: Any, case_ids: list[int]) -> dict[int, list[Any]]:
+    """The events of many cases, a few hundred cases to a query."""
+    from sqlalchemy import select
+
+    from complaintctl.store import event_from_row, events_table
+
+    e = events_table.c
+    found: dict[int, list[Any]] = {case_id: [] for case_id in case_ids}
+    for start in range(0, len(case_ids), 500):
+        chunk = case_ids[start : start + 500]
+        query = select(events_table).where(e.case_id.in_(chunk)).order_by(e.case_id, e.number)
+        for row in tx.conn.execute(query):
+            found[row.case_id].append(event_from_row(row))
+    return found
 
 
 def as_it_was(
@@ -215,8 +231,9 @@ def as_it_was(
 
     deadlines: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
+    histories = _histories(tx, sorted(changed))
     for case_id, reference in sorted(changed.items()):
-        events = tx.events(case_id)
+        events = histories[case_id]
         if not events or events[0].on > as_of:
             continue
         kept = [events[0], *(event for event in events[1:] if event.on <= as_of)]

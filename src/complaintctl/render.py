@@ -99,6 +99,12 @@ def case_json(case: "Case") -> dict[str, Any]:
 
 
 def print_json(value: Any) -> None:
+    # Indented output goes through json's pure-Python encoder; long lists are for programs, so
+    # they take the fast compact path with one item per line.
+    if isinstance(value, list) and len(value) > 200:
+        lines = (json.dumps(item, ensure_ascii=False, default=_iso) for item in value)
+        sys.stdout.write("[\n" + ",\n".join(lines) + "\n]\n")
+        return
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=_iso) + "\n")
 
 
@@ -249,4 +255,8 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return f"action {details['number']}: {details['what']} by {details['due']}"
     if kind == "action-done":
         return f"action {details['number']} done"
+    if kind.startswith("ombudsman-") or kind in ("survey", "learning"):
+        from complaintctl.records import event_summary
+
+        return event_summary(kind, details)
     return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))
