@@ -72,13 +72,8 @@ def _refuse(cli: Cli, received: str, exclusion: str) -> None:
     cli.ok("close", ref, "--outcome", "refused", "--exclusion", exclusion, "--reasons", "Not a complaint", "--on", received)
 
 
-@pytest.fixture(scope="module")
-def year(tmp_path_factory) -> Cli:
-    """The dataset of the module docstring, built once through the command line."""
-    folder = tmp_path_factory.mktemp("annual")
-    config = folder / "policy.toml"
-    config.write_text('[organisation]\nname = "Exampleton Homes"\nhomes = 2000\n')
-    cli = Cli(str(folder / "complaints.db"), config=str(config))
+def _build(cli: Cli) -> Cli:
+    """The dataset of the module docstring, through the command line."""
     with pytest.MonkeyPatch.context() as patch, freeze_time(TODAY):
         patch.setenv("COMPLAINTCTL_OFFICER", "officer.one")
         patch.setenv("NO_COLOR", "1")
@@ -134,6 +129,18 @@ def year(tmp_path_factory) -> Cli:
     return cli
 
 
+def _policy(folder: Path) -> str:
+    config = folder / "policy.toml"
+    config.write_text('[organisation]\nname = "Exampleton Homes"\nhomes = 2000\n')
+    return str(config)
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory) -> Cli:
+    folder = tmp_path_factory.mktemp("annual")
+    return _build(Cli(str(folder / "complaints.db"), config=_policy(folder)))
+
+
 @pytest.fixture(scope="module")
 def report(year) -> dict:
     with freeze_time(TODAY):
@@ -175,8 +182,8 @@ def test_not_accepted_outcomes_services_and_remedies(report):
     assert report["not_accepted"] == {"service-request": 2, "duplicate": 1}
     assert report["not_accepted_total"] == 3
     assert (report["compliments"], report["comments"]) == (1, 1)
-    assert report["outcomes"] == {"upheld": 3, "partly-upheld": 1, "not-upheld": 2, "withdrawn": 1}
-    assert report["outcomes_by_stage"]["2"] == {"upheld": 1, "partly-upheld": 0, "not-upheld": 1, "withdrawn": 0}
+    assert report["outcomes"] == {"upheld": 3, "partly-upheld": 1, "not-upheld": 2, "withdrawn": 1, "refused": 3}
+    assert report["outcomes_by_stage"]["2"] == {"upheld": 1, "partly-upheld": 0, "not-upheld": 1, "withdrawn": 0, "refused": 0}
     assert report["by_service"] == {"Repairs": 3, "Lettings": 2}
     assert report["by_service_stage2"] == {"Lettings": 1, "Repairs": 1}
     assert report["by_category"] == {"Damp": 2, "ASB": 1, "Communication": 1, "Noise": 1}
@@ -307,3 +314,14 @@ def test_html_in_a_headless_browser(year, tmp_path):
     pdf = tmp_path / "annual.pdf"
     subprocess.run([*flags, f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120)
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_postgresql_gives_the_same_report(year, report, pg_server, tmp_path):
+    """The same commands on PostgreSQL: every figure of the report is the same."""
+    pg_server.admin('CREATE DATABASE "annual_report"')
+    try:
+        on_postgres = _build(Cli(pg_server.url("annual_report"), config=_policy(tmp_path)))
+        assert on_postgres.ok("report", "annual", "--year", "2025", "--json").json() == report
+        assert on_postgres.ok("report", "annual", "--year", "2025", "--format", "html").stdout.count("<svg") == 3
+    finally:
+        pg_server.admin('DROP DATABASE IF EXISTS "annual_report" WITH (FORCE)')

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from conftest import Cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from complaintctl import policy as policies
+from complaintctl.model import Event, derive
 from complaintctl.workdays import NATIONS, Calendar, add_months
 
 # One calendar per nation for the whole module: the holiday tables are loaded once.
@@ -255,3 +257,62 @@ def test_workdays_follow_the_policy_calendar(db_location, policy_for, nation, cl
 def test_workdays_between_plain(db_location):
     # Mon 21 Dec to Mon 4 Jan 2027: 22, 23, 24, 29, 30, 31 Dec and 4 Jan.
     assert Cli(db_location).ok("workdays", "between", "2026-12-21", "2027-01-04").stdout == "7\n"
+
+
+# -- deadlines derived from events (model.derive, no database) ---------------------------------------
+
+
+def _event(kind: str, on: date, number: int, **details) -> Event:
+    return Event(kind=kind, on=on, officer="t", recorded_at=datetime(2030, 1, 1, tzinfo=timezone.utc), details=details, number=number)
+
+
+def _derive(rules: dict, received: date, acknowledged: date | None, extension: int):
+    chosen = policies.from_mapping(rules)
+    calendar = chosen.calendar()
+    events = [_event("logged", received, 1, type="complaint", received_on=received.isoformat(), issue_date=None,
+                     housing=False, summary="S", name="N")]
+    if acknowledged:
+        events.append(_event("acknowledged", acknowledged, 2, stage=1, handler="H"))
+    if extension:
+        events.append(_event("extended", acknowledged or received, len(events) + 1, stage=1, days=extension))
+    return derive("CMP-2030-00001", events, chosen, calendar).current, calendar
+
+
+policy_rules = st.fixed_dictionaries({
+    "calendar": st.fixed_dictionaries({
+        "nation": st.sampled_from(sorted(NATIONS)),
+        "closures": st.lists(st.dates(min_value=date(2026, 12, 1), max_value=date(2027, 1, 31)), max_size=4, unique=True)
+        .map(lambda days: sorted(day.isoformat() for day in days)),
+    }),
+    "stage1": st.fixed_dictionaries({
+        "acknowledge_days": st.integers(min_value=1, max_value=10),
+        "respond_days": st.integers(min_value=1, max_value=20),
+        "respond_from": st.sampled_from(["acknowledgement", "receipt"]),
+    }),
+})
+receipts = st.dates(min_value=date(2026, 11, 1), max_value=date(2027, 2, 28))
+
+
+@quick
+@given(policy_rules, receipts, st.integers(min_value=0, max_value=12), st.integers(min_value=0, max_value=15))
+def test_derived_deadlines_are_working_days_and_extensions_add_exactly(rules, received, ack_after, extension):
+    calendar = Calendar(rules["calendar"]["nation"], [date.fromisoformat(d) for d in rules["calendar"]["closures"]])
+    acknowledged = calendar.add(received, ack_after) if ack_after else None
+    stage, calendar = _derive(rules, received, acknowledged, extension)
+    assert calendar.is_working_day(stage.acknowledge_by)
+    assert calendar.between(received, stage.acknowledge_by) == rules["stage1"]["acknowledge_days"]
+    assert calendar.is_working_day(stage.respond_by)
+    assert calendar.between(stage.original_respond_by, stage.respond_by) == extension
+    start = received if rules["stage1"]["respond_from"] == "receipt" else (acknowledged or stage.acknowledge_by)
+    assert calendar.between(start, stage.original_respond_by) == rules["stage1"]["respond_days"]
+
+
+@quick
+@given(policy_rules, receipts, st.integers(min_value=1, max_value=10), st.integers(min_value=1, max_value=5))
+def test_a_later_acknowledgement_never_gives_an_earlier_response_date(rules, received, first, later):
+    calendar = Calendar(rules["calendar"]["nation"], [date.fromisoformat(d) for d in rules["calendar"]["closures"]])
+    early, _ = _derive(rules, received, calendar.add(received, first), 0)
+    late, _ = _derive(rules, received, calendar.add(received, first + later), 0)
+    assert early.respond_by <= late.respond_by
+    if rules["stage1"]["respond_from"] == "receipt":
+        assert early.respond_by == late.respond_by

@@ -1,4 +1,7 @@
+import pytest
 from freezegun import freeze_time
+
+pytestmark = pytest.mark.both_databases
 
 
 @freeze_time("2026-11-24 10:00:00")

@@ -10,7 +10,7 @@ Definitions (SPEC section 7), for the year 1 April YYYY to 31 March YYYY+1:
 - responded: stages closed in the year with a decision (upheld, partly upheld, not upheld);
   in time: on or before the response date including permitted extensions;
 - CH01 = received / homes x 1,000; CH02 = responded in time / responded x 100;
-- outcomes, remedies and compensation: stages closed in the year;
+- outcomes (refusals included), remedies and compensation: stages closed in the year;
 - not accepted: refusals of complaints received in the year, by exclusion;
 - by service area and category: complaints received at stage 1 in the year;
 - Ombudsman: determinations made in the year, their findings and orders; surveys and learning
@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.errors import InvalidInput
-from complaintctl.model import DECISIONS, EXCLUSIONS
+from complaintctl.model import DECISIONS, OUTCOMES
 from complaintctl.records import FINDINGS, ORDER_KINDS, SURVEY_QUESTIONS
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 
 NOT_RECORDED = "Not recorded"
 LEARNING_LISTED = 500
-CLOSURE_OUTCOMES = (*DECISIONS, "withdrawn")
 
 
 def year_label(year: int) -> str:
@@ -357,8 +356,8 @@ def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[
     previous = by_year[year - 1]
     has_previous = any(previous[key]["received"] or previous[key]["responded"] for key in previous)
 
-    outcomes = {outcome: 0 for outcome in CLOSURE_OUTCOMES}
-    outcomes_by_stage = {str(number): {outcome: 0 for outcome in CLOSURE_OUTCOMES} for number in STAGES}
+    outcomes = {outcome: 0 for outcome in OUTCOMES}
+    outcomes_by_stage = {str(number): {outcome: 0 for outcome in OUTCOMES} for number in STAGES}
     apologies = compensated = compensation_pence = 0
     for row in closed_rows:
         if fiscal_year(row.month) != year:
@@ -428,9 +427,3 @@ def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[
         "quarterly": quarters,
     }
 
-
-def exclusion_words(code: str | None) -> str:
-    """A short name for an exclusion code in the report's tables."""
-    if code is None:
-        return NOT_RECORDED
-    return code.replace("-", " ").capitalize() if code in EXCLUSIONS else code

@@ -53,8 +53,9 @@ def exclusion_name(code: str | None) -> str:
     return code.replace("-", " ").capitalize() if code in EXCLUSIONS else code
 
 
-def month_name(month: str) -> str:
-    return date.fromisoformat(f"{month}-01").strftime("%b %Y")
+def markdown_cell(text: str) -> str:
+    """Typed text inside a Markdown table or list item: one line, and no column breaks."""
+    return " ".join(str(text).split()).replace("|", "\\|")
 
 
 def chart_svgs(report: dict[str, Any]) -> dict[str, str]:
@@ -100,7 +101,7 @@ def render(report: dict[str, Any], fmt: str) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(pct=pct, money=money, rate=rate, long_date=long_date, exclusion=exclusion_name, month=month_name)
+    env.filters.update(pct=pct, money=money, rate=rate, long_date=long_date, exclusion=exclusion_name, cell=markdown_cell)
     values: dict[str, Any] = {
         "r": report,
         "findings_words": FINDINGS,

@@ -210,7 +210,7 @@ def _money(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
         amount = Decimal(cleaned)
     except InvalidOperation:
         raise typer.BadParameter(f"{value!r} is not an amount of money; write it like 250 or 250.00", param=param) from None
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount > 10_000_000:
+    if not amount.is_finite() or amount < 0 or amount > 10_000_000 or amount != amount.quantize(Decimal("0.01")):
         raise typer.BadParameter(f"{value!r} is not an amount in pounds and pence", param=param)
     return int(amount * 100)
 
@@ -479,7 +479,7 @@ def close(
     from complaintctl import services
 
     if len(actions) != len(action_due):
-        fail("give one --action-due DATE for each --action TEXT")
+        fail(f"{reference.strip().upper()}: give one --action-due DATE for each --action TEXT")
     due_dates = []
     for value in action_due:
         try:
@@ -641,7 +641,7 @@ def action_add(
     from complaintctl import services
 
     if due is None:
-        fail("say when the action is due with --due DATE")
+        fail(f"{reference.strip().upper()}: say when the action is due with --due DATE")
     case = services.add_action(settings.context(), reference.strip().upper(), on, what or "", due, owner)
     action = case.actions[-1]
     _case_out(case, as_json, f"{case.reference} action {action.number} added, due {action.due.isoformat()}")

@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -172,33 +173,31 @@ def _stream(tx: Transaction, query) -> Iterator[Any]:
 def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings) -> None:
     previous_hash = ""
     last_number: dict[int, int] = {}
-    last_seen: Problem | None = None
+    newest: Problem | None = None
     for row in _stream(tx, select(events_table).order_by(events_table.c.id)):
         findings.events += 1
         reference = references.get(row.case_id)
-        number = row.number
+        here = Problem("", reference, row.number, row.id)
         if reference is None:
-            findings.add(Problem(f"belongs to no case (case id {row.case_id})", None, number, row.id))
-            reference = ""
-        located = lambda what: Problem(what, reference or None, number, row.id)  # noqa: E731
+            findings.add(replace(here, what=f"belongs to no case (case id {row.case_id})"))
         if row.prev_hash != previous_hash:
-            findings.add(located("does not follow the event recorded before it: an event was removed or altered before it"))
+            findings.add(replace(here, what="does not follow the event recorded before it: an event was removed or altered before it"))
         try:
-            recomputed = event_hash(reference, event_from_row(row), row.prev_hash)
+            recomputed = event_hash(reference or "", event_from_row(row), row.prev_hash)
         except (ValueError, TypeError) as problem:
-            findings.add(located(f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
+            findings.add(replace(here, what=f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
         else:
             if recomputed != row.hash:
-                findings.add(located("was altered after it was recorded: its content no longer matches its hash"))
-        expected_number = last_number.get(row.case_id, 0) + 1
-        if number != expected_number:
-            findings.add(located(f"follows event {expected_number - 1} of its case: an event in between was removed"))
-        last_number[row.case_id] = max(number, last_number.get(row.case_id, 0))
+                findings.add(replace(here, what="was altered after it was recorded: its content no longer matches its hash"))
+        before = last_number.get(row.case_id, 0)
+        if row.number != before + 1:
+            findings.add(replace(here, what=f"comes after event {before} of its case: an event was removed or inserted"))
+        last_number[row.case_id] = max(row.number, before)
         previous_hash = row.hash
-        last_seen = located("")
+        newest = here
     head = tx.conn.execute(select(meta_table.c.value).where(meta_table.c.key == "chain_head")).scalar() or ""
     if head != previous_hash:
-        after = f" after {last_seen.describe().rstrip(': ')}" if last_seen else ""
+        after = f" after {newest.describe().rstrip(': ')}" if newest else ""
         findings.add(Problem(f"the newest event recorded{after} is missing: the chain head does not match"))
     for case_id, reference in references.items():
         if case_id not in last_number:
@@ -316,30 +315,57 @@ def _differs(where: Problem, what: str, columns: list[str]) -> Problem:
 
 
 def backup(ctx: "Context", destination: str) -> Findings:
-    """Copy a SQLite database consistently while others write, then verify the copy."""
+    """Copy a SQLite database consistently while others write, then verify the copy.
+
+    The copy is written and verified under a temporary name beside the destination and only then
+    given its name, so an interrupted backup never leaves a half-written file where a good one is
+    expected, and a file that appeared meanwhile is still never overwritten.
+    """
     store = ctx.store
     if not store.is_sqlite:
         raise StorageError("backup copies a SQLite file; for PostgreSQL use pg_dump, which takes a consistent copy")
     target = Path(destination)
+    if os.path.lexists(target):
+        raise _exists(destination)
     try:
-        descriptor = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        raise StorageError(f"{destination} already exists; backup never overwrites a file, choose a new name") from None
+        # mkstemp creates the file readable and writable by its owner only.
+        descriptor, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     except OSError as problem:
         raise StorageError(f"cannot create {destination} ({problem.strerror}); check the folder exists and is writable") from None
     os.close(descriptor)
     try:
-        _copy(store.location, destination)
-    except BaseException:
-        for leftover in (destination, f"{destination}-wal", f"{destination}-shm"):
-            Path(leftover).unlink(missing_ok=True)
-        raise
-    copy = Store.open(destination)
-    try:
-        findings = verify_store(copy, ctx)
+        _copy(store.location, partial)
+        copy = Store.open(partial)
+        try:
+            findings = verify_store(copy, ctx)
+        finally:
+            copy.dispose()
+        _publish(partial, target)
     finally:
-        copy.dispose()
+        for leftover in (partial, f"{partial}-wal", f"{partial}-shm"):
+            Path(leftover).unlink(missing_ok=True)
     return findings
+
+
+def _exists(destination: str) -> StorageError:
+    return StorageError(f"{destination} already exists; backup never overwrites a file, choose a new name")
+
+
+def _publish(partial: str, target: Path) -> None:
+    """Give the finished copy its name, failing rather than replacing a file of that name."""
+    try:
+        os.link(partial, target)
+        return
+    except FileExistsError:
+        raise _exists(str(target)) from None
+    except OSError:
+        pass  # a file system without hard links: claim the name, then move the copy onto it
+    try:
+        descriptor = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        raise _exists(str(target)) from None
+    os.close(descriptor)
+    os.replace(partial, target)
 
 
 def _copy(source_path: str, destination: str) -> None:

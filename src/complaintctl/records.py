@@ -431,3 +431,26 @@ def records_json(case: Case) -> dict[str, Any]:
             for item in records.learning
         ],
     }
+
+
+def event_summary(kind: str, details: dict[str, Any]) -> str:
+    """One line for a record event in a case's history."""
+    if kind == "ombudsman-referred":
+        text = "referred to the " + ("Housing Ombudsman" if details.get("ombudsman") == "housing" else "LGSCO")
+        return text + (f" ({details['their_reference']})" if details.get("their_reference") else "")
+    if kind == "ombudsman-determined":
+        return "determination: " + "; ".join(
+            f"{item['element']}: {FINDINGS.get(item['finding'], item['finding']).lower()}" for item in details["findings"]
+        )
+    if kind == "ombudsman-order":
+        amount = f" £{details['amount_pence'] / 100:,.2f}" if details.get("amount_pence") else ""
+        what = f": {details['what']}" if details.get("what") else ""
+        return f"order {details['number']}, {ORDER_KINDS.get(details['kind'], details['kind']).lower()}{amount}{what}, by {details['due']}"
+    if kind == "ombudsman-complied":
+        return f"order {details['number']} complied with"
+    if kind == "survey":
+        answered = {key: value for key, value in details["answers"].items() if value is not None}
+        return f"survey after stage {details['stage']}: {sum(answered.values())} of {len(answered)} answers yes"
+    if kind == "learning":
+        return details["text"]
+    return ""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.errors import InvalidInput, InvalidTransition, RuleViolation
+from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
 from complaintctl.model import DECISIONS, EXCLUSIONS, Case, Event, derive
 
 if TYPE_CHECKING:
@@ -79,7 +79,13 @@ def _record(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) ->
         case_id = tx.case_id(reference)
         events = tx.events(case_id)
         case = derive_case(ctx, reference, events)
-        steps = plan(case)
+        try:
+            steps = plan(case)
+        except ComplaintError as refusal:
+            # Every refusal names the case it was about, so a batch of commands can be followed.
+            if reference in str(refusal):
+                raise
+            raise type(refusal)(f"{reference}: {refusal}") from None
         new_events = [
             Event(kind=kind, on=on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=len(events) + index)
             for index, (kind, on, details) in enumerate(steps, start=1)

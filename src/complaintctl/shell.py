@@ -59,8 +59,10 @@ class Session:
 
     def run_line(self, line: str) -> Optional[int]:
         """Run one line; None means the line asked to end the session."""
+        if line.lstrip().startswith("#"):
+            return 0
         try:
-            words = shlex.split(line, comments=True)
+            words = shlex.split(line)
         except ValueError as problem:
             sys.stderr.write(f"Error: {problem}; close the quotes and try again\n")
             return self._finished(2)

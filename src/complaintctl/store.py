@@ -20,7 +20,7 @@ from typing import Any, Optional
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 from sqlmodel import Field, SQLModel, create_engine, select
 
@@ -286,6 +286,13 @@ class Store:
                     )
         except OperationalError as problem:
             raise StorageError(f"cannot use the database {shown(self.location)}: {problem.orig}") from None
+        except ProgrammingError as problem:
+            if getattr(problem.orig, "sqlstate", None) != "42501":
+                raise
+            raise StorageError(
+                f"the login in {shown(self.location)} may not create complaintctl's tables ({problem.orig}); "
+                "ask for the database's ownership or GRANT CREATE ON SCHEMA public"
+            ) from None
 
     def _applied_migrations(self) -> set[str] | None:
         """The migrations the database has had; None when it has no migrations table yet."""

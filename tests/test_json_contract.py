@@ -1,0 +1,170 @@
+"""The JSON shapes of SPEC §5, locked: a key added, renamed or dropped fails here first.
+
+Adding a key is a deliberate change to the contract: add it to the set below in the same change.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from freezegun import freeze_time
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+# The keys SPEC §5 requires of `show --json`, and `log --json`.
+SPEC_CASE_KEYS = {
+    "reference", "type", "stage", "status", "outcome", "received_on", "handler", "acknowledge_by",
+    "acknowledged_on", "respond_by", "escalate_by", "extension_days", "events", "ombudsman",
+}
+CASE_KEYS = SPEC_CASE_KEYS | {
+    "over_12_months", "next_due", "stages", "actions",
+    "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
+    "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
+}
+EVENT_KEYS = {"number", "kind", "on", "officer", "recorded_at", "details"}
+STAGE_KEYS = {
+    "number", "received_on", "handler", "acknowledge_by", "acknowledged_on", "original_respond_by", "respond_by",
+    "extension_days", "update_due", "closed_on", "outcome", "exclusion", "reasons", "responded_in_time",
+    "escalate_by", "late_reason", "apology", "compensation",
+}
+ACTION_KEYS = {"number", "what", "due", "owner", "stage", "done_on"}
+NEXT_DUE_KEYS = {"what", "due"}
+LIST_KEYS = {
+    "reference", "type", "stage", "status", "outcome", "received_on", "name", "service", "category", "handler",
+    "respond_by", "next_due", "next_due_what",
+}
+ACTION_LIST_KEYS = {"reference", "stage", "number", "what", "due", "owner", "done_on", "handler"}
+
+
+@pytest.fixture
+def case(cli):
+    """One complaint with every part filled: two stages, an extension, actions, a note."""
+    with freeze_time("2027-06-30 12:00:00"):
+        ref = cli.ok("log", "--name", "N", "--summary", "S", "--received", "2027-01-04").stdout.strip()
+        cli.ok("acknowledge", ref, "--handler", "Sam Smith", "--on", "2027-01-05")
+        cli.ok("extend", ref, "--days", "2", "--reason", "R", "--on", "2027-01-06")
+        cli.ok("close", ref, "--outcome", "upheld", "--reasons", "R", "--on", "2027-01-20",
+               "--action", "Fix", "--action-due", "2027-02-01")
+        cli.ok("escalate", ref, "--handler", "Pat Jones", "--on", "2027-01-25")
+        cli.ok("note", ref, "internal", "--on", "2027-01-25")
+    return cli, ref
+
+
+def check_case(case: dict) -> None:
+    assert set(case) == CASE_KEYS
+    assert all(set(event) == EVENT_KEYS for event in case["events"])
+    assert all(set(stage) == STAGE_KEYS for stage in case["stages"])
+    assert all(set(action) == ACTION_KEYS for action in case["actions"])
+    assert case["next_due"] is None or set(case["next_due"]) == NEXT_DUE_KEYS
+    assert case["type"] in ("complaint", "compliment", "comment")
+    assert case["status"] in ("open", "acknowledged", "closed")
+    assert case["stage"] in (1, 2)
+    assert case["ombudsman"] in ("housing", "lgsco")
+    assert isinstance(case["extension_days"], int) and not isinstance(case["extension_days"], bool)
+    for key in ("received_on", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by"):
+        assert case[key] is None or ISO_DATE.match(case[key]), key
+    for event in case["events"]:
+        assert ISO_DATE.match(event["on"])
+        assert re.match(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", event["recorded_at"])
+        assert isinstance(event["details"], dict)
+
+
+@freeze_time("2027-06-30 12:00:00")
+def test_show_json_keys(case):
+    cli, ref = case
+    shown = cli.show(ref)
+    check_case(shown)
+    assert len(shown["stages"]) == 2 and len(shown["actions"]) == 1
+    assert [event["kind"] for event in shown["events"]] == [
+        "logged", "acknowledged", "extended", "closed", "action-added", "escalated", "note"]
+
+
+@freeze_time("2027-06-30 12:00:00")
+@pytest.mark.parametrize("case_type", ["complaint", "compliment", "comment"])
+def test_log_json_is_the_show_object(cli, case_type):
+    outcome = cli.ok("log", "--type", case_type, "--name", "N", "--summary", "S", "--received", "2027-06-01", "--json")
+    logged = outcome.json()
+    check_case(logged)
+    assert logged == cli.show(logged["reference"])
+    assert outcome.stderr == ""
+
+
+@freeze_time("2027-06-30 12:00:00")
+@pytest.mark.parametrize(
+    "step",
+    [
+        ["acknowledge", "{ref}", "--on", "2027-06-02"],
+        ["extend", "{ref}", "--days", "3", "--reason", "R", "--on", "2027-06-02"],
+        ["update", "{ref}", "--progress", "P", "--on", "2027-06-02"],
+        ["close", "{ref}", "--outcome", "withdrawn", "--on", "2027-06-02"],
+        ["note", "{ref}", "text", "--on", "2027-06-02"],
+        ["action", "add", "{ref}", "--what", "W", "--due", "2027-07-01", "--on", "2027-06-02"],
+    ],
+)
+def test_every_event_command_prints_the_show_object(cli, step):
+    ref = cli.ok("log", "--name", "N", "--summary", "S", "--received", "2027-06-01").stdout.strip()
+    outcome = cli.ok(*(part.replace("{ref}", ref) for part in step), "--json")
+    printed = json.loads(outcome.stdout)  # stdout is the JSON and nothing else
+    check_case(printed)
+    assert printed == cli.show(ref)
+    assert outcome.stderr == ""
+
+
+@freeze_time("2027-06-30 12:00:00")
+def test_escalate_and_action_done_print_the_show_object(case):
+    cli, ref = case
+    done = cli.ok("action", "done", ref, "1", "--on", "2027-02-01", "--json").json()
+    check_case(done)
+    assert done == cli.show(ref)
+    other = cli.ok("log", "--name", "N", "--summary", "S", "--received", "2027-06-01").stdout.strip()
+    cli.ok("acknowledge", other, "--handler", "Sam Smith", "--on", "2027-06-02")
+    cli.ok("close", other, "--outcome", "upheld", "--reasons", "R", "--on", "2027-06-03")
+    escalated = cli.ok("escalate", other, "--handler", "Pat Jones", "--on", "2027-06-04", "--json").json()
+    check_case(escalated)
+    assert escalated == cli.show(other)
+
+
+@freeze_time("2027-06-30 12:00:00")
+def test_list_json_keys(case):
+    cli, ref = case
+    cli.ok("log", "--type", "comment", "--name", "N", "--received", "2027-06-01")
+    rows = cli.ok("list", "--json").json()
+    assert len(rows) == 2
+    assert all(set(row) == LIST_KEYS for row in rows)
+    assert rows[0]["reference"] == ref and rows[0]["stage"] == 2
+    for row in rows:
+        for key in ("received_on", "respond_by", "next_due"):
+            assert row[key] is None or ISO_DATE.match(row[key])
+    assert cli.ok("list", "--status", "acknowledged", "--json").json() == []
+
+
+@freeze_time("2027-06-30 12:00:00")
+def test_action_list_json_keys_with_and_without_overdue(case):
+    cli, ref = case
+    cli.ok("action", "add", ref, "--what", "Later", "--due", "2027-12-01", "--owner", "Finance", "--on", "2027-01-25")
+    every = cli.ok("action", "list", "--json").json()
+    assert [set(row) for row in every] == [ACTION_LIST_KEYS, ACTION_LIST_KEYS]
+    assert [(row["number"], row["due"], row["owner"], row["handler"]) for row in every] == [
+        (1, "2027-02-01", None, "Pat Jones"), (2, "2027-12-01", "Finance", "Pat Jones")]
+    overdue = cli.ok("action", "list", "--overdue", "--json").json()
+    assert [set(row) for row in overdue] == [ACTION_LIST_KEYS]
+    assert overdue[0]["number"] == 1 and overdue[0]["done_on"] is None
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (["workdays", "add", "2026-12-24", "3", "--json"], {"start": "2026-12-24", "days": 3, "date": "2026-12-31"}),
+        (["workdays", "add", "24/12/2026", "0", "--json"], {"start": "2026-12-24", "days": 0, "date": "2026-12-24"}),
+        (["workdays", "between", "2026-12-24", "2026-12-31", "--json"],
+         {"start": "2026-12-24", "end": "2026-12-31", "working_days": 3}),
+        (["workdays", "between", "2026-12-31", "2026-12-24", "--json"],
+         {"start": "2026-12-31", "end": "2026-12-24", "working_days": -3}),
+    ],
+)
+def test_workdays_json(cli, arguments, expected):
+    outcome = cli.ok(*arguments)
+    assert json.loads(outcome.stdout) == expected
+    assert outcome.stderr == ""
