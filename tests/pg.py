@@ -19,9 +19,11 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -151,15 +153,32 @@ def stop_server(server: PostgresServer) -> None:
         shutil.rmtree(server.folder, ignore_errors=True)
 
 
+def _stop_on_sigterm():
+    """Let `timeout` or CI cancelling the run stop the server too: SIGTERM becomes an interrupt,
+    after which pytest still tears the session down. Returns the handler to restore."""
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous is not signal.SIG_DFL or threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt("terminated")
+
+    signal.signal(signal.SIGTERM, interrupt)
+    return previous
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     """One PostgreSQL server for the whole session, stopped and removed afterwards."""
     pytest.importorskip("psycopg", reason="psycopg is not installed: pip install -e '.[test,postgres]'")
+    previous = _stop_on_sigterm()
     server = start_server()
     try:
         yield server
     finally:
         stop_server(server)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture

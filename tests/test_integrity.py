@@ -171,7 +171,7 @@ def test_backup_is_private_complete_and_verified(busy, tmp_path):
     outcome = cli.ok("backup", str(copy))
     assert "9 events in 3 cases, verified" in outcome.stdout
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
-    assert not Path(f"{copy}-wal").exists()
+    assert sorted(path.name for path in copy.parent.iterdir()) == ["backup.db"]
     backup_cli = type(cli)(str(copy))
     backup_cli.ok("verify")
     assert backup_cli.show(references[0]) == cli.show(references[0])
@@ -192,3 +192,35 @@ def test_backup_into_a_missing_folder_is_refused(busy, tmp_path):
     outcome = cli("backup", str(tmp_path / "nowhere" / "copy.db"))
     assert outcome.exit_code == 1
     assert "cannot create" in outcome.stderr
+
+
+@pytest.mark.both_databases
+def test_verify_on_either_database_finds_an_altered_event(cli, backend):
+    from sqlalchemy import create_engine, text
+
+    reference = cli.ok("log", "--name", "Ada Example", "--summary", "Leaking roof", "--received", "2026-10-01").stdout.split()[0]
+    cli.ok("acknowledge", reference, "--on", "2026-10-02")
+    cli.ok("note", reference, "Phoned the tenant")
+    report = cli.ok("verify", "--json").json()
+    assert (report["ok"], report["events"], report["cases"]) == (True, 3, 1)
+
+    location = cli.db if "://" in cli.db else f"sqlite:///{cli.db}"
+    engine = create_engine(location)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE events SET details = :details WHERE number = 3"), {"details": '{"text": "Never phoned"}'})
+    engine.dispose()
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert f"Error: {reference} event 3" in outcome.stderr
+    assert "was altered" in outcome.stderr
+
+
+@pytest.mark.both_databases
+def test_backup_of_postgresql_points_to_pg_dump(cli, backend, tmp_path):
+    outcome = cli("backup", str(tmp_path / "copy.db"))
+    if backend == "postgresql":
+        assert outcome.exit_code == 1
+        assert "pg_dump" in outcome.stderr
+        assert not (tmp_path / "copy.db").exists()
+    else:
+        assert outcome.exit_code == 0, outcome.stderr
