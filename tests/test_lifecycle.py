@@ -16,6 +16,9 @@ import pytest
 from conftest import Cli
 from freezegun import freeze_time
 
+# Every lifecycle runs on SQLite and on a real PostgreSQL server (tests/pg.py).
+pytestmark = pytest.mark.both_databases
+
 NOW = "2027-06-30T12:00:00+00:00"
 
 
