@@ -78,7 +78,7 @@ def grouped_bars(
             value = data[index]
             x = x0 + bar_w * number
             if value is None:
-                body.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - 3}" font-size="8" text-anchor="middle" fill="{INK}" {FONT}>n/a</text>')
+                body.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - 3}" font-size="10" text-anchor="middle" fill="{INK}" {FONT}>n/a</text>')
                 continue
             bar_h = plot_h * min(value, top_value) / top_value
             y = top + plot_h - bar_h
@@ -87,7 +87,7 @@ def grouped_bars(
                 f"<title>{escape(name)}, {escape(label)}: {_number(value)}{suffix}</title></rect>"
             )
             if value or label_zero:
-                body.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 2:.1f}" font-size="9" text-anchor="middle" fill="{INK}" {FONT}>{_number(value)}</text>')
+                body.append(f'<text x="{x + bar_w / 2:.1f}" y="{y - 2:.1f}" font-size="10" text-anchor="middle" fill="{INK}" {FONT}>{_number(value)}{suffix}</text>')
         body.append(
             f'<text x="{x0 + group_w * 0.4:.1f}" y="{height - bottom + 14}" font-size="10" text-anchor="middle" fill="{INK}" {FONT}>{escape(label)}</text>'
         )

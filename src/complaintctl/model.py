@@ -105,6 +105,9 @@ class Stage:
     outcomes_sought: str | None = None
     original_respond_by: date | None = None
     respond_by: date | None = None
+    # The response date that counts for "answered in time": an extension recorded after the
+    # response was already due moves respond_by but cannot make a late response timely.
+    in_time_by: date | None = None
     extension_days: int = 0
     extensions: list[dict[str, Any]] = field(default_factory=list)
     updates: list[dict[str, Any]] = field(default_factory=list)
@@ -134,7 +137,7 @@ class Stage:
     def responded_in_time(self) -> bool | None:
         if not self.responded or self.respond_by is None or self.closed_on is None:
             return None
-        return self.closed_on <= self.respond_by
+        return self.closed_on <= (self.in_time_by or self.respond_by)
 
 
 @dataclass
@@ -246,6 +249,12 @@ def _settle_deadlines(stage: Stage, policy: "Policy", calendar: "Calendar") -> N
         start = stage.acknowledged_on or stage.acknowledge_by
     stage.original_respond_by = calendar.add(start, rules.respond_days)
     stage.respond_by = calendar.add(stage.original_respond_by, stage.extension_days)
+    timely_days = 0
+    for extension in stage.extensions:
+        if extension.get("late_reason"):
+            break
+        timely_days += int(extension["days"])
+    stage.in_time_by = calendar.add(stage.original_respond_by, timely_days)
 
     stage.update_due = None
     every = policy.update_every_days
