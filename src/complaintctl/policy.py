@@ -306,4 +306,7 @@ def load(path: str | Path | None) -> Policy:
         raise PolicyError(f"policy file {file} is not valid TOML: {problem}") from None
     except UnicodeDecodeError:
         raise PolicyError(f"policy file {file} is not UTF-8 text; save it as UTF-8") from None
+    except ValueError:
+        # An impossible path, such as one with a NUL character in it.
+        raise PolicyError(f"policy file {str(path)!r} is not a usable path; check --config or COMPLAINTCTL_CONFIG") from None
     return from_mapping(overrides, str(file), file.parent)
