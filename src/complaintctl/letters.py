@@ -362,7 +362,9 @@ def _render(letter: Letter, env: jinja2.Environment, fmt: str) -> str:
         variables["style"] = _styles(variables["large_print"])
     try:
         return env.get_template(name).render(variables)
-    except (jinja2.TemplateError, ValueError, TypeError) as error:
+    except Exception as error:
+        # An override template can fail in any way Python can (1/0, a bad method call); whatever
+        # it is, it is a template problem, so `--letter` says the step itself was recorded.
         raise _problem(error, name) from None
 
 
@@ -431,14 +433,14 @@ def format_for(path: str | Path) -> str:
 def write(path: str | Path, content: str | bytes) -> None:
     target = Path(path)
     if not target.parent.is_dir():
-        raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
+        raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist; create it or choose another file")
     try:
         if isinstance(content, bytes):
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
     except OSError as problem:
-        raise InvalidInput(f"cannot write {target} ({problem.strerror})") from None
+        raise InvalidInput(f"cannot write {target} ({problem.strerror}); check the folder exists and is writable") from None
 
 
 def write_step_letter(case: "Case", policy: "Policy", path: str | Path) -> str:

@@ -45,9 +45,11 @@ def _same_person(first: str | None, second: str | None) -> bool:
     return bool(first and second) and " ".join(first.lower().split()) == " ".join(second.lower().split())
 
 
-def _check_on(ctx: Context, case: Case | None, on: date, after: date | None = None, what: str = "this step") -> None:
+def _check_on(
+    ctx: Context, case: Case | None, on: date, after: date | None = None, what: str = "this step", option: str = "--on"
+) -> None:
     if on > ctx.today:
-        raise InvalidInput(f"--on {on.isoformat()} is in the future; record {what} on or after the day it happens")
+        raise InvalidInput(f"{option} {on.isoformat()} is in the future; record {what} on or after the day it happens")
     earliest = after or (case.current.received_on if case else None)
     if earliest and on < earliest:
         reference = case.reference if case else "the case"
@@ -63,7 +65,13 @@ def _require_open(case: Case, step: str) -> None:
     _require_clock(case, step)
     stage = case.current
     if stage.is_closed:
-        hint = " Escalate it to stage 2 first if the complainant has asked for a review." if case.stage == 1 else ""
+        if case.stage == 2:
+            hint = ""
+        elif stage.outcome in DECISIONS:
+            hint = " Escalate it to stage 2 first if the complainant has asked for a review."
+        else:
+            # A refusal or a withdrawal cannot be reviewed at stage 2: the case ends there.
+            hint = f" It ended {stage.outcome}; log a new complaint if the complainant raises it again."
         raise InvalidTransition(
             f"{case.reference}: stage {case.stage} was closed on {stage.closed_on.isoformat()}, so it cannot {step}.{hint}"
         )
@@ -144,7 +152,7 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
     details = {key: (_clean(value) if isinstance(value, str) else value) for key, value in fields.items()}
     received_on: date = details["received_on"]
     issue_date: date | None = details.get("issue_date")
-    _check_on(ctx, None, received_on, what="the receipt")
+    _check_on(ctx, None, received_on, what="the receipt", option="--received")
     if issue_date and issue_date > received_on:
         raise InvalidInput(f"--issue-date {issue_date.isoformat()} is after --received {received_on.isoformat()}; check the dates")
     if details.get("anonymous") and details.get("name"):
@@ -456,6 +464,8 @@ def _action_details(number: int, what: str, due: date, owner: str | None) -> dic
 def add_action(ctx: Context, reference: str, on: date, what: str, due: date, owner: str | None = None) -> Case:
     def plan(case: Case) -> list[Step]:
         _check_on(ctx, case, on, what="the action")
+        # Actions are promises made to a complainant; compliments and comments never appear as due.
+        _require_clock(case, "promise as an action")
         if not _clean(what):
             raise InvalidInput("say what the action is with --what TEXT")
         if due < case.received_on:
