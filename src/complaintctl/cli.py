@@ -95,7 +95,7 @@ class Settings:
 
     def officer_name(self) -> str:
         if self.officer and self.officer.strip():
-            return self.officer.strip()
+            return " ".join(self.officer.split())
         import getpass
 
         try:
@@ -151,20 +151,31 @@ def handled(command):
     @functools.wraps(command)
     def run(*args, **kwargs):
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # so that a closed pipe is met here, where it is handled
+            return result
         except ComplaintError as error:
             fail(str(error), error.exit_code)
         except (typer.Exit, typer.Abort, SystemExit, UsageError):
             raise
         except KeyboardInterrupt:
             fail("interrupted; nothing was recorded by the unfinished command", EXIT_REFUSED)
+        except BrokenPipeError:
+            # The reader stopped early (`| head`): what it read was right, so this is no failure.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except Exception as error:  # noqa: BLE001 - the contract is no tracebacks
             if os.environ.get("COMPLAINTCTL_DEBUG"):
                 raise
             origin = type(error).__module__.split(".")[0]
             if origin in ("sqlalchemy", "sqlite3", "psycopg"):
                 detail = str(getattr(error, "orig", error)).splitlines()[0]
+                if "file is not a database" in detail or "file is encrypted" in detail:
+                    fail(f"{settings.db or 'the database'} is not a complaintctl database ({detail}); check --db or COMPLAINTCTL_DB", EXIT_REFUSED)
                 fail(f"database problem: {detail}; nothing was changed, try again", EXIT_REFUSED)
+            if isinstance(error, OSError) and error.strerror:
+                where = f" {error.filename}" if error.filename else ""
+                fail(f"could not read or write{where}: {error.strerror}; free space or fix permissions and run it again", EXIT_REFUSED)
             fail(f"unexpected {type(error).__name__}: {error}; set COMPLAINTCTL_DEBUG=1 to see where", EXIT_REFUSED)
 
     return run

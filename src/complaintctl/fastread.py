@@ -139,7 +139,7 @@ class Reader:
     def case_id(self, reference: str) -> int:
         row = self.conn.execute("SELECT id FROM cases WHERE reference = ?", (reference,)).fetchone()
         if row is None:
-            raise NotFound(f"no case with reference {reference}; check it with `complaintctl list`")
+            raise NotFound(f"no case with reference {reference or '(none given)'}; check it with `complaintctl list`")
         return row[0]
 
     def events(self, case_id: int) -> list[Event]:

@@ -128,7 +128,13 @@ def console(stderr: bool = False):
     from rich.console import Console
 
     plain = bool(os.environ.get("NO_COLOR"))
-    return Console(stderr=stderr, no_color=plain, highlight=False, soft_wrap=False, emoji=False)
+    console = Console(stderr=stderr, no_color=plain, highlight=False, soft_wrap=False, emoji=False)
+    console.on_broken_pipe = _reader_left  # rich would exit 1; the command's handler decides
+    return console
+
+
+def _reader_left() -> None:
+    raise BrokenPipeError
 
 
 def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = ()):

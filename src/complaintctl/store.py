@@ -380,7 +380,7 @@ class Transaction:
     def case_id(self, reference: str) -> int:
         found = self.conn.execute(select(cases_table.c.id).where(cases_table.c.reference == reference)).scalar()
         if found is None:
-            raise NotFound(f"no case with reference {reference}; check it with `complaintctl list`")
+            raise NotFound(f"no case with reference {reference or '(none given)'}; check it with `complaintctl list`")
         return found
 
     def events(self, case_id: int) -> list[Event]:

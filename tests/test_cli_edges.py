@@ -1,0 +1,72 @@
+"""The edges of the command line: pipes closed early, full disks, files that are not databases."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def _run(*args: str, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "complaintctl", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=60,
+    )
+
+
+def test_a_reader_that_stops_early_is_not_a_failure(cli):
+    reference = cli.ok("log", "--name", "Ann Example", "--summary", "Bins", "--received", "2026-11-02").stdout.strip()
+    for number in range(40):
+        cli.ok("note", reference, f"Called back, attempt {number} " + "x" * 200)
+    # `show … | head -1`: the pipe closes after the first line, long before the history is written.
+    pipeline = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m complaintctl --db '{cli.db}' show {reference} | head -1",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        timeout=60,
+    )
+    assert pipeline.returncode == 0, pipeline.stderr
+    assert pipeline.stdout.startswith("Reference")
+    assert pipeline.stderr == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full is not available on this system")
+def test_a_full_disk_is_one_line_that_says_what_to_do(cli):
+    cli.ok("log", "--name", "Ann Example", "--summary", "Bins", "--received", "2026-11-02")
+    with open("/dev/full", "w") as full:
+        outcome = _run("--db", cli.db, "list", "--csv", stdout=full)
+    assert outcome.returncode == 1
+    assert outcome.stderr.count("\n") == 1 and outcome.stderr.startswith("Error: could not read or write")
+    assert "No space left on device" in outcome.stderr and "Traceback" not in outcome.stderr
+
+
+def test_a_file_that_is_not_a_database_is_named_and_left_alone(tmp_path):
+    junk = tmp_path / "notes.db"
+    junk.write_text("Minutes of the meeting\n" * 100)
+    before = junk.read_bytes()
+    outcome = _run("--db", str(junk), "list")
+    assert outcome.returncode == 1
+    assert outcome.stderr == f"Error: {junk} is not a complaintctl database (file is not a database); check --db or COMPLAINTCTL_DB\n"
+    assert junk.read_bytes() == before
+
+
+def test_an_empty_reference_is_refused_in_words(cli):
+    outcome = cli("show", "")
+    assert outcome.exit_code == 1
+    assert outcome.stderr == "Error: no case with reference (none given); check it with `complaintctl list`\n"
+
+
+def test_control_characters_in_the_officer_name_are_not_recorded(cli):
+    reference = cli.ok("log", "--name", "Ann Example", "--summary", "Bins", "--received", "2026-11-02").stdout.strip()
+    cli.ok("note", reference, "Checked the round sheet", officer="dawn\treid\n")
+    assert cli.show(reference)["events"][-1]["officer"] == "dawn reid"
