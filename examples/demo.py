@@ -108,7 +108,8 @@ def main() -> None:
     dawn("log", "--type", "compliment", "--name", "Mr Ray Patel", "--service", "Waste",
          "--summary", "Thanks to the crew for returning the bins to the kerb.", "--received", "2026-10-21")
 
-    print("\n# 6. A step out of order is refused and changes nothing.")
+    print("\n# 6. Steps out of order, or missing what the rules need, are refused and change nothing.")
+    dawn("escalate", bins, "--handler", "Tom Okafor", "--on", "2026-10-21", may_fail=True)
     dawn("close", bins, "--outcome", "refused", "--on", "2026-10-21", may_fail=True)
 
     print("\n# What an officer sees.")
