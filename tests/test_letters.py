@@ -253,6 +253,24 @@ def test_large_print_only_when_the_adjustments_ask(story):
     assert "font-size: 11pt" in normal
 
 
+@pytest.mark.parametrize(
+    "adjustments, large",
+    [
+        ("No large print needed", False),
+        ("Interpreter (Polish); does not need large print", False),
+        ("Interpreter; large print, please", True),
+        ("Not by phone. Larger font for letters", True),
+    ],
+)
+def test_large_print_follows_what_the_adjustments_say(letters_cli, adjustments, large):
+    with freeze_time(TODAY):
+        ref = _log(letters_cli, "--name", "Dev Shah", "--summary", "Noise", "--received", "2027-03-01",
+                   "--adjustments", adjustments)
+        letters_cli.ok("acknowledge", ref, "--on", "2027-03-02", "--handler", "Sam Reed")
+    html = letters_cli.ok("letter", ref, "--format", "html").stdout
+    assert ("font-size: 18pt" in html) is large
+
+
 def test_html_is_self_contained_and_inline_styled(story):
     html = _letter(story, "ada", "decision", "--stage", "2", "--format", "html")
     assert "<style" not in html and "<script" not in html and "<link" not in html

@@ -68,8 +68,17 @@ def _title(kind: str, stage: int) -> str:
     return STAGE2_TITLES.get(kind, TITLES[kind]) if stage == 2 else TITLES[kind]
 
 
+_DECLINED = re.compile(r"\b(no|not|without|doesn't|does not|don't|do not)\b[^.;,]*$", re.I)
+
+
 def wants_large_print(case: "Case") -> bool:
-    return bool(_LARGE_PRINT.search(case.details.get("adjustments") or ""))
+    """True when the adjustments ask for large print, not when they say it is not needed."""
+    adjustments = case.details.get("adjustments") or ""
+    for asked in _LARGE_PRINT.finditer(adjustments):
+        clause_before = re.split(r"[.;,]", adjustments[: asked.start()])[-1]
+        if not _DECLINED.search(clause_before):
+            return True
+    return False
 
 
 # -- filters ---------------------------------------------------------------------------------------
