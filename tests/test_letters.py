@@ -301,6 +301,7 @@ def test_eml_reads_back_with_the_standard_parser(story, tmp_path):
     assert message["From"].addresses[0].addr_spec == "complaints@riverside.example.gov.uk"
     assert story["cara"] in message["Subject"] and "closed" in message["Subject"]
     assert message.get_content_type() == "multipart/alternative"
+    assert message["Message-ID"].endswith("@riverside.example.gov.uk>") and story["cara"] in message["Message-ID"]
     plain = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "Complaint made on behalf of Cara Jones" in plain

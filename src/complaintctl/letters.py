@@ -404,6 +404,9 @@ def message(letter: Letter, env: jinja2.Environment) -> "EmailMessage":
 
     sent = datetime.combine(letter.variables["letter_date"], time(9, 0), tzinfo=ZoneInfo("Europe/London"))
     mail["Date"] = format_datetime(sent)
+    from email.utils import make_msgid
+
+    mail["Message-ID"] = make_msgid(idstring=reference, domain=organisation["email"].rpartition("@")[2])
     mail.set_content(text)
     mail.add_alternative(html, subtype="html")
     return mail
