@@ -54,8 +54,12 @@ def exclusion_name(code: str | None) -> str:
 
 
 def markdown_cell(text: str) -> str:
-    """Typed text inside a Markdown table or list item: one line, and no column breaks."""
-    return " ".join(str(text).split()).replace("|", "\\|")
+    """Typed text inside a Markdown table or list item: one line, no column breaks, and no HTML.
+
+    Markdown passes raw HTML through, so a service named `<script>…` would run wherever the
+    published report is rendered; an escaped `<` is shown as typed instead.
+    """
+    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<")
 
 
 def chart_svgs(report: dict[str, Any]) -> dict[str, str]:

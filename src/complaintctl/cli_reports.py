@@ -37,9 +37,15 @@ def annual(
     from complaintctl.annual_render import render
     from complaintctl.render import say
 
+    if as_json and fmt not in ("text", "json"):
+        raise typer.BadParameter(
+            f"--json asks for JSON but --format asks for {fmt}; give one of them", param_hint="'--json' / '--format'"
+        )
     if year is None:
         fail("say which year with --year YYYY (the year it starts on 1 April), e.g. --year 2025 for 2025/26")
-    context = settings.context()
+    # The report only reads the projection tables: an up-to-date SQLite file is read through
+    # sqlite3 alone, anything else through the full store (see fastread).
+    context = settings.reading_context()
     report = annual_report.annual_report(context, year, as_of)
     text = render(report, "json" if as_json else fmt)
     if out:
