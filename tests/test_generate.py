@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sqlite3
 import sys
 from datetime import date
@@ -109,6 +110,20 @@ def test_the_commands_read_and_write_a_generated_database(generated):
     logged = cli.ok("log", "--name", "New Person", "--summary", "Noise", "--received", "2026-11-20", "--json").json()
     year_count = rows(location, "SELECT count(*) FROM cases WHERE reference LIKE 'CMP-2026-%'")[0][0]
     assert logged["reference"] == f"CMP-2026-{year_count:05d}"
+
+
+def test_a_long_json_list_is_one_item_a_line_and_the_same_as_a_short_one(generated):
+    location, _ = generated
+    cli = Cli(location)
+    long_output = cli.ok("list", "--json").stdout
+    lines = long_output.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    items = [json.loads(line.rstrip(",")) for line in lines[1:-1]]
+    assert len(items) == len(json.loads(long_output)) >= 3000
+    short = cli.ok("list", "--json", "--limit", "5").json()
+    assert "\n  " in cli.ok("list", "--json", "--limit", "5").stdout  # the indented form
+    assert items[:5] == short
+    assert all(isinstance(item["received_on"], str) and len(item["received_on"]) == 10 for item in items)
 
 
 def test_verify_accepts_a_generated_database_when_available(generated):

@@ -610,7 +610,7 @@ def list_cases(
         limit=limit,
     )
     if as_json:
-        render.print_json(render.rows_json(rows))
+        render.print_json(rows)
     elif as_csv:
         render.print_csv(rows, LIST_COLUMNS)
     elif not rows:
@@ -684,7 +684,7 @@ def action_list(
 
     rows = services.list_actions(settings.reading_context(), overdue_only=overdue)
     if as_json:
-        render.print_json(render.rows_json(rows))
+        render.print_json(rows)
     elif not rows:
         render.say("No actions." if not overdue else "No overdue actions.")
     else:

@@ -118,7 +118,7 @@ def overdue(
     report = overdue_report.report(context, as_of, within)
     try:
         if as_json:
-            render.print_json(render.rows_json([item.as_dict() for item in report.items]))
+            render.print_json([item.as_dict() for item in report.items])
         elif as_csv:
             rows = [{**item.as_dict(), "overdue": "true" if item.overdue else "false"} for item in report.items]
             render.print_csv(rows, list(overdue_report.COLUMNS))

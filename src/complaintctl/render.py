@@ -99,17 +99,13 @@ def case_json(case: "Case") -> dict[str, Any]:
 
 
 def print_json(value: Any) -> None:
-    # Indented output goes through json's pure-Python encoder; long lists are for programs, so
-    # they take the fast compact path with one item per line.
+    """Dates become ISO strings. Indented output goes through json's pure-Python encoder; long
+    lists are for programs, so they take the C encoder, compact, with one item per line."""
     if isinstance(value, list) and len(value) > 200:
-        lines = (json.dumps(item, ensure_ascii=False, default=_iso) for item in value)
-        sys.stdout.write("[\n" + ",\n".join(lines) + "\n]\n")
+        encode = json.JSONEncoder(ensure_ascii=False, default=_iso).encode
+        sys.stdout.write("[\n" + ",\n".join(map(encode, value)) + "\n]\n")
         return
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=_iso) + "\n")
-
-
-def rows_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{key: _iso(value) for key, value in row.items()} for row in rows]
 
 
 def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
