@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from freezegun import freeze_time
 
 
 def _run(*args: str, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
@@ -70,3 +73,21 @@ def test_control_characters_in_the_officer_name_are_not_recorded(cli):
     reference = cli.ok("log", "--name", "Ann Example", "--summary", "Bins", "--received", "2026-11-02").stdout.strip()
     cli.ok("note", reference, "Checked the round sheet", officer="dawn\treid\n")
     assert cli.show(reference)["events"][-1]["officer"] == "dawn reid"
+
+
+@freeze_time("2026-11-26 12:00:00")
+def test_csv_cells_a_spreadsheet_would_run_are_shown_as_text(cli):
+    """A name or a promise typed as a formula opens in a spreadsheet as text, never as a formula;
+    JSON keeps what was typed, and numbers (an item due in 3 days is -3) stay numbers."""
+    formula = '=HYPERLINK("http://example.org","Click")'
+    reference = cli.ok("log", "--name", formula, "--summary", "Bins", "--service", "@Parking", "--received", "2026-11-20").stdout.strip()
+    cli.ok("action", "add", reference, "--what", "-1+1 refund", "--due", "2026-11-25", "--owner", "+Team")
+    cli.ok("action", "add", reference, "--what", "Call back", "--due", "2026-12-01")
+
+    listed = list(csv.DictReader(io.StringIO(cli.ok("list", "--csv").stdout)))
+    assert (listed[0]["name"], listed[0]["service"]) == ("'" + formula, "'@Parking")
+    assert cli.ok("list", "--json").json()[0]["name"] == formula
+
+    items = {row["action"]: row for row in csv.DictReader(io.StringIO(cli.ok("overdue", "--csv", "--within", "5").stdout))}
+    assert (items["1"]["description"], items["1"]["owner"], items["1"]["working_days_overdue"]) == ("'-1+1 refund", "'+Team", "1")
+    assert (items["2"]["description"], items["2"]["working_days_overdue"]) == ("Call back", "-3")

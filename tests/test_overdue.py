@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import sqlite3
 import subprocess
@@ -18,6 +19,8 @@ from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, Cli
 
@@ -204,6 +207,34 @@ def test_items_due_soon_alone_do_not_fail_the_check(cli):
         outcome = cli("overdue", "--check", "--within", "5", "--json")
     assert outcome.exit_code == 0
     assert summary_of(outcome.json()) == [("CMP-2026-00001", 1, "acknowledge", "2026-09-08", -4)]
+
+
+def test_a_long_list_is_written_one_item_a_line_with_the_same_items(dataset, monkeypatch):
+    from complaintctl import render
+
+    indented = overdue_json(dataset, "--within", "5")
+    monkeypatch.setattr(render, "LONG_LIST", 2)
+    with freeze_time(TODAY):
+        outcome = dataset.ok("overdue", "--json", "--within", "5")
+    lines = outcome.stdout.splitlines()
+    assert len(lines) == len(indented) + 2 > 4
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == indented == outcome.json()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(),
+    maybe=st.one_of(st.none(), st.text()),
+    numbers=st.tuples(st.integers(1, 2), st.integers(-300, 3000), st.one_of(st.none(), st.integers(1, 99))),
+    due=st.dates(),
+)
+def test_a_line_is_what_json_would_write(text, maybe, numbers, due):
+    from complaintctl.overdue import Item, json_line
+    from complaintctl.render import _iso
+
+    stage, late, action = numbers
+    item = Item(text, stage, "action" if action else "respond", due, late, late > 0, maybe, action, maybe, text, maybe)
+    assert json_line(item) == json.dumps(item.as_dict(), ensure_ascii=False, default=_iso)
 
 
 def test_csv_parses_with_the_same_items(dataset):

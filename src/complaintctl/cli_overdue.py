@@ -118,7 +118,10 @@ def overdue(
     report = overdue_report.report(context, as_of, within)
     try:
         if as_json:
-            render.print_json([item.as_dict() for item in report.items])
+            if len(report.items) > render.LONG_LIST:
+                render.print_json_lines(map(overdue_report.json_line, report.items))
+            else:
+                render.print_json([item.as_dict() for item in report.items])
         elif as_csv:
             rows = [{**item.as_dict(), "overdue": "true" if item.overdue else "false"} for item in report.items]
             render.print_csv(rows, list(overdue_report.COLUMNS))

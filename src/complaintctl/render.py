@@ -7,6 +7,7 @@ import io
 import json
 import os
 import sys
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -98,14 +99,34 @@ def case_json(case: "Case") -> dict[str, Any]:
     return result
 
 
+# Lists longer than this are for programs: one compact item per line, no indentation.
+LONG_LIST = 200
+
+
 def print_json(value: Any) -> None:
     """Dates become ISO strings. Indented output goes through json's pure-Python encoder; long
-    lists are for programs, so they take the C encoder, compact, with one item per line."""
-    if isinstance(value, list) and len(value) > 200:
-        encode = json.JSONEncoder(ensure_ascii=False, default=_iso).encode
-        sys.stdout.write("[\n" + ",\n".join(map(encode, value)) + "\n]\n")
+    lists take the C encoder."""
+    if isinstance(value, list) and len(value) > LONG_LIST:
+        print_json_lines(map(json.JSONEncoder(ensure_ascii=False, default=_iso).encode, value))
         return
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=_iso) + "\n")
+
+
+def print_json_lines(items: Iterable[str]) -> None:
+    """A JSON list of items already encoded, one to a line."""
+    sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    """A CSV cell: dates as ISO text; text a spreadsheet would run as a formula (a complainant's
+    name typed as `=HYPERLINK(…)`) starts with an apostrophe, so it is shown and never run."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return _iso(value)
 
 
 def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
@@ -113,7 +134,7 @@ def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({key: _iso(row.get(key)) for key in columns})
+        writer.writerow({key: _cell(row.get(key)) for key in columns})
     sys.stdout.write(buffer.getvalue())
 
 
