@@ -224,3 +224,64 @@ def test_backup_of_postgresql_points_to_pg_dump(cli, backend, tmp_path):
         assert not (tmp_path / "copy.db").exists()
     else:
         assert outcome.exit_code == 0, outcome.stderr
+
+
+@pytest.fixture
+def with_records(busy):
+    """The first case (closed, upheld) with an Ombudsman referral and order, a survey and learning."""
+    cli, references = busy
+    first = references[0]
+    cli.ok("ombudsman", "refer", first, "--on", "2026-10-22", "--their-reference", "HO-1")
+    cli.ok("ombudsman", "determine", first, "--on", "2026-10-26", "--finding", "Repairs=maladministration")
+    cli.ok("ombudsman", "order", first, "--kind", "compensation", "--amount", "150", "--due", "2026-11-20")
+    cli.ok("ombudsman", "comply", first, "1", "--on", "2026-10-28")
+    cli.ok("survey", first, "--on", "2026-10-21", "--satisfied", "yes", "--easy", "no")
+    cli.ok("learning", first, "Roof inspections now yearly")
+    return cli, references
+
+
+def test_verify_passes_with_report_records(with_records):
+    cli, _ = with_records
+    assert cli.ok("verify").stdout.startswith("OK: 15 events in 3 cases")
+
+
+@pytest.mark.parametrize(
+    "statement, what",
+    [
+        ("UPDATE ombudsman_orders SET complied_on = NULL", "ombudsman_orders 1 row (complied_on)"),
+        ("UPDATE ombudsman_findings SET finding = 'no-maladministration'", "ombudsman_findings 1 row (finding)"),
+        ("UPDATE ombudsman_cases SET determined_on = '2026-10-27'", "ombudsman_cases 1 row (determined_on)"),
+        ("UPDATE surveys SET easy_to_complain = 1", "surveys 1 row (easy_to_complain)"),
+        ("DELETE FROM learning", "0 learning rows but its events give 1"),
+        ("INSERT INTO learning (case_id, number, stage, recorded_on, text) VALUES (999, 1, 1, '2026-10-30', 'x')",
+         "learning rows belong to no case (case id 999)"),
+    ],
+)
+def test_an_edited_report_record_is_detected(with_records, statement, what):
+    cli, _ = with_records
+    raw(cli.db, statement)
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert what in outcome.stderr
+    assert "Roof inspections" not in outcome.stderr and "HO-1" not in outcome.stderr
+
+
+@pytest.mark.both_databases
+def test_verify_on_either_database_compares_report_records(cli, backend):
+    from sqlalchemy import create_engine, text
+
+    reference = cli.ok("log", "--name", "Ada Example", "--summary", "Leaking roof", "--received", "2026-10-01").stdout.split()[0]
+    cli.ok("acknowledge", reference, "--on", "2026-10-02")
+    cli.ok("close", reference, "--outcome", "upheld", "--reasons", "The roof leaked", "--on", "2026-10-09")
+    cli.ok("survey", reference, "--on", "2026-10-12", "--satisfied", "yes", "--easy", "no")
+    cli.ok("ombudsman", "refer", reference, "--on", "2026-10-22")
+    assert cli.ok("verify", "--json").json()["ok"] is True
+
+    location = cli.db if "://" in cli.db else f"sqlite:///{cli.db}"
+    engine = create_engine(location)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE surveys SET satisfied_with_handling = :value"), {"value": False})
+    engine.dispose()
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert f"{reference}: the stored surveys 1 row (satisfied_with_handling)" in outcome.stderr

@@ -7,8 +7,9 @@ database costs time, not memory. It checks three things and reports every proble
 - the hash chain: each event's hash covers its content and the hash before it, so an altered
   event no longer matches its own hash and a removed event breaks the link of the one after it
   (or, for the newest event, the chain head kept in `meta`);
-- the projection: the `cases`, `stages` and `actions` rows of every case equal the state derived
-  again from its events under the policy.
+- the projection: the `cases`, `stages` and `actions` rows of every case, and its report records
+  (Ombudsman referral, findings and orders, surveys, learning), equal the state derived again
+  from its events under the policy.
 
 A closed case that can no longer be escalated keeps the deadlines worked out under the policy
 of its time (the policy is not applied to it again), so for such a case the columns a policy
@@ -47,6 +48,8 @@ from complaintctl.store import (
     stage_rows,
     stages_table,
 )
+from complaintctl.records_store import TABLES as RECORD_TABLES
+from complaintctl.records_store import in_order, record_rows
 
 if TYPE_CHECKING:
     from complaintctl.services import Context
@@ -220,14 +223,20 @@ def _check_projection(tx: Transaction, ctx: "Context", findings: Findings) -> No
     event_groups = _Cursor(events)
     stage_groups = _Cursor(stages)
     action_groups = _Cursor(actions)
+    record_groups = {
+        table: _Cursor(groupby(_stream(tx, select(*_columns(table)).order_by(*in_order(table))), key=lambda row: row.case_id))
+        for table in RECORD_TABLES
+    }
     for row in _stream(tx, select(cases_table).order_by(cases_table.c.id)):
         case_events = event_groups.take(row.id)
         stored_stages = stage_groups.take(row.id)
         stored_actions = action_groups.take(row.id)
+        stored_records = {table: groups.take(row.id) for table, groups in record_groups.items()}
         if not case_events:
             continue  # reported by the chain check
-        _compare_case(ctx, row, case_events, stored_stages, stored_actions, findings)
-    for leftover, what in ((stage_groups, "stage"), (action_groups, "action")):
+        _compare_case(ctx, row, case_events, stored_stages, stored_actions, stored_records, findings)
+    leftovers = [(stage_groups, "stage"), (action_groups, "action"), *((groups, table.name) for table, groups in record_groups.items())]
+    for leftover, what in leftovers:
         for case_id in leftover.rest():
             findings.add(Problem(f"{what} rows belong to no case (case id {case_id}); they were added outside complaintctl"))
 
@@ -266,7 +275,15 @@ class _Cursor:
         return self.orphans
 
 
-def _compare_case(ctx: "Context", row: Any, event_rows: list[Any], stored_stages: list[Any], stored_actions: list[Any], findings: Findings) -> None:
+def _compare_case(
+    ctx: "Context",
+    row: Any,
+    event_rows: list[Any],
+    stored_stages: list[Any],
+    stored_actions: list[Any],
+    stored_records: dict[Any, list[Any]],
+    findings: Findings,
+) -> None:
     reference = row.reference
     last = event_rows[-1]
     try:
@@ -285,6 +302,8 @@ def _compare_case(ctx: "Context", row: Any, event_rows: list[Any], stored_stages
     skip = POLICY_STAGE_COLUMNS if frozen else frozenset()
     _compare_rows(where, "stage", stage_rows(row.id, case), stored_stages, skip, findings)
     _compare_rows(where, "action", action_rows(row.id, case), stored_actions, frozenset(), findings)
+    for table, expected in record_rows(row.id, case).items():
+        _compare_rows(where, table.name, expected, stored_records[table], frozenset(), findings)
 
 
 def _compare_rows(where: Problem, what: str, expected: list[dict[str, Any]], stored: list[Any], skip: frozenset[str], findings: Findings) -> None:
@@ -297,10 +316,10 @@ def _compare_rows(where: Problem, what: str, expected: list[dict[str, Any]], sto
             )
         )
         return
-    for wanted, have in zip(expected, stored):
+    for position, (wanted, have) in enumerate(zip(expected, stored), start=1):
         differing = [name for name, value in wanted.items() if name not in skip and getattr(have, name) != value]
         if differing:
-            findings.add(_differs(where, f"{what} {wanted['number']}", differing))
+            findings.add(_differs(where, f"{what} {wanted.get('number', position)}", differing))
 
 
 def _differs(where: Problem, what: str, columns: list[str]) -> Problem:

@@ -6,7 +6,7 @@ it can be re-derived at any time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, MetaData, String, Table, Text
 
@@ -84,62 +84,63 @@ def save_records(conn: "Connection", case_id: int, case: "Case") -> None:
         return
     for table in TABLES:
         conn.execute(table.delete().where(table.c.case_id == case_id))
+    for table, rows in record_rows(case_id, case).items():
+        if rows:
+            conn.execute(table.insert(), rows)
+
+
+def record_rows(case_id: int, case: "Case") -> dict[Table, list[dict[str, Any]]]:
+    """The rows of each record table for the case, in order, without their `id`."""
+    found: dict[Table, list[dict[str, Any]]] = {table: [] for table in TABLES}
+    if not has_records(case):
+        return found
     records = records_of(case)
     referral = records.referral
     if referral:
-        conn.execute(
-            ombudsman_cases.insert().values(
-                case_id=case_id,
-                ombudsman=referral.ombudsman,
-                referred_on=referral.referred_on,
-                their_reference=referral.their_reference,
-                determined_on=referral.determined_on,
-            )
+        found[ombudsman_cases].append(
+            {
+                "case_id": case_id,
+                "ombudsman": referral.ombudsman,
+                "referred_on": referral.referred_on,
+                "their_reference": referral.their_reference,
+                "determined_on": referral.determined_on,
+            }
         )
-        if referral.findings:
-            conn.execute(
-                ombudsman_findings.insert(),
-                [
-                    {
-                        "case_id": case_id,
-                        "number": item.number,
-                        "element": item.element,
-                        "finding": item.finding,
-                        "determined_on": referral.determined_on,
-                    }
-                    for item in referral.findings
-                ],
-            )
-        if referral.orders:
-            conn.execute(
-                ombudsman_orders.insert(),
-                [
-                    {
-                        "case_id": case_id,
-                        "number": order.number,
-                        "kind": order.kind,
-                        "what": order.what,
-                        "amount_pence": order.amount_pence,
-                        "made_on": order.made_on,
-                        "due": order.due,
-                        "complied_on": order.complied_on,
-                    }
-                    for order in referral.orders
-                ],
-            )
-    if records.surveys:
-        conn.execute(
-            surveys.insert(),
-            [
-                {"case_id": case_id, "stage": survey.stage, "answered_on": survey.answered_on, **survey.answers}
-                for survey in records.surveys
-            ],
-        )
-    if records.learning:
-        conn.execute(
-            learning.insert(),
-            [
-                {"case_id": case_id, "number": item.number, "stage": item.stage, "recorded_on": item.recorded_on, "text": item.text}
-                for item in records.learning
-            ],
-        )
+        found[ombudsman_findings] = [
+            {
+                "case_id": case_id,
+                "number": item.number,
+                "element": item.element,
+                "finding": item.finding,
+                "determined_on": referral.determined_on,
+            }
+            for item in referral.findings
+        ]
+        found[ombudsman_orders] = [
+            {
+                "case_id": case_id,
+                "number": order.number,
+                "kind": order.kind,
+                "what": order.what,
+                "amount_pence": order.amount_pence,
+                "made_on": order.made_on,
+                "due": order.due,
+                "complied_on": order.complied_on,
+            }
+            for order in referral.orders
+        ]
+    found[surveys] = [
+        {"case_id": case_id, "stage": survey.stage, "answered_on": survey.answered_on, **survey.answers}
+        for survey in records.surveys
+    ]
+    found[learning] = [
+        {"case_id": case_id, "number": item.number, "stage": item.stage, "recorded_on": item.recorded_on, "text": item.text}
+        for item in records.learning
+    ]
+    return found
+
+
+def in_order(table: Table) -> list[Any]:
+    """The columns that put a table's rows in the order `record_rows` gives them."""
+    within = [column for column in (table.c.get("number"), table.c.get("id")) if column is not None][:1]
+    return [table.c.case_id, *within]
