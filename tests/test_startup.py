@@ -119,3 +119,22 @@ def test_a_command_that_needs_holidays_loads_them_only_then():
     assert result.returncode == 0, result.stderr[-2000:]
     assert json.loads(result.stdout) == {"start": "2026-11-28", "days": 5, "date": "2026-12-04"}
     assert json.loads(result.stderr) == [[], True]
+
+
+def test_command_signatures_are_not_strings_to_compile_at_each_start():
+    """Typer reads every command's signature on every run; postponed annotations would be strings
+    that `typing.get_type_hints` compiles again each time."""
+    import complaintctl.cli
+    import typer.main
+
+    group = typer.main.get_command(complaintctl.cli.app)
+    callbacks = [command.callback for command in group.commands.values() if command.callback]
+    for sub in group.commands.values():
+        callbacks += [command.callback for command in getattr(sub, "commands", {}).values() if command.callback]
+    assert len(callbacks) > 20
+    for callback in callbacks:
+        target = getattr(callback, "__wrapped__", callback)
+        while hasattr(target, "__wrapped__"):
+            target = target.__wrapped__
+        textual = [name for name, value in target.__annotations__.items() if isinstance(value, str)]
+        assert not textual, f"{target.__module__}.{target.__name__}: {textual}"

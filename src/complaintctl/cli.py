@@ -1,10 +1,10 @@
 """The command line: parse, resolve today and the policy, call one service, render the result.
 
 Start-up is kept light: the database, templating and holiday libraries are imported inside the
-commands that use them, never at module level.
+commands that use them, never at module level. The command modules do not postpone their
+annotations (no `from __future__ import annotations`): Typer reads every command's signature at
+each start, and annotations kept as strings would be compiled again each time.
 """
-
-from __future__ import annotations
 
 import functools
 import os

@@ -1,7 +1,5 @@
 """Command-line commands for integrity; registered on the main app when cli.py is imported."""
 
-from __future__ import annotations
-
 import typer
 
 from complaintctl.cli import app, fail, handled, settings

@@ -1,7 +1,5 @@
 """Command-line commands for letters; registered on the main app when cli.py is imported."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer

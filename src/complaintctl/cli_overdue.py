@@ -1,7 +1,5 @@
 """The `overdue` command: what is late and what is due soon, for people, scripts and cron."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import TYPE_CHECKING, Optional

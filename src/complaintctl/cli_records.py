@@ -1,7 +1,5 @@
 """Commands for the records the annual report needs: `ombudsman`, `survey` and `learning`."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer
