@@ -13,7 +13,7 @@ The mix: most complaints are closed at stage 1; some are refused or withdrawn, s
 some escalated to stage 2; remedies, compensation and actions with due dates; compliments and
 comments. About 2% are still open: the complaints received in the last few weeks before today,
 most of them not yet due, so the overdue work grows with the yearly intake, not with the years
-kept. About 20,000 cases a second on two cores: a million in under a minute.
+kept. From 20,000 to 25,000 cases a second on two cores: a million in 40 to 50 seconds.
 """
 
 from __future__ import annotations
