@@ -34,6 +34,8 @@ from sqlalchemy import select
 
 from complaintctl.errors import StorageError
 from complaintctl.model import derive
+from complaintctl.records_store import TABLES as RECORD_TABLES
+from complaintctl.records_store import in_order, record_rows
 from complaintctl.store import (
     Store,
     Transaction,
@@ -48,8 +50,6 @@ from complaintctl.store import (
     stage_rows,
     stages_table,
 )
-from complaintctl.records_store import TABLES as RECORD_TABLES
-from complaintctl.records_store import in_order, record_rows
 
 if TYPE_CHECKING:
     from complaintctl.services import Context
