@@ -133,9 +133,10 @@ def build(
         )
         for row in actions
     ]
-    order = WHAT_ORDER
     items.sort(
-        key=lambda item: (-item.working_days_overdue, item.due, item.reference, order.get(item.what, len(order)), item.action or 0)
+        key=lambda item: (
+            -item.working_days_overdue, item.due, item.reference, WHAT_ORDER.get(item.what, len(WHAT_ORDER)), item.action or 0
+        )
     )
     return Report(as_of=as_of, within=within, horizon=last, items=items)
 

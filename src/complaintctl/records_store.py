@@ -142,5 +142,7 @@ def record_rows(case_id: int, case: "Case") -> dict[Table, list[dict[str, Any]]]
 
 def in_order(table: Table) -> list[Any]:
     """The columns that put a table's rows in the order `record_rows` gives them."""
-    within = [column for column in (table.c.get("number"), table.c.get("id")) if column is not None][:1]
-    return [table.c.case_id, *within]
+    for name in ("number", "id"):
+        if name in table.c:
+            return [table.c.case_id, table.c[name]]
+    return [table.c.case_id]  # one row per case
