@@ -4,7 +4,7 @@
 
 Every case is a list of events with the details the services record (logged, acknowledged,
 extended, updated, closed, escalated, action-added, action-done), folded by the model's own
-`derive()` under the policy; the projection rows are the store's own (`_case_values`,
+`derive()` under the policy; the projection rows are the store's own (`case_values`,
 `stage_rows`, `action_rows`) and each event is chained as the store's `event_hash` chains it
 (checked against it on the finished file). Only the writing differs: the whole load is one
 transaction on one sqlite3 connection, instead of one transaction per step.
@@ -31,11 +31,14 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from complaintctl import policy as policies
-from complaintctl.dates import today_in_london
-from complaintctl.model import EXCLUSIONS, Action, Event, derive
-from complaintctl.workdays import Calendar
-from complaintctl.store import Store, _case_values, action_rows, event_hash, stage_rows
+from complaintctl.domain import policy as policies
+from complaintctl.clock import today_in_london
+from complaintctl.domain.vocabulary import EXCLUSIONS
+from complaintctl.domain.case import Action, derive
+from complaintctl.domain.events import Event
+from complaintctl.domain.calendar import Calendar
+from complaintctl.storage.store import Store
+from complaintctl.storage.projection import case_values, action_rows, event_hash, stage_rows
 
 YEARS = 10
 BATCH = 2000
@@ -301,7 +304,7 @@ class Lifecycle:
             for index, (kind, on, officer, details) in enumerate(steps, start=1)
         ]
         case = derive("", events, chosen_policy, calendar)
-        values = _case_values(case)
+        values = case_values(case)
         self.name = values.pop("name")
         self.case = (number, self.name, *(_value(value) for value in values.values()))
         # Stage and action rows keyed by the lifecycle in place of the case id.
@@ -611,7 +614,7 @@ def _column_names(chosen_policy: policies.Policy) -> dict[str, list[str]]:
                    details={"type": "complaint", "received_on": on.isoformat(), "issue_date": None})
     case = derive("", [logged], chosen_policy, chosen_policy.calendar())
     case.actions.append(Action(number=1, what="x", due=on, owner=None, stage=1, added_on=on))
-    values = [name for name in _case_values(case) if name != "name"]
+    values = [name for name in case_values(case) if name != "name"]
     return {
         "cases": ["id", "reference", "name", *values],
         "stages": list(stage_rows(0, case)[0]),

@@ -9,9 +9,10 @@ from conftest import Cli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from complaintctl import policy as policies
-from complaintctl.model import Event, derive
-from complaintctl.workdays import NATIONS, Calendar, add_months
+from complaintctl.domain import policy as policies
+from complaintctl.domain.events import Event
+from complaintctl.domain.case import derive
+from complaintctl.domain.calendar import NATIONS, Calendar, add_months
 
 # One calendar per nation for the whole module: the holiday tables are loaded once.
 CALENDARS = {nation: Calendar(nation) for nation in NATIONS}

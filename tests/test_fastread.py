@@ -6,7 +6,8 @@ import subprocess
 import sys
 from datetime import date
 
-from complaintctl import fastread, policy
+from complaintctl.storage import reader as fastread
+from complaintctl.domain import policy
 
 
 def imported_by(db: str, *args: str) -> set[str]:
@@ -48,7 +49,7 @@ def test_show_and_list_do_not_import_the_orm(cli, db_location):
 
 
 def test_reader_answers_as_the_store_does(cli, db_location):
-    from complaintctl.store import Store
+    from complaintctl.storage.store import Store
 
     seeded(cli)
     chosen = policy.load(None)

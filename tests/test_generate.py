@@ -60,9 +60,10 @@ def test_counts_and_a_realistic_mix(generated):
 
 def test_every_case_is_its_events_derived_again(generated):
     """The projection and the hash chain are exactly what the store would have written."""
-    from complaintctl import policy
-    from complaintctl.model import derive
-    from complaintctl.store import Store, _case_values, action_rows, event_hash, stage_rows
+    from complaintctl.domain import policy
+    from complaintctl.domain.case import derive
+    from complaintctl.storage.store import Store
+    from complaintctl.storage.projection import case_values, action_rows, event_hash, stage_rows
 
     location, _ = generated
     chosen = policy.load(None)
@@ -77,7 +78,7 @@ def test_every_case_is_its_events_derived_again(generated):
                 stored = tx.conn.exec_driver_sql(
                     "SELECT type, stage, status, outcome, handler, respond_by, next_due FROM cases WHERE id = ?", (case_id,)
                 ).fetchone()
-                values = _case_values(case)
+                values = case_values(case)
                 assert tuple(stored) == (
                     values["type"], values["stage"], values["status"], values["outcome"], values["handler"],
                     values["respond_by"].isoformat() if values["respond_by"] else None,

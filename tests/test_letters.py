@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from complaintctl.dates import in_words
+from complaintctl.domain.dates import in_words
 
 GOLDEN = Path(__file__).parent / "golden" / "letters"
 TODAY = "2027-03-31 12:00:00"
@@ -403,7 +403,7 @@ def test_event_commands_write_their_letter(letters_cli, tmp_path):
 
 
 def test_filters():
-    from complaintctl.letters import _exclusion_sentence, _money, _outcome_words
+    from complaintctl.output.letters import _exclusion_sentence, _money, _outcome_words
 
     assert _money(25000) == "£250.00"
     assert _money(123456789) == "£1,234,567.89"

@@ -216,7 +216,7 @@ def test_close_with_each_outcome(cli, outcome, extra, acknowledge_first, in_time
 
 @freeze_time("2027-03-01 12:00:00")
 def test_every_exclusion_code_closes_a_refusal(cli):
-    from complaintctl.model import EXCLUSIONS
+    from complaintctl.domain.vocabulary import EXCLUSIONS
 
     assert len(EXCLUSIONS) == 17
     for code in EXCLUSIONS:

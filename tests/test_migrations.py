@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from complaintctl import migrations
+from complaintctl.storage import migrations
 
 FIXTURE = Path(__file__).parent / "fixtures" / "release-1.db"
 

@@ -210,7 +210,7 @@ def test_items_due_soon_alone_do_not_fail_the_check(cli):
 
 
 def test_a_long_list_is_written_one_item_a_line_with_the_same_items(dataset, monkeypatch):
-    from complaintctl import render
+    from complaintctl.output import render
 
     indented = overdue_json(dataset, "--within", "5")
     monkeypatch.setattr(render, "LONG_LIST", 2)
@@ -229,8 +229,8 @@ def test_a_long_list_is_written_one_item_a_line_with_the_same_items(dataset, mon
     due=st.dates(),
 )
 def test_a_line_is_what_json_would_write(text, maybe, numbers, due):
-    from complaintctl.overdue import Item, json_line
-    from complaintctl.render import _iso
+    from complaintctl.reports.overdue import Item, json_line
+    from complaintctl.output.render import _iso
 
     stage, late, action = numbers
     item = Item(text, stage, "action" if action else "respond", due, late, late > 0, maybe, action, maybe, text, maybe)

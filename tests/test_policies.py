@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from complaintctl import policy
-from complaintctl.presets import preset_names, preset_text
+from complaintctl.domain import policy
+from complaintctl.storage.locations import preset_names, preset_text
 from conftest import Cli
 
 POLICIES = Path(__file__).resolve().parents[1] / "examples" / "policies"

@@ -117,7 +117,7 @@ def _rows(url: str, query: str) -> list[tuple]:
 
 
 def test_init_on_an_existing_database_is_refused_and_keeps_everything(pg_url):
-    from complaintctl import migrations
+    from complaintctl.storage import migrations
 
     cli = Cli(pg_url)
     created = cli.ok("init")
@@ -144,7 +144,7 @@ def test_a_command_on_a_database_without_init_says_to_run_init(pg_url):
 
 
 def test_an_older_schema_is_upgraded_once_without_losing_a_case(pg_url, monkeypatch):
-    from complaintctl import migrations
+    from complaintctl.storage import migrations
 
     released = list(migrations.MIGRATIONS)
     if len(released) == 1:
@@ -166,7 +166,7 @@ def test_an_older_schema_is_upgraded_once_without_losing_a_case(pg_url, monkeypa
 
 
 def test_concurrent_init_makes_the_schema_once(pg_url):
-    from complaintctl import migrations
+    from complaintctl.storage import migrations
 
     results = _finish(_spawn(pg_url, ["init"], copies=4))
 
@@ -255,8 +255,8 @@ def _finish(workers: list[subprocess.Popen]) -> list[tuple[int, str, str]]:
 
 def _assert_chain_intact(url: str) -> list[tuple]:
     """Every event chains to the one recorded before it, and its hash covers its content."""
-    from complaintctl.model import Event
-    from complaintctl.store import event_hash
+    from complaintctl.domain.events import Event
+    from complaintctl.storage.projection import event_hash
 
     rows = _rows(
         url,

@@ -227,9 +227,10 @@ def test_an_old_database_gains_the_record_tables_and_keeps_its_data(cli):
 
 def test_the_projection_is_rederived_from_the_events(cli, tmp_path):
     """Saving a case again rewrites its record rows from its events, so they can always be rebuilt."""
-    from complaintctl import policy, services
-    from complaintctl.dates import now_utc
-    from complaintctl.store import Store
+    from complaintctl.domain import policy
+    from complaintctl import services
+    from complaintctl.clock import now_utc
+    from complaintctl.storage.store import Store
 
     ref = closed_case(cli)
     cli.ok("survey", ref, "--satisfied", "no", "--on", "2025-10-20")

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from complaintctl.shell import Completer, Session, global_arguments, reference_finder
+from complaintctl.cli.shell import Completer, Session, global_arguments, reference_finder
 
 
 def run_shell(db: str, commands: str, *global_options: str) -> subprocess.CompletedProcess:
@@ -97,7 +97,7 @@ def test_unclosed_quote_and_nested_shell_are_refused_in_one_line(cli, db_locatio
 
 
 def test_today_is_read_again_for_each_command(cli, db_location, monkeypatch):
-    from complaintctl import cli as cli_module
+    from complaintctl.cli import runtime as cli_module
     from complaintctl.cli import app
 
     import typer.main

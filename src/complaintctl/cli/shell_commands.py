@@ -2,7 +2,7 @@
 
 import typer
 
-from complaintctl.cli import app, settings
+from complaintctl.cli.runtime import app, settings
 
 
 @app.command()
@@ -14,7 +14,7 @@ def shell() -> None:
     in the data folder. Commands piped in (`printf 'show X\\n' | complaintctl shell`) run one
     per line; the exit code is that of the last command that failed, or 0.
     """
-    from complaintctl import shell as session
+    from complaintctl.cli import shell as session
 
     prefix = session.global_arguments(settings.db, settings.config, settings.officer)
     raise typer.Exit(session.run(app, prefix, settings.database))

@@ -33,26 +33,15 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from complaintctl.errors import StorageError
-from complaintctl.model import derive
-from complaintctl.records_store import TABLES as RECORD_TABLES
-from complaintctl.records_store import in_order, record_rows
-from complaintctl.store import (
-    Store,
-    Transaction,
-    _case_values,
-    action_rows,
-    actions_table,
-    cases_table,
-    event_from_row,
-    event_hash,
-    events_table,
-    meta_table,
-    stage_rows,
-    stages_table,
-)
+from complaintctl.domain.case import derive
+from complaintctl.storage.schema import RECORD_TABLES as RECORD_TABLES
+from complaintctl.storage.projection import in_order, record_rows
+from complaintctl.storage.store import Store, Transaction
+from complaintctl.storage.projection import case_values, action_rows, event_from_row, event_hash, stage_rows
+from complaintctl.storage.schema import actions_table, cases_table, events_table, meta_table, stages_table
 
 if TYPE_CHECKING:
-    from complaintctl.services import Context
+    from complaintctl.services.context import Context
 
 # Columns whose values come from the policy rather than from the events alone.
 POLICY_CASE_COLUMNS = frozenset({"ombudsman", "acknowledge_by", "respond_by", "escalate_by", "next_due", "next_due_what"})
@@ -293,7 +282,7 @@ def _compare_case(
         return
     # The projection rewrites a closed case only while it can still be escalated.
     frozen = row.status == "closed" and (row.escalate_by is None or row.escalate_by < ctx.today)
-    expected_case = {"reference": reference, **_case_values(case)}
+    expected_case = {"reference": reference, **case_values(case)}
     skip = POLICY_CASE_COLUMNS if frozen else frozenset()
     differing = [name for name, value in expected_case.items() if name not in skip and getattr(row, name) != value]
     where = Problem("", reference, last.number, last.id)

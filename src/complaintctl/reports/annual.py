@@ -24,11 +24,11 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.errors import InvalidInput
-from complaintctl.model import DECISIONS, OUTCOMES
-from complaintctl.records import FINDINGS, ORDER_KINDS, SURVEY_QUESTIONS
+from complaintctl.domain.vocabulary import DECISIONS, OUTCOMES
+from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS, SURVEY_QUESTIONS
 
 if TYPE_CHECKING:
-    from complaintctl.services import Context
+    from complaintctl.services.context import Context
 
 NOT_RECORDED = "Not recorded"
 LEARNING_LISTED = 500

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from complaintctl.cli import _date_value, app, handled, settings
+from complaintctl.cli.runtime import _date_value, app, handled, settings
 from complaintctl.errors import EXIT_OVERDUE
 
 if TYPE_CHECKING:
-    from complaintctl.overdue import Item, Report
+    from complaintctl.reports.overdue import Item, Report
 
 HEADINGS = ("Reference", "St", "Handler", "Due", "Due on", "Late")
 GAP = "  "
@@ -22,7 +22,7 @@ def _plural(count: int, word: str) -> str:
 
 def headline(report: "Report") -> str:
     """One line: how many items are overdue and due soon, and as of when."""
-    from complaintctl.dates import in_words
+    from complaintctl.domain.dates import in_words
 
     when = f"{report.as_of.strftime('%a')} {in_words(report.as_of)}"
     overdue = len(report.overdue)
@@ -105,8 +105,8 @@ def overdue(
     Late is counted in working days after the due date up to and including the as-of date
     (due Monday, as of Wednesday: 2).
     """
-    from complaintctl import overdue as overdue_report
-    from complaintctl import render
+    from complaintctl.reports import overdue as overdue_report
+    from complaintctl.output import render
 
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv", param_hint="'--json' / '--csv'")

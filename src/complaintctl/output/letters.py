@@ -16,33 +16,24 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from complaintctl.dates import in_words
+from complaintctl.domain.dates import in_words
 from complaintctl.errors import InvalidInput, InvalidTransition, TemplateProblem
-from complaintctl.model import DECISIONS, EXCLUSIONS, OUTCOME_WORDS
+from complaintctl.domain.vocabulary import (
+    DECISIONS,
+    EXCLUSIONS,
+    LETTER_KINDS,
+    LETTER_TITLES,
+    OUTCOME_WORDS,
+    STAGE2_LETTER_TITLES,
+)
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
 
-    from complaintctl.model import Action, Case, Stage
-    from complaintctl.policy import Policy
+    from complaintctl.domain.case import Action, Case, Stage
+    from complaintctl.domain.policy import Policy
 
-KINDS = ("acknowledgement", "extension", "refusal", "decision", "update", "closure")
-FORMATS = ("text", "html", "eml")
 SUFFIX = {"text": "txt", "html": "html"}
-
-TITLES = {
-    "acknowledgement": "We have received your complaint",
-    "extension": "We need more time to respond",
-    "refusal": "We cannot take this forward as a complaint",
-    "decision": "Our response to your complaint",
-    "update": "An update on your complaint",
-    "closure": "Your complaint is now closed",
-}
-
-STAGE2_TITLES = {
-    "acknowledgement": "We have received your request for stage 2",
-    "decision": "Our final response to your complaint",
-}
 
 # The letter a step sends; notes and action bookkeeping send none of their own.
 _LETTER_OF_STEP = {
@@ -56,16 +47,8 @@ _LETTER_OF_STEP = {
 _LARGE_PRINT = re.compile(r"\blarge[\s-]*(print|font|type|text)|\bbig(ger)?\s+print|\blarger\s+(print|font|text)", re.I)
 
 
-def templates_folder() -> Path:
-    """The built-in templates: the project's `templates/` in a checkout, or the installed copy."""
-    checkout = Path(__file__).resolve().parents[2] / "templates"
-    if checkout.is_dir():
-        return checkout
-    return Path(__file__).resolve().parent / "templates"
-
-
 def _title(kind: str, stage: int) -> str:
-    return STAGE2_TITLES.get(kind, TITLES[kind]) if stage == 2 else TITLES[kind]
+    return STAGE2_LETTER_TITLES.get(kind, LETTER_TITLES[kind]) if stage == 2 else LETTER_TITLES[kind]
 
 
 _DECLINED = re.compile(r"\b(no|not|without|doesn't|does not|don't|do not)\b[^.;,]*$", re.I)
@@ -109,9 +92,9 @@ def _exclusion_sentence(code: Any) -> str:
     return EXCLUSIONS[code]
 
 
-def environment(policy: "Policy") -> jinja2.Environment:
-    """Override folder first, built-ins second; HTML is escaped, text is left as typed."""
-    folders = [templates_folder() / "letters"]
+def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
+    """Override folder first, the built-in letters folder second; HTML is escaped, text is left as typed."""
+    folders = [builtin]
     override = policy.templates_folder
     if override is not None:
         if not override.is_dir():
@@ -243,8 +226,8 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
     if kind is None:
         kind, latest_stage = default_kind(case)
         stage_number = stage_number or latest_stage
-    if kind not in KINDS:
-        raise InvalidInput(f"unknown letter {kind!r}; choose one of: {', '.join(KINDS)}")
+    if kind not in LETTER_KINDS:
+        raise InvalidInput(f"unknown letter {kind!r}; choose one of: {', '.join(LETTER_KINDS)}")
     stage = _stage(case, stage_number or case.stage)
     on = _letter_date(case, kind, stage)
     details = case.details
@@ -355,10 +338,13 @@ def _problem(error: Exception, name: str) -> TemplateProblem:
     return TemplateProblem(f"{located}: {message}; fix the template and try again")
 
 
-def render(case: "Case", policy: "Policy", kind: str | None = None, stage: int | None = None, fmt: str = "text") -> str | bytes:
-    """The letter as text, HTML, or the bytes of an .eml message."""
+def render(
+    case: "Case", policy: "Policy", builtin: Path, kind: str | None = None, stage: int | None = None, fmt: str = "text"
+) -> str | bytes:
+    """The letter as text, HTML, or the bytes of an .eml message; `builtin` is the folder of the
+    built-in letter templates."""
     letter = build(case, policy, kind, stage)
-    env = environment(policy)
+    env = environment(policy, builtin)
     if fmt == "eml":
         return message(letter, env).as_bytes()
     return _render(letter, env, fmt)
@@ -455,11 +441,11 @@ def write(path: str | Path, content: str | bytes) -> None:
         raise InvalidInput(f"cannot write {target} ({problem.strerror}); check the folder exists and is writable") from None
 
 
-def write_step_letter(case: "Case", policy: "Policy", path: str | Path) -> str:
+def write_step_letter(case: "Case", policy: "Policy", builtin: Path, path: str | Path) -> str:
     """After a recorded step: write its letter to `path` (format from the file's suffix)."""
     try:
         kind, stage = default_kind(case)
-        write(path, render(case, policy, kind, stage, format_for(path)))
+        write(path, render(case, policy, builtin, kind, stage, format_for(path)))
     except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
         raise type(problem)(
             f"{case.reference}: the step was recorded, but its letter was not written: {problem}; "

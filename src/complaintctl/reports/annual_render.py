@@ -11,23 +11,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from complaintctl import charts
-from complaintctl.annual import NOT_RECORDED
+from complaintctl.reports import charts
+from complaintctl.reports.annual import NOT_RECORDED
 from complaintctl.errors import TemplateProblem
-from complaintctl.model import EXCLUSIONS, OUTCOME_WORDS
-from complaintctl.records import FINDINGS, ORDER_KINDS
+from complaintctl.domain.vocabulary import EXCLUSIONS, OUTCOME_WORDS
+from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS
 
 FORMATS = ("text", "markdown", "json", "html")
 TEMPLATES = {"text": "annual.txt.j2", "markdown": "annual.md.j2", "html": "annual.html.j2"}
 SERVICES_CHARTED = 12
-
-
-def templates_folder() -> Path:
-    """The built-in report templates: the project's `templates/reports/` in a checkout, or the installed copy."""
-    checkout = Path(__file__).resolve().parents[2] / "templates" / "reports"
-    if checkout.is_dir():
-        return checkout
-    return Path(__file__).resolve().parent / "templates" / "reports"
 
 
 def pct(value: float | None) -> str:
@@ -92,13 +84,14 @@ def chart_svgs(report: dict[str, Any]) -> dict[str, str]:
     return {"per_month": per_month, "in_time": in_time, "by_service": by_service}
 
 
-def render(report: dict[str, Any], fmt: str) -> str:
+def render(report: dict[str, Any], fmt: str, templates: Path) -> str:
+    """The report in `fmt`; `templates` is the folder of the report templates."""
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     import jinja2
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_folder())),
+        loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         trim_blocks=True,
@@ -119,4 +112,4 @@ def render(report: dict[str, Any], fmt: str) -> str:
     try:
         return env.get_template(TEMPLATES[fmt]).render(**values)
     except jinja2.TemplateError as problem:
-        raise TemplateProblem(f"the {fmt} annual report template failed: {problem}; check {templates_folder()}") from None
+        raise TemplateProblem(f"the {fmt} annual report template failed: {problem}; check {templates}") from None

@@ -4,7 +4,8 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli import On, Text, _case_out, _choice, _date_value, _money, _text, app, handled, settings
+from complaintctl.cli.runtime import On, Text, _case_out, _choice, _date_value, _money, _text, app, handled, settings
+from complaintctl.domain.records import records_of
 
 ombudsman_app = typer.Typer(
     help="Ombudsman referrals, determinations (a finding per complaint element) and orders with compliance dates.",
@@ -24,10 +25,10 @@ def _out(case, as_json: bool, message: str) -> None:
     if not as_json:
         _case_out(case, False, message)
         return
-    from complaintctl import render
-    from complaintctl.records import records_json
+    from complaintctl.output import render
+    
 
-    render.print_json({**render.case_json(case), "records": records_json(case)})
+    render.print_json({**render.case_json(case), "records": render.records_json(case)})
 
 
 def _reference(value: str) -> str:
@@ -48,9 +49,9 @@ def ombudsman_refer(
     as_json: bool = AsJson(),
 ) -> None:
     """Record that the complainant referred the complaint to the Ombudsman (--on: the referral date)."""
-    from complaintctl import records
+    from complaintctl import services
 
-    case = records.refer(settings.context(), _reference(reference), on, their_reference, ombudsman)
+    case = services.refer(settings.context(), _reference(reference), on, their_reference, ombudsman)
     _out(case, as_json, f"{case.reference} referred to the Ombudsman on {on.isoformat()}")
 
 
@@ -69,10 +70,10 @@ def ombudsman_determine(
     as_json: bool = AsJson(),
 ) -> None:
     """Record the Ombudsman's determination: a finding for each element of the complaint."""
-    from complaintctl import records
+    from complaintctl import services
 
-    case = records.determine(settings.context(), _reference(reference), on, findings)
-    count = len(records.records_of(case).referral.findings)
+    case = services.determine(settings.context(), _reference(reference), on, findings)
+    count = len(records_of(case).referral.findings)
     _out(case, as_json, f"{case.reference} determination of {on.isoformat()} recorded with {count} finding" + ("s" if count != 1 else ""))
 
 
@@ -88,10 +89,10 @@ def ombudsman_order(
     as_json: bool = AsJson(),
 ) -> None:
     """Record one order of the Ombudsman's determination, with its compliance date."""
-    from complaintctl import records
+    from complaintctl import services
 
-    case = records.add_order(settings.context(), _reference(reference), kind, due, what, amount, on)
-    order = records.records_of(case).referral.orders[-1]
+    case = services.add_order(settings.context(), _reference(reference), kind, due, what, amount, on)
+    order = records_of(case).referral.orders[-1]
     _out(case, as_json, f"{case.reference} Ombudsman order {order.number} ({order.kind}) recorded, to comply by {order.due.isoformat()}")
 
 
@@ -104,10 +105,10 @@ def ombudsman_comply(
     as_json: bool = AsJson(),
 ) -> None:
     """Record that an Ombudsman order was complied with."""
-    from complaintctl import records
+    from complaintctl import services
 
-    case = records.comply(settings.context(), _reference(reference), number, on)
-    order = next(item for item in records.records_of(case).referral.orders if item.number == number)
+    case = services.comply(settings.context(), _reference(reference), number, on)
+    order = next(item for item in records_of(case).referral.orders if item.number == number)
     timing = "in time" if order.complied_in_time() else f"late (due {order.due.isoformat()})"
     _out(case, as_json, f"{case.reference} Ombudsman order {number} complied with on {on.isoformat()}, {timing}")
 
@@ -119,8 +120,9 @@ def ombudsman_show(
     as_json: bool = AsJson(),
 ) -> None:
     """Show the case's Ombudsman referral, findings and orders."""
-    from complaintctl import render, services
-    from complaintctl.records import FINDINGS, ORDER_KINDS, records_of
+    from complaintctl.output import render
+    from complaintctl import services
+    from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS
 
     case = services.get_case(settings.context(), _reference(reference))
     if as_json:
@@ -170,7 +172,7 @@ def survey(
     as_json: bool = AsJson(),
 ) -> None:
     """Record the complainant's satisfaction survey answers (after the complaint is closed)."""
-    from complaintctl import records
+    from complaintctl import services
 
     answers = {
         "satisfied_with_handling": _answer(satisfied),
@@ -179,7 +181,7 @@ def survey(
         "kept_informed": _answer(informed),
         "fully_addressed": _answer(addressed),
     }
-    case = records.record_survey(settings.context(), _reference(reference), on, answers)
+    case = services.record_survey(settings.context(), _reference(reference), on, answers)
     _out(case, as_json, f"{case.reference} survey answers recorded on {on.isoformat()}")
 
 
@@ -192,7 +194,7 @@ def learning(
     as_json: bool = AsJson(),
 ) -> None:
     """Record learning or a service improvement from a closed complaint (for the annual report)."""
-    from complaintctl import records
+    from complaintctl import services
 
-    case = records.record_learning(settings.context(), _reference(reference), on, text)
+    case = services.record_learning(settings.context(), _reference(reference), on, text)
     _out(case, as_json, f"{case.reference} learning recorded on {on.isoformat()}")

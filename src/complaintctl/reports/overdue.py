@@ -20,8 +20,8 @@ from json.encoder import encode_basestring as quoted
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
-    from complaintctl.services import Context
-    from complaintctl.workdays import Calendar
+    from complaintctl.services.context import Context
+    from complaintctl.domain.calendar import Calendar
 
 # Within a case, the order in which its items are listed when equally late.
 WHAT_ORDER = {"acknowledge": 0, "respond": 1, "update": 2, "action": 3}
@@ -196,7 +196,7 @@ def changed_after(tx: Any, as_of: date) -> dict[int, str]:
     """
     from sqlalchemy import select
 
-    from complaintctl.store import cases_table, events_table
+    from complaintctl.storage.schema import cases_table, events_table
 
     e, c = events_table.c, cases_table.c
     query = (
@@ -212,7 +212,8 @@ def _histories(tx: Any, case_ids: list[int]) -> dict[int, list[Any]]:
     """The events of many cases, a few hundred cases to a query."""
     from sqlalchemy import select
 
-    from complaintctl.store import event_from_row, events_table
+    from complaintctl.storage.projection import event_from_row
+    from complaintctl.storage.schema import events_table
 
     e = events_table.c
     found: dict[int, list[Any]] = {case_id: [] for case_id in case_ids}
@@ -229,7 +230,7 @@ def as_it_was(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Deadline and action rows, shaped as the store returns them, for cases as they stood on
     `as_of`: their history replayed up to that date. A case received later did not exist yet."""
-    from complaintctl.model import derive
+    from complaintctl.domain.case import derive
 
     deadlines: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []

@@ -13,7 +13,6 @@ import os
 import shlex
 import sys
 from collections.abc import Callable, Iterable
-from pathlib import Path
 from typing import Any, Optional
 
 import typer
@@ -23,12 +22,6 @@ HELP_WORDS = ("help", "?")
 SHELL_WORDS = (*QUIT_WORDS, *HELP_WORDS)
 HISTORY_LENGTH = 2000
 REFERENCE_LIMIT = 200
-
-
-def history_path() -> Path:
-    """The history file lives beside the default database, in the user's data folder."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "complaintctl" / "shell_history"
 
 
 def global_arguments(db: Optional[str], config: Optional[str], officer: Optional[str]) -> list[str]:
@@ -183,7 +176,7 @@ def reference_finder(database: Callable[[], str]) -> Callable[[str], list[str]]:
     def find(typed: str) -> list[str]:
         start = typed.strip().upper()
         try:
-            from complaintctl.fastread import references_starting
+            from complaintctl.storage.reader import references_starting
 
             return references_starting(database(), start, REFERENCE_LIMIT)
         except Exception:  # noqa: BLE001 - no database yet, or it is busy: offer nothing
@@ -200,6 +193,8 @@ def _terminal_lines(prompt: str, completer: Completer) -> Iterable[str]:
         import readline
     except ImportError:  # pragma: no cover - platforms without readline still get a session
         readline = None
+    from complaintctl.storage.locations import history_path
+
     path = history_path()
     if readline is not None:
         readline.set_completer(completer.complete)

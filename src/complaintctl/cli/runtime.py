@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING, Any, Optional
 import typer
 
 from complaintctl import __version__
-from complaintctl.dates import ACCEPTED_FORMS, parse_date, today_in_london
-from complaintctl.errors import EXIT_OVERDUE, EXIT_REFUSED, ComplaintError
+from complaintctl.clock import today_in_london
+from complaintctl.domain.dates import ACCEPTED_FORMS, parse_date
+from complaintctl.errors import EXIT_REFUSED, ComplaintError
 
 if TYPE_CHECKING:
-    from complaintctl.services import Context
+    from complaintctl.services.context import Context
 
 try:
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -89,7 +90,7 @@ class Settings:
     def database(self) -> str:
         if self.db:
             return self.db
-        from complaintctl.store import default_database_path
+        from complaintctl.storage.locations import default_database_path
 
         return str(default_database_path())
 
@@ -104,15 +105,16 @@ class Settings:
             return "unknown"
 
     def policy(self):
-        from complaintctl import policy
+        from complaintctl.domain import policy
 
         return policy.load(self.config)
 
     def context(self) -> "Context":
         """Open the database with the policy; cases whose deadlines moved are re-derived."""
-        from complaintctl.dates import now_utc
-        from complaintctl.services import Context, sync_policy
-        from complaintctl.store import Store
+        from complaintctl.clock import now_utc
+        from complaintctl.services.context import Context
+        from complaintctl.services import sync_policy
+        from complaintctl.storage.store import Store
 
         chosen = self.policy()
         store = Store.open(self.database())
@@ -130,14 +132,14 @@ class Settings:
     def reading_context(self) -> "Context":
         """A Context for commands that only read: a SQLite file with nothing to migrate or
         re-derive is read through sqlite3 alone, without importing the ORM (see fastread)."""
-        from complaintctl.fastread import default_location, open_reader
+        from complaintctl.storage.reader import open_reader
 
         chosen = self.policy()
-        reader = open_reader(self.db or default_location(), chosen.fingerprint())
+        reader = open_reader(self.database(), chosen.fingerprint())
         if reader is None:
             return self.context()
-        from complaintctl.dates import now_utc
-        from complaintctl.services import Context
+        from complaintctl.clock import now_utc
+        from complaintctl.services.context import Context
 
         return Context(reader, chosen, chosen.calendar(), self.officer_name(), self.today, now_utc())
 
@@ -273,15 +275,16 @@ def LetterFile():
 
 def _write_letter(case, path: Optional[str]) -> None:
     if path:
-        from complaintctl import render
-        from complaintctl.letters import write_step_letter
+        from complaintctl.output import render
+        from complaintctl.output.letters import write_step_letter
+        from complaintctl.storage.locations import templates_folder
 
-        kind = write_step_letter(case, settings.policy(), path)
+        kind = write_step_letter(case, settings.policy(), templates_folder() / "letters", path)
         render.say(f"Wrote the {kind} letter for {case.reference} to {path}")
 
 
 def _case_out(case, as_json: bool, message: str) -> None:
-    from complaintctl import render
+    from complaintctl.output import render
 
     if as_json:
         render.print_json(render.case_json(case))
@@ -327,16 +330,17 @@ def init(
 ) -> None:
     """Create the database (and, with --policy NAME, a starting policy file)."""
     from complaintctl import services
-    from complaintctl.store import Store, shown
+    from complaintctl.storage.store import Store
+    from complaintctl.storage.locations import shown
 
     preset_text = None
     if policy_name:
-        from complaintctl.presets import preset_text as read_preset
+        from complaintctl.storage.locations import preset_text as read_preset
 
         preset_text = read_preset(policy_name)
         if os.path.exists(policy_out):
             fail(f"{policy_out} already exists; move it away or choose another --policy-out")
-    from complaintctl.dates import now_utc
+    from complaintctl.clock import now_utc
 
     chosen = settings.policy()
     location = settings.database()
@@ -373,7 +377,8 @@ def log(
     as_json: bool = Json(),
 ) -> None:
     """Record a new complaint (or compliment or comment) and print its reference."""
-    from complaintctl import render, services
+    from complaintctl.output import render
+    from complaintctl import services
 
     context = settings.context()
     case = services.log_case(
@@ -559,7 +564,8 @@ def note(
 @handled
 def show(reference: str = typer.Argument(..., help="Case reference."), as_json: bool = Json()) -> None:
     """Show a case, its deadlines and its full history."""
-    from complaintctl import render, services
+    from complaintctl.output import render
+    from complaintctl import services
 
     case = services.get_case(settings.reading_context(), reference.strip().upper())
     if as_json:
@@ -594,7 +600,8 @@ def list_cases(
     as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
 ) -> None:
     """List cases, filtered."""
-    from complaintctl import render, services
+    from complaintctl.output import render
+    from complaintctl import services
 
     if received_from and received_to and received_from > received_to:
         fail("--from is after --to; swap them")
@@ -680,7 +687,8 @@ def action_list(
     as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),
 ) -> None:
     """List actions (all, or only the overdue ones)."""
-    from complaintctl import render, services
+    from complaintctl.output import render
+    from complaintctl import services
 
     rows = services.list_actions(settings.reading_context(), overdue_only=overdue)
     if as_json:
@@ -707,7 +715,7 @@ def workdays_add(
     as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
 ) -> None:
     """The N-th working day after DATE."""
-    from complaintctl import render
+    from complaintctl.output import render
 
     result = settings.policy().calendar().add(start, days)
     if as_json:
@@ -724,7 +732,7 @@ def workdays_between(
     as_json: bool = typer.Option(False, "--json", help="JSON on stdout."),
 ) -> None:
     """Working days after A up to and including B (negative when B is before A)."""
-    from complaintctl import render
+    from complaintctl.output import render
 
     if abs((end - start).days) > 36600:
         fail("the dates are more than 100 years apart; check them")
@@ -739,16 +747,3 @@ def main() -> None:
     app(prog_name="complaintctl")
 
 
-__all__ = ["app", "main", "EXIT_OVERDUE"]
-
-
-# The commands of the other areas register themselves on `app` when imported; each module
-# imports only typer at load time.
-from complaintctl import (  # noqa: E402,F401
-    cli_integrity,
-    cli_letters,
-    cli_overdue,
-    cli_records,
-    cli_reports,
-    cli_shell,
-)

@@ -1,4 +1,4 @@
-"""The domain: cases, stages, events and the rules of the two-stage process. Pure; no I/O.
+"""Cases, stages and actions, and the rules of the two-stage process that derive them. Pure; no I/O.
 
 Events are the record. A case's state and deadlines are derived from its events, the policy
 and the working-day calendar by `derive`; nothing else decides them.
@@ -7,72 +7,16 @@ and the working-day calendar by `derive`; nothing else decides them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+from complaintctl.domain.calendar import add_months
+from complaintctl.domain.events import Event
+from complaintctl.domain.vocabulary import DECISIONS
+
 if TYPE_CHECKING:
-    from complaintctl.policy import Policy
-    from complaintctl.workdays import Calendar
-
-CASE_TYPES = ("complaint", "compliment", "comment")
-DECISIONS = ("upheld", "partly-upheld", "not-upheld")
-OUTCOMES = (*DECISIONS, "withdrawn", "refused")
-STATUSES = ("open", "acknowledged", "closed")
-CHANNELS = ("online", "email", "phone", "letter", "in-person", "social-media", "representative")
-PREFERRED_CONTACT = ("email", "phone", "letter")
-
-EXCLUSIONS: dict[str, str] = {
-    "service-request": "This is a request for a service rather than a complaint about how a service was delivered.",
-    "statutory-appeal": "Another formal right of appeal exists for this decision, which is the right route for it.",
-    "legal-proceedings": "The matter is the subject of a claim that has been filed at court.",
-    "previously-considered": "The matter has already been considered under the complaints procedure.",
-    "over-12-months": "The issue was known about more than 12 months before the complaint was made.",
-    "insurance-claim": "The matter is being dealt with as an insurance claim.",
-    "councillor-conduct": "The complaint is about the conduct of a councillor, which is dealt with by the Monitoring Officer.",
-    "staff-disciplinary": "The matter concerns staff disciplinary or employment issues, which have their own procedures.",
-    "recruitment": "The matter concerns a recruitment decision, which has its own procedure.",
-    "fraud-or-whistleblowing": "The matter is a report of fraud or a whistleblowing concern, which has its own procedure.",
-    "commercial-contract": "The matter is a commercial or contractual dispute.",
-    "committee-decision": "The complaint is about a decision properly made by a council committee.",
-    "not-personally-affected": "The complainant has not been personally affected by the matter complained about.",
-    "criminal": "The matter concerns a possible criminal offence and is for the police.",
-    "managed-contact": "Contact on this matter is being managed under the unacceptable behaviour arrangements.",
-    "duplicate": "This repeats a complaint that is already being dealt with.",
-    "other": "The complaint falls outside the complaints procedure for the reason explained below.",
-}
-
-OUTCOME_WORDS = {
-    "upheld": "upheld",
-    "partly-upheld": "partly upheld",
-    "not-upheld": "not upheld",
-    "withdrawn": "withdrawn",
-    "refused": "not accepted",
-}
-
-# What a case expects to happen next, by the event kinds that may follow.
-EVENT_KINDS = (
-    "logged",
-    "acknowledged",
-    "extended",
-    "updated",
-    "closed",
-    "escalated",
-    "note",
-    "action-added",
-    "action-done",
-)
-
-
-@dataclass(frozen=True)
-class Event:
-    """One recorded step. `on` is the business date; `recorded_at` is when it was typed in."""
-
-    kind: str
-    on: date
-    officer: str
-    recorded_at: datetime
-    details: dict[str, Any]
-    number: int = 0  # position in the case's history, from 1
+    from complaintctl.domain.calendar import Calendar
+    from complaintctl.domain.policy import Policy
 
 
 @dataclass
@@ -210,27 +154,21 @@ class Case:
         return what, due
 
 
-def add_window(window, closed_on: date, calendar: "Calendar") -> date | None:
-    from complaintctl.workdays import add_months
-
+def add_window(window, closed_on: date, calendar: Calendar) -> date | None:
     if window.unit == "none":
         return None
     if window.unit == "months":
         return add_months(closed_on, window.amount)
     if window.unit == "working_days":
         return calendar.add(closed_on, window.amount)
-    from datetime import timedelta
-
     return closed_on + timedelta(days=window.amount)
 
 
 def is_over_12_months(issue_date: date | None, received_on: date) -> bool:
-    from complaintctl.workdays import add_months
-
     return issue_date is not None and issue_date < add_months(received_on, -12)
 
 
-def _new_stage(number: int, received_on: date, policy: "Policy", calendar: "Calendar") -> Stage:
+def _new_stage(number: int, received_on: date, policy: Policy, calendar: Calendar) -> Stage:
     rules = policy.stage(number)
     return Stage(
         number=number,
@@ -239,7 +177,7 @@ def _new_stage(number: int, received_on: date, policy: "Policy", calendar: "Cale
     )
 
 
-def _settle_deadlines(stage: Stage, policy: "Policy", calendar: "Calendar") -> None:
+def _settle_deadlines(stage: Stage, policy: Policy, calendar: Calendar) -> None:
     """Work out respond_by and the next update from what the stage has recorded so far."""
     rules = policy.stage(stage.number)
     if rules.respond_from == "receipt":
@@ -266,7 +204,7 @@ def _settle_deadlines(stage: Stage, policy: "Policy", calendar: "Calendar") -> N
         stage.update_due = calendar.add(last_contact, every)
 
 
-def derive(reference: str, events: list[Event], policy: "Policy", calendar: "Calendar") -> Case:
+def derive(reference: str, events: list[Event], policy: Policy, calendar: Calendar) -> Case:
     """Fold a case's events into its state. The first event is always `logged`."""
     logged = events[0]
     if logged.kind != "logged":
@@ -296,7 +234,7 @@ def derive(reference: str, events: list[Event], policy: "Policy", calendar: "Cal
     return case
 
 
-def _apply(case: Case, event: Event, policy: "Policy", calendar: "Calendar") -> None:
+def _apply(case: Case, event: Event, policy: Policy, calendar: Calendar) -> None:
     stage = case.current
     data = event.details
     kind = event.kind

@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli import _choice, _date_value, app, fail, handled, settings
+from complaintctl.cli.runtime import _choice, _date_value, app, fail, handled, settings
 
 report_app = typer.Typer(help="Reports: the annual complaints performance and service improvement report.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -13,7 +13,7 @@ app.add_typer(report_app, name="report")
 def _year_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
     if value is None:
         return None
-    from complaintctl.annual import parse_year
+    from complaintctl.reports.annual import parse_year
 
     try:
         return parse_year(value)
@@ -31,9 +31,10 @@ def annual(
     out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout."),
 ) -> None:
     """The annual complaints report for 1 April YYYY to 31 March YYYY+1 (CH01, CH02 per stage)."""
-    from complaintctl import annual as annual_report
-    from complaintctl.annual_render import render
-    from complaintctl.render import say
+    from complaintctl.reports import annual as annual_report
+    from complaintctl.reports.annual_render import render
+    from complaintctl.storage.locations import templates_folder
+    from complaintctl.output.render import say
 
     if as_json and fmt not in ("text", "json"):
         raise typer.BadParameter(
@@ -45,7 +46,7 @@ def annual(
     # sqlite3 alone, anything else through the full store (see fastread).
     context = settings.reading_context()
     report = annual_report.annual_report(context, year, as_of)
-    text = render(report, "json" if as_json else fmt)
+    text = render(report, "json" if as_json else fmt, templates_folder() / "reports")
     if out:
         try:
             with open(out, "w", encoding="utf-8") as handle:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from complaintctl.errors import NotFound, StorageError
-from complaintctl.model import Event
+from complaintctl.domain.events import Event
 
 DATE_COLUMNS = frozenset(
     {"received_on", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by", "next_due", "due", "done_on", "closed_on"}
@@ -55,7 +55,7 @@ def open_reader(location: str, fingerprint: str) -> "Reader | None":
     """A reader when the file can be read as it is; None when the full store must open it."""
     if "://" in location or not Path(location).is_file():
         return None
-    from complaintctl import migrations
+    from complaintctl.storage import migrations
 
     try:
         conn = _connect(location)
@@ -80,7 +80,7 @@ def references_starting(location: str, start: str, limit: int) -> list[str]:
     if "://" in location:
         from sqlalchemy import text
 
-        from complaintctl.store import Store
+        from complaintctl.storage.store import Store
 
         store = Store.open(location)
         try:
@@ -220,11 +220,3 @@ class Reader:
         if outstanding_only:
             query += " WHERE a.done_on IS NULL"
         return _dated(self.conn.execute(query + " ORDER BY a.due, c.reference, a.number"))
-
-
-def default_location() -> str:
-    """The default database file (as `store.default_database_path`, without importing the ORM)."""
-    import os
-
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(base, "complaintctl", "complaints.db")

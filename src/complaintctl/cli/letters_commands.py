@@ -4,10 +4,9 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli import _choice, app, handled, settings
+from complaintctl.cli.runtime import _choice, app, handled, settings
+from complaintctl.domain.vocabulary import LETTER_FORMATS, LETTER_KINDS
 
-# The same as letters.KINDS: importing letters here would load Jinja on every start-up.
-_KINDS = ("acknowledgement", "extension", "refusal", "decision", "update", "closure")
 
 
 @app.command()
@@ -16,21 +15,24 @@ def letter(
     reference: str = typer.Argument(..., help="Case reference."),
     kind: Optional[str] = typer.Argument(
         None,
-        callback=_choice(*_KINDS),
+        callback=_choice(*LETTER_KINDS),
         help="acknowledgement, extension, refusal, decision, update or closure; default: the letter of the latest step.",
     ),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
-    fmt: str = typer.Option("text", "--format", callback=_choice("text", "html", "eml"), help="text (to paste), html, or eml (a ready email)."),
+    fmt: str = typer.Option("text", "--format", callback=_choice(*LETTER_FORMATS), help="text (to paste), html, or eml (a ready email)."),
     out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it."),
 ) -> None:
     """Write the letter for a step of a case, for pasting into an email or sending as it is."""
     import sys
 
-    from complaintctl import letters, render, services
+    from complaintctl.output import letters
+    from complaintctl.storage.locations import templates_folder
+    from complaintctl.output import render
+    from complaintctl import services
 
     context = settings.reading_context()
     case = services.get_case(context, reference.strip().upper())
-    content = letters.render(case, context.policy, kind, stage, fmt)
+    content = letters.render(case, context.policy, templates_folder() / "letters", kind, stage, fmt)
     if out:
         letters.write(out, content)
         render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")

@@ -1,4 +1,5 @@
-"""SQLModel tables and the repository: the only module that talks SQL.
+"""The full store: a SQLite file or a PostgreSQL database through SQLAlchemy, and the
+transactions that read and write it.
 
 Events are appended, never updated or deleted; each carries a hash over its content and the
 previous event's hash. The `cases`, `stages` and `actions` tables are a projection of the
@@ -7,147 +8,28 @@ events, rewritten whenever a case changes and re-derivable at any time.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
-from sqlmodel import Field, SQLModel, create_engine, select
+from sqlmodel import create_engine, select
 
-from complaintctl import migrations
+from complaintctl.domain.case import Case
+from complaintctl.domain.events import Event
 from complaintctl.errors import NotFound, StorageError
-from complaintctl.model import Case, Event
-
-
-class CaseRow(SQLModel, table=True):
-    __tablename__ = "cases"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    reference: str
-    type: str
-    stage: int
-    status: str
-    outcome: Optional[str] = None
-    received_on: date
-    name: Optional[str] = None
-    service: Optional[str] = None
-    category: Optional[str] = None
-    housing: bool
-    ombudsman: str
-    handler: Optional[str] = None
-    acknowledge_by: Optional[date] = None
-    acknowledged_on: Optional[date] = None
-    respond_by: Optional[date] = None
-    escalate_by: Optional[date] = None
-    extension_days: int = 0
-    next_due: Optional[date] = None
-    next_due_what: Optional[str] = None
-    over_12_months: bool = False
-
-
-class StageRow(SQLModel, table=True):
-    __tablename__ = "stages"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    case_id: int
-    number: int
-    received_on: date
-    handler: Optional[str] = None
-    acknowledge_by: Optional[date] = None
-    acknowledged_on: Optional[date] = None
-    respond_by: Optional[date] = None
-    extension_days: int = 0
-    closed_on: Optional[date] = None
-    outcome: Optional[str] = None
-    exclusion: Optional[str] = None
-    in_time: Optional[bool] = None
-    apology: bool = False
-    compensation_pence: int = 0
-
-
-class EventRow(SQLModel, table=True):
-    __tablename__ = "events"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    case_id: int
-    number: int
-    kind: str
-    business_date: date
-    officer: str
-    recorded_at: str
-    details: str
-    prev_hash: str
-    hash: str
-
-
-class ActionRow(SQLModel, table=True):
-    __tablename__ = "actions"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    case_id: int
-    number: int
-    stage: int
-    what: str
-    due: date
-    owner: Optional[str] = None
-    done_on: Optional[date] = None
-
-
-class CounterRow(SQLModel, table=True):
-    __tablename__ = "reference_counters"
-    prefix: str = Field(primary_key=True)
-    year: int = Field(primary_key=True)
-    last_number: int
-
-
-class MetaRow(SQLModel, table=True):
-    __tablename__ = "meta"
-    key: str = Field(primary_key=True)
-    value: str
-
-
-cases_table = CaseRow.__table__
-stages_table = StageRow.__table__
-events_table = EventRow.__table__
-actions_table = ActionRow.__table__
-counters_table = CounterRow.__table__
-meta_table = MetaRow.__table__
-
-
-def default_database_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "complaintctl" / "complaints.db"
-
-
-def is_url(location: str) -> bool:
-    return "://" in location
-
-
-def shown(location: str) -> str:
-    """The location as messages may print it: a URL's password is never shown."""
-    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", location)
-
-
-def event_hash(reference: str, event: Event, prev_hash: str) -> str:
-    """The hash that chains an event to the one recorded before it."""
-    content = {
-        "reference": reference,
-        "number": event.number,
-        "kind": event.kind,
-        "on": event.on.isoformat(),
-        "officer": event.officer,
-        "recorded_at": event.recorded_at.isoformat(),
-        "details": event.details,
-        "prev_hash": prev_hash,
-    }
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode()).hexdigest()
+from complaintctl.storage import migrations
+from complaintctl.storage.locations import is_url, shown
+from complaintctl.storage.projection import action_rows, case_values, event_from_row, event_hash, save_records, stage_rows
+from complaintctl.storage.schema import actions_table, cases_table, counters_table, events_table, meta_table, stages_table
 
 
 def _create_private_file(path: Path) -> None:
@@ -415,14 +297,14 @@ class Transaction:
     # -- the projection ----------------------------------------------------------------------------
 
     def insert_case(self, case: Case) -> int:
-        values = _case_values(case)
+        values = case_values(case)
         result = self.conn.execute(cases_table.insert().values(reference=case.reference, **values))
         case_id = result.inserted_primary_key[0]
         self._write_children(case_id, case)
         return case_id
 
     def save_case(self, case_id: int, case: Case) -> None:
-        self.conn.execute(cases_table.update().where(cases_table.c.id == case_id).values(**_case_values(case)))
+        self.conn.execute(cases_table.update().where(cases_table.c.id == case_id).values(**case_values(case)))
         self.conn.execute(stages_table.delete().where(stages_table.c.case_id == case_id))
         self.conn.execute(actions_table.delete().where(actions_table.c.case_id == case_id))
         self._write_children(case_id, case)
@@ -433,8 +315,6 @@ class Transaction:
         if actions:
             self.conn.execute(actions_table.insert(), actions)
         # The report records (Ombudsman, surveys, learning) are projected with the case.
-        from complaintctl.records_store import save_records
-
         save_records(self.conn, case_id, case)
 
     def references_to_rederive(self, today: date) -> list[str]:
@@ -513,77 +393,3 @@ class Transaction:
         return [dict(row._mapping) for row in self.conn.execute(query)]
 
 
-def _case_values(case: Case) -> dict[str, Any]:
-    stage = case.current
-    nxt = case.next_deadline()
-    return {
-        "type": case.type,
-        "stage": case.stage,
-        "status": case.status,
-        "outcome": case.outcome,
-        "received_on": case.received_on,
-        "name": case.name or None,
-        "service": case.details.get("service"),
-        "category": case.details.get("category"),
-        "housing": bool(case.details.get("housing")),
-        "ombudsman": case.ombudsman,
-        "handler": case.handler,
-        "acknowledge_by": stage.acknowledge_by,
-        "acknowledged_on": stage.acknowledged_on,
-        "respond_by": stage.respond_by,
-        "escalate_by": case.escalate_by,
-        "extension_days": stage.extension_days,
-        "next_due": nxt[1] if nxt else None,
-        "next_due_what": nxt[0] if nxt else None,
-        "over_12_months": case.over_12_months,
-    }
-
-
-def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
-    """The `stages` rows of a case's projection."""
-    return [
-        {
-            "case_id": case_id,
-            "number": stage.number,
-            "received_on": stage.received_on,
-            "handler": stage.handler,
-            "acknowledge_by": stage.acknowledge_by,
-            "acknowledged_on": stage.acknowledged_on,
-            "respond_by": stage.respond_by,
-            "extension_days": stage.extension_days,
-            "closed_on": stage.closed_on,
-            "outcome": stage.outcome,
-            "exclusion": stage.exclusion,
-            "in_time": stage.responded_in_time,
-            "apology": stage.apology,
-            "compensation_pence": stage.compensation_pence,
-        }
-        for stage in case.stages
-    ]
-
-
-def action_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
-    """The `actions` rows of a case's projection."""
-    return [
-        {
-            "case_id": case_id,
-            "number": action.number,
-            "stage": action.stage,
-            "what": action.what,
-            "due": action.due,
-            "owner": action.owner,
-            "done_on": action.done_on,
-        }
-        for action in case.actions
-    ]
-
-
-def event_from_row(row: Any) -> Event:
-    return Event(
-        kind=row.kind,
-        on=row.business_date if isinstance(row.business_date, date) else date.fromisoformat(row.business_date),
-        officer=row.officer,
-        recorded_at=datetime.fromisoformat(row.recorded_at),
-        details=json.loads(row.details),
-        number=row.number,
-    )

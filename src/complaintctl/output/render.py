@@ -11,8 +11,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from complaintctl.domain.records import records_of
+from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS, OUTCOME_WORDS
+
 if TYPE_CHECKING:
-    from complaintctl.model import Case, Stage
+    from complaintctl.domain.case import Case, Stage
 
 
 def _iso(value: Any) -> Any:
@@ -193,8 +196,6 @@ def say(message: str) -> None:
 
 
 def show_case(case: "Case") -> None:
-    from complaintctl.model import OUTCOME_WORDS
-
     out = console()
     details = case.details
     who = case.name or "(no name)"
@@ -279,7 +280,68 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
     if kind == "action-done":
         return f"action {details['number']} done"
     if kind.startswith("ombudsman-") or kind in ("survey", "learning"):
-        from complaintctl.records import event_summary
-
         return event_summary(kind, details)
     return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))
+
+
+# -- JSON ------------------------------------------------------------------------------------------
+
+
+def records_json(case: Case) -> dict[str, Any]:
+    records = records_of(case)
+    referral = records.referral
+    return {
+        "ombudsman_referral": None
+        if referral is None
+        else {
+            "ombudsman": referral.ombudsman,
+            "referred_on": _iso(referral.referred_on),
+            "their_reference": referral.their_reference,
+            "determined_on": _iso(referral.determined_on),
+            "findings": [{"number": f.number, "element": f.element, "finding": f.finding} for f in referral.findings],
+            "orders": [
+                {
+                    "number": order.number,
+                    "kind": order.kind,
+                    "what": order.what,
+                    "amount": round(order.amount_pence / 100, 2),
+                    "made_on": _iso(order.made_on),
+                    "due": _iso(order.due),
+                    "complied_on": _iso(order.complied_on),
+                    "complied_in_time": order.complied_in_time(),
+                }
+                for order in referral.orders
+            ],
+        },
+        "surveys": [
+            {"stage": survey.stage, "answered_on": _iso(survey.answered_on), "answers": survey.answers}
+            for survey in records.surveys
+        ],
+        "learning": [
+            {"number": item.number, "stage": item.stage, "recorded_on": _iso(item.recorded_on), "text": item.text}
+            for item in records.learning
+        ],
+    }
+
+
+def event_summary(kind: str, details: dict[str, Any]) -> str:
+    """One line for a record event in a case's history."""
+    if kind == "ombudsman-referred":
+        text = "referred to the " + ("Housing Ombudsman" if details.get("ombudsman") == "housing" else "LGSCO")
+        return text + (f" ({details['their_reference']})" if details.get("their_reference") else "")
+    if kind == "ombudsman-determined":
+        return "determination: " + "; ".join(
+            f"{item['element']}: {FINDINGS.get(item['finding'], item['finding']).lower()}" for item in details["findings"]
+        )
+    if kind == "ombudsman-order":
+        amount = f" £{details['amount_pence'] / 100:,.2f}" if details.get("amount_pence") else ""
+        what = f": {details['what']}" if details.get("what") else ""
+        return f"order {details['number']}, {ORDER_KINDS.get(details['kind'], details['kind']).lower()}{amount}{what}, by {details['due']}"
+    if kind == "ombudsman-complied":
+        return f"order {details['number']} complied with"
+    if kind == "survey":
+        answered = {key: value for key, value in details["answers"].items() if value is not None}
+        return f"survey after stage {details['stage']}: {sum(answered.values())} of {len(answered)} answers yes"
+    if kind == "learning":
+        return details["text"]
+    return ""

@@ -8,33 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import Any
 
+from complaintctl.domain.case import Case, derive
+from complaintctl.domain.events import Event
+from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
-from complaintctl.model import DECISIONS, EXCLUSIONS, Case, Event, derive
-
-if TYPE_CHECKING:
-    from complaintctl.policy import Policy
-    from complaintctl.store import Store, Transaction
-    from complaintctl.workdays import Calendar
+from complaintctl.services.context import Context, Step
 
 
-@dataclass
-class Context:
-    store: "Store"
-    policy: "Policy"
-    calendar: "Calendar"
-    officer: str
-    today: date
-    now: datetime
-
-
-# A step to record: (kind, business date, details).
-Step = tuple[str, date, dict[str, Any]]
-
-
-def _clean(text: str | None) -> str | None:
+def clean(text: str | None) -> str | None:
     if text is None:
         return None
     stripped = text.strip()
@@ -45,7 +29,7 @@ def _same_person(first: str | None, second: str | None) -> bool:
     return bool(first and second) and " ".join(first.lower().split()) == " ".join(second.lower().split())
 
 
-def _check_on(
+def check_on(
     ctx: Context, case: Case | None, on: date, after: date | None = None, what: str = "this step", option: str = "--on"
 ) -> None:
     if on > ctx.today:
@@ -81,7 +65,7 @@ def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
     return derive(reference, events, ctx.policy, ctx.calendar)
 
 
-def _record(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:
+def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:
     """Load a case, let `plan` validate and choose its new events, append them, save the projection."""
     with ctx.store.writing() as tx:
         case_id = tx.case_id(reference)
@@ -102,28 +86,6 @@ def _record(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) ->
         updated = derive_case(ctx, reference, events + new_events)
         tx.save_case(case_id, updated)
     return updated
-
-
-# -- reading ---------------------------------------------------------------------------------------
-
-
-def get_case(ctx: Context, reference: str) -> Case:
-    with ctx.store.reading() as tx:
-        events = tx.events(tx.case_id(reference))
-    return derive_case(ctx, reference, events)
-
-
-def list_cases(ctx: Context, **filters: Any) -> list[dict[str, Any]]:
-    with ctx.store.reading() as tx:
-        return tx.list_cases(**filters)
-
-
-def list_actions(ctx: Context, overdue_only: bool = False) -> list[dict[str, Any]]:
-    with ctx.store.reading() as tx:
-        if overdue_only:
-            # The same row shape as the full list, so `--overdue --json` keeps the contract.
-            return [row for row in tx.all_actions(outstanding_only=True) if row["due"] < ctx.today]
-        return tx.all_actions()
 
 
 def sync_policy(ctx: Context) -> int:
@@ -149,10 +111,10 @@ def sync_policy(ctx: Context) -> int:
 
 def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
     """Record a new complaint, compliment or comment and give it a reference."""
-    details = {key: (_clean(value) if isinstance(value, str) else value) for key, value in fields.items()}
+    details = {key: (clean(value) if isinstance(value, str) else value) for key, value in fields.items()}
     received_on: date = details["received_on"]
     issue_date: date | None = details.get("issue_date")
-    _check_on(ctx, None, received_on, what="the receipt", option="--received")
+    check_on(ctx, None, received_on, what="the receipt", option="--received")
     if issue_date and issue_date > received_on:
         raise InvalidInput(f"--issue-date {issue_date.isoformat()} is after --received {received_on.isoformat()}; check the dates")
     if details.get("anonymous") and details.get("name"):
@@ -196,8 +158,8 @@ def acknowledge(
             raise InvalidTransition(
                 f"{case.reference}: stage {stage.number} was already acknowledged on {stage.acknowledged_on.isoformat()}"
             )
-        _check_on(ctx, case, on, what="the acknowledgement")
-        chosen = _clean(handler) or stage.handler or ctx.officer
+        check_on(ctx, case, on, what="the acknowledgement")
+        chosen = clean(handler) or stage.handler or ctx.officer
         _check_reviewer(case, chosen)
         return [
             (
@@ -206,13 +168,13 @@ def acknowledge(
                 {
                     "stage": stage.number,
                     "handler": chosen,
-                    "understanding": _clean(understanding) or case.details.get("summary"),
-                    "outcomes_sought": _clean(outcomes_sought) or stage.outcomes_sought or case.details.get("outcomes_sought"),
+                    "understanding": clean(understanding) or case.details.get("summary"),
+                    "outcomes_sought": clean(outcomes_sought) or stage.outcomes_sought or case.details.get("outcomes_sought"),
                 },
             )
         ]
 
-    return _record(ctx, reference, plan)
+    return record_steps(ctx, reference, plan)
 
 
 def _check_reviewer(case: Case, handler: str | None) -> None:
@@ -236,8 +198,8 @@ def extend(
     def plan(case: Case) -> list[Step]:
         _require_open(case, "be extended")
         stage = case.current
-        _check_on(ctx, case, on, what="the extension")
-        if not _clean(reason):
+        check_on(ctx, case, on, what="the extension")
+        if not clean(reason):
             raise InvalidInput("say why more time is needed with --reason TEXT")
         if (days is None) == (to is None):
             raise InvalidInput("give the extension as either --days N or --to DATE")
@@ -255,13 +217,13 @@ def extend(
             raise InvalidInput("--days must be at least 1")
         cap = ctx.policy.stage(stage.number).extension_max_days
         total = stage.extension_days + extra
-        if total > cap and not _clean(good_reason):
+        if total > cap and not clean(good_reason):
             raise RuleViolation(
                 f"{case.reference}: that makes {total} working days of extension at stage {stage.number}, "
                 f"over the policy's limit of {cap}; record why with --good-reason TEXT"
             )
         late = on > current_due
-        if late and not _clean(late_reason):
+        if late and not clean(late_reason):
             raise RuleViolation(
                 f"{case.reference}: the response was due on {current_due.isoformat()}; "
                 "an extension after that needs --late-reason TEXT"
@@ -279,9 +241,9 @@ def extend(
                 {
                     "stage": stage.number,
                     "days": extra,
-                    "reason": _clean(reason),
-                    "good_reason": _clean(good_reason),
-                    "late_reason": _clean(late_reason) if late else None,
+                    "reason": clean(reason),
+                    "good_reason": clean(good_reason),
+                    "late_reason": clean(late_reason) if late else None,
                     "late": late,
                     "previous_respond_by": current_due.isoformat(),
                     "new_respond_by": new_due.isoformat(),
@@ -289,14 +251,14 @@ def extend(
             )
         ]
 
-    return _record(ctx, reference, plan)
+    return record_steps(ctx, reference, plan)
 
 
 def record_update(ctx: Context, reference: str, on: date, progress: str, next_update: date | None = None) -> Case:
     def plan(case: Case) -> list[Step]:
         _require_open(case, "be updated")
-        _check_on(ctx, case, on, what="the update")
-        if not _clean(progress):
+        check_on(ctx, case, on, what="the update")
+        if not clean(progress):
             raise InvalidInput("say what progress was reported with --progress TEXT")
         if next_update and next_update <= on:
             raise InvalidInput(f"--next {next_update.isoformat()} must be after the update itself ({on.isoformat()})")
@@ -306,13 +268,13 @@ def record_update(ctx: Context, reference: str, on: date, progress: str, next_up
                 on,
                 {
                     "stage": case.stage,
-                    "progress": _clean(progress),
+                    "progress": clean(progress),
                     "next_update": next_update.isoformat() if next_update else None,
                 },
             )
         ]
 
-    return _record(ctx, reference, plan)
+    return record_steps(ctx, reference, plan)
 
 
 @dataclass
@@ -343,13 +305,13 @@ def close(
         stage = case.current
         # A decision follows the acknowledgement; a refusal or withdrawal may come before one.
         decided_after = stage.acknowledged_on if outcome in DECISIONS else None
-        _check_on(ctx, case, on, after=decided_after, what="the outcome")
+        check_on(ctx, case, on, after=decided_after, what="the outcome")
         if outcome == "refused":
             if not exclusion:
                 raise InvalidInput(
                     f"--outcome refused needs --exclusion CODE; one of: {', '.join(EXCLUSIONS)}"
                 )
-            if not _clean(reasons):
+            if not clean(reasons):
                 raise InvalidInput("explain the refusal with --reasons TEXT")
         elif exclusion:
             raise InvalidInput("--exclusion applies only with --outcome refused")
@@ -361,7 +323,7 @@ def close(
                     f"{case.reference}: stage {stage.number} has not been acknowledged; "
                     f"run `complaintctl acknowledge {case.reference}` before recording a decision"
                 )
-            if not _clean(reasons):
+            if not clean(reasons):
                 raise InvalidInput("give the reasons for the decision with --reasons TEXT")
         if remedy.compensation_pence < 0:
             raise InvalidInput("--compensation cannot be negative")
@@ -372,19 +334,19 @@ def close(
                 {
                     "stage": stage.number,
                     "outcome": outcome,
-                    "reasons": _clean(reasons),
+                    "reasons": clean(reasons),
                     "exclusion": exclusion,
-                    "steps_taken": _clean(steps_taken),
-                    "remedy": _clean(remedy.remedy),
+                    "steps_taken": clean(steps_taken),
+                    "remedy": clean(remedy.remedy),
                     "apology": remedy.apology,
                     "compensation_pence": remedy.compensation_pence,
-                    "learning": _clean(learning),
+                    "learning": clean(learning),
                 },
             )
         ]
         number = len(case.actions)
         for what, due, owner in remedy.actions or []:
-            if not _clean(what):
+            if not clean(what):
                 raise InvalidInput("each --action needs a description")
             if due < case.received_on:
                 raise InvalidInput(f"{case.reference}: --action-due {due.isoformat()} is before the case was received")
@@ -392,7 +354,7 @@ def close(
             steps.append(("action-added", on, _action_details(number, what, due, owner)))
         return steps
 
-    return _record(ctx, reference, plan)
+    return record_steps(ctx, reference, plan)
 
 
 def escalate(
@@ -416,13 +378,13 @@ def escalate(
             raise InvalidTransition(
                 f"{case.reference}: stage 1 ended {first.outcome}, not with a decision, so there is nothing to review at stage 2"
             )
-        _check_on(ctx, case, on, after=first.closed_on, what="the escalation request")
-        if first.escalate_by and on > first.escalate_by and not _clean(late_reason):
+        check_on(ctx, case, on, after=first.closed_on, what="the escalation request")
+        if first.escalate_by and on > first.escalate_by and not clean(late_reason):
             raise RuleViolation(
                 f"{case.reference}: the window to ask for stage 2 ended on {first.escalate_by.isoformat()}; "
                 "accept the request late with --late-reason TEXT"
             )
-        chosen = _clean(handler)
+        chosen = clean(handler)
         if _same_person(chosen, first.handler):
             raise RuleViolation(
                 f"{case.reference}: {chosen} handled stage 1, and stage 2 needs someone with no prior involvement; "
@@ -435,13 +397,13 @@ def escalate(
                 on,
                 {
                     "handler": chosen,
-                    "late_reason": _clean(late_reason) if late else None,
-                    "outcomes_sought": _clean(outcomes_sought),
+                    "late_reason": clean(late_reason) if late else None,
+                    "outcomes_sought": clean(outcomes_sought),
                 },
             )
         ]
 
-    return _record(ctx, reference, plan)
+    return record_steps(ctx, reference, plan)
 
 
 # -- notes and actions -----------------------------------------------------------------------------
@@ -449,30 +411,30 @@ def escalate(
 
 def add_note(ctx: Context, reference: str, on: date, text: str) -> Case:
     def plan(case: Case) -> list[Step]:
-        _check_on(ctx, case, on, what="the note")
-        if not _clean(text):
+        check_on(ctx, case, on, what="the note")
+        if not clean(text):
             raise InvalidInput("the note is empty; give its text")
-        return [("note", on, {"text": _clean(text)})]
+        return [("note", on, {"text": clean(text)})]
 
-    return _record(ctx, reference, plan)
+    return record_steps(ctx, reference, plan)
 
 
 def _action_details(number: int, what: str, due: date, owner: str | None) -> dict[str, Any]:
-    return {"number": number, "what": _clean(what), "due": due.isoformat(), "owner": _clean(owner)}
+    return {"number": number, "what": clean(what), "due": due.isoformat(), "owner": clean(owner)}
 
 
 def add_action(ctx: Context, reference: str, on: date, what: str, due: date, owner: str | None = None) -> Case:
     def plan(case: Case) -> list[Step]:
-        _check_on(ctx, case, on, what="the action")
+        check_on(ctx, case, on, what="the action")
         # Actions are promises made to a complainant; compliments and comments never appear as due.
         _require_clock(case, "promise as an action")
-        if not _clean(what):
+        if not clean(what):
             raise InvalidInput("say what the action is with --what TEXT")
         if due < case.received_on:
             raise InvalidInput(f"{case.reference}: --due {due.isoformat()} is before the case was received")
         return [("action-added", on, _action_details(len(case.actions) + 1, what, due, owner))]
 
-    return _record(ctx, reference, plan)
+    return record_steps(ctx, reference, plan)
 
 
 def complete_action(ctx: Context, reference: str, number: int, on: date) -> Case:
@@ -484,7 +446,7 @@ def complete_action(ctx: Context, reference: str, number: int, on: date) -> Case
             )
         if action.done_on:
             raise InvalidTransition(f"{case.reference}: action {number} was already done on {action.done_on.isoformat()}")
-        _check_on(ctx, case, on, after=action.added_on, what="the action's completion")
+        check_on(ctx, case, on, after=action.added_on, what="the action's completion")
         return [("action-done", on, {"number": number})]
 
-    return _record(ctx, reference, plan)
+    return record_steps(ctx, reference, plan)

@@ -1,26 +1,13 @@
-"""Dates as officers type them, and the one place that asks the clock."""
+"""Dates as officers type them and as letters write them."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 ACCEPTED_FORMS = "YYYY-MM-DD, DD/MM/YYYY, 'today' or 'yesterday'"
 _UK_FORM = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_FORM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def today_in_london() -> date:
-    """Today's date where the complaints team works, whatever the machine's zone."""
-    from zoneinfo import ZoneInfo
-
-    return datetime.now(ZoneInfo("Europe/London")).date()
-
-
-def now_utc() -> datetime:
-    from datetime import timezone
-
-    return datetime.now(timezone.utc)
 
 
 def parse_date(text: str, today: date) -> date:

@@ -170,7 +170,7 @@ class Policy:
 
     def calendar(self):
         """The working-day calendar this policy describes (built on first use)."""
-        from complaintctl.workdays import Calendar
+        from complaintctl.domain.calendar import Calendar
 
         return Calendar(self.nation, self.closures)
 

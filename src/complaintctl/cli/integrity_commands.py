@@ -2,14 +2,15 @@
 
 import typer
 
-from complaintctl.cli import app, fail, handled, settings
+from complaintctl.cli.runtime import app, fail, handled, settings
 
 
 @app.command()
 @handled
 def verify(as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON on stdout.")) -> None:
     """Check the database: storage, that no recorded event was altered or removed, and that every case matches its events."""
-    from complaintctl import integrity, render
+    from complaintctl.storage import integrity
+    from complaintctl.output import render
 
     findings = integrity.verify(settings.context())
     if as_json:
@@ -26,7 +27,7 @@ def backup(
     destination: str = typer.Argument(..., help="The new file to write (never overwritten)."),
 ) -> None:
     """A consistent copy of the database while others keep working, verified before it is reported done."""
-    from complaintctl import integrity
+    from complaintctl.storage import integrity
 
     findings = integrity.backup(settings.context(), destination)
     if not findings.ok:

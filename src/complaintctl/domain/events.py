@@ -1,0 +1,47 @@
+"""Events: the record every case is derived from, and the one list of their kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+# The steps of a case's lifecycle, which move its state and deadlines.
+CASE_KINDS = (
+    "logged",
+    "acknowledged",
+    "handler-changed",
+    "extended",
+    "updated",
+    "closed",
+    "escalated",
+    "action-added",
+    "action-done",
+)
+
+# Internal notes change nothing the complainant is told and no deadline.
+NOTE_KINDS = ("note",)
+
+# The records kept for the annual report: they never change a case's state or deadlines.
+RECORD_KINDS = (
+    "ombudsman-referred",
+    "ombudsman-determined",
+    "ombudsman-order",
+    "ombudsman-complied",
+    "survey",
+    "learning",
+)
+
+EVENT_KINDS = (*CASE_KINDS, *NOTE_KINDS, *RECORD_KINDS)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One recorded step. `on` is the business date; `recorded_at` is when it was typed in."""
+
+    kind: str
+    on: date
+    officer: str
+    recorded_at: datetime
+    details: dict[str, Any]
+    number: int = 0  # position in the case's history, from 1

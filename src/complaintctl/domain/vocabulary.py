@@ -1,0 +1,90 @@
+"""The words of the process: case types, outcomes, exclusions, findings, orders, survey
+questions, channels and letter kinds, each with the words a person reads.
+
+Every list of choices the command line offers is built from here, so a new code is added once.
+"""
+
+from __future__ import annotations
+
+CASE_TYPES = ("complaint", "compliment", "comment")
+DECISIONS = ("upheld", "partly-upheld", "not-upheld")
+OUTCOMES = (*DECISIONS, "withdrawn", "refused")
+STATUSES = ("open", "acknowledged", "closed")
+CHANNELS = ("online", "email", "phone", "letter", "in-person", "social-media", "representative")
+PREFERRED_CONTACT = ("email", "phone", "letter")
+
+EXCLUSIONS: dict[str, str] = {
+    "service-request": "This is a request for a service rather than a complaint about how a service was delivered.",
+    "statutory-appeal": "Another formal right of appeal exists for this decision, which is the right route for it.",
+    "legal-proceedings": "The matter is the subject of a claim that has been filed at court.",
+    "previously-considered": "The matter has already been considered under the complaints procedure.",
+    "over-12-months": "The issue was known about more than 12 months before the complaint was made.",
+    "insurance-claim": "The matter is being dealt with as an insurance claim.",
+    "councillor-conduct": "The complaint is about the conduct of a councillor, which is dealt with by the Monitoring Officer.",
+    "staff-disciplinary": "The matter concerns staff disciplinary or employment issues, which have their own procedures.",
+    "recruitment": "The matter concerns a recruitment decision, which has its own procedure.",
+    "fraud-or-whistleblowing": "The matter is a report of fraud or a whistleblowing concern, which has its own procedure.",
+    "commercial-contract": "The matter is a commercial or contractual dispute.",
+    "committee-decision": "The complaint is about a decision properly made by a council committee.",
+    "not-personally-affected": "The complainant has not been personally affected by the matter complained about.",
+    "criminal": "The matter concerns a possible criminal offence and is for the police.",
+    "managed-contact": "Contact on this matter is being managed under the unacceptable behaviour arrangements.",
+    "duplicate": "This repeats a complaint that is already being dealt with.",
+    "other": "The complaint falls outside the complaints procedure for the reason explained below.",
+}
+
+OUTCOME_WORDS = {
+    "upheld": "upheld",
+    "partly-upheld": "partly upheld",
+    "not-upheld": "not upheld",
+    "withdrawn": "withdrawn",
+    "refused": "not accepted",
+}
+
+FINDINGS: dict[str, str] = {
+    "severe-maladministration": "Severe maladministration",
+    "maladministration": "Maladministration",
+    "service-failure": "Service failure",
+    "no-maladministration": "No maladministration",
+    "reasonable-redress": "Reasonable redress",
+    "outside-jurisdiction": "Outside jurisdiction",
+    "withdrawn": "Withdrawn",
+}
+
+ORDER_KINDS: dict[str, str] = {
+    "apology": "Apology",
+    "compensation": "Compensation",
+    "repairs": "Repairs",
+    "training": "Staff training",
+    "policy-review": "Policy review",
+    "other": "Other",
+}
+
+# The five questions of the survey sent after a complaint is closed (seed 003), each answered
+# yes or no; the report gives the share of yes among those who answered that question.
+SURVEY_QUESTIONS: dict[str, str] = {
+    "satisfied_with_handling": "were satisfied with the way in which their complaint was dealt with",
+    "easy_to_complain": "stated that it was easy to make a complaint",
+    "satisfied_with_time": "were satisfied with the time it took to deal with the complaint",
+    "kept_informed": "felt that they were kept informed of progress with their complaint",
+    "fully_addressed": "stated that their complaint was fully addressed",
+}
+
+# -- letters ---------------------------------------------------------------------------------------
+
+LETTER_KINDS = ("acknowledgement", "extension", "refusal", "decision", "update", "closure")
+LETTER_FORMATS = ("text", "html", "eml")
+
+LETTER_TITLES = {
+    "acknowledgement": "We have received your complaint",
+    "extension": "We need more time to respond",
+    "refusal": "We cannot take this forward as a complaint",
+    "decision": "Our response to your complaint",
+    "update": "An update on your complaint",
+    "closure": "Your complaint is now closed",
+}
+
+STAGE2_LETTER_TITLES = {
+    "acknowledgement": "We have received your request for stage 2",
+    "decision": "Our final response to your complaint",
+}

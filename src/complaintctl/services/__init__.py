@@ -1,0 +1,47 @@
+"""The use cases: each step validates against the case derived from its events, then records
+new events; the reads return cases and rows. They reach the database only through the
+protocols of `context`, and take "today" from the Context, never from the clock."""
+
+from complaintctl.services.context import Context, Step
+from complaintctl.services.reading import get_case, list_actions, list_cases
+from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
+from complaintctl.services.steps import (
+    Remedy,
+    acknowledge,
+    add_action,
+    add_note,
+    close,
+    complete_action,
+    derive_case,
+    escalate,
+    extend,
+    log_case,
+    record_update,
+    sync_policy,
+)
+
+__all__ = [
+    "Context",
+    "Remedy",
+    "Step",
+    "acknowledge",
+    "add_action",
+    "add_note",
+    "add_order",
+    "close",
+    "complete_action",
+    "comply",
+    "derive_case",
+    "determine",
+    "escalate",
+    "extend",
+    "get_case",
+    "list_actions",
+    "list_cases",
+    "log_case",
+    "record_learning",
+    "record_survey",
+    "record_update",
+    "refer",
+    "sync_policy",
+]

@@ -1,0 +1,68 @@
+"""Where things live: the database, the shell's history, the built-in templates and the policy
+presets. Each is found here and nowhere else."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from complaintctl.errors import NotFound
+
+PACKAGE = Path(__file__).resolve().parents[1]
+# In a checkout the templates and presets sit at the top of the project; an installed package
+# carries copies of them inside itself.
+CHECKOUT = PACKAGE.parents[1]
+
+
+def data_folder() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "complaintctl"
+
+
+def default_database_path() -> Path:
+    return data_folder() / "complaints.db"
+
+
+def is_url(location: str) -> bool:
+    return "://" in location
+
+
+def shown(location: str) -> str:
+    """The location as messages may print it: a URL's password is never shown."""
+    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", location)
+
+
+def history_path() -> Path:
+    """The shell's history lives beside the default database, in the user's data folder."""
+    return data_folder() / "shell_history"
+
+
+def _shipped(checkout_folder: str, package_folder: str) -> Path:
+    checkout = CHECKOUT / checkout_folder
+    if checkout.is_dir() and (CHECKOUT / "pyproject.toml").is_file():
+        return checkout
+    return PACKAGE / package_folder
+
+
+def templates_folder() -> Path:
+    """The built-in letter and report templates."""
+    return _shipped("templates", "templates")
+
+
+def presets_folder() -> Path:
+    """The policy files `init --policy NAME` starts from."""
+    return _shipped("examples/policies", "presets")
+
+
+def preset_names() -> list[str]:
+    folder = presets_folder()
+    return sorted(path.stem for path in folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def preset_text(name: str) -> str:
+    path = presets_folder() / f"{name}.toml"
+    if not path.is_file():
+        known = ", ".join(preset_names()) or "none installed"
+        raise NotFound(f"no policy preset called {name!r}; choose one of: {known}")
+    return path.read_text(encoding="utf-8")

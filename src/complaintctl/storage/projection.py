@@ -1,0 +1,190 @@
+"""The rows a case projects into the query tables, and the hash that chains its events.
+
+The `cases`, `stages` and `actions` rows and the report-record rows are derived from a case's
+events and rewritten whenever the case changes, so they can be derived again at any time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from complaintctl.domain.case import Case
+from complaintctl.domain.events import Event
+from complaintctl.domain.records import has_records, records_of
+from complaintctl.storage.schema import (
+    RECORD_TABLES,
+    learning,
+    ombudsman_cases,
+    ombudsman_findings,
+    ombudsman_orders,
+    surveys,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Table
+    from sqlalchemy.engine import Connection
+
+
+def event_hash(reference: str, event: Event, prev_hash: str) -> str:
+    """The hash that chains an event to the one recorded before it."""
+    content = {
+        "reference": reference,
+        "number": event.number,
+        "kind": event.kind,
+        "on": event.on.isoformat(),
+        "officer": event.officer,
+        "recorded_at": event.recorded_at.isoformat(),
+        "details": event.details,
+        "prev_hash": prev_hash,
+    }
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+def case_values(case: Case) -> dict[str, Any]:
+    stage = case.current
+    nxt = case.next_deadline()
+    return {
+        "type": case.type,
+        "stage": case.stage,
+        "status": case.status,
+        "outcome": case.outcome,
+        "received_on": case.received_on,
+        "name": case.name or None,
+        "service": case.details.get("service"),
+        "category": case.details.get("category"),
+        "housing": bool(case.details.get("housing")),
+        "ombudsman": case.ombudsman,
+        "handler": case.handler,
+        "acknowledge_by": stage.acknowledge_by,
+        "acknowledged_on": stage.acknowledged_on,
+        "respond_by": stage.respond_by,
+        "escalate_by": case.escalate_by,
+        "extension_days": stage.extension_days,
+        "next_due": nxt[1] if nxt else None,
+        "next_due_what": nxt[0] if nxt else None,
+        "over_12_months": case.over_12_months,
+    }
+
+
+def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
+    """The `stages` rows of a case's projection."""
+    return [
+        {
+            "case_id": case_id,
+            "number": stage.number,
+            "received_on": stage.received_on,
+            "handler": stage.handler,
+            "acknowledge_by": stage.acknowledge_by,
+            "acknowledged_on": stage.acknowledged_on,
+            "respond_by": stage.respond_by,
+            "extension_days": stage.extension_days,
+            "closed_on": stage.closed_on,
+            "outcome": stage.outcome,
+            "exclusion": stage.exclusion,
+            "in_time": stage.responded_in_time,
+            "apology": stage.apology,
+            "compensation_pence": stage.compensation_pence,
+        }
+        for stage in case.stages
+    ]
+
+
+def action_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
+    """The `actions` rows of a case's projection."""
+    return [
+        {
+            "case_id": case_id,
+            "number": action.number,
+            "stage": action.stage,
+            "what": action.what,
+            "due": action.due,
+            "owner": action.owner,
+            "done_on": action.done_on,
+        }
+        for action in case.actions
+    ]
+
+
+def event_from_row(row: Any) -> Event:
+    return Event(
+        kind=row.kind,
+        on=row.business_date if isinstance(row.business_date, date) else date.fromisoformat(row.business_date),
+        officer=row.officer,
+        recorded_at=datetime.fromisoformat(row.recorded_at),
+        details=json.loads(row.details),
+        number=row.number,
+    )
+
+
+def save_records(conn: "Connection", case_id: int, case: "Case") -> None:
+    """Rewrite the case's rows. A case with no record events never has rows, so costs nothing."""
+    if not has_records(case):
+        return
+    for table in RECORD_TABLES:
+        conn.execute(table.delete().where(table.c.case_id == case_id))
+    for table, rows in record_rows(case_id, case).items():
+        if rows:
+            conn.execute(table.insert(), rows)
+
+
+def record_rows(case_id: int, case: "Case") -> dict[Table, list[dict[str, Any]]]:
+    """The rows of each record table for the case, in order, without their `id`."""
+    found: dict[Table, list[dict[str, Any]]] = {table: [] for table in RECORD_TABLES}
+    if not has_records(case):
+        return found
+    records = records_of(case)
+    referral = records.referral
+    if referral:
+        found[ombudsman_cases].append(
+            {
+                "case_id": case_id,
+                "ombudsman": referral.ombudsman,
+                "referred_on": referral.referred_on,
+                "their_reference": referral.their_reference,
+                "determined_on": referral.determined_on,
+            }
+        )
+        found[ombudsman_findings] = [
+            {
+                "case_id": case_id,
+                "number": item.number,
+                "element": item.element,
+                "finding": item.finding,
+                "determined_on": referral.determined_on,
+            }
+            for item in referral.findings
+        ]
+        found[ombudsman_orders] = [
+            {
+                "case_id": case_id,
+                "number": order.number,
+                "kind": order.kind,
+                "what": order.what,
+                "amount_pence": order.amount_pence,
+                "made_on": order.made_on,
+                "due": order.due,
+                "complied_on": order.complied_on,
+            }
+            for order in referral.orders
+        ]
+    found[surveys] = [
+        {"case_id": case_id, "stage": survey.stage, "answered_on": survey.answered_on, **survey.answers}
+        for survey in records.surveys
+    ]
+    found[learning] = [
+        {"case_id": case_id, "number": item.number, "stage": item.stage, "recorded_on": item.recorded_on, "text": item.text}
+        for item in records.learning
+    ]
+    return found
+
+
+def in_order(table: Table) -> list[Any]:
+    """The columns that put a table's rows in the order `record_rows` gives them."""
+    for name in ("number", "id"):
+        if name in table.c:
+            return [table.c.case_id, table.c[name]]
+    return [table.c.case_id]  # one row per case
