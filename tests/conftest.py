@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,3 +80,16 @@ def cli(db_location) -> Cli:
     runner = Cli(db_location)
     runner.ok("init")
     return runner
+
+
+@pytest.fixture
+def chromium() -> str:
+    """A headless Chromium for the browser checks. Outside CI a machine without one skips them;
+    in CI (CI=true, as .ci/run sets, after installing it) a missing browser is a failure."""
+    found = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)
+    if found:
+        return found
+    if os.environ.get("CI", "").lower() in ("true", "1", "yes"):
+        pytest.fail("no headless Chromium in this CI run: .ci/run installs it with apt-get as root on Debian; "
+                    "install chromium (or chromium-browser, google-chrome) on the runner")
+    pytest.skip("no headless Chromium on this machine (apt-get install chromium)")
