@@ -91,8 +91,9 @@ def installed(wheel, tmp_path_factory) -> Path:
     return scripts
 
 
-def test_the_wheel_holds_the_templates_and_the_presets(wheel):
+def test_the_wheel_holds_the_templates_the_presets_and_the_bank_holidays(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
+    assert "complaintctl/domain/bank_holidays.json" in names
     for preset in sorted(PRESETS.glob("*.toml")):
         assert f"complaintctl/presets/{preset.name}" in names, f"{preset.name} is not in the wheel"
     for template in sorted((REPO / "templates").rglob("*")):

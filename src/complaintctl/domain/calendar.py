@@ -10,11 +10,7 @@ import calendar as _calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-NATIONS = {
-    "england-and-wales": "ENG",
-    "scotland": "SCT",
-    "northern-ireland": "NIR",
-}
+from complaintctl.domain.bank_holidays import NATIONS, from_library, kept_for
 
 _ONE_DAY = timedelta(days=1)
 
@@ -26,8 +22,8 @@ _BANK_HOLIDAYS: dict[tuple[str, int], dict[date, str]] = {}
 class Calendar:
     """Working days for one nation plus the organisation's own closure days.
 
-    Bank holidays are loaded from the holidays package one year at a time, only for the
-    years a calculation touches, and kept for the life of the process.
+    Bank holidays are read one year at a time, only for the years a calculation touches, from
+    the data kept in the package (see bank_holidays), and kept for the life of the process.
     """
 
     def __init__(self, nation: str, closures: Iterable[date] = ()) -> None:
@@ -42,12 +38,14 @@ class Calendar:
         # Sibling years are cheap to add and save repeated calls when a count crosses New Year.
         wanted = [y for y in (year - 1, year, year + 1) if y not in self._years_loaded]
         missing = [y for y in wanted if (self.nation, y) not in _BANK_HOLIDAYS]
-        if missing:
-            import holidays
-
-            table = holidays.country_holidays("GB", subdiv=NATIONS[self.nation], years=missing)
-            for y in missing:
-                _BANK_HOLIDAYS[(self.nation, y)] = {day: name for day, name in table.items() if day.year == y}
+        for y in missing:
+            kept = kept_for(self.nation, y)
+            if kept is not None:
+                _BANK_HOLIDAYS[(self.nation, y)] = kept
+        asked = [y for y in missing if (self.nation, y) not in _BANK_HOLIDAYS]
+        if asked:
+            for y, found in from_library(self.nation, asked).items():
+                _BANK_HOLIDAYS[(self.nation, y)] = found
         for y in wanted:
             self._holidays.update(_BANK_HOLIDAYS[(self.nation, y)])
         self._years_loaded.update(wanted)
