@@ -5,12 +5,12 @@ each other module registers one group of commands on the app when imported.
 """
 
 from complaintctl.cli import (  # noqa: F401  (each registers its commands on the app)
-    integrity_commands,
-    letters_commands,
-    overdue_commands,
-    records_commands,
-    reports_commands,
-    shell_commands,
+    integrity,
+    letters,
+    overdue,
+    records,
+    reports,
+    shell,
 )
 from complaintctl.cli.runtime import app, main, settings
 

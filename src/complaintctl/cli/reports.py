@@ -1,4 +1,4 @@
-"""Command-line commands for reports; registered on the main app when cli.py is imported."""
+"""`report annual`: the annual complaints performance and service improvement report."""
 
 from typing import Optional
 

@@ -1,4 +1,4 @@
-"""Command-line commands for letters; registered on the main app when cli.py is imported."""
+"""`letter`: the letter for a step of a case, printed or written to a file."""
 
 from typing import Optional
 
