@@ -4,7 +4,8 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.runtime import On, Text, _case_out, _choice, _date_value, _money, _text, app, handled, settings
+from complaintctl.cli.options import choice, date_value, json_option, money, on_option, plain_text, text_option
+from complaintctl.cli.runtime import app, handled, settings
 from complaintctl.domain.records import records_of
 
 ombudsman_app = typer.Typer(
@@ -13,7 +14,7 @@ ombudsman_app = typer.Typer(
 )
 app.add_typer(ombudsman_app, name="ombudsman")
 
-YES_NO = _choice("yes", "no", "y", "n")
+YES_NO = choice("yes", "no", "y", "n")
 
 
 def _answer(value: Optional[str]) -> Optional[bool]:
@@ -22,31 +23,29 @@ def _answer(value: Optional[str]) -> Optional[bool]:
 
 def _out(case, as_json: bool, message: str) -> None:
     """The case JSON with its report records beside it, or a message for the officer."""
-    if not as_json:
-        _case_out(case, False, message)
-        return
     from complaintctl.output import render
-    
 
-    render.print_json({**render.case_json(case), "records": render.records_json(case)})
+    if as_json:
+        render.print_json({**render.case_json(case), "records": render.records_json(case)})
+    else:
+        render.say(message)
 
 
 def _reference(value: str) -> str:
     return value.strip().upper()
 
 
-def AsJson():
-    return typer.Option(False, "--json", help="Print the case, with its report records, as JSON on stdout.")
+RECORDS_JSON_HELP = "Print the case, with its report records, as JSON on stdout."
 
 
 @ombudsman_app.command("refer")
 @handled
 def ombudsman_refer(
     reference: str = typer.Argument(..., help="Case reference."),
-    their_reference: Optional[str] = Text("--their-reference", help="The Ombudsman's own case reference."),
-    ombudsman: Optional[str] = typer.Option(None, "--ombudsman", callback=_choice("housing", "lgsco"), help="housing or lgsco (default: the case's Ombudsman)."),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    their_reference: Optional[str] = text_option("--their-reference", help="The Ombudsman's own case reference."),
+    ombudsman: Optional[str] = typer.Option(None, "--ombudsman", callback=choice("housing", "lgsco"), help="housing or lgsco (default: the case's Ombudsman)."),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record that the complainant referred the complaint to the Ombudsman (--on: the referral date)."""
     from complaintctl import services
@@ -59,15 +58,15 @@ def ombudsman_refer(
 @handled
 def ombudsman_determine(
     reference: str = typer.Argument(..., help="Case reference."),
-    findings: list[str] = Text(
+    findings: list[str] = text_option(
         "--finding",
         default=[],
         help="ELEMENT=FINDING for each complaint element (repeat), e.g. 'Repairs=maladministration'. Findings: "
         "severe-maladministration, maladministration, service-failure, no-maladministration, reasonable-redress, "
         "outside-jurisdiction, withdrawn.",
     ),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record the Ombudsman's determination: a finding for each element of the complaint."""
     from complaintctl import services
@@ -82,11 +81,11 @@ def ombudsman_determine(
 def ombudsman_order(
     reference: str = typer.Argument(..., help="Case reference."),
     kind: str = typer.Option(..., "--kind", help="apology, compensation, repairs, training, policy-review or other."),
-    due: str = typer.Option(..., "--due", callback=_date_value, help="The compliance date the Ombudsman set."),
-    amount: Optional[str] = typer.Option(None, "--amount", callback=_money, help="For compensation: the sum ordered, in pounds."),
-    what: Optional[str] = Text("--what", help="What the order requires."),
-    on: Optional[str] = typer.Option(None, "--on", callback=_date_value, help="When the order was made (default: the determination date)."),
-    as_json: bool = AsJson(),
+    due: str = typer.Option(..., "--due", callback=date_value, help="The compliance date the Ombudsman set."),
+    amount: Optional[str] = typer.Option(None, "--amount", callback=money, help="For compensation: the sum ordered, in pounds."),
+    what: Optional[str] = text_option("--what", help="What the order requires."),
+    on: Optional[str] = typer.Option(None, "--on", callback=date_value, help="When the order was made (default: the determination date)."),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record one order of the Ombudsman's determination, with its compliance date."""
     from complaintctl import services
@@ -101,8 +100,8 @@ def ombudsman_order(
 def ombudsman_comply(
     reference: str = typer.Argument(..., help="Case reference."),
     number: int = typer.Argument(..., min=1, help="The order's number (see `ombudsman show`)."),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record that an Ombudsman order was complied with."""
     from complaintctl import services
@@ -117,7 +116,7 @@ def ombudsman_comply(
 @handled
 def ombudsman_show(
     reference: str = typer.Argument(..., help="Case reference."),
-    as_json: bool = AsJson(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Show the case's Ombudsman referral, findings and orders."""
     from complaintctl.output import render
@@ -168,8 +167,8 @@ def survey(
     time_taken: Optional[str] = typer.Option(None, "--time", callback=YES_NO, help="Satisfied with the time it took? yes or no."),
     informed: Optional[str] = typer.Option(None, "--informed", callback=YES_NO, help="Kept informed of progress? yes or no."),
     addressed: Optional[str] = typer.Option(None, "--addressed", callback=YES_NO, help="Was the complaint fully addressed? yes or no."),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record the complainant's satisfaction survey answers (after the complaint is closed)."""
     from complaintctl import services
@@ -189,9 +188,9 @@ def survey(
 @handled
 def learning(
     reference: str = typer.Argument(..., help="Case reference."),
-    text: str = typer.Argument(..., callback=_text, help="What was learned or changed in the service because of this complaint."),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    text: str = typer.Argument(..., callback=plain_text, help="What was learned or changed in the service because of this complaint."),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record learning or a service improvement from a closed complaint (for the annual report)."""
     from complaintctl import services
