@@ -4,8 +4,9 @@ from typing import Any, Optional
 
 import typer
 
-from complaintctl.cli.options import choice, date_value, json_option
+from complaintctl.cli.options import alternatives, choice, date_value, json_option
 from complaintctl.cli.runtime import app, fail, handled, settings
+from complaintctl.domain.vocabulary import CASE_TYPES, STATUSES
 
 
 @app.command()
@@ -36,13 +37,13 @@ LIST_COLUMNS = ["reference", "type", "stage", "status", "outcome", "received_on"
 @app.command("list")
 @handled
 def list_cases(
-    status: Optional[str] = typer.Option(None, "--status", callback=choice("open", "acknowledged", "closed"), help="open, acknowledged or closed."),
+    status: Optional[str] = typer.Option(None, "--status", callback=choice(*STATUSES), help=f"{alternatives(STATUSES)}."),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="1 or 2."),
     handler: Optional[str] = typer.Option(None, "--handler", help="Handled by."),
     service: Optional[str] = typer.Option(None, "--service", help="Service area."),
     received_from: Optional[str] = typer.Option(None, "--from", "--received-from", callback=date_value, help="Received on or after."),
     received_to: Optional[str] = typer.Option(None, "--to", "--received-to", callback=date_value, help="Received on or before."),
-    case_type: Optional[str] = typer.Option(None, "--type", callback=choice("complaint", "compliment", "comment"), help="complaint, compliment or comment."),
+    case_type: Optional[str] = typer.Option(None, "--type", callback=choice(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many."),
     as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),

@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import choice
+from complaintctl.cli.options import alternatives, choice
 from complaintctl.cli.runtime import app, handled, settings
 from complaintctl.domain.vocabulary import LETTER_FORMATS, LETTER_KINDS
 
@@ -16,7 +16,7 @@ def letter(
     kind: Optional[str] = typer.Argument(
         None,
         callback=choice(*LETTER_KINDS),
-        help="acknowledgement, extension, refusal, decision, update or closure; default: the letter of the latest step.",
+        help=f"{alternatives(LETTER_KINDS)}; default: the letter of the latest step.",
     ),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
     fmt: str = typer.Option("text", "--format", callback=choice(*LETTER_FORMATS), help="text (to paste), html, or eml (a ready email)."),

@@ -4,9 +4,10 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import choice, date_value, json_option, money, on_option, plain_text, text_option
+from complaintctl.cli.options import alternatives, choice, date_value, json_option, money, on_option, plain_text, text_option
 from complaintctl.cli.runtime import app, handled, settings
-from complaintctl.domain.records import records_of
+from complaintctl.domain.policy import OMBUDSMEN
+from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS
 
 ombudsman_app = typer.Typer(
     help="Ombudsman referrals, determinations (a finding per complaint element) and orders with compliance dates.",
@@ -35,6 +36,13 @@ def _reference(value: str) -> str:
     return value.strip().upper()
 
 
+def _referral(case):
+    """The case's Ombudsman referral, or None before one is recorded."""
+    from complaintctl.domain.records import records_of
+
+    return records_of(case).referral
+
+
 RECORDS_JSON_HELP = "Print the case, with its report records, as JSON on stdout."
 
 
@@ -43,7 +51,7 @@ RECORDS_JSON_HELP = "Print the case, with its report records, as JSON on stdout.
 def ombudsman_refer(
     reference: str = typer.Argument(..., help="Case reference."),
     their_reference: Optional[str] = text_option("--their-reference", help="The Ombudsman's own case reference."),
-    ombudsman: Optional[str] = typer.Option(None, "--ombudsman", callback=choice("housing", "lgsco"), help="housing or lgsco (default: the case's Ombudsman)."),
+    ombudsman: Optional[str] = typer.Option(None, "--ombudsman", callback=choice(*OMBUDSMEN), help=f"{alternatives(OMBUDSMEN)} (default: the case's Ombudsman)."),
     on: str = on_option(),
     as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
@@ -62,8 +70,7 @@ def ombudsman_determine(
         "--finding",
         default=[],
         help="ELEMENT=FINDING for each complaint element (repeat), e.g. 'Repairs=maladministration'. Findings: "
-        "severe-maladministration, maladministration, service-failure, no-maladministration, reasonable-redress, "
-        "outside-jurisdiction, withdrawn.",
+        f"{', '.join(FINDINGS)}.",
     ),
     on: str = on_option(),
     as_json: bool = json_option(RECORDS_JSON_HELP),
@@ -72,7 +79,7 @@ def ombudsman_determine(
     from complaintctl import services
 
     case = services.determine(settings.context(), _reference(reference), on, findings)
-    count = len(records_of(case).referral.findings)
+    count = len(_referral(case).findings)
     _out(case, as_json, f"{case.reference} determination of {on.isoformat()} recorded with {count} finding" + ("s" if count != 1 else ""))
 
 
@@ -80,7 +87,7 @@ def ombudsman_determine(
 @handled
 def ombudsman_order(
     reference: str = typer.Argument(..., help="Case reference."),
-    kind: str = typer.Option(..., "--kind", help="apology, compensation, repairs, training, policy-review or other."),
+    kind: str = typer.Option(..., "--kind", help=f"{alternatives(ORDER_KINDS)}."),
     due: str = typer.Option(..., "--due", callback=date_value, help="The compliance date the Ombudsman set."),
     amount: Optional[str] = typer.Option(None, "--amount", callback=money, help="For compensation: the sum ordered, in pounds."),
     what: Optional[str] = text_option("--what", help="What the order requires."),
@@ -91,7 +98,7 @@ def ombudsman_order(
     from complaintctl import services
 
     case = services.add_order(settings.context(), _reference(reference), kind, due, what, amount, on)
-    order = records_of(case).referral.orders[-1]
+    order = _referral(case).orders[-1]
     _out(case, as_json, f"{case.reference} Ombudsman order {order.number} ({order.kind}) recorded, to comply by {order.due.isoformat()}")
 
 
@@ -107,7 +114,7 @@ def ombudsman_comply(
     from complaintctl import services
 
     case = services.comply(settings.context(), _reference(reference), number, on)
-    order = next(item for item in records_of(case).referral.orders if item.number == number)
+    order = next(item for item in _referral(case).orders if item.number == number)
     timing = "in time" if order.complied_in_time() else f"late (due {order.due.isoformat()})"
     _out(case, as_json, f"{case.reference} Ombudsman order {number} complied with on {on.isoformat()}, {timing}")
 
@@ -121,13 +128,12 @@ def ombudsman_show(
     """Show the case's Ombudsman referral, findings and orders."""
     from complaintctl.output import render
     from complaintctl import services
-    from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS
 
     case = services.get_case(settings.context(), _reference(reference))
     if as_json:
         _out(case, True, "")
         return
-    referral = records_of(case).referral
+    referral = _referral(case)
     if referral is None:
         render.say(f"{case.reference} has not been referred to the Ombudsman.")
         return

@@ -6,6 +6,7 @@ from typing import Optional
 import typer
 
 from complaintctl.cli.options import (
+    alternatives,
     choice,
     date_value,
     email_address,
@@ -19,6 +20,7 @@ from complaintctl.cli.options import (
 from complaintctl.cli.results import deadline_words, print_case, write_letter
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
+from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, OUTCOMES, PREFERRED_CONTACT
 
 
 @app.command()
@@ -28,8 +30,8 @@ def log(
     email: Optional[str] = typer.Option(None, "--email", callback=email_address, help="Email address."),
     phone: Optional[str] = text_option("--phone", help="Telephone number."),
     address: Optional[str] = text_option("--address", help="Postal address."),
-    preferred_contact: Optional[str] = typer.Option(None, "--preferred-contact", callback=choice("email", "phone", "letter"), help="email, phone or letter."),
-    channel: Optional[str] = typer.Option(None, "--channel", callback=choice("online", "email", "phone", "letter", "in-person", "social-media", "representative"), help="How it arrived: online, email, phone, letter, in-person, social-media, representative."),
+    preferred_contact: Optional[str] = typer.Option(None, "--preferred-contact", callback=choice(*PREFERRED_CONTACT), help=f"{alternatives(PREFERRED_CONTACT)}."),
+    channel: Optional[str] = typer.Option(None, "--channel", callback=choice(*CHANNELS), help=f"How it arrived: {', '.join(CHANNELS)}."),
     representative: Optional[str] = text_option("--representative", help="Someone acting for the complainant."),
     anonymous: bool = typer.Option(False, "--anonymous", help="No name given."),
     service: Optional[str] = text_option("--service", help="Service area, e.g. Housing Repairs."),
@@ -40,7 +42,7 @@ def log(
     issue_date: Optional[str] = typer.Option(None, "--issue-date", callback=date_value, help="When the problem happened or became known."),
     housing: bool = typer.Option(False, "--housing", help="About the organisation as a housing landlord (Housing Ombudsman)."),
     adjustments: Optional[str] = text_option("--adjustments", help="Reasonable adjustments, e.g. large print, interpreter."),
-    case_type: str = typer.Option("complaint", "--type", callback=choice("complaint", "compliment", "comment"), help="complaint, compliment or comment."),
+    case_type: str = typer.Option("complaint", "--type", callback=choice(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."),
     as_json: bool = json_option(),
 ) -> None:
     """Record a new complaint (or compliment or comment) and print its reference."""
@@ -144,7 +146,7 @@ def update(
 @handled
 def close(
     reference: str = typer.Argument(..., help="Case reference."),
-    outcome: str = typer.Option(..., "--outcome", callback=choice("upheld", "partly-upheld", "not-upheld", "withdrawn", "refused"), help="upheld, partly-upheld, not-upheld, withdrawn or refused."),
+    outcome: str = typer.Option(..., "--outcome", callback=choice(*OUTCOMES), help=f"{alternatives(OUTCOMES)}."),
     reasons: Optional[str] = text_option("--reasons", help="The reasons for the decision, or the explanation of a refusal."),
     exclusion: Optional[str] = typer.Option(None, "--exclusion", help="With --outcome refused: the exclusion code."),
     steps_taken: Optional[str] = text_option("--steps", help="The steps taken to investigate."),
