@@ -45,7 +45,7 @@ def annual(
     if year is None:
         fail("say which year with --year YYYY (the year it starts on 1 April), e.g. --year 2025 for 2025/26")
     # The report only reads the projection tables: an up-to-date SQLite file is read through
-    # sqlite3 alone, anything else through the full store (see fastread).
+    # sqlite3 alone, anything else through the full store (see storage.reader).
     context = settings.reading_context()
     report = annual_report.annual_report(context, year, as_of)
     text = render(report, "json" if as_json else fmt, templates_folder() / "reports")

@@ -130,7 +130,7 @@ class Settings:
 
     def reading_context(self) -> "Context":
         """A Context for commands that only read: a SQLite file with nothing to migrate or
-        re-derive is read through sqlite3 alone, without importing the ORM (see fastread)."""
+        re-derive is read through sqlite3 alone, without importing the ORM (see storage.reader)."""
         from complaintctl.storage.reader import open_reader
 
         chosen = self.policy()
