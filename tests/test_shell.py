@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from complaintctl.cli.shell import Completer, Session, global_arguments, reference_finder
+from complaintctl.cli.session import Completer, Session, global_arguments, reference_finder
 
 
 def run_shell(db: str, commands: str, *global_options: str) -> subprocess.CompletedProcess:

@@ -4,8 +4,10 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.runtime import On, Text, _case_out, _choice, _date_value, _money, _text, app, handled, settings
-from complaintctl.domain.records import records_of
+from complaintctl.cli.options import alternatives, choice, date_value, json_option, money, on_option, plain_text, text_option
+from complaintctl.cli.runtime import app, handled, settings
+from complaintctl.domain.policy import OMBUDSMEN
+from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS
 
 ombudsman_app = typer.Typer(
     help="Ombudsman referrals, determinations (a finding per complaint element) and orders with compliance dates.",
@@ -13,7 +15,7 @@ ombudsman_app = typer.Typer(
 )
 app.add_typer(ombudsman_app, name="ombudsman")
 
-YES_NO = _choice("yes", "no", "y", "n")
+YES_NO = choice("yes", "no", "y", "n")
 
 
 def _answer(value: Optional[str]) -> Optional[bool]:
@@ -22,31 +24,36 @@ def _answer(value: Optional[str]) -> Optional[bool]:
 
 def _out(case, as_json: bool, message: str) -> None:
     """The case JSON with its report records beside it, or a message for the officer."""
-    if not as_json:
-        _case_out(case, False, message)
-        return
     from complaintctl.output import render
-    
 
-    render.print_json({**render.case_json(case), "records": render.records_json(case)})
+    if as_json:
+        render.print_json({**render.case_json(case), "records": render.records_json(case)})
+    else:
+        render.say(message)
 
 
 def _reference(value: str) -> str:
     return value.strip().upper()
 
 
-def AsJson():
-    return typer.Option(False, "--json", help="Print the case, with its report records, as JSON on stdout.")
+def _referral(case):
+    """The case's Ombudsman referral, or None before one is recorded."""
+    from complaintctl.domain.records import records_of
+
+    return records_of(case).referral
+
+
+RECORDS_JSON_HELP = "Print the case, with its report records, as JSON on stdout."
 
 
 @ombudsman_app.command("refer")
 @handled
 def ombudsman_refer(
     reference: str = typer.Argument(..., help="Case reference."),
-    their_reference: Optional[str] = Text("--their-reference", help="The Ombudsman's own case reference."),
-    ombudsman: Optional[str] = typer.Option(None, "--ombudsman", callback=_choice("housing", "lgsco"), help="housing or lgsco (default: the case's Ombudsman)."),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    their_reference: Optional[str] = text_option("--their-reference", help="The Ombudsman's own case reference."),
+    ombudsman: Optional[str] = typer.Option(None, "--ombudsman", callback=choice(*OMBUDSMEN), help=f"{alternatives(OMBUDSMEN)} (default: the case's Ombudsman)."),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record that the complainant referred the complaint to the Ombudsman (--on: the referral date)."""
     from complaintctl import services
@@ -59,21 +66,20 @@ def ombudsman_refer(
 @handled
 def ombudsman_determine(
     reference: str = typer.Argument(..., help="Case reference."),
-    findings: list[str] = Text(
+    findings: list[str] = text_option(
         "--finding",
         default=[],
         help="ELEMENT=FINDING for each complaint element (repeat), e.g. 'Repairs=maladministration'. Findings: "
-        "severe-maladministration, maladministration, service-failure, no-maladministration, reasonable-redress, "
-        "outside-jurisdiction, withdrawn.",
+        f"{', '.join(FINDINGS)}.",
     ),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record the Ombudsman's determination: a finding for each element of the complaint."""
     from complaintctl import services
 
     case = services.determine(settings.context(), _reference(reference), on, findings)
-    count = len(records_of(case).referral.findings)
+    count = len(_referral(case).findings)
     _out(case, as_json, f"{case.reference} determination of {on.isoformat()} recorded with {count} finding" + ("s" if count != 1 else ""))
 
 
@@ -81,18 +87,18 @@ def ombudsman_determine(
 @handled
 def ombudsman_order(
     reference: str = typer.Argument(..., help="Case reference."),
-    kind: str = typer.Option(..., "--kind", help="apology, compensation, repairs, training, policy-review or other."),
-    due: str = typer.Option(..., "--due", callback=_date_value, help="The compliance date the Ombudsman set."),
-    amount: Optional[str] = typer.Option(None, "--amount", callback=_money, help="For compensation: the sum ordered, in pounds."),
-    what: Optional[str] = Text("--what", help="What the order requires."),
-    on: Optional[str] = typer.Option(None, "--on", callback=_date_value, help="When the order was made (default: the determination date)."),
-    as_json: bool = AsJson(),
+    kind: str = typer.Option(..., "--kind", help=f"{alternatives(ORDER_KINDS)}."),
+    due: str = typer.Option(..., "--due", callback=date_value, help="The compliance date the Ombudsman set."),
+    amount: Optional[str] = typer.Option(None, "--amount", callback=money, help="For compensation: the sum ordered, in pounds."),
+    what: Optional[str] = text_option("--what", help="What the order requires."),
+    on: Optional[str] = typer.Option(None, "--on", callback=date_value, help="When the order was made (default: the determination date)."),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record one order of the Ombudsman's determination, with its compliance date."""
     from complaintctl import services
 
     case = services.add_order(settings.context(), _reference(reference), kind, due, what, amount, on)
-    order = records_of(case).referral.orders[-1]
+    order = _referral(case).orders[-1]
     _out(case, as_json, f"{case.reference} Ombudsman order {order.number} ({order.kind}) recorded, to comply by {order.due.isoformat()}")
 
 
@@ -101,14 +107,14 @@ def ombudsman_order(
 def ombudsman_comply(
     reference: str = typer.Argument(..., help="Case reference."),
     number: int = typer.Argument(..., min=1, help="The order's number (see `ombudsman show`)."),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record that an Ombudsman order was complied with."""
     from complaintctl import services
 
     case = services.comply(settings.context(), _reference(reference), number, on)
-    order = next(item for item in records_of(case).referral.orders if item.number == number)
+    order = next(item for item in _referral(case).orders if item.number == number)
     timing = "in time" if order.complied_in_time() else f"late (due {order.due.isoformat()})"
     _out(case, as_json, f"{case.reference} Ombudsman order {number} complied with on {on.isoformat()}, {timing}")
 
@@ -117,18 +123,17 @@ def ombudsman_comply(
 @handled
 def ombudsman_show(
     reference: str = typer.Argument(..., help="Case reference."),
-    as_json: bool = AsJson(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Show the case's Ombudsman referral, findings and orders."""
     from complaintctl.output import render
     from complaintctl import services
-    from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS
 
     case = services.get_case(settings.context(), _reference(reference))
     if as_json:
         _out(case, True, "")
         return
-    referral = records_of(case).referral
+    referral = _referral(case)
     if referral is None:
         render.say(f"{case.reference} has not been referred to the Ombudsman.")
         return
@@ -168,8 +173,8 @@ def survey(
     time_taken: Optional[str] = typer.Option(None, "--time", callback=YES_NO, help="Satisfied with the time it took? yes or no."),
     informed: Optional[str] = typer.Option(None, "--informed", callback=YES_NO, help="Kept informed of progress? yes or no."),
     addressed: Optional[str] = typer.Option(None, "--addressed", callback=YES_NO, help="Was the complaint fully addressed? yes or no."),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record the complainant's satisfaction survey answers (after the complaint is closed)."""
     from complaintctl import services
@@ -189,9 +194,9 @@ def survey(
 @handled
 def learning(
     reference: str = typer.Argument(..., help="Case reference."),
-    text: str = typer.Argument(..., callback=_text, help="What was learned or changed in the service because of this complaint."),
-    on: str = On(),
-    as_json: bool = AsJson(),
+    text: str = typer.Argument(..., callback=plain_text, help="What was learned or changed in the service because of this complaint."),
+    on: str = on_option(),
+    as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Record learning or a service improvement from a closed complaint (for the annual report)."""
     from complaintctl import services

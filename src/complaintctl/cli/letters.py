@@ -1,12 +1,12 @@
-"""Command-line commands for letters; registered on the main app when cli.py is imported."""
+"""`letter`: the letter for a step of a case, printed or written to a file."""
 
 from typing import Optional
 
 import typer
 
-from complaintctl.cli.runtime import _choice, app, handled, settings
+from complaintctl.cli.options import alternatives, choice
+from complaintctl.cli.runtime import app, handled, settings
 from complaintctl.domain.vocabulary import LETTER_FORMATS, LETTER_KINDS
-
 
 
 @app.command()
@@ -15,11 +15,11 @@ def letter(
     reference: str = typer.Argument(..., help="Case reference."),
     kind: Optional[str] = typer.Argument(
         None,
-        callback=_choice(*LETTER_KINDS),
-        help="acknowledgement, extension, refusal, decision, update or closure; default: the letter of the latest step.",
+        callback=choice(*LETTER_KINDS),
+        help=f"{alternatives(LETTER_KINDS)}; default: the letter of the latest step.",
     ),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
-    fmt: str = typer.Option("text", "--format", callback=_choice(*LETTER_FORMATS), help="text (to paste), html, or eml (a ready email)."),
+    fmt: str = typer.Option("text", "--format", callback=choice(*LETTER_FORMATS), help="text (to paste), html, or eml (a ready email)."),
     out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it."),
 ) -> None:
     """Write the letter for a step of a case, for pasting into an email or sending as it is."""

@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from complaintctl.cli.runtime import _date_value, app, handled, settings
+from complaintctl.cli.options import date_value
+from complaintctl.cli.runtime import app, handled, settings
 from complaintctl.errors import EXIT_OVERDUE
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def _width(stream) -> int:
 @app.command()
 @handled
 def overdue(
-    as_of: str = typer.Option("today", "--as-of", callback=_date_value, help="Report as on this date instead of today: a past date shows the cases as they stood then."),
+    as_of: str = typer.Option("today", "--as-of", callback=date_value, help="Report as on this date instead of today: a past date shows the cases as they stood then."),
     within: Optional[int] = typer.Option(None, "--within", min=0, max=260, help="Also list items due within N working days."),
     check: bool = typer.Option(False, "--check", help=f"Exit {EXIT_OVERDUE} when anything is overdue (for cron and scripts)."),
     as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),

@@ -1,10 +1,12 @@
-"""Command-line commands for reports; registered on the main app when cli.py is imported."""
+"""`report annual`: the annual complaints performance and service improvement report."""
 
 from typing import Optional
 
 import typer
 
-from complaintctl.cli.runtime import _choice, _date_value, app, fail, handled, settings
+from complaintctl.cli.options import alternatives, choice, date_value
+from complaintctl.cli.runtime import app, fail, handled, settings
+from complaintctl.reports.annual_render import FORMATS
 
 report_app = typer.Typer(help="Reports: the annual complaints performance and service improvement report.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -25,9 +27,9 @@ def _year_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[in
 @handled
 def annual(
     year: Optional[str] = typer.Option(None, "--year", callback=_year_value, help="The year starting 1 April, e.g. 2025 for 2025/26."),
-    fmt: str = typer.Option("text", "--format", callback=_choice("text", "markdown", "json", "html"), help="text, markdown, json or html."),
+    fmt: str = typer.Option("text", "--format", callback=choice(*FORMATS), help=f"{alternatives(FORMATS)}."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", callback=_date_value, help="The date the report is made (default today): orders past their compliance date are counted as of it."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", callback=date_value, help="The date the report is made (default today): orders past their compliance date are counted as of it."),
     out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout."),
 ) -> None:
     """The annual complaints report for 1 April YYYY to 31 March YYYY+1 (CH01, CH02 per stage)."""
@@ -43,7 +45,7 @@ def annual(
     if year is None:
         fail("say which year with --year YYYY (the year it starts on 1 April), e.g. --year 2025 for 2025/26")
     # The report only reads the projection tables: an up-to-date SQLite file is read through
-    # sqlite3 alone, anything else through the full store (see fastread).
+    # sqlite3 alone, anything else through the full store (see storage.reader).
     context = settings.reading_context()
     report = annual_report.annual_report(context, year, as_of)
     text = render(report, "json" if as_json else fmt, templates_folder() / "reports")

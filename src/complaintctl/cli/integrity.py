@@ -1,4 +1,4 @@
-"""Command-line commands for integrity; registered on the main app when cli.py is imported."""
+"""`verify` and `backup`: the database checked, and copied while others keep working."""
 
 import typer
 

@@ -1,0 +1,91 @@
+"""Reading cases: `show` one case with its history, `list` them filtered."""
+
+from typing import Any, Optional
+
+import typer
+
+from complaintctl.cli.options import alternatives, choice, date_value, json_option
+from complaintctl.cli.runtime import app, fail, handled, settings
+from complaintctl.domain.vocabulary import CASE_TYPES, STATUSES
+
+
+@app.command()
+@handled
+def show(reference: str = typer.Argument(..., help="Case reference."), as_json: bool = json_option()) -> None:
+    """Show a case, its deadlines and its full history."""
+    from complaintctl.output import render
+    from complaintctl import services
+
+    case = services.get_case(settings.reading_context(), reference.strip().upper())
+    if as_json:
+        render.print_json(render.case_json(case))
+    else:
+        render.show_case(case)
+
+
+def _next_words(row: dict[str, Any]) -> str:
+    if row["type"] != "complaint":
+        return row["type"]
+    if row["status"] == "closed":
+        return f"closed {row['outcome'] or ''}".strip()
+    return row["next_due_what"] or row["status"]
+
+
+LIST_COLUMNS = ["reference", "type", "stage", "status", "outcome", "received_on", "name", "service", "handler", "next_due", "next_due_what"]
+
+
+@app.command("list")
+@handled
+def list_cases(
+    status: Optional[str] = typer.Option(None, "--status", callback=choice(*STATUSES), help=f"{alternatives(STATUSES)}."),
+    stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="1 or 2."),
+    handler: Optional[str] = typer.Option(None, "--handler", help="Handled by."),
+    service: Optional[str] = typer.Option(None, "--service", help="Service area."),
+    received_from: Optional[str] = typer.Option(None, "--from", "--received-from", callback=date_value, help="Received on or after."),
+    received_to: Optional[str] = typer.Option(None, "--to", "--received-to", callback=date_value, help="Received on or before."),
+    case_type: Optional[str] = typer.Option(None, "--type", callback=choice(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
+) -> None:
+    """List cases, filtered."""
+    from complaintctl.output import render
+    from complaintctl import services
+
+    if received_from and received_to and received_from > received_to:
+        fail("--from is after --to; swap them")
+    rows = services.list_cases(
+        settings.reading_context(),
+        status=status,
+        stage=stage,
+        handler=handler,
+        service=service,
+        received_from=received_from,
+        received_to=received_to,
+        case_type=case_type,
+        limit=limit,
+    )
+    if as_json:
+        render.print_json(rows)
+    elif as_csv:
+        render.print_csv(rows, LIST_COLUMNS)
+    elif not rows:
+        render.say("No cases match.")
+    else:
+        render.show_table(
+            f"{len(rows)} case" + ("s" if len(rows) != 1 else ""),
+            ["Reference", "St", "Name", "Service", "Handler", "Next", "Due"],
+            [
+                [
+                    row["reference"],
+                    row["stage"],
+                    row["name"],
+                    row["service"],
+                    row["handler"],
+                    _next_words(row),
+                    row["next_due"],
+                ]
+                for row in rows
+            ],
+            squeeze=("Name", "Service", "Handler"),
+        )

@@ -1,0 +1,118 @@
+"""Option callbacks and option factories shared by the commands.
+
+Each callback takes what was typed and returns the value the command works with (a date, whole
+pence, a lower-case choice), or raises `typer.BadParameter`, which the app prints as one line
+with exit 2. Lists of choices are passed in from where they are defined (the domain vocabulary,
+the policy, the report formats), never copied here.
+"""
+
+import os
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, Optional
+
+import typer
+
+from complaintctl.cli.runtime import settings
+from complaintctl.domain.dates import ACCEPTED_FORMS, parse_date
+
+
+def alternatives(choices: Iterable[str]) -> str:
+    """The choices for a help text: `a, b or c`."""
+    words = list(choices)
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+# -- callbacks -------------------------------------------------------------------------------------
+
+
+def date_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[date]:
+    """A date in any of the accepted forms; 'today' is the day the command runs."""
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return parse_date(value, settings.today)
+    except ValueError as problem:
+        raise typer.BadParameter(str(problem), param=param) from None
+
+
+def choice(*choices: str):
+    """A callback that accepts one of `choices`, whatever its case or surrounding spaces."""
+
+    def check(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
+        if value is None:
+            return None
+        cleaned = value.strip().lower()
+        if cleaned not in choices:
+            raise typer.BadParameter(f"{value!r} is not one of: {', '.join(choices)}", param=param)
+        return cleaned
+
+    return check
+
+
+def money(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
+    """Pounds as typed (250, 250.00, £250.5) to whole pence."""
+    if value is None:
+        return None
+    from decimal import Decimal, InvalidOperation
+
+    cleaned = value.strip().lstrip("£").replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation:
+        raise typer.BadParameter(f"{value!r} is not an amount of money; write it like 250 or 250.00", param=param) from None
+    if not amount.is_finite() or amount < 0 or amount > 10_000_000 or amount != amount.quantize(Decimal("0.01")):
+        raise typer.BadParameter(f"{value!r} is not an amount in pounds and pence", param=param)
+    return int(amount * 100)
+
+
+def email_address(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
+    """One address with something before the @ and a dot after it, no spaces."""
+    if value is None:
+        return None
+    cleaned = value.strip()
+    local, _, domain = cleaned.partition("@")
+    if not local or "." not in domain or any(ch.isspace() for ch in cleaned) or cleaned.count("@") != 1:
+        raise typer.BadParameter(f"{value!r} is not an email address", param=param)
+    return cleaned
+
+
+def plain_text(param: typer.CallbackParam, value: Any) -> Any:
+    """Free text: anything printable; control characters would break letters and exports."""
+    values = value if isinstance(value, (list, tuple)) else [value]
+    for item in values:
+        if isinstance(item, str) and any(ord(ch) < 32 and ch not in "\n\t" for ch in item):
+            raise typer.BadParameter("contains a control character; type plain text", param=param)
+    return value
+
+
+def letter_path(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
+    """A file to write a letter to, in a folder that exists."""
+    if value is not None and not os.path.isdir(os.path.dirname(os.path.abspath(value))):
+        raise typer.BadParameter(f"the folder of {value!r} does not exist", param=param)
+    return value
+
+
+# -- options used by many commands -----------------------------------------------------------------
+
+CASE_JSON_HELP = "Print the case as JSON on stdout."
+
+
+def on_option():
+    """`--on DATE`: when the step happened, default today."""
+    return typer.Option("today", "--on", callback=date_value, help=f"When it happened ({ACCEPTED_FORMS}); default today.")
+
+
+def json_option(help: str = CASE_JSON_HELP):
+    """`--json`: print JSON on stdout instead of a message."""
+    return typer.Option(False, "--json", help=help)
+
+
+def text_option(*names: str, help: str, default: Any = None):
+    """A free-text option, refused when it holds control characters."""
+    return typer.Option(default, *names, callback=plain_text, help=help)
+
+
+def letter_file_option():
+    """`--letter FILE`: also write the step's letter."""
+    return typer.Option(None, "--letter", callback=letter_path, help="Also write this step's letter to FILE (.txt, .html or .eml).")

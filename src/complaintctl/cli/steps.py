@@ -1,0 +1,229 @@
+"""The steps of a case, each recorded as an event: `log`, `acknowledge`, `extend`, `update`,
+`close`, `escalate` and `note`."""
+
+from typing import Optional
+
+import typer
+
+from complaintctl.cli.options import (
+    alternatives,
+    choice,
+    date_value,
+    email_address,
+    json_option,
+    letter_file_option,
+    money,
+    on_option,
+    plain_text,
+    text_option,
+)
+from complaintctl.cli.results import deadline_words, print_case, write_letter
+from complaintctl.cli.runtime import app, fail, handled, settings
+from complaintctl.domain.dates import parse_date
+from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, OUTCOMES, PREFERRED_CONTACT
+
+
+@app.command()
+@handled
+def log(
+    name: Optional[str] = text_option("--name", help="The complainant's name."),
+    email: Optional[str] = typer.Option(None, "--email", callback=email_address, help="Email address."),
+    phone: Optional[str] = text_option("--phone", help="Telephone number."),
+    address: Optional[str] = text_option("--address", help="Postal address."),
+    preferred_contact: Optional[str] = typer.Option(None, "--preferred-contact", callback=choice(*PREFERRED_CONTACT), help=f"{alternatives(PREFERRED_CONTACT)}."),
+    channel: Optional[str] = typer.Option(None, "--channel", callback=choice(*CHANNELS), help=f"How it arrived: {', '.join(CHANNELS)}."),
+    representative: Optional[str] = text_option("--representative", help="Someone acting for the complainant."),
+    anonymous: bool = typer.Option(False, "--anonymous", help="No name given."),
+    service: Optional[str] = text_option("--service", help="Service area, e.g. Housing Repairs."),
+    category: Optional[str] = text_option("--category", help="Category for the thematic analysis."),
+    summary: Optional[str] = text_option("--summary", help="What it is about."),
+    outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="What the complainant wants to happen."),
+    received: str = typer.Option("today", "--received", callback=date_value, help="Date received (default today)."),
+    issue_date: Optional[str] = typer.Option(None, "--issue-date", callback=date_value, help="When the problem happened or became known."),
+    housing: bool = typer.Option(False, "--housing", help="About the organisation as a housing landlord (Housing Ombudsman)."),
+    adjustments: Optional[str] = text_option("--adjustments", help="Reasonable adjustments, e.g. large print, interpreter."),
+    case_type: str = typer.Option("complaint", "--type", callback=choice(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."),
+    as_json: bool = json_option(),
+) -> None:
+    """Record a new complaint (or compliment or comment) and print its reference."""
+    from complaintctl.output import render
+    from complaintctl import services
+
+    context = settings.context()
+    case = services.log_case(
+        context,
+        {
+            "type": case_type,
+            "name": name,
+            "email": email,
+            "phone": phone,
+            "address": address,
+            "preferred_contact": preferred_contact,
+            "channel": channel,
+            "representative": representative,
+            "anonymous": anonymous,
+            "service": service,
+            "category": category,
+            "summary": summary,
+            "outcomes_sought": outcomes_sought,
+            "received_on": received,
+            "issue_date": issue_date,
+            "housing": housing,
+            "adjustments": adjustments,
+        },
+    )
+    if case.over_12_months:
+        render.say(
+            f"Warning: {case.reference}: the issue was known more than 12 months before receipt; "
+            "the over-12-months exclusion may apply (discretion can override)."
+        )
+    if as_json:
+        render.print_json(render.case_json(case))
+    else:
+        typer.echo(case.reference)
+        render.say(f"Logged {case.type} {case.reference}, received {case.received_on.isoformat()}{deadline_words(case)}")
+
+
+@app.command()
+@handled
+def acknowledge(
+    reference: str = typer.Argument(..., help="Case reference."),
+    handler: Optional[str] = text_option("--handler", help="Who handles this stage (default: you)."),
+    understanding: Optional[str] = text_option("--understanding", help="Our understanding of the complaint."),
+    outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="The outcomes the complainant seeks."),
+    on: str = on_option(),
+    as_json: bool = json_option(),
+    letter: Optional[str] = letter_file_option(),
+) -> None:
+    """Record that the complaint (or stage 2 request) was acknowledged."""
+    from complaintctl import services
+
+    case = services.acknowledge(settings.context(), reference.strip().upper(), on, handler, understanding, outcomes_sought)
+    write_letter(case, letter)
+    print_case(case, as_json, f"{case.reference} stage {case.stage} acknowledged on {on.isoformat()}, handler {case.handler}{deadline_words(case)}")
+
+
+@app.command()
+@handled
+def extend(
+    reference: str = typer.Argument(..., help="Case reference."),
+    days: Optional[int] = typer.Option(None, "--days", min=1, max=365, help="Extra working days."),
+    to: Optional[str] = typer.Option(None, "--to", callback=date_value, help="The new response date."),
+    reason: Optional[str] = text_option("--reason", help="Why more time is needed (required)."),
+    good_reason: Optional[str] = text_option("--good-reason", help="Why the extension may go beyond the policy's limit."),
+    late_reason: Optional[str] = text_option("--late-reason", help="Why the extension is recorded after the response was due."),
+    on: str = on_option(),
+    as_json: bool = json_option(),
+    letter: Optional[str] = letter_file_option(),
+) -> None:
+    """Extend the response date of the current stage."""
+    from complaintctl import services
+
+    case = services.extend(settings.context(), reference.strip().upper(), on, reason or "", days, to, good_reason, late_reason)
+    write_letter(case, letter)
+    print_case(case, as_json, f"{case.reference} stage {case.stage} extended: respond by {case.current.respond_by.isoformat()} ({case.current.extension_days} working days of extension)")
+
+
+@app.command()
+@handled
+def update(
+    reference: str = typer.Argument(..., help="Case reference."),
+    progress: Optional[str] = text_option("--progress", help="The progress reported to the complainant."),
+    next_update: Optional[str] = typer.Option(None, "--next", callback=date_value, help="When the next update or the response will come."),
+    on: str = on_option(),
+    as_json: bool = json_option(),
+    letter: Optional[str] = letter_file_option(),
+) -> None:
+    """Record a progress update sent to the complainant."""
+    from complaintctl import services
+
+    case = services.record_update(settings.context(), reference.strip().upper(), on, progress or "", next_update)
+    write_letter(case, letter)
+    print_case(case, as_json, f"{case.reference} update recorded on {on.isoformat()}{deadline_words(case)}")
+
+
+@app.command()
+@handled
+def close(
+    reference: str = typer.Argument(..., help="Case reference."),
+    outcome: str = typer.Option(..., "--outcome", callback=choice(*OUTCOMES), help=f"{alternatives(OUTCOMES)}."),
+    reasons: Optional[str] = text_option("--reasons", help="The reasons for the decision, or the explanation of a refusal."),
+    exclusion: Optional[str] = typer.Option(None, "--exclusion", help="With --outcome refused: the exclusion code."),
+    steps_taken: Optional[str] = text_option("--steps", help="The steps taken to investigate."),
+    remedy: Optional[str] = text_option("--remedy", help="What will be done to put things right, and when."),
+    apology: bool = typer.Option(False, "--apology", help="An apology was given."),
+    compensation: Optional[str] = typer.Option(None, "--compensation", callback=money, help="Compensation offered, in pounds."),
+    learning: Optional[str] = text_option("--learning", help="Learning or service improvement from the complaint."),
+    actions: list[str] = text_option("--action", default=[], help="An outstanding action promised (repeat; pair each with --action-due)."),
+    action_due: list[str] = typer.Option([], "--action-due", help="The due date of each --action, in order."),
+    on: str = on_option(),
+    as_json: bool = json_option(),
+    letter: Optional[str] = letter_file_option(),
+) -> None:
+    """Issue the stage's outcome."""
+    from complaintctl import services
+
+    if len(actions) != len(action_due):
+        fail(f"{reference.strip().upper()}: give one --action-due DATE for each --action TEXT")
+    due_dates = []
+    for value in action_due:
+        try:
+            due_dates.append(parse_date(value, settings.today))
+        except ValueError as problem:
+            raise typer.BadParameter(str(problem), param_hint="'--action-due'") from None
+    chosen_exclusion = exclusion.strip().lower() if exclusion else None
+    case = services.close(
+        settings.context(),
+        reference.strip().upper(),
+        on,
+        outcome,
+        reasons=reasons,
+        exclusion=chosen_exclusion,
+        steps_taken=steps_taken,
+        learning=learning,
+        remedy=services.Remedy(
+            apology=apology,
+            compensation_pence=compensation or 0,
+            remedy=remedy,
+            actions=[(what, due, None) for what, due in zip(actions, due_dates)],
+        ),
+    )
+    write_letter(case, letter)
+    message = f"{case.reference} stage {case.current.number} closed on {on.isoformat()}: {outcome}"
+    if case.escalate_by:
+        message += f"; stage 2 may be requested until {case.escalate_by.isoformat()}"
+    print_case(case, as_json, message)
+
+
+@app.command()
+@handled
+def escalate(
+    reference: str = typer.Argument(..., help="Case reference."),
+    handler: Optional[str] = text_option("--handler", help="Who reviews at stage 2 (not the stage 1 handler)."),
+    late_reason: Optional[str] = text_option("--late-reason", help="Why a request outside the window is accepted."),
+    outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="What the complainant now wants (reasons are not required)."),
+    on: str = on_option(),
+    as_json: bool = json_option(),
+    letter: Optional[str] = letter_file_option(),
+) -> None:
+    """Open stage 2 from a closed stage 1 at the complainant's request."""
+    from complaintctl import services
+
+    case = services.escalate(settings.context(), reference.strip().upper(), on, handler, late_reason, outcomes_sought)
+    write_letter(case, letter)
+    print_case(case, as_json, f"{case.reference} escalated to stage 2 on {on.isoformat()}{deadline_words(case)}")
+
+
+@app.command()
+@handled
+def note(
+    reference: str = typer.Argument(..., help="Case reference."),
+    text: str = typer.Argument(..., callback=plain_text, help="The note (internal: never shown in letters)."),
+    on: str = on_option(),
+    as_json: bool = json_option(),
+) -> None:
+    """Add an internal note to a case."""
+    from complaintctl import services
+
+    case = services.add_note(settings.context(), reference.strip().upper(), on, text)
+    print_case(case, as_json, f"{case.reference} note added")
