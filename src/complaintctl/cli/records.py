@@ -4,10 +4,18 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice, date_value, json_option, money, on_option, plain_text, text_option
+from complaintctl.cli.options import (
+    alternatives,
+    choice,
+    date_value,
+    json_option,
+    money,
+    on_option,
+    plain_text,
+    text_option,
+)
 from complaintctl.cli.runtime import app, handled, settings
-from complaintctl.domain.policy import OMBUDSMEN
-from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS
+from complaintctl.domain.vocabulary import FINDINGS, OMBUDSMEN, ORDER_KINDS
 
 ombudsman_app = typer.Typer(
     help="Ombudsman referrals, determinations (a finding per complaint element) and orders with compliance dates.",
@@ -126,8 +134,8 @@ def ombudsman_show(
     as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Show the case's Ombudsman referral, findings and orders."""
-    from complaintctl.output import render
     from complaintctl import services
+    from complaintctl.output import render
 
     case = services.get_case(settings.context(), _reference(reference))
     if as_json:

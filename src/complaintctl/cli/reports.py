@@ -6,7 +6,7 @@ import typer
 
 from complaintctl.cli.options import alternatives, choice, date_value
 from complaintctl.cli.runtime import app, fail, handled, settings
-from complaintctl.reports.annual_render import FORMATS
+from complaintctl.domain.vocabulary import REPORT_FORMATS
 
 report_app = typer.Typer(help="Reports: the annual complaints performance and service improvement report.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -27,7 +27,7 @@ def _year_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[in
 @handled
 def annual(
     year: Optional[str] = typer.Option(None, "--year", callback=_year_value, help="The year starting 1 April, e.g. 2025 for 2025/26."),
-    fmt: str = typer.Option("text", "--format", callback=choice(*FORMATS), help=f"{alternatives(FORMATS)}."),
+    fmt: str = typer.Option("text", "--format", callback=choice(*REPORT_FORMATS), help=f"{alternatives(REPORT_FORMATS)}."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     as_of: Optional[str] = typer.Option(None, "--as-of", callback=date_value, help="The date the report is made (default today): orders past their compliance date are counted as of it."),
     out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout."),

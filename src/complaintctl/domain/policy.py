@@ -16,10 +16,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from complaintctl.domain.vocabulary import OMBUDSMEN
 from complaintctl.errors import PolicyError
 
 RESPOND_FROM = ("acknowledgement", "receipt")
-OMBUDSMEN = ("housing", "lgsco")
 
 DEFAULTS: dict[str, Any] = {
     "organisation": {

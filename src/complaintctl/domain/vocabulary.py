@@ -13,6 +13,9 @@ STATUSES = ("open", "acknowledged", "closed")
 CHANNELS = ("online", "email", "phone", "letter", "in-person", "social-media", "representative")
 PREFERRED_CONTACT = ("email", "phone", "letter")
 
+# The two Ombudsmen: the Housing Ombudsman for landlord matters, the LGSCO for the rest.
+OMBUDSMEN = ("housing", "lgsco")
+
 EXCLUSIONS: dict[str, str] = {
     "service-request": "This is a request for a service rather than a complaint about how a service was delivered.",
     "statutory-appeal": "Another formal right of appeal exists for this decision, which is the right route for it.",
@@ -88,3 +91,7 @@ STAGE2_LETTER_TITLES = {
     "acknowledgement": "We have received your request for stage 2",
     "decision": "Our final response to your complaint",
 }
+
+# -- reports ---------------------------------------------------------------------------------------
+
+REPORT_FORMATS = ("text", "markdown", "json", "html")

@@ -17,7 +17,6 @@ from complaintctl.errors import TemplateProblem
 from complaintctl.domain.vocabulary import EXCLUSIONS, OUTCOME_WORDS
 from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS
 
-FORMATS = ("text", "markdown", "json", "html")
 TEMPLATES = {"text": "annual.txt.j2", "markdown": "annual.md.j2", "html": "annual.html.j2"}
 SERVICES_CHARTED = 12
 
