@@ -69,9 +69,12 @@ def test_an_empty_reference_is_refused_in_words(cli):
     assert outcome.stderr == "Error: no case with reference (none given); check it with `complaintctl list`\n"
 
 
-def test_control_characters_in_the_officer_name_are_not_recorded(cli):
+def test_control_characters_in_the_officer_name_are_refused_and_spaces_tidied(cli):
     reference = cli.ok("log", "--name", "Ann Example", "--summary", "Bins", "--received", "2026-11-02").stdout.strip()
-    cli.ok("note", reference, "Checked the round sheet", officer="dawn\treid\n")
+    refused = cli("note", reference, "Checked the round sheet", officer="dawn\treid\n")
+    assert refused.exit_code == 2 and "'--officer'" in refused.stderr
+    assert len(cli.show(reference)["events"]) == 1
+    cli.ok("note", reference, "Checked the round sheet", officer="  dawn   reid ")
     assert cli.show(reference)["events"][-1]["officer"] == "dawn reid"
 
 

@@ -5,7 +5,7 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import date_value, json_option, on_option, text_option
+from complaintctl.cli.options import date_value, json_option, line_option, on_option, reference_argument, text_option
 from complaintctl.cli.results import print_case
 from complaintctl.cli.runtime import app, fail, handled, settings
 
@@ -16,10 +16,10 @@ app.add_typer(action_app, name="action")
 @action_app.command("add")
 @handled
 def action_add(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     what: Optional[str] = text_option("--what", help="What was promised."),
     due: Optional[str] = typer.Option(None, "--due", callback=date_value, help="When it is due."),
-    owner: Optional[str] = text_option("--owner", help="Who will do it."),
+    owner: Optional[str] = line_option("--owner", help="Who will do it."),
     on: str = on_option(),
     as_json: bool = json_option(),
 ) -> None:
@@ -36,7 +36,7 @@ def action_add(
 @action_app.command("done")
 @handled
 def action_done(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     number: int = typer.Argument(..., min=1, help="The action's number."),
     on: str = on_option(),
     as_json: bool = json_option(),

@@ -4,14 +4,14 @@ from typing import Any, Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice, date_value, json_option
+from complaintctl.cli.options import alternatives, choice, date_value, json_option, line_option, reference_argument
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.vocabulary import CASE_TYPES, STATUSES
 
 
 @app.command()
 @handled
-def show(reference: str = typer.Argument(..., help="Case reference."), as_json: bool = json_option()) -> None:
+def show(reference: str = reference_argument(), as_json: bool = json_option()) -> None:
     """Show a case, its deadlines and its full history."""
     from complaintctl.output import render
     from complaintctl import services
@@ -39,8 +39,8 @@ LIST_COLUMNS = ["reference", "type", "stage", "status", "outcome", "received_on"
 def list_cases(
     status: Optional[str] = typer.Option(None, "--status", callback=choice(*STATUSES), help=f"{alternatives(STATUSES)}."),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="1 or 2."),
-    handler: Optional[str] = typer.Option(None, "--handler", help="Handled by."),
-    service: Optional[str] = typer.Option(None, "--service", help="Service area."),
+    handler: Optional[str] = line_option("--handler", help="Handled by."),
+    service: Optional[str] = line_option("--service", help="Service area."),
     received_from: Optional[str] = typer.Option(None, "--from", "--received-from", callback=date_value, help="Received on or after."),
     received_to: Optional[str] = typer.Option(None, "--to", "--received-to", callback=date_value, help="Received on or before."),
     case_type: Optional[str] = typer.Option(None, "--type", callback=choice(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."),

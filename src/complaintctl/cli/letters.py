@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice
+from complaintctl.cli.options import alternatives, choice, reference_argument
 from complaintctl.cli.runtime import app, handled, settings
 from complaintctl.domain.vocabulary import LETTER_FORMATS, LETTER_KINDS
 
@@ -12,7 +12,7 @@ from complaintctl.domain.vocabulary import LETTER_FORMATS, LETTER_KINDS
 @app.command()
 @handled
 def letter(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     kind: Optional[str] = typer.Argument(
         None,
         callback=choice(*LETTER_KINDS),

@@ -1,9 +1,11 @@
 """Option callbacks and option factories shared by the commands.
 
 Each callback takes what was typed and returns the value the command works with (a date, whole
-pence, a lower-case choice), or raises `typer.BadParameter`, which the app prints as one line
-with exit 2. Lists of choices are passed in from where they are defined (the domain vocabulary,
-the policy, the report formats), never copied here.
+pence, a lower-case choice, text as it is kept), or raises `typer.BadParameter`, which the app
+prints as one line with exit 2. Lists of choices are passed in from where they are defined (the
+domain vocabulary, the policy, the report formats), never copied here; so are the rules for
+text (`domain.text`): every option or argument that takes text a person typed goes through
+`text_value`, as free text, one line, or a case reference.
 """
 
 import os
@@ -15,6 +17,7 @@ import typer
 
 from complaintctl.cli.runtime import settings
 from complaintctl.domain.dates import ACCEPTED_FORMS, parse_date
+from complaintctl.domain.text import FREE_TEXT, ONE_LINE, REFERENCE, TextRule, as_kept, problem
 
 
 def alternatives(choices: Iterable[str]) -> str:
@@ -66,24 +69,40 @@ def money(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
     return int(amount * 100)
 
 
+def text_value(rule: TextRule):
+    """A callback that refuses text the rule does not allow (see `domain.text`), naming the option
+    and, for a value too long, the limit; each value of a repeated option is checked."""
+
+    def check_one(param: typer.CallbackParam, value: str) -> str:
+        found = problem(value, rule)
+        if found is not None:
+            raise typer.BadParameter(found, param=param)
+        return as_kept(value, rule)
+
+    def check(param: typer.CallbackParam, value: Any) -> Any:
+        if isinstance(value, str):
+            return check_one(param, value)
+        if isinstance(value, (list, tuple)):
+            return [check_one(param, item) for item in value]
+        return value
+
+    return check
+
+
+free_text = text_value(FREE_TEXT)
+one_line = text_value(ONE_LINE)
+case_reference = text_value(REFERENCE)
+
+
 def email_address(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
-    """One address with something before the @ and a dot after it, no spaces."""
+    """One line, with something before the @ and a dot after it, no spaces."""
     if value is None:
         return None
-    cleaned = value.strip()
+    cleaned = one_line(param, value).strip()
     local, _, domain = cleaned.partition("@")
     if not local or "." not in domain or any(ch.isspace() for ch in cleaned) or cleaned.count("@") != 1:
         raise typer.BadParameter(f"{value!r} is not an email address", param=param)
     return cleaned
-
-
-def plain_text(param: typer.CallbackParam, value: Any) -> Any:
-    """Free text: anything printable; control characters would break letters and exports."""
-    values = value if isinstance(value, (list, tuple)) else [value]
-    for item in values:
-        if isinstance(item, str) and any(ord(ch) < 32 and ch not in "\n\t" for ch in item):
-            raise typer.BadParameter("contains a control character; type plain text", param=param)
-    return value
 
 
 def letter_path(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
@@ -109,8 +128,18 @@ def json_option(help: str = CASE_JSON_HELP):
 
 
 def text_option(*names: str, help: str, default: Any = None):
-    """A free-text option, refused when it holds control characters."""
-    return typer.Option(default, *names, callback=plain_text, help=help)
+    """A free-text option: lines of text, at most 20,000 characters, no control characters."""
+    return typer.Option(default, *names, callback=free_text, help=help)
+
+
+def line_option(*names: str, help: str, default: Any = None):
+    """A one-line option (a name, a handler, a service): at most 200 characters, no line break."""
+    return typer.Option(default, *names, callback=one_line, help=help)
+
+
+def reference_argument():
+    """`REFERENCE`: a case reference; control characters are refused before any case is looked up."""
+    return typer.Argument(..., callback=case_reference, help="Case reference.")
 
 
 def letter_file_option():

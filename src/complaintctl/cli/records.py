@@ -8,10 +8,12 @@ from complaintctl.cli.options import (
     alternatives,
     choice,
     date_value,
+    free_text,
     json_option,
+    line_option,
     money,
     on_option,
-    plain_text,
+    reference_argument,
     text_option,
 )
 from complaintctl.cli.runtime import app, handled, settings
@@ -57,8 +59,8 @@ RECORDS_JSON_HELP = "Print the case, with its report records, as JSON on stdout.
 @ombudsman_app.command("refer")
 @handled
 def ombudsman_refer(
-    reference: str = typer.Argument(..., help="Case reference."),
-    their_reference: Optional[str] = text_option("--their-reference", help="The Ombudsman's own case reference."),
+    reference: str = reference_argument(),
+    their_reference: Optional[str] = line_option("--their-reference", help="The Ombudsman's own case reference."),
     ombudsman: Optional[str] = typer.Option(None, "--ombudsman", callback=choice(*OMBUDSMEN), help=f"{alternatives(OMBUDSMEN)} (default: the case's Ombudsman)."),
     on: str = on_option(),
     as_json: bool = json_option(RECORDS_JSON_HELP),
@@ -73,8 +75,8 @@ def ombudsman_refer(
 @ombudsman_app.command("determine")
 @handled
 def ombudsman_determine(
-    reference: str = typer.Argument(..., help="Case reference."),
-    findings: list[str] = text_option(
+    reference: str = reference_argument(),
+    findings: list[str] = line_option(
         "--finding",
         default=[],
         help="ELEMENT=FINDING for each complaint element (repeat), e.g. 'Repairs=maladministration'. Findings: "
@@ -94,8 +96,8 @@ def ombudsman_determine(
 @ombudsman_app.command("order")
 @handled
 def ombudsman_order(
-    reference: str = typer.Argument(..., help="Case reference."),
-    kind: str = typer.Option(..., "--kind", help=f"{alternatives(ORDER_KINDS)}."),
+    reference: str = reference_argument(),
+    kind: str = line_option("--kind", default=..., help=f"{alternatives(ORDER_KINDS)}."),
     due: str = typer.Option(..., "--due", callback=date_value, help="The compliance date the Ombudsman set."),
     amount: Optional[str] = typer.Option(None, "--amount", callback=money, help="For compensation: the sum ordered, in pounds."),
     what: Optional[str] = text_option("--what", help="What the order requires."),
@@ -113,7 +115,7 @@ def ombudsman_order(
 @ombudsman_app.command("comply")
 @handled
 def ombudsman_comply(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     number: int = typer.Argument(..., min=1, help="The order's number (see `ombudsman show`)."),
     on: str = on_option(),
     as_json: bool = json_option(RECORDS_JSON_HELP),
@@ -130,7 +132,7 @@ def ombudsman_comply(
 @ombudsman_app.command("show")
 @handled
 def ombudsman_show(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:
     """Show the case's Ombudsman referral, findings and orders."""
@@ -175,7 +177,7 @@ def ombudsman_show(
 @app.command()
 @handled
 def survey(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     satisfied: Optional[str] = typer.Option(None, "--satisfied", callback=YES_NO, help="Satisfied with the way the complaint was dealt with? yes or no."),
     easy: Optional[str] = typer.Option(None, "--easy", callback=YES_NO, help="Was it easy to make the complaint? yes or no."),
     time_taken: Optional[str] = typer.Option(None, "--time", callback=YES_NO, help="Satisfied with the time it took? yes or no."),
@@ -201,8 +203,8 @@ def survey(
 @app.command()
 @handled
 def learning(
-    reference: str = typer.Argument(..., help="Case reference."),
-    text: str = typer.Argument(..., callback=plain_text, help="What was learned or changed in the service because of this complaint."),
+    reference: str = reference_argument(),
+    text: str = typer.Argument(..., callback=free_text, help="What was learned or changed in the service because of this complaint."),
     on: str = on_option(),
     as_json: bool = json_option(RECORDS_JSON_HELP),
 ) -> None:

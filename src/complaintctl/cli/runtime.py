@@ -21,7 +21,8 @@ import typer
 
 from complaintctl import __version__
 from complaintctl.clock import today_in_london
-from complaintctl.errors import EXIT_REFUSED, ComplaintError
+from complaintctl.domain.text import ONE_LINE, problem
+from complaintctl.errors import EXIT_REFUSED, ComplaintError, InvalidInput
 
 if TYPE_CHECKING:
     from complaintctl.services.context import Context
@@ -93,14 +94,19 @@ class Settings:
         return str(default_database_path())
 
     def officer_name(self) -> str:
+        """`--officer` (checked as it was parsed), else the login name, held to the same rule."""
         if self.officer and self.officer.strip():
             return " ".join(self.officer.split())
         import getpass
 
         try:
-            return getpass.getuser()
+            login = getpass.getuser()
         except (KeyError, OSError):
             return "unknown"
+        found = problem(login, ONE_LINE)
+        if found is not None:
+            raise InvalidInput(f"the login name {found}; say who is recording with --officer NAME")
+        return login
 
     def policy(self):
         from complaintctl.domain import policy
@@ -188,6 +194,15 @@ def fail(message: str, code: int = EXIT_REFUSED):
     raise typer.Exit(code)
 
 
+def _officer_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
+    """`--officer` or COMPLAINTCTL_OFFICER: one line of at most 200 characters, like every name
+    (see `domain.text`), refused before any command runs. The error names both."""
+    found = None if value is None else problem(value, ONE_LINE)
+    if found is not None:
+        raise typer.BadParameter(found, param=param)
+    return value
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"complaintctl {__version__}")
@@ -198,7 +213,7 @@ def _version(value: bool) -> None:
 def main_options(
     db: Optional[str] = typer.Option(None, "--db", envvar="COMPLAINTCTL_DB", help="SQLite file, or a postgresql+psycopg:// URL."),
     config: Optional[str] = typer.Option(None, "--config", envvar="COMPLAINTCTL_CONFIG", help="Policy file (TOML)."),
-    officer: Optional[str] = typer.Option(None, "--officer", envvar="COMPLAINTCTL_OFFICER", help="Who is recording (default: login name)."),
+    officer: Optional[str] = typer.Option(None, "--officer", envvar="COMPLAINTCTL_OFFICER", callback=_officer_value, help="Who is recording (default: login name)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
 ) -> None:
     settings.db = db

@@ -10,11 +10,13 @@ from complaintctl.cli.options import (
     choice,
     date_value,
     email_address,
+    free_text,
     json_option,
     letter_file_option,
+    line_option,
     money,
     on_option,
-    plain_text,
+    reference_argument,
     text_option,
 )
 from complaintctl.cli.results import deadline_words, print_case, write_letter
@@ -26,16 +28,16 @@ from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, OUTCOMES, PREFE
 @app.command()
 @handled
 def log(
-    name: Optional[str] = text_option("--name", help="The complainant's name."),
+    name: Optional[str] = line_option("--name", help="The complainant's name."),
     email: Optional[str] = typer.Option(None, "--email", callback=email_address, help="Email address."),
-    phone: Optional[str] = text_option("--phone", help="Telephone number."),
+    phone: Optional[str] = line_option("--phone", help="Telephone number."),
     address: Optional[str] = text_option("--address", help="Postal address."),
     preferred_contact: Optional[str] = typer.Option(None, "--preferred-contact", callback=choice(*PREFERRED_CONTACT), help=f"{alternatives(PREFERRED_CONTACT)}."),
     channel: Optional[str] = typer.Option(None, "--channel", callback=choice(*CHANNELS), help=f"How it arrived: {', '.join(CHANNELS)}."),
-    representative: Optional[str] = text_option("--representative", help="Someone acting for the complainant."),
+    representative: Optional[str] = line_option("--representative", help="Someone acting for the complainant."),
     anonymous: bool = typer.Option(False, "--anonymous", help="No name given."),
-    service: Optional[str] = text_option("--service", help="Service area, e.g. Housing Repairs."),
-    category: Optional[str] = text_option("--category", help="Category for the thematic analysis."),
+    service: Optional[str] = line_option("--service", help="Service area, e.g. Housing Repairs."),
+    category: Optional[str] = line_option("--category", help="Category for the thematic analysis."),
     summary: Optional[str] = text_option("--summary", help="What it is about."),
     outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="What the complainant wants to happen."),
     received: str = typer.Option("today", "--received", callback=date_value, help="Date received (default today)."),
@@ -87,8 +89,8 @@ def log(
 @app.command()
 @handled
 def acknowledge(
-    reference: str = typer.Argument(..., help="Case reference."),
-    handler: Optional[str] = text_option("--handler", help="Who handles this stage (default: you)."),
+    reference: str = reference_argument(),
+    handler: Optional[str] = line_option("--handler", help="Who handles this stage (default: you)."),
     understanding: Optional[str] = text_option("--understanding", help="Our understanding of the complaint."),
     outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="The outcomes the complainant seeks."),
     on: str = on_option(),
@@ -106,7 +108,7 @@ def acknowledge(
 @app.command()
 @handled
 def extend(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     days: Optional[int] = typer.Option(None, "--days", min=1, max=365, help="Extra working days."),
     to: Optional[str] = typer.Option(None, "--to", callback=date_value, help="The new response date."),
     reason: Optional[str] = text_option("--reason", help="Why more time is needed (required)."),
@@ -127,7 +129,7 @@ def extend(
 @app.command()
 @handled
 def update(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     progress: Optional[str] = text_option("--progress", help="The progress reported to the complainant."),
     next_update: Optional[str] = typer.Option(None, "--next", callback=date_value, help="When the next update or the response will come."),
     on: str = on_option(),
@@ -145,10 +147,10 @@ def update(
 @app.command()
 @handled
 def close(
-    reference: str = typer.Argument(..., help="Case reference."),
+    reference: str = reference_argument(),
     outcome: str = typer.Option(..., "--outcome", callback=choice(*OUTCOMES), help=f"{alternatives(OUTCOMES)}."),
     reasons: Optional[str] = text_option("--reasons", help="The reasons for the decision, or the explanation of a refusal."),
-    exclusion: Optional[str] = typer.Option(None, "--exclusion", help="With --outcome refused: the exclusion code."),
+    exclusion: Optional[str] = line_option("--exclusion", help="With --outcome refused: the exclusion code."),
     steps_taken: Optional[str] = text_option("--steps", help="The steps taken to investigate."),
     remedy: Optional[str] = text_option("--remedy", help="What will be done to put things right, and when."),
     apology: bool = typer.Option(False, "--apology", help="An apology was given."),
@@ -198,8 +200,8 @@ def close(
 @app.command()
 @handled
 def escalate(
-    reference: str = typer.Argument(..., help="Case reference."),
-    handler: Optional[str] = text_option("--handler", help="Who reviews at stage 2 (not the stage 1 handler)."),
+    reference: str = reference_argument(),
+    handler: Optional[str] = line_option("--handler", help="Who reviews at stage 2 (not the stage 1 handler)."),
     late_reason: Optional[str] = text_option("--late-reason", help="Why a request outside the window is accepted."),
     outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="What the complainant now wants (reasons are not required)."),
     on: str = on_option(),
@@ -217,8 +219,8 @@ def escalate(
 @app.command()
 @handled
 def note(
-    reference: str = typer.Argument(..., help="Case reference."),
-    text: str = typer.Argument(..., callback=plain_text, help="The note (internal: never shown in letters)."),
+    reference: str = reference_argument(),
+    text: str = typer.Argument(..., callback=free_text, help="The note (internal: never shown in letters)."),
     on: str = on_option(),
     as_json: bool = json_option(),
 ) -> None:
