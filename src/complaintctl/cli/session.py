@@ -5,17 +5,25 @@ command line, in this process. A refused or malformed command prints its error a
 goes on. Standard input that is not a terminal is read line by line, so a script can pipe
 commands in; the session then ends with the exit code of the last command that failed (0 when
 every command succeeded).
+
+A line is at most 100,000 characters (`domain.text.SHELL_LINE_LIMIT`); a longer one is refused
+in one line, unsplit and unrun, and kept out of the history, and the session goes on. Reading,
+splitting and checking a line all take time in proportion to its length: the splitter takes
+whole runs of characters with one regular expression, where `shlex` adds to its word one
+character at a time (a million-character word took it 40 seconds).
 """
 
 from __future__ import annotations
 
 import os
-import shlex
+import re
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any, Optional
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any, Optional
 
 import typer
+
+from complaintctl.domain.text import SHELL_LINE_LIMIT
 
 QUIT_WORDS = ("exit", "quit", "q")
 HELP_WORDS = ("help", "?")
@@ -31,6 +39,56 @@ def global_arguments(db: Optional[str], config: Optional[str], officer: Optional
         if value:
             arguments += [option, value]
     return arguments
+
+
+# One piece of a word (unquoted characters, a single- or double-quoted string, an escaped
+# character) or the blanks between words, by the POSIX rules `shlex.split` follows.
+_PIECE = re.compile(
+    r"""(?P<plain>[^ \t\r\n'"\\]+)"""
+    r"""|'(?P<single>[^']*)'"""
+    r"""|"(?P<double>(?:[^"\\]|\\.)*)\""""
+    r"""|\\(?P<escaped>.)"""
+    r"""|(?P<blank>[ \t\r\n]+)""",
+    re.S,
+)
+# Inside double quotes a backslash escapes only a double quote or a backslash.
+_ESCAPED_IN_DOUBLE_QUOTES = re.compile(r'\\(["\\])')
+_UNCLOSED_DOUBLE_QUOTES = re.compile(r'"(?:[^"\\]|\\.)*', re.S)
+
+
+def split_line(line: str) -> list[str]:
+    """The words of a line as `shlex.split` gives them, with the same ValueError for an unclosed
+    quote or a trailing backslash, in time proportional to the line's length."""
+    words: list[str] = []
+    pieces: list[str] = []
+    in_word = False
+    position = 0
+    while position < len(line):
+        found = _PIECE.match(line, position)
+        if found is None:
+            # Only an unclosed quote or a backslash at the very end stops the match.
+            unclosed = line[position] == "'" or (
+                line[position] == '"' and _UNCLOSED_DOUBLE_QUOTES.match(line, position).end() == len(line)
+            )
+            raise ValueError("No closing quotation" if unclosed else "No escaped character")
+        position = found.end()
+        kind = found.lastgroup
+        if kind == "blank":
+            if in_word:
+                words.append("".join(pieces))
+                pieces, in_word = [], False
+            continue
+        text = found.group(kind)
+        pieces.append(_ESCAPED_IN_DOUBLE_QUOTES.sub(r"\1", text) if kind == "double" else text)
+        in_word = True
+    if in_word:
+        words.append("".join(pieces))
+    return words
+
+
+def too_long(line: str) -> bool:
+    """Whether a line (without its line feed) is over the shell's limit."""
+    return len(line) - line.endswith("\n") > SHELL_LINE_LIMIT
 
 
 def _usage_error() -> type[Exception]:
@@ -52,10 +110,13 @@ class Session:
 
     def run_line(self, line: str) -> Optional[int]:
         """Run one line; None means the line asked to end the session."""
+        if too_long(line):
+            sys.stderr.write(f"Error: the line is longer than {SHELL_LINE_LIMIT:,} characters, the most a shell line may hold; nothing was run\n")
+            return self._finished(2)
         if line.lstrip().startswith("#"):
             return 0
         try:
-            words = shlex.split(line)
+            words = split_line(line)
         except ValueError as problem:
             sys.stderr.write(f"Error: {problem}; close the quotes and try again\n")
             return self._finished(2)
@@ -113,8 +174,10 @@ class Completer:
 
     def candidates(self, line: str, text: str) -> list[str]:
         """What could replace `text`, the word being typed at the end of `line`."""
+        if too_long(line):
+            return []
         try:
-            words = shlex.split(line[: len(line) - len(text)])
+            words = split_line(line[: len(line) - len(text)])
         except ValueError:
             return []
         group = self.command
@@ -211,13 +274,19 @@ def _terminal_lines(prompt: str, completer: Completer) -> Iterable[str]:
     try:
         while True:
             try:
-                yield input(prompt)
+                line = input(prompt)
             except KeyboardInterrupt:
                 sys.stdout.write("\n")
                 continue
             except EOFError:
                 sys.stdout.write("\n")
                 return
+            if readline is not None and too_long(line):
+                try:  # refused, so not worth keeping, nor a megabyte in the history file
+                    readline.remove_history_item(readline.get_current_history_length() - 1)
+                except (ValueError, AttributeError):
+                    pass
+            yield line
     finally:
         if readline is not None:
             try:
@@ -226,6 +295,21 @@ def _terminal_lines(prompt: str, completer: Completer) -> Iterable[str]:
                 os.chmod(path, 0o600)
             except OSError:
                 pass
+
+
+def piped_lines(stream: IO[str]) -> Iterator[str]:
+    """The lines of a stream, read at most one character past the shell's limit at a time: a
+    longer line comes as that much of it (for the session to refuse) and the rest is skipped
+    without being held in memory."""
+    while True:
+        line = stream.readline(SHELL_LINE_LIMIT + 1)
+        if not line:
+            return
+        if too_long(line):
+            rest = line
+            while rest and not rest.endswith("\n"):
+                rest = stream.readline(SHELL_LINE_LIMIT + 1)
+        yield line
 
 
 def run(app: Any, prefix: list[str], database: Callable[[], str]) -> int:
@@ -238,4 +322,4 @@ def run(app: Any, prefix: list[str], database: Callable[[], str]) -> int:
         sys.stderr.write("complaintctl shell: type a command without `complaintctl`; `help` lists them, `exit` ends.\n")
         completer = Completer(command, reference_finder(database))
         return session.run_lines(_terminal_lines("complaintctl> ", completer))
-    return session.run_lines(sys.stdin)
+    return session.run_lines(piped_lines(sys.stdin))
