@@ -54,11 +54,15 @@ _PIECE = re.compile(
 # Inside double quotes a backslash escapes only a double quote or a backslash.
 _ESCAPED_IN_DOUBLE_QUOTES = re.compile(r'\\(["\\])')
 _UNCLOSED_DOUBLE_QUOTES = re.compile(r'"(?:[^"\\]|\\.)*', re.S)
+_QUOTING = re.compile(r"""['"\\]""")
+_BLANKS = re.compile(r"[ \t\r\n]+")
 
 
 def split_line(line: str) -> list[str]:
     """The words of a line as `shlex.split` gives them, with the same ValueError for an unclosed
     quote or a trailing backslash, in time proportional to the line's length."""
+    if not _QUOTING.search(line):
+        return [word for word in _BLANKS.split(line) if word]
     words: list[str] = []
     pieces: list[str] = []
     in_word = False
