@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import Boolean, Column, Date, Integer, MetaData, String, TypeDecorator, create_engine, inspect
 
 from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
-from complaintctl.storage import schema
+from complaintctl.storage import schema, statements
 
 pytestmark = pytest.mark.both_databases
 
@@ -87,3 +87,24 @@ def test_a_difference_is_found(cli, db_location):
         "surveys.kept_informed is BOOLEAN() in the database, Integer() in the model",
     ]
 
+
+
+def test_the_statements_name_the_columns_of_the_models():
+    """statements.py spells out columns (the reader cannot load the models): the same ones."""
+    tables = schema.metadata.tables
+    dated = {column.name for table in tables.values() for column in table.c if isinstance(column.type, Date)}
+    undated = {column.name for table in tables.values() for column in table.c if not isinstance(column.type, Date)}
+    assert statements.DATE_COLUMNS == dated
+    assert not dated & undated, "a date is recognised by its column's name"
+
+    def columns(name: str) -> list[str]:
+        return [column.name for column in tables[name].c if column.name not in ("id", "reference")]
+
+    assert list(statements.EVENT_COLUMNS) == columns("events")
+    assert list(statements.CASE_COLUMNS) == columns("cases")
+    assert list(statements.STAGE_COLUMNS) == columns("stages")
+    assert list(statements.ACTION_COLUMNS) == columns("actions")
+    assert statements.RECORD_TABLES == tuple(table.name for table in schema.RECORD_TABLES)
+    for table in statements.RECORD_TABLES:
+        assert list(statements.RECORD_COLUMNS[table]) == columns(table), table
+    assert columns("surveys")[3:] == list(SURVEY_QUESTIONS)

@@ -3,6 +3,7 @@ date; and the read and write protocols that both the full store and the light re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,13 +20,23 @@ Step = tuple[str, date, dict[str, Any]]
 
 
 class Reading(Protocol):
-    """The queries of one read transaction."""
+    """The queries of one read transaction (storage/queries.py, on either database)."""
 
     def meta(self, key: str) -> str | None: ...
 
     def case_id(self, reference: str) -> int: ...
 
+    def references_starting(self, start: str, limit: int) -> list[str]: ...
+
     def events(self, case_id: int) -> list["Event"]: ...
+
+    def histories(self, case_ids: Sequence[int]) -> dict[int, list["Event"]]:
+        """The events of many cases, by case id, each case's in order."""
+        ...
+
+    def cases_changed_after(self, as_of: date, kinds: Sequence[str]) -> dict[int, str]:
+        """Cases (id → reference) received by `as_of` with a step of one of `kinds` dated after it."""
+        ...
 
     def list_cases(self, **filters: Any) -> list[dict[str, Any]]: ...
 
