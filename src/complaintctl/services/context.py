@@ -46,6 +46,52 @@ class Reading(Protocol):
 
     def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]: ...
 
+    # The figures of the annual report between two dates, inclusive. Rows are tuples, dates are
+    # `date`; the columns are those of the statement of the same name in storage/statements.py.
+
+    def received_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Accepted complaints per stage and day received: (stage, day, received, withdrawn)."""
+        ...
+
+    def themes(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Accepted complaints received per stage, service and category: (stage, service, category, count)."""
+        ...
+
+    def closed_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Stages closed per stage and day: (stage, day, a count for each of OUTCOMES, decided in
+        time, apologies, compensated, compensation in pence)."""
+        ...
+
+    def refusals(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Complaints received and refused: (exclusion, count)."""
+        ...
+
+    def feedback(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Compliments and comments received: (type, count)."""
+        ...
+
+    def learning_count(self, start: date, end: date) -> int: ...
+
+    def learning_listed(self, start: date, end: date, limit: int) -> list[tuple[Any, ...]]:
+        """The first `limit` pieces of learning: (reference, service, stage, recorded_on, text)."""
+        ...
+
+    def ombudsman_counts(self, start: date, end: date) -> tuple[Any, ...]:
+        """(referrals, determinations)."""
+        ...
+
+    def ombudsman_findings(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Findings determined: (element, finding, count)."""
+        ...
+
+    def ombudsman_orders(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Orders made: (kind, amount_pence, made_on, due, complied_on)."""
+        ...
+
+    def survey_answers(self, start: date, end: date) -> tuple[Any, ...]:
+        """(surveys answered, then for each of SURVEY_QUESTIONS its yeses and its answers)."""
+        ...
+
 
 class Writing(Reading, Protocol):
     """The statements of one write transaction, which holds the write lock throughout."""
