@@ -305,3 +305,26 @@ def typed(value: object) -> object:
     if isinstance(value, Decimal):
         return int
     return type(value)
+
+
+def test_the_transactions_are_what_the_services_and_reports_expect():
+    """Both transaction types have every method of the protocols of services/context.py, with
+    the same parameters (there is no type checker in the test run)."""
+    import inspect
+
+    from complaintctl.services.context import Reading, Writing
+    from complaintctl.storage.store import Transaction
+
+    def methods(protocol) -> dict:
+        return {name: value for name, value in vars(protocol).items() if callable(value) and not name.startswith("_")}
+
+    def names(function) -> list[str]:
+        return [p.name for p in inspect.signature(function).parameters.values() if p.kind is not p.VAR_KEYWORD]
+
+    for implementation, protocols in ((Reader, (Reading,)), (Transaction, (Reading, Writing))):
+        for protocol in protocols:
+            for name, wanted in methods(protocol).items():
+                have = getattr(implementation, name, None)
+                assert callable(have), f"{implementation.__name__} has no {name}"
+                if name != "list_cases":  # the protocol takes the filters as keywords
+                    assert names(have) == names(wanted), f"{implementation.__name__}.{name}"
