@@ -19,16 +19,14 @@ Definitions (SPEC section 7), for the year 1 April YYYY to 31 March YYYY+1:
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from complaintctl.domain.vocabulary import DECISIONS, FINDINGS, ORDER_KINDS, OUTCOMES, SURVEY_QUESTIONS
 from complaintctl.errors import InvalidInput
-from complaintctl.domain.vocabulary import DECISIONS, OUTCOMES
-from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS, SURVEY_QUESTIONS
 
 if TYPE_CHECKING:
-    from complaintctl.services.context import Context
+    from complaintctl.services.context import Context, Reading
 
 NOT_RECORDED = "Not recorded"
 LEARNING_LISTED = 500
@@ -82,69 +80,23 @@ def _money(pence: int) -> float:
     return round(pence / 100, 2)
 
 
-# -- the queries -----------------------------------------------------------------------------------
+# -- the figures -----------------------------------------------------------------------------------
 #
-# Plain SQL with named parameters, so the same statements run through `sqlite3` on the light
-# read path (fastread) and through SQLAlchemy's `text()` on the full store, SQLite or PostgreSQL.
-# SQLite keeps dates as ISO text, so they are bound and read back as text there and as dates on
-# PostgreSQL; months are cut from the day here rather than in each dialect's SQL.
+# Each figure is one query of the read transaction (the SQL is storage/statements.py), grouped
+# in the database; here its rows are folded into the report. Dates come back as `date` from
+# either database.
 
 STAGES = (1, 2)
-IN_STAGES = "number IN (1, 2)"
 
 
-def _count_true(column: str) -> str:
-    return f"sum(CASE WHEN {column} THEN 1 ELSE 0 END)"
+def _month(day: date) -> str:
+    """'2025-06' of a day."""
+    return day.isoformat()[:7]
 
 
-def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
-
-
-class _Database:
-    """One read transaction's connection: a `sqlite3.Connection` or a SQLAlchemy `Connection`."""
-
-    def __init__(self, conn: Any) -> None:
-        self.conn = conn
-        self.plain = isinstance(conn, sqlite3.Connection)
-        self.postgres = not self.plain and conn.dialect.name == "postgresql"
-
-    def rows(self, sql: str, **params: Any) -> list[Any]:
-        if not self.postgres:
-            params = {key: value.isoformat() if isinstance(value, date) else value for key, value in params.items()}
-        if self.plain:
-            return self.conn.execute(sql, params).fetchall()
-        from sqlalchemy import text
-
-        return list(self.conn.execute(text(sql), params))
-
-    def one(self, sql: str, **params: Any) -> Any:
-        return self.rows(sql, **params)[0]
-
-
-def _month(day: Any) -> str:
-    """'2025-06' of a day read back as a date (PostgreSQL) or as ISO text (SQLite)."""
-    return str(day)[:7]
-
-
-# Both volume queries group by the day, in the order of the (number, day) index they search, so
-# the database streams the groups instead of sorting a row per stage; the days are folded into
-# months here.
-
-
-def _received(db: _Database, previous_start: date, end: date) -> dict[tuple[int, str], list[int]]:
+def _received(tx: "Reading", previous_start: date, end: date) -> dict[tuple[int, str], list[int]]:
     """Accepted complaints per stage and month of receipt over two years: [received, withdrawn]."""
-    rows = db.rows(
-        f"""
-        SELECT s.number, s.received_on, count(*), sum(CASE WHEN s.outcome = 'withdrawn' THEN 1 ELSE 0 END)
-        FROM stages s JOIN cases c ON c.id = s.case_id
-        WHERE s.{IN_STAGES} AND s.received_on BETWEEN :previous_start AND :end
-          AND c.type = 'complaint' AND (s.outcome IS NULL OR s.outcome != 'refused')
-        GROUP BY s.number, s.received_on
-        """,
-        previous_start=previous_start,
-        end=end,
-    )
+    rows = tx.received_by_day(previous_start, end)
     months: dict[tuple[int, str], list[int]] = {}
     for number, day, received, withdrawn in rows:
         figures = months.setdefault((number, _month(day)), [0, 0])
@@ -153,43 +105,13 @@ def _received(db: _Database, previous_start: date, end: date) -> dict[tuple[int,
     return months
 
 
-def _themes(db: _Database, start: date, end: date) -> list[Any]:
-    """Accepted complaints received in the year per stage, service area and category."""
-    return db.rows(
-        f"""
-        SELECT s.number, c.service, c.category, count(*)
-        FROM stages s JOIN cases c ON c.id = s.case_id
-        WHERE s.{IN_STAGES} AND s.received_on BETWEEN :start AND :end
-          AND c.type = 'complaint' AND (s.outcome IS NULL OR s.outcome != 'refused')
-        GROUP BY s.number, c.service, c.category
-        """,
-        start=start,
-        end=end,
-    )
-
-
 CLOSED_FIGURES = (*OUTCOMES, "decided_in_time", "apologies", "compensated", "compensation_pence")
 
 
-def _closed(db: _Database, previous_start: date, end: date) -> dict[tuple[int, str], dict[str, int]]:
+def _closed(tx: "Reading", previous_start: date, end: date) -> dict[tuple[int, str], dict[str, int]]:
     """Stages closed per stage and month over two years: how many of each outcome, decisions in
     time, and remedies."""
-    decisions = ", ".join(f"'{outcome}'" for outcome in DECISIONS)
-    counted = [f"sum(CASE WHEN outcome = '{outcome}' THEN 1 ELSE 0 END)" for outcome in OUTCOMES]
-    rows = db.rows(
-        f"""
-        SELECT number, closed_on, {", ".join(counted)},
-               sum(CASE WHEN outcome IN ({decisions}) AND in_time THEN 1 ELSE 0 END),
-               {_count_true("apology")},
-               sum(CASE WHEN compensation_pence > 0 THEN 1 ELSE 0 END),
-               coalesce(sum(compensation_pence), 0)
-        FROM stages
-        WHERE {IN_STAGES} AND closed_on BETWEEN :previous_start AND :end
-        GROUP BY number, closed_on
-        """,
-        previous_start=previous_start,
-        end=end,
-    )
+    rows = tx.closed_by_day(previous_start, end)
     months: dict[tuple[int, str], dict[str, int]] = {}
     for number, day, *values in rows:
         figures = months.setdefault((number, _month(day)), dict.fromkeys(CLOSED_FIGURES, 0))
@@ -198,72 +120,30 @@ def _closed(db: _Database, previous_start: date, end: date) -> dict[tuple[int, s
     return months
 
 
-def _not_accepted(db: _Database, start: date, end: date) -> list[Any]:
-    return db.rows(
-        f"""
-        SELECT exclusion, count(*) FROM stages
-        WHERE {IN_STAGES} AND received_on BETWEEN :start AND :end AND outcome = 'refused'
-        GROUP BY exclusion
-        """,
-        start=start,
-        end=end,
-    )
-
-
-def _other_feedback(db: _Database, start: date, end: date) -> dict[str, int]:
-    rows = db.rows(
-        "SELECT type, count(*) FROM cases WHERE received_on BETWEEN :start AND :end "
-        "AND type IN ('compliment', 'comment') GROUP BY type",
-        start=start,
-        end=end,
-    )
-    found = dict(rows)
+def _other_feedback(tx: "Reading", start: date, end: date) -> dict[str, int]:
+    found = dict(tx.feedback(start, end))
     return {"compliments": found.get("compliment", 0), "comments": found.get("comment", 0)}
 
 
-def _learning(db: _Database, start: date, end: date) -> tuple[int, list[dict[str, Any]]]:
-    total = db.one("SELECT count(*) FROM learning WHERE recorded_on BETWEEN :start AND :end", start=start, end=end)[0]
-    rows = db.rows(
-        """
-        SELECT c.reference, c.service, l.stage, l.recorded_on, l.text
-        FROM learning l JOIN cases c ON c.id = l.case_id
-        WHERE l.recorded_on BETWEEN :start AND :end
-        ORDER BY l.recorded_on, c.reference, l.number
-        LIMIT :limit
-        """,
-        start=start,
-        end=end,
-        limit=LEARNING_LISTED,
-    )
+def _learning(tx: "Reading", start: date, end: date) -> tuple[int, list[dict[str, Any]]]:
     items = [
         {
             "reference": reference,
             "service": service or NOT_RECORDED,
             "stage": stage,
-            "recorded_on": _day(recorded_on).isoformat(),
+            "recorded_on": recorded_on.isoformat(),
             "text": text,
         }
-        for reference, service, stage, recorded_on, text in rows
+        for reference, service, stage, recorded_on, text in tx.learning_listed(start, end, LEARNING_LISTED)
     ]
-    return total or 0, items
+    return tx.learning_count(start, end), items
 
 
-def _ombudsman(db: _Database, start: date, end: date, as_of: date) -> dict[str, Any]:
-    referrals, determinations = db.one(
-        "SELECT (SELECT count(*) FROM ombudsman_cases WHERE referred_on BETWEEN :start AND :end), "
-        "(SELECT count(*) FROM ombudsman_cases WHERE determined_on BETWEEN :start AND :end)",
-        start=start,
-        end=end,
-    )
+def _ombudsman(tx: "Reading", start: date, end: date, as_of: date) -> dict[str, Any]:
+    referrals, determinations = tx.ombudsman_counts(start, end)
     findings = {code: 0 for code in FINDINGS}
     by_element: dict[str, dict[str, int]] = {}
-    rows = db.rows(
-        "SELECT element, finding, count(*) FROM ombudsman_findings WHERE determined_on BETWEEN :start AND :end "
-        "GROUP BY element, finding",
-        start=start,
-        end=end,
-    )
-    for element, finding, count in rows:
+    for element, finding, count in tx.ombudsman_findings(start, end):
         findings[finding] = findings.get(finding, 0) + count
         by_element.setdefault(element, {code: 0 for code in FINDINGS})[finding] = count
 
@@ -272,21 +152,16 @@ def _ombudsman(db: _Database, start: date, end: date, as_of: date) -> dict[str, 
     ordered_pence = 0
     longest: int | None = None
     # Orders come a few at a time with each determination: a year's worth is small.
-    rows = db.rows(
-        "SELECT kind, amount_pence, made_on, due, complied_on FROM ombudsman_orders WHERE made_on BETWEEN :start AND :end",
-        start=start,
-        end=end,
-    )
-    for kind, amount_pence, made_on, due, complied_on in rows:
+    for kind, amount_pence, made_on, due, complied_on in tx.ombudsman_orders(start, end):
         orders[kind] += 1
         ordered_pence += amount_pence
         if complied_on is None:
             outstanding += 1
-            overdue += _day(due) < as_of
+            overdue += due < as_of
             continue
         complied += 1
-        complied_by_due += _day(complied_on) <= _day(due)
-        days = (_day(complied_on) - _day(made_on)).days
+        complied_by_due += complied_on <= due
+        days = (complied_on - made_on).days
         longest = days if longest is None else max(longest, days)
     total_orders = sum(orders.values())
     return {
@@ -309,11 +184,8 @@ def _ombudsman(db: _Database, start: date, end: date, as_of: date) -> dict[str, 
     }
 
 
-def _survey(db: _Database, start: date, end: date) -> dict[str, Any]:
-    columns = ["count(*)"]
-    for key in SURVEY_QUESTIONS:
-        columns += [_count_true(key), f"count({key})"]
-    row = db.one(f"SELECT {', '.join(columns)} FROM surveys WHERE answered_on BETWEEN :start AND :end", start=start, end=end)
+def _survey(tx: "Reading", start: date, end: date) -> dict[str, Any]:
+    row = tx.survey_answers(start, end)
     questions = {}
     for index, (key, words) in enumerate(SURVEY_QUESTIONS.items()):
         yes, answered = int(row[1 + 2 * index] or 0), int(row[2 + 2 * index] or 0)
@@ -377,15 +249,14 @@ def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[
     previous_start, _ = period(year - 1)
     homes = ctx.policy.homes
     with ctx.store.reading() as tx:
-        db = _Database(tx.conn)
-        received = _received(db, previous_start, end)
-        themes = _themes(db, start, end)
-        closed = _closed(db, previous_start, end)
-        refusals = _not_accepted(db, start, end)
-        feedback = _other_feedback(db, start, end)
-        learning_total, learning_items = _learning(db, start, end)
-        ombudsman = _ombudsman(db, start, end, as_of)
-        survey = _survey(db, start, end)
+        received = _received(tx, previous_start, end)
+        themes = tx.themes(start, end)
+        closed = _closed(tx, previous_start, end)
+        refusals = tx.refusals(start, end)
+        feedback = _other_feedback(tx, start, end)
+        learning_total, learning_items = _learning(tx, start, end)
+        ombudsman = _ombudsman(tx, start, end, as_of)
+        survey = _survey(tx, start, end)
 
     by_year, monthly, quarters = _fold_volumes(year, received, closed, homes)
     previous = by_year[year - 1]

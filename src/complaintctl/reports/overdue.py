@@ -19,9 +19,11 @@ from datetime import date, timedelta
 from json.encoder import encode_basestring as quoted
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from complaintctl.domain.events import CASE_KINDS
+
 if TYPE_CHECKING:
-    from complaintctl.services.context import Context
     from complaintctl.domain.calendar import Calendar
+    from complaintctl.services.context import Context, Reading
 
 # Within a case, the order in which its items are listed when equally late.
 WHAT_ORDER = {"acknowledge": 0, "respond": 1, "update": 2, "action": 3}
@@ -170,7 +172,9 @@ def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
         deadlines = tx.deadlines_due_by(last)
         actions = tx.actions_due_by(last)
         if as_of < ctx.today:
-            changed = changed_after(tx, as_of)
+            # Cases received by then with a step of their lifecycle (which moves deadlines and
+            # actions; notes and report records do not) dated after it.
+            changed = tx.cases_changed_after(as_of, CASE_KINDS)
             if changed:
                 references = set(changed.values())
                 deadlines = [row for row in deadlines if row["reference"] not in references]
@@ -181,52 +185,8 @@ def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
     return build(deadlines, actions, ctx.calendar, as_of, within)
 
 
-# The steps that move a case's deadlines or its actions; notes and report records do not.
-STATE_KINDS = (
-    "logged", "acknowledged", "handler-changed", "extended", "updated", "closed", "escalated",
-    "action-added", "action-done",
-)
-
-
-def changed_after(tx: Any, as_of: date) -> dict[int, str]:
-    """Cases (id → reference) received by `as_of` with a step dated after it.
-
-    One range scan per kind on the events' (kind, business_date) index, so the cost follows
-    the steps taken since, not the size of the history. Needs a `store.Transaction`.
-    """
-    from sqlalchemy import select
-
-    from complaintctl.storage.schema import cases_table, events_table
-
-    e, c = events_table.c, cases_table.c
-    query = (
-        select(c.id, c.reference)
-        .select_from(events_table.join(cases_table, e.case_id == c.id))
-        .where(e.kind.in_(STATE_KINDS), e.business_date > as_of, c.received_on <= as_of)
-        .distinct()
-    )
-    return {row.id: row.reference for row in tx.conn.execute(query)}
-
-
-def _histories(tx: Any, case_ids: list[int]) -> dict[int, list[Any]]:
-    """The events of many cases, a few hundred cases to a query."""
-    from sqlalchemy import select
-
-    from complaintctl.storage.projection import event_from_row
-    from complaintctl.storage.schema import events_table
-
-    e = events_table.c
-    found: dict[int, list[Any]] = {case_id: [] for case_id in case_ids}
-    for start in range(0, len(case_ids), 500):
-        chunk = case_ids[start : start + 500]
-        query = select(events_table).where(e.case_id.in_(chunk)).order_by(e.case_id, e.number)
-        for row in tx.conn.execute(query):
-            found[row.case_id].append(event_from_row(row))
-    return found
-
-
 def as_it_was(
-    ctx: "Context", tx: Any, changed: dict[int, str], as_of: date, last: date
+    ctx: "Context", tx: "Reading", changed: dict[int, str], as_of: date, last: date
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Deadline and action rows, shaped as the store returns them, for cases as they stood on
     `as_of`: their history replayed up to that date. A case received later did not exist yet."""
@@ -234,7 +194,7 @@ def as_it_was(
 
     deadlines: list[dict[str, Any]] = []
     actions: list[dict[str, Any]] = []
-    histories = _histories(tx, sorted(changed))
+    histories = tx.histories(sorted(changed))
     for case_id, reference in sorted(changed.items()):
         events = histories[case_id]
         if not events or events[0].on > as_of:

@@ -3,6 +3,7 @@ date; and the read and write protocols that both the full store and the light re
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -19,13 +20,23 @@ Step = tuple[str, date, dict[str, Any]]
 
 
 class Reading(Protocol):
-    """The queries of one read transaction."""
+    """The queries of one read transaction (storage/queries.py, on either database)."""
 
     def meta(self, key: str) -> str | None: ...
 
     def case_id(self, reference: str) -> int: ...
 
+    def references_starting(self, start: str, limit: int) -> list[str]: ...
+
     def events(self, case_id: int) -> list["Event"]: ...
+
+    def histories(self, case_ids: Sequence[int]) -> dict[int, list["Event"]]:
+        """The events of many cases, by case id, each case's in order."""
+        ...
+
+    def cases_changed_after(self, as_of: date, kinds: Sequence[str]) -> dict[int, str]:
+        """Cases (id → reference) received by `as_of` with a step of one of `kinds` dated after it."""
+        ...
 
     def list_cases(self, **filters: Any) -> list[dict[str, Any]]: ...
 
@@ -34,6 +45,52 @@ class Reading(Protocol):
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
 
     def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]: ...
+
+    # The figures of the annual report between two dates, inclusive. Rows are tuples, dates are
+    # `date`; the columns are those of the statement of the same name in storage/statements.py.
+
+    def received_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Accepted complaints per stage and day received: (stage, day, received, withdrawn)."""
+        ...
+
+    def themes(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Accepted complaints received per stage, service and category: (stage, service, category, count)."""
+        ...
+
+    def closed_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Stages closed per stage and day: (stage, day, a count for each of OUTCOMES, decided in
+        time, apologies, compensated, compensation in pence)."""
+        ...
+
+    def refusals(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Complaints received and refused: (exclusion, count)."""
+        ...
+
+    def feedback(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Compliments and comments received: (type, count)."""
+        ...
+
+    def learning_count(self, start: date, end: date) -> int: ...
+
+    def learning_listed(self, start: date, end: date, limit: int) -> list[tuple[Any, ...]]:
+        """The first `limit` pieces of learning: (reference, service, stage, recorded_on, text)."""
+        ...
+
+    def ombudsman_counts(self, start: date, end: date) -> tuple[Any, ...]:
+        """(referrals, determinations)."""
+        ...
+
+    def ombudsman_findings(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Findings determined: (element, finding, count)."""
+        ...
+
+    def ombudsman_orders(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Orders made: (kind, amount_pence, made_on, due, complied_on)."""
+        ...
+
+    def survey_answers(self, start: date, end: date) -> tuple[Any, ...]:
+        """(surveys answered, then for each of SURVEY_QUESTIONS its yeses and its answers)."""
+        ...
 
 
 class Writing(Reading, Protocol):

@@ -30,15 +30,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from complaintctl.errors import StorageError
 from complaintctl.domain.case import derive
-from complaintctl.storage.schema import RECORD_TABLES as RECORD_TABLES
-from complaintctl.storage.projection import in_order, record_rows
+from complaintctl.errors import StorageError
+from complaintctl.storage import statements
+from complaintctl.storage.projection import action_rows, case_values, event_from_row, event_hash, record_rows, stage_rows
 from complaintctl.storage.store import Store, Transaction
-from complaintctl.storage.projection import case_values, action_rows, event_from_row, event_hash, stage_rows
-from complaintctl.storage.schema import actions_table, cases_table, events_table, meta_table, stages_table
 
 if TYPE_CHECKING:
     from complaintctl.services.context import Context
@@ -137,7 +133,7 @@ def verify_store(store: Store, ctx: "Context") -> Findings:
                 return findings
         else:
             findings.storage = "PostgreSQL"
-        references = {row.id: row.reference for row in tx.conn.execute(select(cases_table.c.id, cases_table.c.reference))}
+        references = dict(tx.tuples(statements.CASE_REFERENCES))
         findings.cases = len(references)
         _check_chain(tx, references, findings)
         _check_projection(tx, ctx, findings)
@@ -145,7 +141,7 @@ def verify_store(store: Store, ctx: "Context") -> Findings:
 
 
 def _check_storage(tx: Transaction, findings: Findings) -> None:
-    rows = [row[0] for row in tx.conn.exec_driver_sql("PRAGMA integrity_check")]
+    rows = [row[0] for row in tx.tuples(statements.SQLITE_INTEGRITY_CHECK)]
     if rows == ["ok"]:
         findings.storage = "ok"
         return
@@ -157,37 +153,32 @@ def _check_storage(tx: Transaction, findings: Findings) -> None:
         findings.add(Problem(f"SQLite integrity check: {detail}; restore the latest backup"))
 
 
-def _stream(tx: Transaction, query) -> Iterator[Any]:
-    result = tx.conn.execution_options(yield_per=BATCH).execute(query)
-    yield from result
-
-
 def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings) -> None:
     previous_hash = ""
     last_number: dict[int, int] = {}
     newest: Problem | None = None
-    for row in _stream(tx, select(events_table).order_by(events_table.c.id)):
+    for row in tx.stream(statements.EVENTS_BY_ID, BATCH):
         findings.events += 1
-        reference = references.get(row.case_id)
-        here = Problem("", reference, row.number, row.id)
+        reference = references.get(row["case_id"])
+        here = Problem("", reference, row["number"], row["id"])
         if reference is None:
-            findings.add(replace(here, what=f"belongs to no case (case id {row.case_id})"))
-        if row.prev_hash != previous_hash:
+            findings.add(replace(here, what=f"belongs to no case (case id {row['case_id']})"))
+        if row["prev_hash"] != previous_hash:
             findings.add(replace(here, what="does not follow the event recorded before it: an event was removed or altered before it"))
         try:
-            recomputed = event_hash(reference or "", event_from_row(row), row.prev_hash)
+            recomputed = event_hash(reference or "", event_from_row(row), row["prev_hash"])
         except (ValueError, TypeError) as problem:
             findings.add(replace(here, what=f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
         else:
-            if recomputed != row.hash:
+            if recomputed != row["hash"]:
                 findings.add(replace(here, what="was altered after it was recorded: its content no longer matches its hash"))
-        before = last_number.get(row.case_id, 0)
-        if row.number != before + 1:
+        before = last_number.get(row["case_id"], 0)
+        if row["number"] != before + 1:
             findings.add(replace(here, what=f"comes after event {before} of its case: an event was removed or inserted"))
-        last_number[row.case_id] = max(row.number, before)
-        previous_hash = row.hash
+        last_number[row["case_id"]] = max(row["number"], before)
+        previous_hash = row["hash"]
         newest = here
-    head = tx.conn.execute(select(meta_table.c.value).where(meta_table.c.key == "chain_head")).scalar() or ""
+    head = tx.meta("chain_head") or ""
     if head != previous_hash:
         after = f" after {newest.describe().rstrip(': ')}" if newest else ""
         findings.add(Problem(f"the newest event recorded{after} is missing: the chain head does not match"))
@@ -197,49 +188,34 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
 
 
 def _check_projection(tx: Transaction, ctx: "Context", findings: Findings) -> None:
-    events = groupby(
-        _stream(tx, select(events_table).order_by(events_table.c.case_id, events_table.c.number)),
-        key=lambda row: row.case_id,
-    )
-    stages = groupby(
-        _stream(tx, select(*_columns(stages_table)).order_by(stages_table.c.case_id, stages_table.c.number)),
-        key=lambda row: row.case_id,
-    )
-    actions = groupby(
-        _stream(tx, select(*_columns(actions_table)).order_by(actions_table.c.case_id, actions_table.c.number)),
-        key=lambda row: row.case_id,
-    )
-    event_groups = _Cursor(events)
-    stage_groups = _Cursor(stages)
-    action_groups = _Cursor(actions)
-    record_groups = {
-        table: _Cursor(groupby(_stream(tx, select(*_columns(table)).order_by(*in_order(table))), key=lambda row: row.case_id))
-        for table in RECORD_TABLES
-    }
-    for row in _stream(tx, select(cases_table).order_by(cases_table.c.id)):
-        case_events = event_groups.take(row.id)
-        stored_stages = stage_groups.take(row.id)
-        stored_actions = action_groups.take(row.id)
-        stored_records = {table: groups.take(row.id) for table, groups in record_groups.items()}
+    def by_case(sql: str) -> _Cursor:
+        return _Cursor(groupby(tx.stream(sql, BATCH), key=lambda row: row["case_id"]))
+
+    event_groups = by_case(statements.EVENTS_BY_CASE)
+    stage_groups = by_case(statements.STAGES_BY_CASE)
+    action_groups = by_case(statements.ACTIONS_BY_CASE)
+    record_groups = {table: by_case(statements.RECORDS_BY_CASE[table]) for table in statements.RECORD_TABLES}
+    for row in tx.stream(statements.CASES_BY_ID, BATCH):
+        case_id = row["id"]
+        case_events = event_groups.take(case_id)
+        stored_stages = stage_groups.take(case_id)
+        stored_actions = action_groups.take(case_id)
+        stored_records = {table: groups.take(case_id) for table, groups in record_groups.items()}
         if not case_events:
             continue  # reported by the chain check
         _compare_case(ctx, row, case_events, stored_stages, stored_actions, stored_records, findings)
-    leftovers = [(stage_groups, "stage"), (action_groups, "action"), *((groups, table.name) for table, groups in record_groups.items())]
+    leftovers = [(stage_groups, "stage"), (action_groups, "action"), *((groups, table) for table, groups in record_groups.items())]
     for leftover, what in leftovers:
         for case_id in leftover.rest():
             findings.add(Problem(f"{what} rows belong to no case (case id {case_id}); they were added outside complaintctl"))
 
 
-def _columns(table) -> list[Any]:
-    return [column for column in table.c if column.name != "id"]
-
-
 class _Cursor:
     """Walks (case_id, rows) groups sorted by case id alongside the cases."""
 
-    def __init__(self, groups: Iterator[tuple[int, Iterator[Any]]]) -> None:
+    def __init__(self, groups: Iterator[tuple[int, Iterator[dict[str, Any]]]]) -> None:
         self.groups = groups
-        self.pending: tuple[int, list[Any]] | None = None
+        self.pending: tuple[int, list[dict[str, Any]]] | None = None
         self.orphans: list[int] = []
         self._advance()
 
@@ -247,7 +223,7 @@ class _Cursor:
         item = next(self.groups, None)
         self.pending = (item[0], list(item[1])) if item else None
 
-    def take(self, case_id: int) -> list[Any]:
+    def take(self, case_id: int) -> list[dict[str, Any]]:
         while self.pending and self.pending[0] < case_id:
             self.orphans.append(self.pending[0])
             self._advance()
@@ -266,36 +242,38 @@ class _Cursor:
 
 def _compare_case(
     ctx: "Context",
-    row: Any,
-    event_rows: list[Any],
-    stored_stages: list[Any],
-    stored_actions: list[Any],
-    stored_records: dict[Any, list[Any]],
+    row: dict[str, Any],
+    event_rows: list[dict[str, Any]],
+    stored_stages: list[dict[str, Any]],
+    stored_actions: list[dict[str, Any]],
+    stored_records: dict[str, list[dict[str, Any]]],
     findings: Findings,
 ) -> None:
-    reference = row.reference
+    reference = row["reference"]
     last = event_rows[-1]
+    where = Problem("", reference, last["number"], last["id"])
     try:
         case = derive(reference, [event_from_row(event) for event in event_rows], ctx.policy, ctx.calendar)
     except (ValueError, TypeError, KeyError, IndexError) as problem:
-        findings.add(Problem(f"its events cannot be replayed ({type(problem).__name__}); an event was altered", reference, last.number, last.id))
+        findings.add(replace(where, what=f"its events cannot be replayed ({type(problem).__name__}); an event was altered"))
         return
     # The projection rewrites a closed case only while it can still be escalated.
-    frozen = row.status == "closed" and (row.escalate_by is None or row.escalate_by < ctx.today)
+    frozen = row["status"] == "closed" and (row["escalate_by"] is None or row["escalate_by"] < ctx.today)
     expected_case = {"reference": reference, **case_values(case)}
     skip = POLICY_CASE_COLUMNS if frozen else frozenset()
-    differing = [name for name, value in expected_case.items() if name not in skip and getattr(row, name) != value]
-    where = Problem("", reference, last.number, last.id)
+    differing = [name for name, value in expected_case.items() if name not in skip and row[name] != value]
     if differing:
         findings.add(_differs(where, "case", differing))
     skip = POLICY_STAGE_COLUMNS if frozen else frozenset()
-    _compare_rows(where, "stage", stage_rows(row.id, case), stored_stages, skip, findings)
-    _compare_rows(where, "action", action_rows(row.id, case), stored_actions, frozenset(), findings)
-    for table, expected in record_rows(row.id, case).items():
-        _compare_rows(where, table.name, expected, stored_records[table], frozenset(), findings)
+    _compare_rows(where, "stage", stage_rows(row["id"], case), stored_stages, skip, findings)
+    _compare_rows(where, "action", action_rows(row["id"], case), stored_actions, frozenset(), findings)
+    for table, expected in record_rows(row["id"], case).items():
+        _compare_rows(where, table, expected, stored_records[table], frozenset(), findings)
 
 
-def _compare_rows(where: Problem, what: str, expected: list[dict[str, Any]], stored: list[Any], skip: frozenset[str], findings: Findings) -> None:
+def _compare_rows(
+    where: Problem, what: str, expected: list[dict[str, Any]], stored: list[dict[str, Any]], skip: frozenset[str], findings: Findings
+) -> None:
     if len(expected) != len(stored):
         findings.add(
             Problem(
@@ -306,7 +284,7 @@ def _compare_rows(where: Problem, what: str, expected: list[dict[str, Any]], sto
         )
         return
     for position, (wanted, have) in enumerate(zip(expected, stored), start=1):
-        differing = [name for name, value in wanted.items() if name not in skip and getattr(have, name) != value]
+        differing = [name for name, value in wanted.items() if name not in skip and have[name] != value]
         if differing:
             findings.add(_differs(where, f"{what} {wanted.get('number', position)}", differing))
 

@@ -1,31 +1,24 @@
 """The rows a case projects into the query tables, and the hash that chains its events.
 
 The `cases`, `stages` and `actions` rows and the report-record rows are derived from a case's
-events and rewritten whenever the case changes, so they can be derived again at any time.
+events and rewritten whenever the case changes, so they can be derived again at any time. Plain
+dicts by column name, for the statements of statements.py; no SQL here, and no SQLAlchemy: the
+light reader builds its events with `event_from_row`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
 from complaintctl.domain.records import has_records, records_of
-from complaintctl.storage.schema import (
-    RECORD_TABLES,
-    learning,
-    ombudsman_cases,
-    ombudsman_findings,
-    ombudsman_orders,
-    surveys,
-)
-
-if TYPE_CHECKING:
-    from sqlalchemy import Table
-    from sqlalchemy.engine import Connection
+from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
+from complaintctl.storage.statements import RECORD_TABLES
 
 
 def event_hash(reference: str, event: Event, prev_hash: str) -> str:
@@ -109,37 +102,29 @@ def action_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def event_from_row(row: Any) -> Event:
+def event_from_row(row: Mapping[str, Any]) -> Event:
+    """The event of an `events` row read by a statement (its date as a `date` or as ISO text)."""
+    on = row["business_date"]
     return Event(
-        kind=row.kind,
-        on=row.business_date if isinstance(row.business_date, date) else date.fromisoformat(row.business_date),
-        officer=row.officer,
-        recorded_at=datetime.fromisoformat(row.recorded_at),
-        details=json.loads(row.details),
-        number=row.number,
+        kind=row["kind"],
+        on=on if isinstance(on, date) else date.fromisoformat(on),
+        officer=row["officer"],
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        details=json.loads(row["details"]),
+        number=row["number"],
     )
 
 
-def save_records(conn: "Connection", case_id: int, case: "Case") -> None:
-    """Rewrite the case's rows. A case with no record events never has rows, so costs nothing."""
-    if not has_records(case):
-        return
-    for table in RECORD_TABLES:
-        conn.execute(table.delete().where(table.c.case_id == case_id))
-    for table, rows in record_rows(case_id, case).items():
-        if rows:
-            conn.execute(table.insert(), rows)
-
-
-def record_rows(case_id: int, case: "Case") -> dict[Table, list[dict[str, Any]]]:
-    """The rows of each record table for the case, in order, without their `id`."""
-    found: dict[Table, list[dict[str, Any]]] = {table: [] for table in RECORD_TABLES}
+def record_rows(case_id: int, case: Case) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each record table (by name, in the order of RECORD_TABLES) for the case, in
+    order, without their `id`."""
+    found: dict[str, list[dict[str, Any]]] = {table: [] for table in RECORD_TABLES}
     if not has_records(case):
         return found
     records = records_of(case)
     referral = records.referral
     if referral:
-        found[ombudsman_cases].append(
+        found["ombudsman_cases"].append(
             {
                 "case_id": case_id,
                 "ombudsman": referral.ombudsman,
@@ -148,7 +133,7 @@ def record_rows(case_id: int, case: "Case") -> dict[Table, list[dict[str, Any]]]
                 "determined_on": referral.determined_on,
             }
         )
-        found[ombudsman_findings] = [
+        found["ombudsman_findings"] = [
             {
                 "case_id": case_id,
                 "number": item.number,
@@ -158,7 +143,7 @@ def record_rows(case_id: int, case: "Case") -> dict[Table, list[dict[str, Any]]]
             }
             for item in referral.findings
         ]
-        found[ombudsman_orders] = [
+        found["ombudsman_orders"] = [
             {
                 "case_id": case_id,
                 "number": order.number,
@@ -171,20 +156,18 @@ def record_rows(case_id: int, case: "Case") -> dict[Table, list[dict[str, Any]]]
             }
             for order in referral.orders
         ]
-    found[surveys] = [
-        {"case_id": case_id, "stage": survey.stage, "answered_on": survey.answered_on, **survey.answers}
+    found["surveys"] = [
+        {
+            "case_id": case_id,
+            "stage": survey.stage,
+            "answered_on": survey.answered_on,
+            **{question: survey.answers.get(question) for question in SURVEY_QUESTIONS},
+        }
         for survey in records.surveys
     ]
-    found[learning] = [
+    found["learning"] = [
         {"case_id": case_id, "number": item.number, "stage": item.stage, "recorded_on": item.recorded_on, "text": item.text}
         for item in records.learning
     ]
     return found
 
-
-def in_order(table: Table) -> list[Any]:
-    """The columns that put a table's rows in the order `record_rows` gives them."""
-    for name in ("number", "id"):
-        if name in table.c:
-            return [table.c.case_id, table.c[name]]
-    return [table.c.case_id]  # one row per case

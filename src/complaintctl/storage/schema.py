@@ -1,8 +1,9 @@
-"""Every table of the database, defined once.
+"""Every table of the database, defined once, as SQLModel models.
 
-The case tables are SQLModel models; the report-record tables are SQLAlchemy Core tables on
-the same metadata. The migrations create them; a test compares a migrated database with these
-definitions.
+The migrations (migrations.py) create the tables and are never edited once released; these
+models say what a migrated database holds, column by column, and tests/test_schema.py compares
+the two on SQLite and on PostgreSQL. The statements that read and write the tables are SQL text
+in statements.py. Imported by the full store only: the light reader never loads SQLModel.
 """
 
 from __future__ import annotations
@@ -10,159 +11,181 @@ from __future__ import annotations
 from datetime import date
 from typing import Optional
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Text
 from sqlmodel import Field, SQLModel
 
-from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
+# -- the bookkeeping of the migrations ------------------------------------------------------------
+
+
+class MigrationRow(SQLModel, table=True):
+    __tablename__ = "schema_migrations"
+    name: str = Field(primary_key=True, max_length=100)
+    applied_at: str = Field(max_length=40)
+
+
+class MetaRow(SQLModel, table=True):
+    __tablename__ = "meta"
+    key: str = Field(primary_key=True, max_length=40)
+    value: str = Field(sa_type=Text)
+
+
+class CounterRow(SQLModel, table=True):
+    __tablename__ = "reference_counters"
+    prefix: str = Field(primary_key=True, max_length=20)
+    year: int = Field(primary_key=True)
+    last_number: int
+
+
+# -- the events, and the case tables projected from them ------------------------------------------
+
+
+class EventRow(SQLModel, table=True):
+    __tablename__ = "events"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_type=BigInteger)
+    number: int
+    kind: str = Field(max_length=40)
+    business_date: date
+    officer: str = Field(sa_type=Text)
+    recorded_at: str = Field(max_length=40)
+    details: str = Field(sa_type=Text)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
 
 
 class CaseRow(SQLModel, table=True):
     __tablename__ = "cases"
     id: Optional[int] = Field(default=None, primary_key=True)
-    reference: str
-    type: str
+    reference: str = Field(max_length=40)
+    type: str = Field(max_length=20)
     stage: int
-    status: str
-    outcome: Optional[str] = None
+    status: str = Field(max_length=20)
+    outcome: Optional[str] = Field(default=None, max_length=20)
     received_on: date
-    name: Optional[str] = None
-    service: Optional[str] = None
-    category: Optional[str] = None
+    name: Optional[str] = Field(default=None, sa_type=Text)
+    service: Optional[str] = Field(default=None, sa_type=Text)
+    category: Optional[str] = Field(default=None, sa_type=Text)
     housing: bool
-    ombudsman: str
-    handler: Optional[str] = None
+    ombudsman: str = Field(max_length=10)
+    handler: Optional[str] = Field(default=None, sa_type=Text)
     acknowledge_by: Optional[date] = None
     acknowledged_on: Optional[date] = None
     respond_by: Optional[date] = None
     escalate_by: Optional[date] = None
     extension_days: int = 0
     next_due: Optional[date] = None
-    next_due_what: Optional[str] = None
+    next_due_what: Optional[str] = Field(default=None, max_length=20)
     over_12_months: bool = False
 
 
 class StageRow(SQLModel, table=True):
     __tablename__ = "stages"
     id: Optional[int] = Field(default=None, primary_key=True)
-    case_id: int
+    case_id: int = Field(sa_type=BigInteger)
     number: int
     received_on: date
-    handler: Optional[str] = None
+    handler: Optional[str] = Field(default=None, sa_type=Text)
     acknowledge_by: Optional[date] = None
     acknowledged_on: Optional[date] = None
     respond_by: Optional[date] = None
     extension_days: int = 0
     closed_on: Optional[date] = None
-    outcome: Optional[str] = None
-    exclusion: Optional[str] = None
+    outcome: Optional[str] = Field(default=None, max_length=20)
+    exclusion: Optional[str] = Field(default=None, max_length=40)
     in_time: Optional[bool] = None
     apology: bool = False
-    compensation_pence: int = 0
-
-
-class EventRow(SQLModel, table=True):
-    __tablename__ = "events"
-    id: Optional[int] = Field(default=None, primary_key=True)
-    case_id: int
-    number: int
-    kind: str
-    business_date: date
-    officer: str
-    recorded_at: str
-    details: str
-    prev_hash: str
-    hash: str
+    compensation_pence: int = Field(default=0, sa_type=BigInteger)
 
 
 class ActionRow(SQLModel, table=True):
     __tablename__ = "actions"
     id: Optional[int] = Field(default=None, primary_key=True)
-    case_id: int
+    case_id: int = Field(sa_type=BigInteger)
     number: int
     stage: int
-    what: str
+    what: str = Field(sa_type=Text)
     due: date
-    owner: Optional[str] = None
+    owner: Optional[str] = Field(default=None, sa_type=Text)
     done_on: Optional[date] = None
 
 
-class CounterRow(SQLModel, table=True):
-    __tablename__ = "reference_counters"
-    prefix: str = Field(primary_key=True)
-    year: int = Field(primary_key=True)
-    last_number: int
+# -- the records kept for the annual report: Ombudsman, surveys, learning --------------------------
 
 
-class MetaRow(SQLModel, table=True):
-    __tablename__ = "meta"
-    key: str = Field(primary_key=True)
-    value: str
+class OmbudsmanCaseRow(SQLModel, table=True):
+    """A case's referral to the Ombudsman: one row per case referred."""
+
+    __tablename__ = "ombudsman_cases"
+    case_id: int = Field(primary_key=True, sa_type=BigInteger, sa_column_kwargs={"autoincrement": False})
+    ombudsman: str = Field(max_length=10)
+    referred_on: date
+    their_reference: Optional[str] = Field(default=None, sa_type=Text)
+    determined_on: Optional[date] = None
 
 
-cases_table = CaseRow.__table__
-stages_table = StageRow.__table__
-events_table = EventRow.__table__
-actions_table = ActionRow.__table__
-counters_table = CounterRow.__table__
-meta_table = MetaRow.__table__
+class OmbudsmanFindingRow(SQLModel, table=True):
+    __tablename__ = "ombudsman_findings"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_type=BigInteger)
+    number: int
+    element: str = Field(sa_type=Text)
+    finding: str = Field(max_length=40)
+    determined_on: date
+
+
+class OmbudsmanOrderRow(SQLModel, table=True):
+    __tablename__ = "ombudsman_orders"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_type=BigInteger)
+    number: int
+    kind: str = Field(max_length=20)
+    what: Optional[str] = Field(default=None, sa_type=Text)
+    amount_pence: int = Field(sa_type=BigInteger)
+    made_on: date
+    due: date
+    complied_on: Optional[date] = None
+
+
+class SurveyRow(SQLModel, table=True):
+    """A satisfaction survey; each answer is yes, no, or not answered (the questions are
+    vocabulary.SURVEY_QUESTIONS, in the same order)."""
+
+    __tablename__ = "surveys"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_type=BigInteger)
+    stage: int
+    answered_on: date
+    satisfied_with_handling: Optional[bool] = None
+    easy_to_complain: Optional[bool] = None
+    satisfied_with_time: Optional[bool] = None
+    kept_informed: Optional[bool] = None
+    fully_addressed: Optional[bool] = None
+
+
+class LearningRow(SQLModel, table=True):
+    __tablename__ = "learning"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    case_id: int = Field(sa_type=BigInteger)
+    number: int
+    stage: int
+    recorded_on: date
+    text: str = Field(sa_type=Text)
 
 
 metadata = SQLModel.metadata
 
-ombudsman_cases = Table(
-    "ombudsman_cases",
-    metadata,
-    Column("case_id", BigInteger, primary_key=True, autoincrement=False),
-    Column("ombudsman", String(10), nullable=False),
-    Column("referred_on", Date, nullable=False),
-    Column("their_reference", Text),
-    Column("determined_on", Date),
-)
+migrations_table = MigrationRow.__table__
+meta_table = MetaRow.__table__
+counters_table = CounterRow.__table__
+events_table = EventRow.__table__
+cases_table = CaseRow.__table__
+stages_table = StageRow.__table__
+actions_table = ActionRow.__table__
+ombudsman_cases = OmbudsmanCaseRow.__table__
+ombudsman_findings = OmbudsmanFindingRow.__table__
+ombudsman_orders = OmbudsmanOrderRow.__table__
+surveys = SurveyRow.__table__
+learning = LearningRow.__table__
 
-ombudsman_findings = Table(
-    "ombudsman_findings",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", BigInteger, nullable=False),
-    Column("number", Integer, nullable=False),
-    Column("element", Text, nullable=False),
-    Column("finding", String(40), nullable=False),
-    Column("determined_on", Date, nullable=False),
-)
-
-ombudsman_orders = Table(
-    "ombudsman_orders",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", BigInteger, nullable=False),
-    Column("number", Integer, nullable=False),
-    Column("kind", String(20), nullable=False),
-    Column("what", Text),
-    Column("amount_pence", BigInteger, nullable=False),
-    Column("made_on", Date, nullable=False),
-    Column("due", Date, nullable=False),
-    Column("complied_on", Date),
-)
-
-surveys = Table(
-    "surveys",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", BigInteger, nullable=False),
-    Column("stage", Integer, nullable=False),
-    Column("answered_on", Date, nullable=False),
-    *(Column(question, Boolean) for question in SURVEY_QUESTIONS),
-)
-
-learning = Table(
-    "learning",
-    metadata,
-    Column("id", Integer, primary_key=True),
-    Column("case_id", BigInteger, nullable=False),
-    Column("number", Integer, nullable=False),
-    Column("stage", Integer, nullable=False),
-    Column("recorded_on", Date, nullable=False),
-    Column("text", Text, nullable=False),
-)
-
+# The tables of the report records, in the order they are written and checked.
 RECORD_TABLES = (ombudsman_findings, ombudsman_orders, ombudsman_cases, surveys, learning)

@@ -2,44 +2,45 @@
 transactions that read and write it.
 
 Events are appended, never updated or deleted; each carries a hash over its content and the
-previous event's hash. The `cases`, `stages` and `actions` tables are a projection of the
-events, rewritten whenever a case changes and re-derivable at any time.
+previous event's hash. The `cases`, `stages` and `actions` tables and the report records are a
+projection of the events, rewritten whenever a case changes and re-derivable at any time.
+
+A transaction runs the statements of statements.py through SQLAlchemy's `text()`: the reads
+are queries.Queries, shared with the light reader; the writes are here.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import create_engine, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, CursorResult, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
-from sqlmodel import create_engine, select
+from sqlalchemy.sql.elements import TextClause
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
-from complaintctl.errors import NotFound, StorageError
-from complaintctl.storage import migrations
+from complaintctl.domain.records import has_records
+from complaintctl.errors import StorageError
+from complaintctl.storage import migrations, statements
 from complaintctl.storage.locations import is_url, shown
-from complaintctl.storage.projection import action_rows, case_values, event_from_row, event_hash, save_records, stage_rows
-from complaintctl.storage.schema import actions_table, cases_table, counters_table, events_table, meta_table, stages_table
+from complaintctl.storage.projection import action_rows, case_values, event_hash, record_rows, stage_rows
+from complaintctl.storage.queries import Queries, dated
 
 
 def _create_private_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(descriptor)
-
-
-# The key of the PostgreSQL advisory lock that lets one write transaction run at a time.
-POSTGRES_WRITE_LOCK = 0x636F6D706C61696E
 
 
 def _postgres_engine(location: str) -> Engine:
@@ -66,7 +67,7 @@ def _postgres_engine(location: str) -> Engine:
         # As SQLite's BEGIN IMMEDIATE: writers queue here until the previous one commits, so a
         # reference, an event number and the chain head are each read and written by one at a time.
         if conn.get_execution_options().get("write", False):
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK})")
+            conn.exec_driver_sql(statements.POSTGRES_WRITE_LOCK)
 
     return engine
 
@@ -81,16 +82,14 @@ def _make_engine(location: str) -> Engine:
         # Let us issue BEGIN ourselves so that writers take the lock up front.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA busy_timeout = 30000")
-        cursor.execute("PRAGMA journal_mode = WAL")
-        cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute("PRAGMA synchronous = FULL")
+        for setting in (statements.SQLITE_BUSY_TIMEOUT, *statements.SQLITE_SETTINGS):
+            cursor.execute(setting)
         cursor.close()
 
     @sa_event.listens_for(engine, "begin")
     def _begin(conn: Connection):
         immediate = conn.get_execution_options().get("write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.exec_driver_sql(statements.SQLITE_BEGIN_WRITE if immediate else statements.BEGIN)
 
     return engine
 
@@ -151,10 +150,8 @@ class Store:
                     f"no complaintctl database at {shown(self.location)}; run `complaintctl init` first, or point --db at the right database"
                 )
             with self.engine.connect().execution_options(write=True) as conn, conn.begin():
-                conn.exec_driver_sql(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(100) PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)"
-                )
-                applied = {row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations")}
+                conn.exec_driver_sql(statements.CREATE_MIGRATIONS_TABLE)
+                applied = {row[0] for row in conn.exec_driver_sql(statements.APPLIED_MIGRATIONS)}
                 if fresh and applied:
                     raise StorageError(
                         f"{shown(self.location)} already holds a complaintctl database; use it as it is, or choose another --db"
@@ -163,8 +160,8 @@ class Store:
                 for name, step in migrations.pending(applied):
                     step(conn)
                     conn.execute(
-                        text("INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :at)"),
-                        {"name": name, "at": datetime.now().isoformat(timespec="seconds")},
+                        statement(statements.RECORD_MIGRATION),
+                        {"name": name, "applied_at": datetime.now().isoformat(timespec="seconds")},
                     )
         except OperationalError as problem:
             raise StorageError(f"cannot use the database {shown(self.location)}: {problem.orig}") from None
@@ -180,13 +177,11 @@ class Store:
         """The migrations the database has had; None when it has no migrations table yet."""
         with self.engine.connect() as conn, conn.begin():
             exists = conn.exec_driver_sql(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
-                if self.is_sqlite
-                else "SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
+                statements.SQLITE_HAS_MIGRATIONS if self.is_sqlite else statements.POSTGRES_HAS_MIGRATIONS
             ).scalar()
             if not exists:
                 return None
-            applied = {row[0] for row in conn.exec_driver_sql("SELECT name FROM schema_migrations")}
+            applied = {row[0] for row in conn.exec_driver_sql(statements.APPLIED_MIGRATIONS)}
         self._refuse_newer(applied)
         return applied
 
@@ -219,177 +214,115 @@ class Store:
         self.engine.dispose()
 
 
-class Transaction:
-    """The repository operations, inside one transaction."""
+@lru_cache(maxsize=512)
+def statement(sql: str) -> TextClause:
+    """A statement of statements.py as SQLAlchemy runs it; made once for each text."""
+    return text(sql)
+
+
+class Transaction(Queries):
+    """The repository operations, inside one transaction: the reads of queries.Queries and the
+    writes, each a statement of statements.py."""
 
     def __init__(self, conn: Connection, is_sqlite: bool) -> None:
         self.conn = conn
         self.is_sqlite = is_sqlite
+        self.dates_as_text = is_sqlite
+        # Rows read to be written back are locked on PostgreSQL; a SQLite writer holds the file.
+        self.for_update = "" if is_sqlite else statements.POSTGRES_FOR_UPDATE
+
+    def run(self, sql: str, params: Mapping[str, Any]) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+        result = self.conn.execute(statement(sql), params)
+        if not result.returns_rows:
+            return [], []
+        return list(result.keys()), result
+
+    def stream(self, sql: str, batch: int) -> Iterator[dict[str, Any]]:
+        """The rows of a statement as dicts, fetched `batch` at a time: a large table costs time, not memory."""
+        result = self.conn.execution_options(yield_per=batch).execute(statement(sql))
+        names = list(result.keys())
+        rows = dated(names, result) if self.dates_as_text else result
+        for row in rows:
+            yield dict(zip(names, row))
+
+    def write(self, sql: str, **params: Any) -> CursorResult[Any]:
+        return self.conn.execute(statement(sql), self.bound(params))
+
+    def write_rows(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """One statement for many rows; none for none."""
+        if rows:
+            self.conn.execute(statement(sql), [self.bound(row) for row in rows])
 
     # -- meta --------------------------------------------------------------------------------
 
-    def meta(self, key: str) -> str | None:
-        return self.conn.execute(select(meta_table.c.value).where(meta_table.c.key == key)).scalar()
-
     def set_meta(self, key: str, value: str) -> None:
-        updated = self.conn.execute(meta_table.update().where(meta_table.c.key == key).values(value=value))
-        if updated.rowcount == 0:
-            self.conn.execute(meta_table.insert().values(key=key, value=value))
+        if self.write(statements.UPDATE_META, key=key, value=value).rowcount == 0:
+            self.write(statements.INSERT_META, key=key, value=value)
 
     # -- references ----------------------------------------------------------------------------
 
     def next_reference(self, prefix: str, year: int) -> str:
         """Allocate the next reference; the transaction's lock keeps it unique."""
-        current = self.conn.execute(
-            select(counters_table.c.last_number)
-            .where(counters_table.c.prefix == prefix, counters_table.c.year == year)
-            .with_for_update()
-        ).scalar()
+        current = self.value(statements.COUNTER + self.for_update, prefix=prefix, year=year)
         if current is None:
             number = 1
-            self.conn.execute(counters_table.insert().values(prefix=prefix, year=year, last_number=number))
+            self.write(statements.INSERT_COUNTER, prefix=prefix, year=year, last_number=number)
         else:
             number = current + 1
-            self.conn.execute(
-                counters_table.update()
-                .where(counters_table.c.prefix == prefix, counters_table.c.year == year)
-                .values(last_number=number)
-            )
+            self.write(statements.UPDATE_COUNTER, prefix=prefix, year=year, last_number=number)
         return f"{prefix}-{year}-{number:05d}"
 
     # -- events ----------------------------------------------------------------------------------
 
-    def case_id(self, reference: str) -> int:
-        found = self.conn.execute(select(cases_table.c.id).where(cases_table.c.reference == reference)).scalar()
-        if found is None:
-            raise NotFound(f"no case with reference {reference or '(none given)'}; check it with `complaintctl list`")
-        return found
-
-    def events(self, case_id: int) -> list[Event]:
-        rows = self.conn.execute(
-            select(events_table).where(events_table.c.case_id == case_id).order_by(events_table.c.number)
-        )
-        return [event_from_row(row) for row in rows]
-
     def append(self, reference: str, case_id: int, events: list[Event]) -> None:
         """Append events to a case's history, chaining each to the previous event recorded."""
-        head = self.conn.execute(
-            select(meta_table.c.value).where(meta_table.c.key == "chain_head").with_for_update()
-        ).scalar()
+        head = self.value(statements.META + self.for_update, key="chain_head") or ""
+        rows = []
         for item in events:
-            digest = event_hash(reference, item, head or "")
-            self.conn.execute(
-                events_table.insert().values(
-                    case_id=case_id,
-                    number=item.number,
-                    kind=item.kind,
-                    business_date=item.on,
-                    officer=item.officer,
-                    recorded_at=item.recorded_at.isoformat(),
-                    details=json.dumps(item.details, sort_keys=True, ensure_ascii=False),
-                    prev_hash=head or "",
-                    hash=digest,
-                )
+            digest = event_hash(reference, item, head)
+            rows.append(
+                {
+                    "case_id": case_id,
+                    "number": item.number,
+                    "kind": item.kind,
+                    "business_date": item.on,
+                    "officer": item.officer,
+                    "recorded_at": item.recorded_at.isoformat(),
+                    "details": json.dumps(item.details, sort_keys=True, ensure_ascii=False),
+                    "prev_hash": head,
+                    "hash": digest,
+                }
             )
             head = digest
+        self.write_rows(statements.INSERT_EVENT, rows)
         self.set_meta("chain_head", head)
 
     # -- the projection ----------------------------------------------------------------------------
 
     def insert_case(self, case: Case) -> int:
-        values = case_values(case)
-        result = self.conn.execute(cases_table.insert().values(reference=case.reference, **values))
-        case_id = result.inserted_primary_key[0]
+        self.write(statements.INSERT_CASE, reference=case.reference, **case_values(case))
+        case_id = self.case_id(case.reference)
         self._write_children(case_id, case)
         return case_id
 
     def save_case(self, case_id: int, case: Case) -> None:
-        self.conn.execute(cases_table.update().where(cases_table.c.id == case_id).values(**case_values(case)))
-        self.conn.execute(stages_table.delete().where(stages_table.c.case_id == case_id))
-        self.conn.execute(actions_table.delete().where(actions_table.c.case_id == case_id))
+        self.write(statements.UPDATE_CASE, id=case_id, **case_values(case))
+        self.write(statements.DELETE_STAGES, case_id=case_id)
+        self.write(statements.DELETE_ACTIONS, case_id=case_id)
         self._write_children(case_id, case)
 
     def _write_children(self, case_id: int, case: Case) -> None:
-        self.conn.execute(stages_table.insert(), stage_rows(case_id, case))
-        actions = action_rows(case_id, case)
-        if actions:
-            self.conn.execute(actions_table.insert(), actions)
-        # The report records (Ombudsman, surveys, learning) are projected with the case.
-        save_records(self.conn, case_id, case)
+        self.write_rows(statements.INSERT_STAGE, stage_rows(case_id, case))
+        self.write_rows(statements.INSERT_ACTION, action_rows(case_id, case))
+        # The report records (Ombudsman, surveys, learning) are projected with the case; a case
+        # with no record events never has rows, so costs nothing.
+        if not has_records(case):
+            return
+        for table in statements.RECORD_TABLES:
+            self.write(statements.DELETE_RECORDS[table], case_id=case_id)
+        for table, rows in record_rows(case_id, case).items():
+            self.write_rows(statements.INSERT_RECORDS[table], rows)
 
     def references_to_rederive(self, today: date) -> list[str]:
         """Cases whose deadlines can still move: open ones, and closed ones still escalatable."""
-        rows = self.conn.execute(
-            select(cases_table.c.reference).where(
-                (cases_table.c.status != "closed") | (cases_table.c.escalate_by >= today)
-            )
-        )
-        return [row[0] for row in rows]
-
-    # -- queries ----------------------------------------------------------------------------------
-
-    def list_cases(
-        self,
-        status: str | None = None,
-        stage: int | None = None,
-        handler: str | None = None,
-        service: str | None = None,
-        received_from: date | None = None,
-        received_to: date | None = None,
-        case_type: str | None = None,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        c = cases_table.c
-        query = select(
-            c.reference, c.type, c.stage, c.status, c.outcome, c.received_on, c.name, c.service,
-            c.category, c.handler, c.respond_by, c.next_due, c.next_due_what,
-        )
-        if status:
-            query = query.where(c.status == status)
-        if stage:
-            query = query.where(c.stage == stage)
-        if handler:
-            query = query.where(func.lower(c.handler) == handler.lower())
-        if service:
-            query = query.where(func.lower(c.service) == service.lower())
-        if received_from:
-            query = query.where(c.received_on >= received_from)
-        if received_to:
-            query = query.where(c.received_on <= received_to)
-        if case_type:
-            query = query.where(c.type == case_type)
-        query = query.order_by(c.received_on, c.id)
-        if limit:
-            query = query.limit(limit)
-        return [dict(row._mapping) for row in self.conn.execute(query)]
-
-    def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
-        c = cases_table.c
-        query = (
-            select(c.reference, c.stage, c.status, c.name, c.handler, c.service, c.next_due, c.next_due_what)
-            .where(c.next_due <= cutoff, c.status != "closed")
-            .order_by(c.next_due, c.reference)
-        )
-        return [dict(row._mapping) for row in self.conn.execute(query)]
-
-    def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]:
-        a, c = actions_table.c, cases_table.c
-        query = (
-            select(c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.name, c.service)
-            .select_from(actions_table.join(cases_table, a.case_id == c.id))
-            .where(a.done_on.is_(None), a.due <= cutoff)
-            .order_by(a.due, c.reference, a.number)
-        )
-        return [dict(row._mapping) for row in self.conn.execute(query)]
-
-    def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]:
-        a, c = actions_table.c, cases_table.c
-        query = select(c.reference, a.stage, a.number, a.what, a.due, a.owner, a.done_on, c.handler).select_from(
-            actions_table.join(cases_table, a.case_id == c.id)
-        )
-        if outstanding_only:
-            query = query.where(a.done_on.is_(None))
-        query = query.order_by(a.due, c.reference, a.number)
-        return [dict(row._mapping) for row in self.conn.execute(query)]
-
-
+        return [reference for (reference,) in self.tuples(statements.REFERENCES_TO_REDERIVE, today=today)]

@@ -1,0 +1,186 @@
+"""The read queries of a transaction, written once for the light reader and the full store.
+
+`Queries` runs the statements of statements.py through one method its subclasses give, `run`:
+reader.Reader with `sqlite3`, store.Transaction with SQLAlchemy (SQLite or PostgreSQL). Whatever
+runs them, the answers are the same Python values: a `date` for every date column (SQLite keeps
+them as ISO text, bound and read back here), and the rows as dicts or tuples as each method says.
+
+Imports neither SQLAlchemy nor SQLModel: the light reader loads this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from complaintctl.domain.events import Event
+from complaintctl.errors import NotFound
+from complaintctl.storage import statements
+from complaintctl.storage.projection import event_from_row
+
+# Many cases' events are read a few hundred cases to a statement.
+CASES_A_STATEMENT = 500
+
+
+def iso_dates(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameters as SQLite keeps them: each date as ISO text."""
+    return {name: value.isoformat() if isinstance(value, date) else value for name, value in params.items()}
+
+
+def dated(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+    """Rows read from SQLite, with the ISO text of each date column (DATE_COLUMNS) made a `date`."""
+    positions = [index for index, name in enumerate(names) if name in statements.DATE_COLUMNS]
+    if not positions:
+        yield from map(tuple, rows)
+        return
+    fromisoformat = date.fromisoformat
+    for row in rows:
+        values = list(row)
+        for index in positions:
+            if values[index] is not None:
+                values[index] = fromisoformat(values[index])
+        yield tuple(values)
+
+
+class Queries:
+    """Every read of one transaction, each one statement of statements.py."""
+
+    # SQLite keeps dates as ISO text; PostgreSQL has dates.
+    dates_as_text = True
+
+    def run(self, sql: str, params: Mapping[str, Any]) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+        """The column names and the rows of one statement, as the database driver gives them."""
+        raise NotImplementedError
+
+    # -- running a statement -----------------------------------------------------------------------
+
+    def bound(self, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """Parameters as the database keeps them."""
+        return iso_dates(params) if self.dates_as_text else params
+
+    def cursor(self, sql: str, params: Mapping[str, Any]) -> tuple[Sequence[str], Iterator[tuple[Any, ...]]]:
+        """The column names and the rows of a statement, dates as `date`, read as they are iterated."""
+        names, rows = self.run(sql, self.bound(params))
+        return names, dated(names, rows) if self.dates_as_text else map(tuple, rows)
+
+    def tuples(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """The rows of a statement as tuples, in the order of its columns."""
+        return list(self.cursor(sql, params)[1])
+
+    def dicts(self, sql: str, **params: Any) -> list[dict[str, Any]]:
+        """The rows of a statement as dicts by column name."""
+        names, rows = self.cursor(sql, params)
+        return [dict(zip(names, row)) for row in rows]
+
+    def value(self, sql: str, **params: Any) -> Any:
+        """The first column of the first row; None when there is no row."""
+        rows = self.tuples(sql, **params)
+        return rows[0][0] if rows else None
+
+    # -- meta, references and events ---------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        return self.value(statements.META, key=key)
+
+    def case_id(self, reference: str) -> int:
+        found = self.value(statements.CASE_ID, reference=reference)
+        if found is None:
+            raise NotFound(f"no case with reference {reference or '(none given)'}; check it with `complaintctl list`")
+        return found
+
+    def references_starting(self, start: str, limit: int) -> list[str]:
+        """Case references beginning with `start`, in order, through the reference index."""
+        rows = self.tuples(statements.REFERENCES_STARTING, beginning=start, before=start + "\uffff", limit=limit)
+        return [reference for (reference,) in rows]
+
+    def events(self, case_id: int) -> list[Event]:
+        return [event_from_row(row) for row in self.dicts(statements.EVENTS, case_id=case_id)]
+
+    def histories(self, case_ids: Sequence[int]) -> dict[int, list[Event]]:
+        """The events of many cases, each case's in order; a case without events has none."""
+        found: dict[int, list[Event]] = {case_id: [] for case_id in case_ids}
+        for start in range(0, len(case_ids), CASES_A_STATEMENT):
+            sql, params = statements.expand(statements.EVENTS_OF_CASES, "case_ids", case_ids[start : start + CASES_A_STATEMENT])
+            for row in self.dicts(sql, **params):
+                found[row["case_id"]].append(event_from_row(row))
+        return found
+
+    def cases_changed_after(self, as_of: date, kinds: Sequence[str]) -> dict[int, str]:
+        """Cases (id → reference) received by `as_of` with a step of one of `kinds` dated after it."""
+        if not kinds:
+            return {}
+        sql, params = statements.expand(statements.CASES_CHANGED_AFTER, "kinds", kinds)
+        return dict(self.tuples(sql, as_of=as_of, **params))
+
+    # -- list, deadlines and actions ------------------------------------------------------------------
+
+    def list_cases(
+        self,
+        status: str | None = None,
+        stage: int | None = None,
+        handler: str | None = None,
+        service: str | None = None,
+        received_from: date | None = None,
+        received_to: date | None = None,
+        case_type: str | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Cases in order of receipt; a filter not given (or empty) does not filter."""
+        given = {
+            "status": status,
+            "stage": stage,
+            "handler": handler.lower() if handler else None,
+            "service": service.lower() if service else None,
+            "received_from": received_from,
+            "received_to": received_to,
+            "case_type": case_type,
+        }
+        params = {name: value for name, value in given.items() if value}
+        if limit:
+            params["limit"] = limit
+        return self.dicts(statements.list_cases((name for name in given if name in params), limited=bool(limit)), **params)
+
+    def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
+        return self.dicts(statements.DEADLINES_DUE_BY, cutoff=cutoff)
+
+    def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]:
+        return self.dicts(statements.ACTIONS_DUE_BY, cutoff=cutoff)
+
+    def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]:
+        return self.dicts(statements.actions(outstanding_only))
+
+    # -- the annual report: rows as tuples, columns as statements.py lists them ------------------------
+
+    def received_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.ANNUAL_RECEIVED, start=start, end=end)
+
+    def themes(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.ANNUAL_THEMES, start=start, end=end)
+
+    def closed_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.ANNUAL_CLOSED, start=start, end=end)
+
+    def refusals(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.ANNUAL_REFUSED, start=start, end=end)
+
+    def feedback(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.ANNUAL_FEEDBACK, start=start, end=end)
+
+    def learning_count(self, start: date, end: date) -> int:
+        return self.value(statements.LEARNING_COUNT, start=start, end=end) or 0
+
+    def learning_listed(self, start: date, end: date, limit: int) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.LEARNING_LISTED, start=start, end=end, limit=limit)
+
+    def ombudsman_counts(self, start: date, end: date) -> tuple[Any, ...]:
+        return self.tuples(statements.OMBUDSMAN_COUNTS, start=start, end=end)[0]
+
+    def ombudsman_findings(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.OMBUDSMAN_FINDINGS, start=start, end=end)
+
+    def ombudsman_orders(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.OMBUDSMAN_ORDERS, start=start, end=end)
+
+    def survey_answers(self, start: date, end: date) -> tuple[Any, ...]:
+        return self.tuples(statements.SURVEY_ANSWERS, start=start, end=end)[0]

@@ -1,0 +1,308 @@
+"""Every SQL statement complaintctl sends, each written once, with named parameters (`:name`).
+
+The light reader (reader.py) runs them through `sqlite3`; the full store (store.py) through
+SQLAlchemy's `text()`, on SQLite or PostgreSQL. So each is written in the SQL both databases
+take; where they differ (the catalogue, row locks, connection settings) there is a statement or
+a fragment for each, named for its database. Queries with optional parts (`list`'s filters) are
+put together from the fixed fragments here; a list of values for `IN` is spelled out with
+`expand`. The tables themselves are created by the migrations (migrations.py) and described by
+the models (schema.py); tests/test_statements.py runs every statement here on both databases.
+
+Dates: SQLite keeps them as ISO text, PostgreSQL as dates. The transactions bind dates as text
+on SQLite and give back a `date` for every column named in DATE_COLUMNS, on either database.
+
+Imports nothing heavier than the vocabulary: the light reader loads this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from complaintctl.domain.vocabulary import DECISIONS, OUTCOMES, SURVEY_QUESTIONS
+
+# Every column that holds a date; no column of another type shares one of these names.
+DATE_COLUMNS = frozenset(
+    {
+        "received_on", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by", "next_due",
+        "closed_on", "business_date", "due", "done_on", "referred_on", "determined_on", "made_on",
+        "complied_on", "answered_on", "recorded_on",
+    }
+)
+
+
+def _columns(names: Iterable[str], prefix: str = "") -> str:
+    return ", ".join(f"{prefix}{name}" for name in names)
+
+
+def _insert(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table} ({_columns(columns)}) VALUES ({_columns(columns, ':')})"
+
+
+def expand(sql: str, name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """`sql` with its list parameter `:name` spelled out as `:name_0, :name_1, …`, and the
+    parameters that go with them. `values` must not be empty: `IN ()` is not SQL."""
+    names = [f"{name}_{index}" for index in range(len(values))]
+    return re.sub(rf":{name}\b", _columns(names, ":"), sql), dict(zip(names, values))
+
+
+# -- the connection ---------------------------------------------------------------------------------
+
+# Every SQLite connection waits up to 30 s for another writer rather than failing at once.
+SQLITE_BUSY_TIMEOUT = "PRAGMA busy_timeout = 30000"
+# The full store's SQLite connections, after the busy timeout.
+SQLITE_SETTINGS = ("PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL")
+# The light reader's: it never writes.
+SQLITE_READ_ONLY = "PRAGMA query_only = 1"
+
+BEGIN = "BEGIN"
+COMMIT = "COMMIT"
+# A SQLite writer takes the write lock with its first statement.
+SQLITE_BEGIN_WRITE = "BEGIN IMMEDIATE"
+# A PostgreSQL writer waits here until the previous one commits, as on SQLite: a reference, an
+# event number and the chain head are each read and written by one writer at a time.
+POSTGRES_WRITE_LOCK_KEY = 0x636F6D706C61696E
+POSTGRES_WRITE_LOCK = f"SELECT pg_advisory_xact_lock({POSTGRES_WRITE_LOCK_KEY})"
+# Appended to a SELECT on PostgreSQL: the rows read are locked until the transaction ends.
+POSTGRES_FOR_UPDATE = " FOR UPDATE"
+
+SQLITE_INTEGRITY_CHECK = "PRAGMA integrity_check"
+
+# -- the migrations' bookkeeping --------------------------------------------------------------------
+
+CREATE_MIGRATIONS_TABLE = (
+    "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR(100) PRIMARY KEY, applied_at VARCHAR(40) NOT NULL)"
+)
+SQLITE_HAS_MIGRATIONS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+POSTGRES_HAS_MIGRATIONS = (
+    "SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_migrations' AND table_schema = current_schema()"
+)
+APPLIED_MIGRATIONS = "SELECT name FROM schema_migrations"
+RECORD_MIGRATION = "INSERT INTO schema_migrations (name, applied_at) VALUES (:name, :applied_at)"
+
+# -- meta and references ----------------------------------------------------------------------------
+
+META = "SELECT value FROM meta WHERE key = :key"
+UPDATE_META = "UPDATE meta SET value = :value WHERE key = :key"
+INSERT_META = "INSERT INTO meta (key, value) VALUES (:key, :value)"
+
+COUNTER = "SELECT last_number FROM reference_counters WHERE prefix = :prefix AND year = :year"
+INSERT_COUNTER = "INSERT INTO reference_counters (prefix, year, last_number) VALUES (:prefix, :year, :last_number)"
+UPDATE_COUNTER = "UPDATE reference_counters SET last_number = :last_number WHERE prefix = :prefix AND year = :year"
+
+CASE_ID = "SELECT id FROM cases WHERE reference = :reference"
+# Through the reference index: `before` is `beginning` followed by the highest character.
+REFERENCES_STARTING = (
+    "SELECT reference FROM cases WHERE reference >= :beginning AND reference < :before ORDER BY reference LIMIT :limit"
+)
+
+# -- events -----------------------------------------------------------------------------------------
+
+EVENT_COLUMNS = ("case_id", "number", "kind", "business_date", "officer", "recorded_at", "details", "prev_hash", "hash")
+INSERT_EVENT = _insert("events", EVENT_COLUMNS)
+
+EVENTS = (
+    "SELECT number, kind, business_date, officer, recorded_at, details FROM events "
+    "WHERE case_id = :case_id ORDER BY number"
+)
+# Many cases' events at once; `:case_ids` is a list (see `expand`).
+EVENTS_OF_CASES = (
+    "SELECT case_id, number, kind, business_date, officer, recorded_at, details FROM events "
+    "WHERE case_id IN (:case_ids) ORDER BY case_id, number"
+)
+# Cases received by `as_of` with a step of one of `kinds` (a list) dated after it: one range scan
+# per kind on the events' (kind, business_date) index.
+CASES_CHANGED_AFTER = """
+    SELECT DISTINCT c.id, c.reference
+    FROM events e JOIN cases c ON e.case_id = c.id
+    WHERE e.kind IN (:kinds) AND e.business_date > :as_of AND c.received_on <= :as_of
+"""
+
+# -- the projection: cases, stages, actions and report records, rewritten from the events ---------
+
+# The columns of a case's row as projection.case_values gives them (all but id and reference).
+CASE_COLUMNS = (
+    "type", "stage", "status", "outcome", "received_on", "name", "service", "category", "housing",
+    "ombudsman", "handler", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by",
+    "extension_days", "next_due", "next_due_what", "over_12_months",
+)
+INSERT_CASE = _insert("cases", ("reference", *CASE_COLUMNS))
+UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE_COLUMNS)} WHERE id = :id"
+
+STAGE_COLUMNS = (
+    "case_id", "number", "received_on", "handler", "acknowledge_by", "acknowledged_on", "respond_by",
+    "extension_days", "closed_on", "outcome", "exclusion", "in_time", "apology", "compensation_pence",
+)
+INSERT_STAGE = _insert("stages", STAGE_COLUMNS)
+DELETE_STAGES = "DELETE FROM stages WHERE case_id = :case_id"
+
+ACTION_COLUMNS = ("case_id", "number", "stage", "what", "due", "owner", "done_on")
+INSERT_ACTION = _insert("actions", ACTION_COLUMNS)
+DELETE_ACTIONS = "DELETE FROM actions WHERE case_id = :case_id"
+
+# The report records' tables, in the order they are written and checked, with their columns
+# (all but id) as projection.record_rows gives them.
+RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "ombudsman_findings": ("case_id", "number", "element", "finding", "determined_on"),
+    "ombudsman_orders": ("case_id", "number", "kind", "what", "amount_pence", "made_on", "due", "complied_on"),
+    "ombudsman_cases": ("case_id", "ombudsman", "referred_on", "their_reference", "determined_on"),
+    "surveys": ("case_id", "stage", "answered_on", *SURVEY_QUESTIONS),
+    "learning": ("case_id", "number", "stage", "recorded_on", "text"),
+}
+RECORD_TABLES = tuple(RECORD_COLUMNS)
+INSERT_RECORDS = {table: _insert(table, columns) for table, columns in RECORD_COLUMNS.items()}
+DELETE_RECORDS = {table: f"DELETE FROM {table} WHERE case_id = :case_id" for table in RECORD_TABLES}
+
+# Cases whose deadlines can still move: open ones, and closed ones still escalatable.
+REFERENCES_TO_REDERIVE = "SELECT reference FROM cases WHERE status != 'closed' OR escalate_by >= :today"
+
+# -- list, deadlines and actions ---------------------------------------------------------------------
+
+LIST_CASES = (
+    "SELECT reference, type, stage, status, outcome, received_on, name, service, category, handler, "
+    "respond_by, next_due, next_due_what FROM cases"
+)
+# One condition for each filter of `list`, by the name of its parameter.
+LIST_FILTERS = {
+    "status": "status = :status",
+    "stage": "stage = :stage",
+    "handler": "lower(handler) = :handler",
+    "service": "lower(service) = :service",
+    "received_from": "received_on >= :received_from",
+    "received_to": "received_on <= :received_to",
+    "case_type": "type = :case_type",
+}
+LIST_ORDER = " ORDER BY received_on, id"
+LIMIT = " LIMIT :limit"
+
+
+def list_cases(filters: Iterable[str], limited: bool = False) -> str:
+    """LIST_CASES with the conditions of the chosen filters, in order, up to `:limit` rows."""
+    conditions = [LIST_FILTERS[name] for name in filters]
+    where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
+    return LIST_CASES + where + LIST_ORDER + (LIMIT if limited else "")
+
+
+DEADLINES_DUE_BY = (
+    "SELECT reference, stage, status, name, handler, service, next_due, next_due_what FROM cases "
+    "WHERE next_due <= :cutoff AND status != 'closed' ORDER BY next_due, reference"
+)
+ACTIONS_DUE_BY = (
+    "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.name, c.service "
+    "FROM actions a JOIN cases c ON a.case_id = c.id "
+    "WHERE a.done_on IS NULL AND a.due <= :cutoff ORDER BY a.due, c.reference, a.number"
+)
+ACTIONS = (
+    "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, a.done_on, c.handler "
+    "FROM actions a JOIN cases c ON a.case_id = c.id"
+)
+OUTSTANDING = " WHERE a.done_on IS NULL"
+ACTIONS_ORDER = " ORDER BY a.due, c.reference, a.number"
+
+
+def actions(outstanding_only: bool = False) -> str:
+    """Every action of every case, or only those not yet done, by due date."""
+    return ACTIONS + (OUTSTANDING if outstanding_only else "") + ACTIONS_ORDER
+
+
+# -- the annual report ------------------------------------------------------------------------------
+#
+# Grouped in the database, so the cost follows the months, stages and service areas rather than
+# the cases. The volume queries group by the day, in the order of the (number, day) index they
+# search, so the database streams the groups instead of sorting a row per stage; the report
+# folds the days into months.
+
+
+def _count_if(condition: str) -> str:
+    return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+_OUTCOME_COUNTS = ", ".join(_count_if(f"outcome = '{outcome}'") for outcome in OUTCOMES)
+_DECISIONS = ", ".join(f"'{outcome}'" for outcome in DECISIONS)
+
+# Accepted complaints per stage and day of receipt: number, day, received, withdrawn.
+ANNUAL_RECEIVED = """
+    SELECT s.number, s.received_on, count(*), sum(CASE WHEN s.outcome = 'withdrawn' THEN 1 ELSE 0 END)
+    FROM stages s JOIN cases c ON c.id = s.case_id
+    WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end
+      AND c.type = 'complaint' AND (s.outcome IS NULL OR s.outcome != 'refused')
+    GROUP BY s.number, s.received_on
+"""
+# Accepted complaints received per stage, service area and category: number, service, category, count.
+ANNUAL_THEMES = """
+    SELECT s.number, c.service, c.category, count(*)
+    FROM stages s JOIN cases c ON c.id = s.case_id
+    WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end
+      AND c.type = 'complaint' AND (s.outcome IS NULL OR s.outcome != 'refused')
+    GROUP BY s.number, c.service, c.category
+"""
+# Stages closed per stage and day: number, day, a count for each of OUTCOMES (in order),
+# decisions in time, apologies, stages with compensation, and the compensation in pence.
+ANNUAL_CLOSED = f"""
+    SELECT number, closed_on, {_OUTCOME_COUNTS},
+           {_count_if(f"outcome IN ({_DECISIONS}) AND in_time")},
+           {_count_if("apology")},
+           {_count_if("compensation_pence > 0")},
+           coalesce(sum(compensation_pence), 0)
+    FROM stages
+    WHERE number IN (1, 2) AND closed_on BETWEEN :start AND :end
+    GROUP BY number, closed_on
+"""
+# Complaints received and refused, by exclusion: exclusion, count.
+ANNUAL_REFUSED = """
+    SELECT exclusion, count(*) FROM stages
+    WHERE number IN (1, 2) AND received_on BETWEEN :start AND :end AND outcome = 'refused'
+    GROUP BY exclusion
+"""
+# Compliments and comments received, from the (type, received_on) index: type, count.
+ANNUAL_FEEDBACK = (
+    "SELECT type, count(*) FROM cases WHERE received_on BETWEEN :start AND :end "
+    "AND type IN ('compliment', 'comment') GROUP BY type"
+)
+LEARNING_COUNT = "SELECT count(*) FROM learning WHERE recorded_on BETWEEN :start AND :end"
+# The first `limit` pieces of learning: reference, service, stage, recorded_on, text.
+LEARNING_LISTED = """
+    SELECT c.reference, c.service, l.stage, l.recorded_on, l.text
+    FROM learning l JOIN cases c ON c.id = l.case_id
+    WHERE l.recorded_on BETWEEN :start AND :end
+    ORDER BY l.recorded_on, c.reference, l.number
+    LIMIT :limit
+"""
+# Referrals and determinations: one row of two counts.
+OMBUDSMAN_COUNTS = (
+    "SELECT (SELECT count(*) FROM ombudsman_cases WHERE referred_on BETWEEN :start AND :end) AS referrals, "
+    "(SELECT count(*) FROM ombudsman_cases WHERE determined_on BETWEEN :start AND :end) AS determinations"
+)
+# Findings determined: element, finding, count.
+OMBUDSMAN_FINDINGS = (
+    "SELECT element, finding, count(*) FROM ombudsman_findings WHERE determined_on BETWEEN :start AND :end "
+    "GROUP BY element, finding"
+)
+# Orders made (a few with each determination, so a year's are few): kind, amount_pence, made_on, due, complied_on.
+OMBUDSMAN_ORDERS = (
+    "SELECT kind, amount_pence, made_on, due, complied_on FROM ombudsman_orders WHERE made_on BETWEEN :start AND :end"
+)
+# Surveys answered: one row of the count, then for each of SURVEY_QUESTIONS (in order) the yeses
+# and the answers.
+SURVEY_ANSWERS = (
+    f"SELECT count(*), {', '.join(f'{_count_if(key)}, count({key})' for key in SURVEY_QUESTIONS)} "
+    "FROM surveys WHERE answered_on BETWEEN :start AND :end"
+)
+
+# -- verify: every row, in the order the checks walk them ---------------------------------------------
+
+CASE_REFERENCES = "SELECT id, reference FROM cases"
+EVENTS_BY_ID = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY id"
+EVENTS_BY_CASE = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY case_id, number"
+CASES_BY_ID = f"SELECT id, reference, {_columns(CASE_COLUMNS)} FROM cases ORDER BY id"
+STAGES_BY_CASE = f"SELECT {_columns(STAGE_COLUMNS)} FROM stages ORDER BY case_id, number"
+ACTIONS_BY_CASE = f"SELECT {_columns(ACTION_COLUMNS)} FROM actions ORDER BY case_id, number"
+# Each case's record rows in the order projection.record_rows gives them.
+RECORDS_BY_CASE = {
+    "ombudsman_findings": f"SELECT {_columns(RECORD_COLUMNS['ombudsman_findings'])} FROM ombudsman_findings ORDER BY case_id, number",
+    "ombudsman_orders": f"SELECT {_columns(RECORD_COLUMNS['ombudsman_orders'])} FROM ombudsman_orders ORDER BY case_id, number",
+    "ombudsman_cases": f"SELECT {_columns(RECORD_COLUMNS['ombudsman_cases'])} FROM ombudsman_cases ORDER BY case_id",
+    "surveys": f"SELECT {_columns(RECORD_COLUMNS['surveys'])} FROM surveys ORDER BY case_id, id",
+    "learning": f"SELECT {_columns(RECORD_COLUMNS['learning'])} FROM learning ORDER BY case_id, number",
+}

@@ -1,0 +1,329 @@
+"""Every statement of storage/statements.py runs on a migrated database: through sqlite3 and
+through SQLAlchemy on SQLite, and through SQLAlchemy on PostgreSQL. So a typo or a renamed column
+fails here, and the two ways of reading SQLite give the same answers on the same data."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from freezegun import freeze_time
+
+from complaintctl.domain import policy, vocabulary
+from complaintctl.domain.events import CASE_KINDS
+from complaintctl.storage import statements
+from complaintctl.storage.queries import Queries
+from complaintctl.storage.reader import Reader, connect
+from conftest import Cli
+from test_report_read_path import TODAY, recorded
+
+pytestmark = pytest.mark.both_databases
+
+# How each public name of statements.py is tried. A new name must be added here.
+READS = {
+    "SQLITE_HAS_MIGRATIONS": "sqlite", "POSTGRES_HAS_MIGRATIONS": "postgresql", "SQLITE_INTEGRITY_CHECK": "sqlite",
+    "APPLIED_MIGRATIONS": "both", "META": "both", "COUNTER": "both", "CASE_ID": "both", "REFERENCES_STARTING": "both",
+    "EVENTS": "both", "EVENTS_OF_CASES": "both", "CASES_CHANGED_AFTER": "both", "REFERENCES_TO_REDERIVE": "both",
+    "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
+    "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "LEARNING_COUNT": "both",
+    "LEARNING_LISTED": "both", "OMBUDSMAN_COUNTS": "both", "OMBUDSMAN_FINDINGS": "both", "OMBUDSMAN_ORDERS": "both",
+    "SURVEY_ANSWERS": "both", "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
+    "CASES_BY_ID": "both", "STAGES_BY_CASE": "both", "ACTIONS_BY_CASE": "both", "RECORDS_BY_CASE": "both",
+}
+WRITES = {
+    "CREATE_MIGRATIONS_TABLE", "RECORD_MIGRATION", "UPDATE_META", "INSERT_META", "INSERT_COUNTER", "UPDATE_COUNTER",
+    "INSERT_EVENT", "INSERT_CASE", "UPDATE_CASE", "INSERT_STAGE", "DELETE_STAGES", "INSERT_ACTION", "DELETE_ACTIONS",
+    "INSERT_RECORDS", "DELETE_RECORDS",
+}
+# Run as the connections and transactions use them (test_connection_statements).
+CONNECTION = {
+    "SQLITE_BUSY_TIMEOUT", "SQLITE_SETTINGS", "SQLITE_READ_ONLY", "BEGIN", "COMMIT", "SQLITE_BEGIN_WRITE",
+    "POSTGRES_WRITE_LOCK", "POSTGRES_FOR_UPDATE",
+}
+# Parts of the statements that `list_cases` and `actions` put together (COMPOSED below).
+FRAGMENTS = {"LIST_CASES", "LIST_FILTERS", "LIST_ORDER", "LIMIT", "ACTIONS", "OUTSTANDING", "ACTIONS_ORDER"}
+# Names, not SQL.
+NOT_SQL = {
+    "DATE_COLUMNS", "POSTGRES_WRITE_LOCK_KEY", "EVENT_COLUMNS", "CASE_COLUMNS", "STAGE_COLUMNS", "ACTION_COLUMNS",
+    "RECORD_COLUMNS", "RECORD_TABLES",
+}
+COMPOSED = {
+    "list_cases(every filter, limited)": statements.list_cases(statements.LIST_FILTERS, limited=True),
+    "list_cases()": statements.list_cases(()),
+    "actions()": statements.actions(),
+    "actions(outstanding_only)": statements.actions(outstanding_only=True),
+}
+
+FIRST = "CMP-2025-00002"  # every kind of record (test_report_read_path.recorded)
+PLAIN = "CMP-2026-00002"  # open, nothing recorded but its receipt: the writes' case
+DATES = {"start": date(2024, 4, 1), "end": date(2026, 3, 31), "as_of": date(2025, 7, 1), "cutoff": date(2027, 1, 1),
+         "today": date(2025, 1, 1), "received_from": date(2025, 1, 1), "received_to": date(2026, 12, 31)}
+BOOLEANS = {"housing", "over_12_months", "in_time", "apology", *statements.RECORD_COLUMNS["surveys"][3:]}
+NUMBERS = {"stage": 1, "number": 99, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
+           "compensation_pence": 5000, "amount_pence": 1000}
+WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": "CMP-2025", "before": "CMP-2025\uffff",
+         "type": "complaint", "case_type": "complaint", "status": "closed", "outcome": "upheld", "kind": "logged",
+         "handler": "jo officer", "service": "repairs", "ombudsman": "HOS", "finding": "maladministration",
+         "next_due_what": "respond", "details": "{}"}
+# Values the writes need to be new: a reference, a meta key, a counter, a migration.
+NEW = {"reference": "TST-2026-00001", "key": "test", "prefix": "TST", "name": "999_test"}
+
+
+def parameters(sql: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r"(?<!:):([a-z_][a-z0-9_]*)", sql)))
+
+
+def sample(name: str, case_id: int, write: bool) -> object:
+    if write and name in NEW:
+        return NEW[name]
+    if name in ("case_id", "id"):
+        return case_id
+    if name in DATES or name in statements.DATE_COLUMNS:
+        return DATES.get(name, date(2025, 6, 2))
+    if name in BOOLEANS:
+        return True
+    if name in NUMBERS:
+        return NUMBERS[name]
+    return WORDS.get(name, f"a {name}")
+
+
+def prepared(sql: str, case_ids: list[int], write: bool = False) -> tuple[str, dict]:
+    """The statement with its lists spelled out, and a value for each parameter."""
+    params: dict = {}
+    for name, values in (("case_ids", case_ids), ("kinds", list(CASE_KINDS))):
+        if f":{name}" in sql:
+            sql, expanded = statements.expand(sql, name, values)
+            params.update(expanded)
+    params.update({name: sample(name, case_ids[-1 if write else 0], write) for name in parameters(sql) if name not in params})
+    return sql, params
+
+
+def every_statement(kind: dict | set) -> Iterator[tuple[str, str]]:
+    """(label, SQL) of each named statement, a dict's or tuple's one by one."""
+    for name in sorted(kind):
+        value = getattr(statements, name)
+        if isinstance(value, str):
+            yield name, value
+        elif isinstance(value, dict):
+            yield from ((f"{name}[{key}]", sql) for key, sql in value.items())
+        else:
+            yield from ((f"{name}[{index}]", sql) for index, sql in enumerate(value))
+
+
+# -- running a statement three ways -----------------------------------------------------------------
+
+
+@contextmanager
+def through_sqlite3(location: str) -> Iterator[Queries]:
+    conn = sqlite3.connect(location, isolation_level=None)
+    conn.execute(statements.SQLITE_BUSY_TIMEOUT)
+    conn.execute(statements.BEGIN)
+    try:
+        yield Reader(location, conn)
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+
+
+@contextmanager
+def through_sqlalchemy(location: str) -> Iterator[Queries]:
+    from complaintctl.storage.store import Store, Transaction
+
+    store = Store.open(location)
+    try:
+        with store.engine.connect() as conn:
+            transaction = conn.begin()
+            try:
+                yield Transaction(conn, store.is_sqlite)
+            finally:
+                transaction.rollback()
+    finally:
+        store.dispose()
+
+
+def ways(location: str, backend: str) -> dict:
+    if backend == "sqlite":
+        return {"sqlite3": lambda: through_sqlite3(location), "SQLAlchemy": lambda: through_sqlalchemy(location)}
+    return {"SQLAlchemy on PostgreSQL": lambda: through_sqlalchemy(location)}
+
+
+def seed(cli: Cli) -> None:
+    """Two years of every kind of record, and an outstanding action."""
+    recorded(cli)
+    with freeze_time(TODAY):
+        cli.ok("action", "add", FIRST, "--what", "Call back", "--due", "2025-09-01", "--on", "2025-08-29")
+
+
+@pytest.fixture
+def database(cli, db_location) -> tuple[str, list[int]]:
+    """A seeded database, and the ids of FIRST and PLAIN."""
+    seed(cli)
+    with through_sqlalchemy(db_location) as tx:
+        return db_location, [tx.case_id(FIRST), tx.case_id(PLAIN)]
+
+
+def run(tx: Queries, sql: str, params: dict) -> tuple[list[str], list[tuple]]:
+    names, rows = tx.cursor(sql, params)
+    return list(names), list(rows)
+
+
+# -- the tests --------------------------------------------------------------------------------------
+
+
+def test_every_name_is_tried():
+    public = {name for name in vars(statements) if name.isupper() and not name.startswith("_") and name not in vars(vocabulary)}
+    assert public == set(READS) | WRITES | CONNECTION | FRAGMENTS | NOT_SQL, "say in this file how to try it"
+
+
+def test_every_read_runs_and_answers_the_same_every_way(database, backend):
+    location, case_ids = database
+    reads = [*every_statement({name for name, where in READS.items() if where in ("both", backend)}), *COMPOSED.items()]
+    answers: dict[str, dict[str, tuple]] = {}
+    for way, opened in ways(location, backend).items():
+        with opened() as tx:
+            for label, sql in reads:
+                names, rows = run(tx, *prepared(sql, case_ids))
+                assert rows, f"{label} read nothing {way}: the comparison would prove nothing"
+                for name, value in ((name, value) for row in rows for name, value in zip(names, row)):
+                    if name in statements.DATE_COLUMNS:
+                        assert value is None or type(value) is date, f"{label} {way}: {name} is {value!r}"
+                answers.setdefault(label, {})[way] = (names, rows)
+    for label, by_way in answers.items():
+        first, *others = by_way.values()
+        for other in others:
+            assert other == first, label
+
+
+def test_every_write_runs(database, backend):
+    location, case_ids = database
+    for way, opened in ways(location, backend).items():
+        for _label, sql in every_statement(WRITES):
+            with opened() as tx:
+                sql, params = prepared(sql, case_ids, write=True)
+                tx.run(sql, tx.bound(params))
+
+
+def test_connection_statements(database, backend):
+    location, case_ids = database
+    if backend == "sqlite":
+        conn = connect(location)  # the light reader's: busy timeout, read only
+        try:
+            conn.execute(statements.BEGIN)
+            conn.execute(statements.COMMIT)
+            with pytest.raises(sqlite3.OperationalError, match="readonly"):
+                conn.execute(statements.UPDATE_META, {"key": "test", "value": "x"})
+        finally:
+            conn.close()
+        conn = sqlite3.connect(location, isolation_level=None)
+        try:
+            for setting in (statements.SQLITE_BUSY_TIMEOUT, *statements.SQLITE_SETTINGS):
+                conn.execute(setting)
+            conn.execute(statements.SQLITE_BEGIN_WRITE)
+            conn.execute(statements.COMMIT)
+        finally:
+            conn.close()
+        return
+    with through_sqlalchemy(location) as tx:
+        tx.run(statements.POSTGRES_WRITE_LOCK, {})
+        for sql in (statements.COUNTER, statements.META):
+            _, params = prepared(sql, case_ids)
+            assert tx.tuples(sql + statements.POSTGRES_FOR_UPDATE, **params)
+
+
+def test_the_read_methods_answer_alike(database, backend, tmp_path):
+    """What the reports and services call (queries.Queries). On SQLite: the light reader and the
+    store. On PostgreSQL: the store, and the reader of a SQLite file the same commands made."""
+    location, case_ids = database
+    if backend == "sqlite":
+        answers = []
+        for opened in ways(location, backend).values():
+            with opened() as tx:
+                answers.append(every_answer(tx, case_ids))
+        assert answers[0] == answers[1]
+        assert typed(answers[0]) == typed(answers[1])
+        return
+    twin = Cli(str(tmp_path / "twin.db"))
+    twin.ok("init")
+    seed(twin)
+    with through_sqlalchemy(location) as tx:
+        postgres = every_answer(tx, case_ids)
+    reader = Reader(twin.db, connect(twin.db))
+    try:
+        with reader.reading():
+            sqlite = every_answer(reader, case_ids)
+    finally:
+        reader.dispose()
+    assert postgres == sqlite
+    # The same types too, but for a sum in pence: PostgreSQL's sum of a BIGINT is a Decimal.
+    assert typed(postgres) == typed(sqlite)
+
+
+def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
+    start, end = DATES["start"], DATES["end"]
+    return {
+        "meta": tx.meta("policy_fingerprint") == policy.load(None).fingerprint(),
+        "case_id": tx.case_id(FIRST),
+        "references_starting": tx.references_starting("CMP-2025-0000", 3),
+        "events": tx.events(case_ids[0]),
+        "histories": tx.histories(case_ids),
+        "cases_changed_after": tx.cases_changed_after(DATES["as_of"], CASE_KINDS),
+        "list_cases": [
+            tx.list_cases(**filters)
+            for filters in ({}, {"status": "closed"}, {"service": "REPAIRS", "stage": 2}, {"handler": "jo officer"},
+                            {"received_from": date(2025, 6, 1), "received_to": date(2025, 12, 31)},
+                            {"case_type": "compliment"}, {"limit": 2})
+        ],
+        "deadlines_due_by": tx.deadlines_due_by(DATES["cutoff"]),
+        "actions_due_by": tx.actions_due_by(DATES["cutoff"]),
+        "all_actions": [tx.all_actions(), tx.all_actions(outstanding_only=True)],
+        "received_by_day": sorted(tx.received_by_day(start, end)),
+        "themes": sorted(tx.themes(start, end), key=repr),
+        "closed_by_day": sorted(tx.closed_by_day(start, end)),
+        "refusals": sorted(tx.refusals(start, end), key=repr),
+        "feedback": sorted(tx.feedback(start, end)),
+        "learning_count": tx.learning_count(start, end),
+        "learning_listed": tx.learning_listed(start, end, 10),
+        "ombudsman_counts": tx.ombudsman_counts(start, end),
+        "ombudsman_findings": sorted(tx.ombudsman_findings(start, end)),
+        "ombudsman_orders": sorted(tx.ombudsman_orders(start, end)),
+        "survey_answers": tx.survey_answers(start, end),
+    }
+
+
+def typed(value: object) -> object:
+    """The types of every value inside `value`; a sum in pence may come back as a Decimal."""
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [typed(item) for item in value]
+    if isinstance(value, Decimal):
+        return int
+    return type(value)
+
+
+def test_the_transactions_are_what_the_services_and_reports_expect():
+    """Both transaction types have every method of the protocols of services/context.py, with
+    the same parameters (there is no type checker in the test run)."""
+    import inspect
+
+    from complaintctl.services.context import Reading, Writing
+    from complaintctl.storage.store import Transaction
+
+    def methods(protocol) -> dict:
+        return {name: value for name, value in vars(protocol).items() if callable(value) and not name.startswith("_")}
+
+    def names(function) -> list[str]:
+        return [p.name for p in inspect.signature(function).parameters.values() if p.kind is not p.VAR_KEYWORD]
+
+    for implementation, protocols in ((Reader, (Reading,)), (Transaction, (Reading, Writing))):
+        for protocol in protocols:
+            for name, wanted in methods(protocol).items():
+                have = getattr(implementation, name, None)
+                assert callable(have), f"{implementation.__name__} has no {name}"
+                if name != "list_cases":  # the protocol takes the filters as keywords
+                    assert names(have) == names(wanted), f"{implementation.__name__}.{name}"
