@@ -28,7 +28,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, Protocol
 
 from complaintctl.domain.case import derive
 from complaintctl.errors import StorageError
@@ -37,7 +38,18 @@ from complaintctl.storage.projection import action_rows, case_values, event_from
 from complaintctl.storage.store import Store, Transaction
 
 if TYPE_CHECKING:
-    from complaintctl.services.context import Context
+    from complaintctl.domain.calendar import Calendar
+    from complaintctl.domain.policy import Policy
+
+
+class Context(Protocol):
+    """What verify and backup need of the command's context: the store, and the policy, calendar
+    and date the cases are derived again with."""
+
+    store: Any
+    policy: "Policy"
+    calendar: "Calendar"
+    today: date
 
 # Columns whose values come from the policy rather than from the events alone.
 POLICY_CASE_COLUMNS = frozenset({"ombudsman", "acknowledge_by", "respond_by", "escalate_by", "next_due", "next_due_what"})
@@ -118,12 +130,12 @@ class Findings:
 # -- verify ------------------------------------------------------------------------------------------
 
 
-def verify(ctx: "Context") -> Findings:
+def verify(ctx: Context) -> Findings:
     """Check storage, hash chain and projection of the context's database."""
     return verify_store(ctx.store, ctx)
 
 
-def verify_store(store: Store, ctx: "Context") -> Findings:
+def verify_store(store: Store, ctx: Context) -> Findings:
     findings = Findings()
     with store.reading() as tx:
         if store.is_sqlite:
@@ -187,7 +199,7 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
             findings.add(Problem("has no events: its history was removed", reference))
 
 
-def _check_projection(tx: Transaction, ctx: "Context", findings: Findings) -> None:
+def _check_projection(tx: Transaction, ctx: Context, findings: Findings) -> None:
     def by_case(sql: str) -> _Cursor:
         return _Cursor(groupby(tx.stream(sql, BATCH), key=lambda row: row["case_id"]))
 
@@ -241,7 +253,7 @@ class _Cursor:
 
 
 def _compare_case(
-    ctx: "Context",
+    ctx: Context,
     row: dict[str, Any],
     event_rows: list[dict[str, Any]],
     stored_stages: list[dict[str, Any]],
@@ -300,7 +312,7 @@ def _differs(where: Problem, what: str, columns: list[str]) -> Problem:
 # -- backup ------------------------------------------------------------------------------------------
 
 
-def backup(ctx: "Context", destination: str) -> Findings:
+def backup(ctx: Context, destination: str) -> Findings:
     """Copy a SQLite database consistently while others write, then verify the copy.
 
     The copy is written and verified under a temporary name beside the destination and only then
