@@ -94,3 +94,19 @@ def test_csv_cells_a_spreadsheet_would_run_are_shown_as_text(cli):
     items = {row["action"]: row for row in csv.DictReader(io.StringIO(cli.ok("overdue", "--csv", "--within", "5").stdout))}
     assert (items["1"]["description"], items["1"]["owner"], items["1"]["working_days_overdue"]) == ("'-1+1 refund", "'+Team", "1")
     assert (items["2"]["description"], items["2"]["working_days_overdue"]) == ("Call back", "-3")
+
+
+def test_numbers_out_of_range_or_not_numbers_are_one_line_usage_errors(cli):
+    """Whole numbers are converted by complaintctl's own plain conversion (cli/coercion.py)."""
+    reference = cli.ok("log", "--name", "A", "--summary", "s").stdout.strip()
+    for arguments, words in (
+        (["extend", reference, "--days", "abc", "--reason", "r"], "'abc' is not a whole number"),
+        (["extend", reference, "--days", "0", "--reason", "r"], "0 is out of range; give a whole number from 1 to 365"),
+        (["list", "--stage", "3"], "3 is out of range; give a whole number from 1 to 2"),
+        (["action", "done", reference, "first"], "'first' is not a whole number"),
+    ):
+        outcome = cli(*arguments)
+        lines = outcome.stderr.splitlines()
+        assert outcome.exit_code == 2 and len(lines) == 1 and words in lines[0], (arguments, outcome.stderr)
+    listed = cli.ok("list", "--stage", "1", "--limit", "5", "--json").json()
+    assert [row["reference"] for row in listed] == [reference]

@@ -10,7 +10,7 @@ import textwrap
 
 import pytest
 
-HEAVY = ("sqlmodel", "sqlalchemy", "jinja2", "holidays")
+HEAVY = ("sqlmodel", "sqlalchemy", "jinja2", "holidays", "pydantic")
 
 
 def run_python(code: str, *options: str) -> subprocess.CompletedProcess:
@@ -139,3 +139,64 @@ def test_command_signatures_are_not_strings_to_compile_at_each_start():
             target = target.__wrapped__
         textual = [name for name, value in target.__annotations__.items() if isinstance(value, str)]
         assert not textual, f"{target.__module__}.{target.__name__}: {textual}"
+
+
+# What each command may not import on a SQLite file that is up to date. pydantic, the ORM and the
+# holidays library are off every path; SQLAlchemy off every read; Jinja only for letters and
+# the annual report; rich's tables only where a table is printed.
+NEVER = ("pydantic", "sqlmodel", "holidays")
+READ = (*NEVER, "sqlalchemy")
+COMMANDS = [
+    (["show", "{ref}", "--json"], (*READ, "jinja2", "rich.table")),
+    (["show", "{ref}"], (*READ, "jinja2")),
+    (["list", "--status", "open", "--json"], (*READ, "jinja2", "rich.table")),
+    (["list"], (*READ, "jinja2")),
+    (["overdue", "--json"], (*READ, "jinja2", "rich.table")),
+    (["overdue"], (*READ, "jinja2", "rich.table")),
+    (["letter", "{ref}"], (*READ, "rich.table")),
+    (["report", "annual", "--year", "2026", "--json"], (*READ, "jinja2", "rich.table")),
+    (["workdays", "add", "2026-12-24", "5", "--json"], (*READ, "jinja2", "rich.table")),
+    (["log", "--name", "B", "--summary", "s", "--received", "2026-11-27", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["note", "{ref}", "a note", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["extend", "{ref}", "--days", "abc", "--reason", "r"], (*NEVER, "jinja2", "rich.table")),
+]
+
+
+@pytest.fixture(scope="module")
+def acknowledged(tmp_path_factory) -> tuple[str, str]:
+    from typer.testing import CliRunner
+
+    from complaintctl.cli import app
+
+    db = str(tmp_path_factory.mktemp("startup") / "complaints.db")
+    runner = CliRunner()
+    assert runner.invoke(app, ["--db", db, "init"]).exit_code == 0
+    logged = runner.invoke(app, ["--db", db, "log", "--name", "A", "--summary", "s", "--received", "2026-11-25"])
+    reference = logged.stdout.strip()
+    assert runner.invoke(app, ["--db", db, "acknowledge", reference, "--on", "2026-11-26"]).exit_code == 0
+    return db, reference
+
+
+@pytest.mark.parametrize(("arguments", "forbidden"), COMMANDS, ids=[" ".join(args[:2]) for args, _ in COMMANDS])
+def test_each_command_imports_only_what_it_needs(acknowledged, arguments, forbidden):
+    db, reference = acknowledged
+    command = ["--db", db, *(part.format(ref=reference) for part in arguments)]
+    result = run_python(
+        f"""
+        import json, sys
+        from complaintctl.cli import app
+        try:
+            app({command!r}, prog_name="complaintctl", standalone_mode=False)
+        except SystemExit:
+            pass
+        except Exception as problem:
+            sys.stderr.write(type(problem).__name__)
+        sys.stdout.flush()
+        sys.stderr.write(chr(10) + json.dumps(sorted(sys.modules)))
+        """
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    modules = json.loads(result.stderr.splitlines()[-1])
+    assert "complaintctl.cli" in modules
+    loaded = sorted({name for name in modules for banned in forbidden if name == banned or name.startswith(banned + ".")})
+    assert loaded == []

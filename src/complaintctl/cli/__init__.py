@@ -23,6 +23,9 @@ from complaintctl.cli import records  # noqa: F401
 from complaintctl.cli import reports  # noqa: F401
 from complaintctl.cli import shell  # noqa: F401
 # isort: on
+from complaintctl.cli.coercion import use_plain_values
 from complaintctl.cli.runtime import app, main, settings
+
+use_plain_values()
 
 __all__ = ["app", "main", "settings"]
