@@ -200,3 +200,40 @@ def test_each_command_imports_only_what_it_needs(acknowledged, arguments, forbid
     assert "complaintctl.cli" in modules
     loaded = sorted({name for name in modules for banned in forbidden if name == banned or name.startswith(banned + ".")})
     assert loaded == []
+
+
+def test_a_command_line_builds_only_the_command_it_runs():
+    result = run_python(
+        """
+        import json, sys
+        import typer.main
+        from complaintctl.cli import app
+        from complaintctl.cli.runtime import build_only, invoked_command
+
+        found = [invoked_command(words) for words in (
+            ["--db", "x.db", "show", "CMP-1"], ["--db=x.db", "--officer", "Ann", "action", "list"],
+            ["--version"], ["--config", "p.toml"], [],
+        )]
+        build_only(invoked_command(["--db", "x.db", "action", "list"]))
+        built = sorted(typer.main.get_command(app).commands)
+        sys.stdout.write(json.dumps([found, built]))
+        """
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    found, built = json.loads(result.stdout)
+    assert found == ["show", "action", None, None, None]
+    assert built == ["action"]
+
+
+@pytest.mark.parametrize("arguments", [["--help"], ["nosuch"], ["shell", "--help"], ["show", "--help"]])
+def test_the_console_script_still_knows_every_command_where_it_must(arguments):
+    script = os.path.join(os.path.dirname(sys.executable), "complaintctl")
+    if not os.path.exists(script):
+        pytest.skip("the complaintctl script is not installed beside this Python")
+    result = subprocess.run([script, *arguments], capture_output=True, text=True, timeout=120)
+    if arguments == ["--help"]:
+        assert result.returncode == 0 and all(name in result.stdout for name in ("acknowledge", "ombudsman", "workdays", "shell"))
+    elif arguments == ["nosuch"]:
+        assert result.returncode == 2 and "No such command 'nosuch'" in result.stderr
+    else:
+        assert result.returncode == 0 and f"Usage: complaintctl {arguments[0]}" in result.stdout

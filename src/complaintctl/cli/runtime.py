@@ -222,8 +222,43 @@ def main_options(
     settings._today = None
 
 
+# The global options that take a value: the word after one of them is not the command.
+VALUED_OPTIONS = ("--db", "--config", "--officer")
+
+
+def invoked_command(arguments: list[str]) -> Optional[str]:
+    """The command a command line runs, or None when it names none (`--help`, `--version`)."""
+    after_option = False
+    for word in arguments:
+        if after_option:
+            after_option = False
+        elif word in VALUED_OPTIONS:
+            after_option = True
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_only(name: Optional[str]) -> None:
+    """Keep on the app only the command (or group) `name`, when it is one.
+
+    Typer turns every registered command into a click command each time it starts, reading
+    every signature; a process runs one command, so only that one is built. The top-level help,
+    an unknown name (which click then reports with the list) and `shell` (which runs any
+    command) keep them all.
+    """
+    if name is None or name == "shell":
+        return
+    commands = [info for info in app.registered_commands if (info.name or info.callback.__name__.replace("_", "-")) == name]
+    groups = [info for info in app.registered_groups if info.name == name]
+    if commands or groups:
+        app.registered_commands[:] = commands
+        app.registered_groups[:] = groups
+
+
 def main() -> None:
     """The `complaintctl` console script."""
+    build_only(invoked_command(sys.argv[1:]))
     app(prog_name="complaintctl")
 
 
