@@ -368,3 +368,17 @@ def test_todays_list_is_read_without_the_orm(dataset):
     assert result.stderr.split() == ["3", "False"], result.stderr
     # Today (whenever the test runs) is after every due date in the dataset.
     assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == len(EXPECTED_WITHIN_5)
+
+
+@freeze_time("2026-11-30 10:00:00")
+def test_a_past_as_of_never_lists_a_case_received_after_it(cli):
+    """A case logged on 5 October did not exist on 1 October: neither its deadline nor its
+    actions are due as of then, however far ahead --within looks."""
+    later = cli.ok("log", "--name", "Later", "--summary", "s", "--received", "2026-10-05").stdout.strip()
+    cli.ok("acknowledge", later, "--on", "2026-10-06")
+    cli.ok("action", "add", later, "--what", "Call back", "--due", "2026-10-07", "--on", "2026-10-06")
+    earlier = cli.ok("log", "--name", "Earlier", "--summary", "s", "--received", "2026-09-28").stdout.strip()
+    listed = cli.ok("overdue", "--json", "--as-of", "2026-10-01", "--within", "10").json()
+    assert {item["reference"] for item in listed} == {earlier}
+    today = cli.ok("overdue", "--json", "--within", "10").json()
+    assert {item["reference"] for item in today} == {earlier, later}

@@ -172,6 +172,9 @@ def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
         deadlines = tx.deadlines_due_by(last)
         actions = tx.actions_due_by(last)
         if as_of < ctx.today:
+            # A case received after the as-of date did not exist yet.
+            deadlines = [row for row in deadlines if row["received_on"] <= as_of]
+            actions = [row for row in actions if row["received_on"] <= as_of]
             # Cases received by then with a step of their lifecycle (which moves deadlines and
             # actions; notes and report records do not) dated after it.
             changed = tx.cases_changed_after(as_of, CASE_KINDS)

@@ -185,11 +185,11 @@ def list_cases(filters: Iterable[str], limited: bool = False) -> str:
 
 
 DEADLINES_DUE_BY = (
-    "SELECT reference, stage, status, name, handler, service, next_due, next_due_what FROM cases "
+    "SELECT reference, stage, status, name, handler, service, next_due, next_due_what, received_on FROM cases "
     "WHERE next_due <= :cutoff AND status != 'closed' ORDER BY next_due, reference"
 )
 ACTIONS_DUE_BY = (
-    "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.name, c.service "
+    "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.name, c.service, c.received_on "
     "FROM actions a JOIN cases c ON a.case_id = c.id "
     "WHERE a.done_on IS NULL AND a.due <= :cutoff ORDER BY a.due, c.reference, a.number"
 )
