@@ -144,3 +144,55 @@ def test_letters_environment_is_sandboxed(tmp_path):
 
     no_override = type("Policy", (), {"templates_folder": None})()
     assert isinstance(letters.environment(no_override, tmp_path), ImmutableSandboxedEnvironment)
+
+
+# -- 5. a long adjustments text ----------------------------------------------------------------------
+
+
+def test_a_long_adjustments_text_renders_in_linear_time(cli, tmp_path):
+    cli.config = str(_policy(tmp_path))
+    declined = "no large print needed for this letter " * 5400  # about 200 KB, one clause
+    assert len(declined) > 200_000
+    with freeze_time(TODAY):
+        ref = cli.ok("log", "--name", "Dev Shah", "--summary", "Noise", "--received", "2027-03-01",
+                     "--adjustments", declined + ", large print please").stdout.strip()
+        cli.ok("acknowledge", ref, "--on", "2027-03-02", "--handler", "Sam Reed")
+    started = time.perf_counter()
+    html = cli.ok("letter", ref, "--format", "html").stdout
+    took = time.perf_counter() - started
+    assert took < 2, f"a letter with 200 KB of adjustments took {took:.1f}s"
+    assert "font-size: 18pt" in html  # the last clause asks for it
+
+
+@pytest.mark.parametrize(
+    "adjustments, large",
+    [
+        ("No large print needed", False),
+        ("Interpreter (Polish); does not need large print", False),
+        ("Interpreter; large print, please", True),
+        ("Not by phone. Larger font for letters", True),
+        ("Large print", True),
+        ("large-print letters", True),
+        ("Bigger print please", True),
+        ("without large text, thanks", False),
+        ("don't send large type; big print is fine", True),
+        ("Phone calls only", False),
+        ("no phone calls, large font", True),
+        ("Do not use large print. Do not phone", False),
+        ("", False),
+    ],
+)
+def test_large_print_decision_is_unchanged(adjustments, large):
+    from complaintctl.output.letters import wants_large_print
+
+    case = type("Case", (), {"details": {"adjustments": adjustments}})()
+    assert wants_large_print(case) is large
+
+
+def test_large_print_is_linear_in_the_library(tmp_path):
+    from complaintctl.output.letters import wants_large_print
+
+    case = type("Case", (), {"details": {"adjustments": "do not send large print " * 10_000}})()
+    started = time.perf_counter()
+    assert wants_large_print(case) is False
+    assert time.perf_counter() - started < 2

@@ -48,22 +48,30 @@ _LETTER_OF_STEP = {
 }
 
 
-_LARGE_PRINT = re.compile(r"\blarge[\s-]*(print|font|type|text)|\bbig(ger)?\s+print|\blarger\s+(print|font|text)", re.I)
-
-
 def _title(kind: str, stage: int) -> str:
     return STAGE2_LETTER_TITLES.get(kind, LETTER_TITLES[kind]) if stage == 2 else LETTER_TITLES[kind]
 
 
-_DECLINED = re.compile(r"\b(no|not|without|doesn't|does not|don't|do not)\b[^.;,]*$", re.I)
+# One pass over the adjustments, in order: a clause break ends a "no"/"not", a "no"/"not" earlier
+# in the same clause declines the large print asked for after it, and the first large print not
+# declined decides. (Searching each request's clause again would be quadratic in the text.)
+_LARGE_PRINT_WORDS = re.compile(
+    r"(?P<clause_break>[.;,])"
+    r"|(?P<declined>\b(?:no|not|without|doesn't|does not|don't|do not)\b)"
+    r"|(?P<asked>\blarge[\s-]*(?:print|font|type|text)|\bbig(?:ger)?\s+print|\blarger\s+(?:print|font|text))",
+    re.I,
+)
 
 
 def wants_large_print(case: "Case") -> bool:
     """True when the adjustments ask for large print, not when they say it is not needed."""
-    adjustments = case.details.get("adjustments") or ""
-    for asked in _LARGE_PRINT.finditer(adjustments):
-        clause_before = re.split(r"[.;,]", adjustments[: asked.start()])[-1]
-        if not _DECLINED.search(clause_before):
+    declined = False
+    for word in _LARGE_PRINT_WORDS.finditer(case.details.get("adjustments") or ""):
+        if word.lastgroup == "clause_break":
+            declined = False
+        elif word.lastgroup == "declined":
+            declined = True
+        elif not declined:
             return True
     return False
 
