@@ -196,3 +196,74 @@ def test_large_print_is_linear_in_the_library(tmp_path):
     started = time.perf_counter()
     assert wants_large_print(case) is False
     assert time.perf_counter() - started < 2
+
+
+# -- 6. letter files -----------------------------------------------------------------------------------
+
+
+def test_letter_out_never_overwrites_an_existing_file(cli, acknowledged, tmp_path):
+    existing = tmp_path / "existing.txt"
+    existing.write_text("keep me\n")
+    outcome = cli("letter", acknowledged, "--out", str(existing))
+    _one_line_refusal(outcome, str(existing), "already exists", "choose another file or add --force")
+    assert existing.read_text() == "keep me\n"
+
+
+def test_letter_out_never_follows_a_link(cli, acknowledged, tmp_path):
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me\n")
+    link = tmp_path / "letter.txt"
+    link.symlink_to(target)
+    outcome = cli("letter", acknowledged, "--out", str(link))
+    _one_line_refusal(outcome, str(link), "symbolic link")
+    assert target.read_text() == "keep me\n" and link.is_symlink()
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "not-yet.txt")
+    _one_line_refusal(cli("letter", acknowledged, "--out", str(dangling)), "symbolic link")
+    assert not (tmp_path / "not-yet.txt").exists()
+
+
+def test_letter_files_are_private(cli, acknowledged, tmp_path):
+    out = tmp_path / "letter.eml"
+    cli.ok("letter", acknowledged, "--format", "eml", "--out", str(out))
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert b"Dev Shah" in out.read_bytes()
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".")) == []
+
+
+def test_a_step_letter_is_not_written_over_an_existing_file(cli, tmp_path):
+    cli.config = str(_policy(tmp_path))
+    out = tmp_path / "ack.txt"
+    out.write_text("keep me\n")
+    with freeze_time(TODAY):
+        ref = cli.ok("log", "--name", "Dev Shah", "--summary", "Noise", "--received", "2027-03-01").stdout.strip()
+        outcome = cli("acknowledge", ref, "--on", "2027-03-02", "--letter", str(out))
+        case = cli.show(ref)
+    _one_line_refusal(outcome, "the step was recorded", "already exists", "choose another file or add --force")
+    assert case["status"] == "acknowledged"
+    assert out.read_text() == "keep me\n"
+
+
+def test_write_step_letter_can_replace_when_forced(cli, acknowledged, tmp_path):
+    """The library side of a future --force: `write` and `write_step_letter` take force=True."""
+    from complaintctl.output import letters
+
+    out = tmp_path / "forced.txt"
+    out.write_text("old\n")
+    out.chmod(0o644)
+    letters.write(out, "new\n", force=True)
+    assert out.read_text() == "new\n" and stat.S_IMODE(out.stat().st_mode) == 0o600
+    with pytest.raises(Exception, match="already exists"):
+        letters.write(out, "again\n")
+    assert "force" in letters.write_step_letter.__code__.co_varnames
+
+
+@pytest.mark.skipif(os.geteuid() == 0 if hasattr(os, "geteuid") else True, reason="root can write anywhere")
+def test_letter_out_into_a_read_only_folder(cli, acknowledged, tmp_path):
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        _one_line_refusal(cli("letter", acknowledged, "--out", str(folder / "a.txt")), "cannot write", "writable")
+    finally:
+        folder.chmod(0o700)

@@ -483,24 +483,19 @@ def format_for(path: str | Path) -> str:
     return {".html": "html", ".htm": "html", ".eml": "eml"}.get(suffix, "text")
 
 
-def write(path: str | Path, content: str | bytes) -> None:
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist; create it or choose another file")
-    try:
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    except OSError as problem:
-        raise InvalidInput(f"cannot write {target} ({problem.strerror}); check the folder exists and is writable") from None
+def write(path: str | Path, content: str | bytes, force: bool = False) -> None:
+    """Write a letter readable by its owner only; never through a symbolic link, and never over
+    an existing file unless `force`."""
+    from complaintctl.output.files import write_private
+
+    write_private(path, content, force=force)
 
 
-def write_step_letter(case: "Case", policy: "Policy", builtin: Path, path: str | Path) -> str:
+def write_step_letter(case: "Case", policy: "Policy", builtin: Path, path: str | Path, force: bool = False) -> str:
     """After a recorded step: write its letter to `path` (format from the file's suffix)."""
     try:
         kind, stage = default_kind(case)
-        write(path, render(case, policy, builtin, kind, stage, format_for(path)))
+        write(path, render(case, policy, builtin, kind, stage, format_for(path)), force=force)
     except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
         raise type(problem)(
             f"{case.reference}: the step was recorded, but its letter was not written: {problem}; "
