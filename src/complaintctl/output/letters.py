@@ -8,13 +8,16 @@ recording names are never put into it, so no template can show them.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from complaintctl.domain.dates import in_words
 from complaintctl.errors import InvalidInput, InvalidTransition, TemplateProblem
@@ -44,22 +47,31 @@ _LETTER_OF_STEP = {
     "updated": "update",
 }
 
-_LARGE_PRINT = re.compile(r"\blarge[\s-]*(print|font|type|text)|\bbig(ger)?\s+print|\blarger\s+(print|font|text)", re.I)
-
 
 def _title(kind: str, stage: int) -> str:
     return STAGE2_LETTER_TITLES.get(kind, LETTER_TITLES[kind]) if stage == 2 else LETTER_TITLES[kind]
 
 
-_DECLINED = re.compile(r"\b(no|not|without|doesn't|does not|don't|do not)\b[^.;,]*$", re.I)
+# One pass over the adjustments, in order: a clause break ends a "no"/"not", a "no"/"not" earlier
+# in the same clause declines the large print asked for after it, and the first large print not
+# declined decides. (Searching each request's clause again would be quadratic in the text.)
+_LARGE_PRINT_WORDS = re.compile(
+    r"(?P<clause_break>[.;,])"
+    r"|(?P<declined>\b(?:no|not|without|doesn't|does not|don't|do not)\b)"
+    r"|(?P<asked>\blarge[\s-]*(?:print|font|type|text)|\bbig(?:ger)?\s+print|\blarger\s+(?:print|font|text))",
+    re.I,
+)
 
 
 def wants_large_print(case: "Case") -> bool:
     """True when the adjustments ask for large print, not when they say it is not needed."""
-    adjustments = case.details.get("adjustments") or ""
-    for asked in _LARGE_PRINT.finditer(adjustments):
-        clause_before = re.split(r"[.;,]", adjustments[: asked.start()])[-1]
-        if not _DECLINED.search(clause_before):
+    declined = False
+    for word in _LARGE_PRINT_WORDS.finditer(case.details.get("adjustments") or ""):
+        if word.lastgroup == "clause_break":
+            declined = False
+        elif word.lastgroup == "declined":
+            declined = True
+        elif not declined:
             return True
     return False
 
@@ -92,8 +104,50 @@ def _exclusion_sentence(code: Any) -> str:
     return EXCLUSIONS[code]
 
 
+def _writable_by_others(mode: int) -> bool:
+    return os.name != "nt" and bool(mode & (stat.S_IWGRP | stat.S_IWOTH))  # Windows has no such bits
+
+
+def _check_override(folder: Path) -> None:
+    """An override folder holds code the letters run: refuse one that other accounts could change,
+    or that holds a file or folder (followed through links, as the loader follows them) they could."""
+    if _writable_by_others(folder.stat().st_mode):
+        raise TemplateProblem(
+            f"the letters template folder {folder} (policy [letters] templates) can be changed by other "
+            f"accounts (it is group- or world-writable); run `chmod go-w {folder}` and try again"
+        )
+    seen: set[tuple[int, int]] = set()
+    waiting = [folder]
+    while waiting:
+        place = waiting.pop()
+        try:
+            entries = sorted(place.iterdir())
+        except OSError as problem:
+            raise TemplateProblem(
+                f"cannot list {place} (policy [letters] templates) to check who can change its templates "
+                f"({problem.strerror}); make it readable, or correct the policy"
+            ) from None
+        for path in entries:
+            try:
+                status = path.stat()
+            except OSError:
+                continue  # a dangling link is nothing the loader can read
+            if _writable_by_others(status.st_mode):
+                raise TemplateProblem(
+                    f"the letter template {path} in {folder} (policy [letters] templates) can be changed by "
+                    f"other accounts (it is group- or world-writable); run `chmod go-w {path}` and try again"
+                )
+            if stat.S_ISDIR(status.st_mode) and (status.st_dev, status.st_ino) not in seen:
+                seen.add((status.st_dev, status.st_ino))
+                waiting.append(path)
+
+
 def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
-    """Override folder first, the built-in letters folder second; HTML is escaped, text is left as typed."""
+    """Override folder first, the built-in letters folder second; HTML is escaped, text is left as typed.
+
+    Templates run sandboxed: a template reads the letter's values and calls the filters, and
+    cannot reach Python's internals (`cycler.__init__.__globals__`), call methods that change
+    values, or run anything. An override folder other accounts can write to is refused."""
     folders = [builtin]
     override = policy.templates_folder
     if override is not None:
@@ -102,8 +156,9 @@ def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
                 f"the letters template folder {override} (policy [letters] templates) does not exist; "
                 "create it or correct the policy"
             )
+        _check_override(override)
         folders.insert(0, override)
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         undefined=jinja2.StrictUndefined,
         autoescape=lambda name: bool(name) and name.endswith(".html"),
@@ -333,7 +388,7 @@ def _problem(error: Exception, name: str) -> TemplateProblem:
         frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename.endswith((".txt", ".html"))]
         if frames:
             line, where = frames[-1].lineno, frames[-1].filename
-    message = " ".join((getattr(error, "message", None) or str(error)).split())
+    message = " ".join((getattr(error, "message", None) or str(error)).split()).rstrip(".")
     located = f"template {where or name}" + (f", line {line}" if line else "")
     return TemplateProblem(f"{located}: {message}; fix the template and try again")
 
@@ -428,24 +483,19 @@ def format_for(path: str | Path) -> str:
     return {".html": "html", ".htm": "html", ".eml": "eml"}.get(suffix, "text")
 
 
-def write(path: str | Path, content: str | bytes) -> None:
-    target = Path(path)
-    if not target.parent.is_dir():
-        raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist; create it or choose another file")
-    try:
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
-    except OSError as problem:
-        raise InvalidInput(f"cannot write {target} ({problem.strerror}); check the folder exists and is writable") from None
+def write(path: str | Path, content: str | bytes, force: bool = False) -> None:
+    """Write a letter readable by its owner only; never through a symbolic link, and never over
+    an existing file unless `force`."""
+    from complaintctl.output.files import write_private
+
+    write_private(path, content, force=force)
 
 
-def write_step_letter(case: "Case", policy: "Policy", builtin: Path, path: str | Path) -> str:
+def write_step_letter(case: "Case", policy: "Policy", builtin: Path, path: str | Path, force: bool = False) -> str:
     """After a recorded step: write its letter to `path` (format from the file's suffix)."""
     try:
         kind, stage = default_kind(case)
-        write(path, render(case, policy, builtin, kind, stage, format_for(path)))
+        write(path, render(case, policy, builtin, kind, stage, format_for(path)), force=force)
     except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
         raise type(problem)(
             f"{case.reference}: the step was recorded, but its letter was not written: {problem}; "

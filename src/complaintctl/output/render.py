@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -143,12 +144,46 @@ def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
 
 # -- people ----------------------------------------------------------------------------------------
 
+# C0 controls, DEL and C1 controls: a terminal may act on any of them (ESC starts colour, cursor
+# and clipboard sequences; U+009B is a one-character CSI), so typed text never prints them raw.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_BUT_LAYOUT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return "^" + chr(code + 0x40)  # ESC shows as ^[, as `cat -v` shows it
+    if code == 0x7F:
+        return "^?"
+    return "\ufffd"
+
+
+def printable(text: Any, multiline: bool = False) -> str:
+    """`text` as it is safe to print on a terminal: every control character a terminal could act
+    on is replaced by a visible stand-in (C0 in caret form, `^[` for ESC; DEL as `^?`; C1 as
+    U+FFFD). Newline and tab are kept only when `multiline`. For people only: JSON and CSV keep
+    the stored text exactly."""
+    pattern = _CONTROL_BUT_LAYOUT if multiline else _CONTROL
+    return pattern.sub(_visible, "" if text is None else str(_iso(text)))
+
+
+def plain_text(value: Any):
+    """A value as Rich text that is shown as typed: never read as markup (`[link=…]`, `[/x]`),
+    never an emoji code, and with no control character reaching the terminal. Every value the
+    tables and messages below print goes through here."""
+    from rich.text import Text
+
+    return Text(printable(value, multiline=True))
+
 
 def console(stderr: bool = False):
     from rich.console import Console
 
     plain = bool(os.environ.get("NO_COLOR"))
-    console = Console(stderr=stderr, no_color=plain, highlight=False, soft_wrap=False, emoji=False)
+    console = Console(
+        stderr=stderr, no_color=plain, highlight=False, soft_wrap=False, emoji=False, markup=False
+    )
     console.on_broken_pipe = _reader_left  # rich would exit 1; the command's handler decides
     return console
 
@@ -160,12 +195,13 @@ def _reader_left() -> None:
 def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = ()):
     """A table that reads at 80 columns: only the `squeeze` columns wrap; the rest stay whole."""
     from rich import box
+    from rich.cells import cell_len
     from rich.table import Table
 
     out = console()
     plain = not out.is_terminal or bool(os.environ.get("NO_COLOR"))
     grid = Table(
-        title=title,
+        title=None if title is None else plain_text(title),
         box=None if plain else box.SIMPLE_HEAVY,
         show_header=any(columns),  # a two-column fact sheet has no headings
         show_edge=False,
@@ -174,13 +210,13 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze:
         title_justify="left",
         pad_edge=False,
     )
-    cells = [["" if cell is None else str(_iso(cell)) for cell in row] for row in rows]
+    cells = [[plain_text(cell) for cell in row] for row in rows]
     for index, column in enumerate(columns):
         if column in squeeze or not squeeze:
-            grid.add_column(column, overflow="fold", min_width=6)
+            grid.add_column(plain_text(column), overflow="fold", min_width=6)
         else:
-            widest = max([len(column), *(len(row[index]) for row in cells)])
-            grid.add_column(column, no_wrap=True, min_width=widest)
+            widest = max([cell_len(column), *(cell_len(row[index].plain) for row in cells)])
+            grid.add_column(plain_text(column), no_wrap=True, min_width=widest)
     for row in cells:
         grid.add_row(*row)
     return grid
@@ -192,7 +228,7 @@ def show_table(title: str | None, columns: list[str], rows: list[list[Any]], squ
 
 def say(message: str) -> None:
     """A message for the person at the terminal: stderr, so stdout stays clean for scripts."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(printable(message, multiline=True) + "\n")
 
 
 def show_case(case: "Case") -> None:
@@ -233,9 +269,9 @@ def show_case(case: "Case") -> None:
         out.print(table("Stages", ["Stage", "Received", "Handler", "Acknowledged", "Respond by", "Ext", "Closed"], stage_rows, squeeze=("Handler", "Closed")))
         nxt = case.next_deadline()
         if nxt:
-            out.print(f"Next: {nxt[0]} by {nxt[1].isoformat()}")
+            out.print(plain_text(f"Next: {nxt[0]} by {nxt[1].isoformat()}"))
         if case.escalate_by:
-            out.print(f"Stage 2 may be requested until {case.escalate_by.isoformat()}")
+            out.print(plain_text(f"Stage 2 may be requested until {case.escalate_by.isoformat()}"))
     if case.actions:
         out.print(
             table(

@@ -7,6 +7,7 @@ the Jinja templates in `templates/reports/`.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -44,13 +45,34 @@ def exclusion_name(code: str | None) -> str:
     return code.replace("-", " ").capitalize() if code in EXCLUSIONS else code
 
 
-def markdown_cell(text: str) -> str:
-    """Typed text inside a Markdown table or list item: one line, no column breaks, and no HTML.
+# Characters that make Markdown links, images, autolinks, raw HTML, code and table breaks.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()!<>|])")
+# At the start of a line these make a heading or a list item (`>`, `*` and `|` are escaped anywhere).
+_MARKDOWN_LEADING = re.compile(r"^([#+-])")
 
-    Markdown passes raw HTML through, so a service named `<script>…` would run wherever the
-    published report is rendered; an escaped `<` is shown as typed instead.
+
+def markdown_cell(text: Any) -> str:
+    """Typed text inside a Markdown table, list item or line: shown as typed, never as Markdown.
+
+    One line, with a backslash before every character that could start a link or image
+    (`[x](javascript:…)`, `![x](http://…)`), an autolink or raw HTML (`<…>`: Markdown passes HTML
+    through, so a service named `<script>…` would run wherever the report is published), code,
+    emphasis or a column break; a leading `#`, `-` or `+` is escaped too, so text cannot start a
+    heading or a list.
     """
-    return " ".join(str(text).split()).replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<")
+    line = " ".join(str(text).split())
+    return _MARKDOWN_LEADING.sub(r"\\\1", _MARKDOWN_SPECIAL.sub(r"\\\1", line))
+
+
+class _MarkdownText(str):
+    """Text already escaped for Markdown by the `cell` filter."""
+
+
+def _markdown_value(value: Any) -> Any:
+    """Every `{{ … }}` of the Markdown template goes through here: text is escaped (once)."""
+    if isinstance(value, _MarkdownText) or not isinstance(value, str):
+        return value
+    return markdown_cell(value)
 
 
 def chart_svgs(report: dict[str, Any]) -> dict[str, str]:
@@ -88,16 +110,22 @@ def render(report: dict[str, Any], fmt: str, templates: Path) -> str:
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     import jinja2
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-    env = jinja2.Environment(
+    # Built-in templates only, but sandboxed all the same: nothing in them needs Python's insides.
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",), default_for_string=False),
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_markdown_value if fmt == "markdown" else None,
     )
-    env.filters.update(pct=pct, money=money, rate=rate, long_date=long_date, exclusion=exclusion_name, cell=markdown_cell)
+    env.filters.update(
+        pct=pct, money=money, rate=rate, long_date=long_date, exclusion=exclusion_name,
+        cell=lambda text: _MarkdownText(markdown_cell(text)),
+    )
     values: dict[str, Any] = {
         "r": report,
         "findings_words": FINDINGS,

@@ -28,9 +28,29 @@ def is_url(location: str) -> bool:
     return "://" in location
 
 
+_SCHEME = re.compile(r"^[A-Za-z][\w+.-]*://")
+# `password=` and `sslpassword=` in the query string, which the database driver is given as is.
+_QUERY_PASSWORD = re.compile(r"([?&][^=&]*password=)[^&]*", re.I)
+
+
 def shown(location: str) -> str:
-    """The location as messages may print it: a URL's password is never shown."""
-    return re.sub(r"(://[^/@:]*:)[^/@]*@", r"\1***@", location)
+    """The location as messages may print it: a URL's password is never shown.
+
+    The password is masked in every form a URL can carry it: after the user name up to the last
+    `@` (so a typed `p@ss/w:rd` is hidden whole, as is a percent-encoded `a%40b`), and as a
+    `password=` in the query string. A file path is shown as it is.
+    """
+    scheme = _SCHEME.match(location)
+    if scheme is None:
+        return location
+    rest = location[scheme.end():]
+    at = rest.rfind("@")
+    # `scheme:///path` has no user part, even if the path has an `@` and a `:` in it.
+    if at > 0 and not rest.startswith("/"):
+        user, colon, _ = rest[:at].partition(":")
+        if colon:
+            rest = f"{user}:***{rest[at:]}"
+    return scheme.group() + _QUERY_PASSWORD.sub(r"\1***", rest)
 
 
 def history_path() -> Path:
