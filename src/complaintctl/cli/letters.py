@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice, reference_argument
+from complaintctl.cli.options import alternatives, choice, force_option, reference_argument
 from complaintctl.cli.runtime import app, handled, settings
 from complaintctl.domain.vocabulary import LETTER_FORMATS, LETTER_KINDS
 
@@ -20,7 +20,8 @@ def letter(
     ),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
     fmt: str = typer.Option("text", "--format", callback=choice(*LETTER_FORMATS), help="text (to paste), html, or eml (a ready email)."),
-    out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it."),
+    out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it (0600, never over a file without --force)."),
+    force: bool = force_option("the --out file"),
 ) -> None:
     """Write the letter for a step of a case, for pasting into an email or sending as it is."""
     import sys
@@ -34,10 +35,13 @@ def letter(
     case = services.get_case(context, reference.strip().upper())
     content = letters.render(case, context.policy, templates_folder() / "letters", kind, stage, fmt)
     if out:
-        letters.write(out, content)
+        letters.write(out, content, force=force)
         render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
     elif isinstance(content, bytes):
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
+    elif sys.stdout.isatty():
+        # Text typed before control characters were refused must not act on the terminal.
+        typer.echo(render.printable(content, multiline=True), nl=False)
     else:
         typer.echo(content, nl=False)

@@ -105,10 +105,18 @@ def email_address(param: typer.CallbackParam, value: Optional[str]) -> Optional[
     return cleaned
 
 
-def letter_path(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
-    """A file to write a letter to, in a folder that exists."""
-    if value is not None and not os.path.isdir(os.path.dirname(os.path.abspath(value))):
+def letter_path(ctx: typer.Context, param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
+    """A file to write a step's letter to, in a folder that exists; checked before the step is
+    recorded, so a letter that could not be written never leaves a step without it. A link is
+    refused, and an existing file unless --force (an eager option, read first) was given."""
+    if value is None:
+        return value
+    if not os.path.isdir(os.path.dirname(os.path.abspath(value))):
         raise typer.BadParameter(f"the folder of {value!r} does not exist", param=param)
+    if os.path.islink(value):
+        raise typer.BadParameter(f"{value!r} is a symbolic link; letters are never written through one, choose another file", param=param)
+    if os.path.exists(value) and not ctx.params.get("force"):
+        raise typer.BadParameter(f"{value!r} already exists; choose another file, or add --force to replace it", param=param)
     return value
 
 
@@ -140,6 +148,11 @@ def line_option(*names: str, help: str, default: Any = None):
 def reference_argument():
     """`REFERENCE`: a case reference; control characters are refused before any case is looked up."""
     return typer.Argument(..., callback=case_reference, help="Case reference.")
+
+
+def force_option(what: str = "the file"):
+    """`--force`: replace an existing file. Eager, so the file options can see it."""
+    return typer.Option(False, "--force", is_eager=True, help=f"Replace {what} if it already exists.")
 
 
 def letter_file_option():

@@ -60,8 +60,10 @@ def table_lines(report: "Report", width: int) -> list[str]:
     Hand-made rather than a rich Table: a nightly list can run to thousands of lines, and this
     prints them in milliseconds.
     """
+    from complaintctl.output.render import printable
+
     rows = [
-        (item.reference, str(item.stage), " ".join((item.handler or "-").split()), due_words(item), item.due.isoformat(), late_words(item))
+        (item.reference, str(item.stage), printable(" ".join((item.handler or "-").split())), printable(due_words(item)), item.due.isoformat(), late_words(item))
         for item in report.items
     ]
     widths = [max(len(HEADINGS[index]), *(len(row[index]) for row in rows)) for index in range(len(HEADINGS))]

@@ -148,8 +148,8 @@ def ombudsman_show(
         render.say(f"{case.reference} has not been referred to the Ombudsman.")
         return
     name = "Housing Ombudsman" if referral.ombudsman == "housing" else "LGSCO"
-    typer.echo(f"{case.reference}: referred to the {name} on {referral.referred_on.isoformat()}"
-               + (f" (their reference {referral.their_reference})" if referral.their_reference else ""))
+    typer.echo(render.printable(f"{case.reference}: referred to the {name} on {referral.referred_on.isoformat()}"
+               + (f" (their reference {referral.their_reference})" if referral.their_reference else "")))
     if referral.determined_on is None:
         typer.echo("Not yet determined.")
         return

@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice, date_value
+from complaintctl.cli.options import alternatives, choice, date_value, force_option
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.vocabulary import REPORT_FORMATS
 
@@ -30,7 +30,8 @@ def annual(
     fmt: str = typer.Option("text", "--format", callback=choice(*REPORT_FORMATS), help=f"{alternatives(REPORT_FORMATS)}."),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     as_of: Optional[str] = typer.Option(None, "--as-of", callback=date_value, help="The date the report is made (default today): orders past their compliance date are counted as of it."),
-    out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout."),
+    out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout (0600, never over a file without --force)."),
+    force: bool = force_option("the --out file"),
 ) -> None:
     """The annual complaints report for 1 April YYYY to 31 March YYYY+1 (CH01, CH02 per stage)."""
     from complaintctl.reports import annual as annual_report
@@ -50,11 +51,9 @@ def annual(
     report = annual_report.annual_report(context, year, as_of)
     text = render(report, "json" if as_json else fmt, templates_folder() / "reports")
     if out:
-        try:
-            with open(out, "w", encoding="utf-8") as handle:
-                handle.write(text)
-        except OSError as problem:
-            fail(f"cannot write {out} ({problem.strerror}); check the folder exists and is writable")
+        from complaintctl.output.files import write_private
+
+        write_private(out, text, force=force)
         say(f"Wrote the {report['year']} annual report to {out}")
     else:
         typer.echo(text, nl=False)

@@ -22,12 +22,12 @@ def deadline_words(case) -> str:
     return f"; next: {nxt[0]} by {nxt[1].isoformat()}" if nxt else ""
 
 
-def write_letter(case, path: Optional[str]) -> None:
+def write_letter(case, path: Optional[str], force: bool = False) -> None:
     """Write the letter of the case's latest step to `path`, when one was given."""
     if path:
         from complaintctl.output import render
         from complaintctl.output.letters import write_step_letter
         from complaintctl.storage.locations import templates_folder
 
-        kind = write_step_letter(case, settings.policy(), templates_folder() / "letters", path)
+        kind = write_step_letter(case, settings.policy(), templates_folder() / "letters", path, force=force)
         render.say(f"Wrote the {kind} letter for {case.reference} to {path}")

@@ -190,7 +190,9 @@ def handled(command):
 
 def fail(message: str, code: int = EXIT_REFUSED):
     """Stop the command with `Error: message` on stderr and the exit code."""
-    sys.stderr.write(f"Error: {' '.join(message.split())}\n")
+    from complaintctl.output.render import printable
+
+    sys.stderr.write(f"Error: {printable(' '.join(message.split()))}\n")
     raise typer.Exit(code)
 
 

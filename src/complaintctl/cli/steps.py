@@ -10,6 +10,7 @@ from complaintctl.cli.options import (
     choice,
     date_value,
     email_address,
+    force_option,
     free_text,
     json_option,
     letter_file_option,
@@ -96,12 +97,13 @@ def acknowledge(
     on: str = on_option(),
     as_json: bool = json_option(),
     letter: Optional[str] = letter_file_option(),
+    force: bool = force_option("the --letter file"),
 ) -> None:
     """Record that the complaint (or stage 2 request) was acknowledged."""
     from complaintctl import services
 
     case = services.acknowledge(settings.context(), reference.strip().upper(), on, handler, understanding, outcomes_sought)
-    write_letter(case, letter)
+    write_letter(case, letter, force)
     print_case(case, as_json, f"{case.reference} stage {case.stage} acknowledged on {on.isoformat()}, handler {case.handler}{deadline_words(case)}")
 
 
@@ -117,12 +119,13 @@ def extend(
     on: str = on_option(),
     as_json: bool = json_option(),
     letter: Optional[str] = letter_file_option(),
+    force: bool = force_option("the --letter file"),
 ) -> None:
     """Extend the response date of the current stage."""
     from complaintctl import services
 
     case = services.extend(settings.context(), reference.strip().upper(), on, reason or "", days, to, good_reason, late_reason)
-    write_letter(case, letter)
+    write_letter(case, letter, force)
     print_case(case, as_json, f"{case.reference} stage {case.stage} extended: respond by {case.current.respond_by.isoformat()} ({case.current.extension_days} working days of extension)")
 
 
@@ -135,12 +138,13 @@ def update(
     on: str = on_option(),
     as_json: bool = json_option(),
     letter: Optional[str] = letter_file_option(),
+    force: bool = force_option("the --letter file"),
 ) -> None:
     """Record a progress update sent to the complainant."""
     from complaintctl import services
 
     case = services.record_update(settings.context(), reference.strip().upper(), on, progress or "", next_update)
-    write_letter(case, letter)
+    write_letter(case, letter, force)
     print_case(case, as_json, f"{case.reference} update recorded on {on.isoformat()}{deadline_words(case)}")
 
 
@@ -161,6 +165,7 @@ def close(
     on: str = on_option(),
     as_json: bool = json_option(),
     letter: Optional[str] = letter_file_option(),
+    force: bool = force_option("the --letter file"),
 ) -> None:
     """Issue the stage's outcome."""
     from complaintctl import services
@@ -190,7 +195,7 @@ def close(
             actions=[(what, due, None) for what, due in zip(actions, due_dates)],
         ),
     )
-    write_letter(case, letter)
+    write_letter(case, letter, force)
     message = f"{case.reference} stage {case.current.number} closed on {on.isoformat()}: {outcome}"
     if case.escalate_by:
         message += f"; stage 2 may be requested until {case.escalate_by.isoformat()}"
@@ -207,12 +212,13 @@ def escalate(
     on: str = on_option(),
     as_json: bool = json_option(),
     letter: Optional[str] = letter_file_option(),
+    force: bool = force_option("the --letter file"),
 ) -> None:
     """Open stage 2 from a closed stage 1 at the complainant's request."""
     from complaintctl import services
 
     case = services.escalate(settings.context(), reference.strip().upper(), on, handler, late_reason, outcomes_sought)
-    write_letter(case, letter)
+    write_letter(case, letter, force)
     print_case(case, as_json, f"{case.reference} escalated to stage 2 on {on.isoformat()}{deadline_words(case)}")
 
 
