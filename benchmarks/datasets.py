@@ -19,6 +19,8 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -83,13 +85,21 @@ def generated(work: Path, size: int, today: dt.date) -> Dataset:
     return Dataset(size, location, line, today, load, made_now=True)
 
 
-def working_copy(dataset: Dataset, work: Path) -> Path:
-    """A fresh copy of the kept file for this run's commands to change."""
+@contextmanager
+def working_copy(dataset: Dataset, work: Path) -> Iterator[Path]:
+    """A fresh copy of the kept file for this run's commands to change, removed afterwards."""
     location = work / f"run-{dataset.size}.db"
-    for old in work.glob(f"run-{dataset.size}.db*"):
-        old.unlink()
+
+    def remove() -> None:
+        for old in work.glob(f"run-{dataset.size}.db*"):
+            old.unlink()
+
+    remove()
     shutil.copyfile(dataset.location, location)
-    return location
+    try:
+        yield location
+    finally:
+        remove()
 
 
 @dataclass(frozen=True)

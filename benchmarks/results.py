@@ -72,8 +72,8 @@ def table_section(table: Table, results: dict[tuple[str, str, int], str]) -> lis
     ]
     goals = limits(table) if table.database == "SQLite" else {}
     lines += [
-        "| command | median wall | × F | median CPU | peak memory | goal | met |",
-        "|---|---|---|---|---|---|---|",
+        "| command | median wall | × F | median CPU | CPU × F | peak memory | goal | met |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for key, label in table.labels.items():
         if key == "F" or key.startswith("task_") or key not in table.measures:
@@ -82,7 +82,8 @@ def table_section(table: Table, results: dict[tuple[str, str, int], str]) -> lis
         goal = goals.get(key, "—")
         met = results.get((key, "F", table.size), "—") if goal != "—" else "—"
         lines.append(
-            f"| {label} | {seconds(value)} | {times(value, floor)} | {value.cpu:.3f} s | {value.peak_mb:.0f} MB | {goal} | {met} |"
+            f"| {label} | {seconds(value)} | {times(value, floor)} | {value.cpu:.3f} s | {value.cpu / floor.cpu:.2f}× |"
+            f" {value.peak_mb:.0f} MB | {goal} | {met} |"
         )
     lines.append("")
     tasks = [key for key in table.labels if key.startswith("task_") and key in table.measures]
