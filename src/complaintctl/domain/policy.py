@@ -11,7 +11,6 @@ when it was recorded.
 
 from __future__ import annotations
 
-import bisect
 import copy
 import hashlib
 import json
@@ -374,11 +373,7 @@ class PolicyHistory:
         if not versions:
             raise ValueError("a policy history has at least one version")
         self.versions = tuple(versions)
-        # When each takes over; a clock set back between two versions cannot reorder them.
-        self._starts: list[datetime] = []
-        for version in self.versions:
-            start = _utc(version.recorded_at)
-            self._starts.append(max(start, self._starts[-1]) if self._starts else start)
+        self._starts = [_utc(version.recorded_at) for version in self.versions]
 
     @property
     def latest(self) -> PolicyVersion:
@@ -386,7 +381,13 @@ class PolicyHistory:
         return self.versions[-1]
 
     def _index_at(self, moment: datetime) -> int:
-        return bisect.bisect_right(self._starts, _utc(moment), lo=1) - 1
+        # The newest version recorded at or before `moment`, by number rather than by time, so
+        # that a clock set back between two versions cannot put a later step under an older one.
+        moment = _utc(moment)
+        for index in range(len(self.versions) - 1, 0, -1):
+            if self._starts[index] <= moment:
+                return index
+        return 0
 
     def at(self, moment: datetime) -> PolicyVersion:
         """The version in force at `moment`: the latest recorded at or before it; the first
