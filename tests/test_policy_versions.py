@@ -310,3 +310,25 @@ def test_which_version_is_in_force():
     assert skewed.at(datetime(2025, 1, 1, tzinfo=timezone.utc)).number == 2
     assert policy.changed_keys(first.policy, second.policy) == ["organisation.default_ombudsman", "calendar.closures"]
     assert policy.from_content(second.policy.content(), "stored").fingerprint() == second.policy.fingerprint()
+
+
+def test_the_first_releases_database_gets_its_first_version_and_verifies(tmp_path):
+    import shutil
+
+    from conftest import Cli
+    from test_migrations import FIXTURE
+
+    copy = tmp_path / "release-1.db"
+    shutil.copyfile(FIXTURE, copy)
+    copy.chmod(0o600)
+    cli = Cli(str(copy))
+    before = cli.ok("list", "--json")
+    assert before.stderr == "Policy stored for this database (version 1), from <built-in>\n"
+    assert cli.ok("verify").stderr == ""
+    closed = cli.show("CMP-2026-00002")
+    closures = policy_file(tmp_path, "closures.toml", '[calendar]\nclosures = ["2026-09-15", "2026-09-16"]\n')
+    changed = cli.ok("list", "--json", config=closures)
+    assert changed.stderr == "Policy changed (version 2): calendar.closures; stored for this database\n"
+    assert cli.show("CMP-2026-00002") == closed  # closed before the change: as it was
+    assert [version.number for version in stored_versions(str(copy))] == [1, 2]
+    cli.ok("verify")
