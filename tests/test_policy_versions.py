@@ -332,3 +332,15 @@ def test_the_first_releases_database_gets_its_first_version_and_verifies(tmp_pat
     assert cli.show("CMP-2026-00002") == closed  # closed before the change: as it was
     assert [version.number for version in stored_versions(str(copy))] == [1, 2]
     cli.ok("verify")
+
+
+def test_a_clock_set_back_does_not_leave_a_closed_case_behind(cli, tmp_path):
+    """A version stored by a clock behind the one that recorded a close: the close falls under
+    the new version, so the case is derived again with it and every command still agrees."""
+    ref = closed_late(cli)  # recorded at 10:00 on 18 June
+    closures = policy_file(tmp_path, "closures.toml", CLOSURES)
+    with freeze_time("2025-06-18 09:00:00"):
+        shown = cli.ok("show", ref, "--json", config=closures).json()
+        listed = {row["reference"]: row for row in cli.ok("list", "--json").json()}
+        cli.ok("verify")
+    assert shown["respond_by"] == listed[ref]["respond_by"] == "2025-06-19"

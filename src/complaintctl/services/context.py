@@ -113,9 +113,9 @@ class Writing(Reading, Protocol):
 
     def save_case(self, case_id: int, case: "Case") -> None: ...
 
-    def cases_to_rederive(self, open_only: bool = True) -> dict[int, str]:
-        """Cases (id → reference) to derive again under a new policy version: the open ones, or
-        every case."""
+    def cases_to_rederive(self, since: datetime | None) -> dict[int, str]:
+        """Cases (id → reference) to derive again under a policy version in force from `since`:
+        the open ones and any with a step recorded since; every case when `since` is None."""
         ...
 
 

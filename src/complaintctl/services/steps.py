@@ -116,7 +116,8 @@ def sync_policy(ctx: Context) -> PolicyChange | None:
 
     A policy that differs from the latest version stored is stored as a new version, in force
     from `ctx.now`, and the open cases are derived again under it: a closed case keeps the
-    deadlines of the versions in force when its steps were taken. A database with no version
+    deadlines of the versions in force when its steps were taken (unless a step of it was
+    recorded after `ctx.now`, by a clock ahead of this one). A database with no version
     yet (new, or made by an earlier release) gets its first, in force from the beginning, and
     every case it holds is derived again under it, so that what is stored and what is derived
     agree from then on. Returns the version stored, or None when the policy was already in force.
@@ -144,7 +145,7 @@ def sync_policy(ctx: Context) -> PolicyChange | None:
         )
         tx.add_policy_version(version)
         ctx.history = PolicyHistory([*versions, version])
-        cases = tx.cases_to_rederive(open_only=previous is not None)
+        cases = tx.cases_to_rederive(since=ctx.now if previous else None)
         ids = list(cases)
         for start in range(0, len(ids), REDERIVE_BATCH):
             for case_id, events in tx.histories(ids[start : start + REDERIVE_BATCH]).items():

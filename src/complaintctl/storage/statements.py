@@ -161,9 +161,15 @@ RECORD_TABLES = tuple(RECORD_COLUMNS)
 INSERT_RECORDS = {table: _insert(table, columns) for table, columns in RECORD_COLUMNS.items()}
 DELETE_RECORDS = {table: f"DELETE FROM {table} WHERE case_id = :case_id" for table in RECORD_TABLES}
 
-# Cases whose deadlines can still move under a new policy version: the open ones (a closed case
-# keeps the deadlines of the versions in force when its steps were taken).
-OPEN_CASES = "SELECT id, reference FROM cases WHERE status != 'closed' ORDER BY id"
+# Cases to derive again when a policy version is stored from `:since`: the open ones (a closed
+# case keeps the deadlines of the versions in force when its steps were taken), and any with a
+# step recorded at or after it (a clock set back between a step and the change). Recorded times
+# are ISO text in UTC, so they compare as text.
+CASES_TO_REDERIVE = """
+    SELECT id, reference FROM cases WHERE status != 'closed'
+    UNION
+    SELECT c.id, c.reference FROM events e JOIN cases c ON c.id = e.case_id WHERE e.recorded_at >= :since
+"""
 
 # -- list, deadlines and actions ---------------------------------------------------------------------
 

@@ -337,7 +337,9 @@ class Transaction(Queries):
         for table, rows in record_rows(case_id, case).items():
             self.write_rows(statements.INSERT_RECORDS[table], rows)
 
-    def cases_to_rederive(self, open_only: bool = True) -> dict[int, str]:
-        """Cases (id → reference) to derive again under a new policy version: the open ones, or
-        with `open_only` false every case."""
-        return dict(self.tuples(statements.OPEN_CASES if open_only else statements.CASE_REFERENCES))
+    def cases_to_rederive(self, since: datetime | None) -> dict[int, str]:
+        """Cases (id → reference) to derive again under a policy version in force from `since`:
+        the open ones and any with a step recorded since; every case when `since` is None."""
+        if since is None:
+            return dict(self.tuples(statements.CASE_REFERENCES))
+        return dict(self.tuples(statements.CASES_TO_REDERIVE, since=since.isoformat()))
