@@ -344,3 +344,39 @@ def test_a_clock_set_back_does_not_leave_a_closed_case_behind(cli, tmp_path):
         listed = {row["reference"]: row for row in cli.ok("list", "--json").json()}
         cli.ok("verify")
     assert shown["respond_by"] == listed[ref]["respond_by"] == "2025-06-19"
+
+
+def test_the_step_each_letter_is_about():
+    from datetime import date, datetime, timezone
+
+    from complaintctl.domain import policy
+    from complaintctl.domain.case import derive
+    from complaintctl.domain.events import Event
+    from complaintctl.services import letter_step
+
+    kinds = ["logged", "acknowledged", "action-added", "extended", "updated", "closed", "action-done",
+             "escalated", "updated", "acknowledged", "closed", "action-added"]
+    details = {
+        "logged": {"type": "complaint", "received_on": "2025-06-02"},
+        "acknowledged": {"handler": "Jo"},
+        "action-added": {"number": 1, "what": "Fix", "due": "2025-07-01"},
+        "extended": {"days": 2, "reason": "r"},
+        "updated": {"progress": "p"},
+        "closed": {"outcome": "upheld"},
+        "action-done": {"number": 1},
+        "escalated": {"handler": "Sam"},
+    }
+    events = [
+        Event(kind, date(2025, 6, 2 + number), "o", datetime(2025, 6, 2 + number, tzinfo=timezone.utc), details[kind], number)
+        for number, kind in enumerate(kinds, start=1)
+    ]
+    chosen = policy.load(None)
+    case = derive("R", events, chosen, chosen.calendar())
+
+    def number(kind: str, stage: int) -> int | None:
+        step = letter_step(case, kind, stage)
+        return step.number if step else None
+
+    assert [number(kind, 1) for kind in ("acknowledgement", "extension", "update", "decision", "closure")] == [2, 4, 5, 6, 7]
+    assert [number(kind, 2) for kind in ("acknowledgement", "extension", "update", "decision", "closure")] == [10, None, 9, 11, 12]
+    assert number("acknowledgement", 2) == 10 and letter_step(derive("R", events[:8], chosen, chosen.calendar()), "acknowledgement", 2).number == 8

@@ -13,17 +13,17 @@ from complaintctl.services.steps import derive_case
 if TYPE_CHECKING:
     from complaintctl.domain.policy import Policy
 
-# The events each letter kind is about, besides the stage's close (decision, refusal, closure)
-# and its escalation request (a stage 2 acknowledgement before the stage is acknowledged).
-_LETTER_EVENTS = {
-    "acknowledgement": ("acknowledged",),
+# The steps each letter kind is about, within its stage. A stage 2 acknowledgement stands on the
+# escalation request until the stage is acknowledged; a closure letter on the close and the
+# actions added or done after it.
+_LETTER_STEPS = {
+    "acknowledgement": ("escalated", "acknowledged"),
     "extension": ("extended",),
     "update": ("updated",),
-    "decision": (),
-    "refusal": (),
-    "closure": ("action-added", "action-done"),
+    "decision": ("closed",),
+    "refusal": ("closed",),
+    "closure": ("closed", "action-added", "action-done"),
 }
-
 
 def get_case(ctx: Context, reference: str) -> Case:
     with ctx.store.reading() as tx:
@@ -49,6 +49,7 @@ def letter_step(case: Case, kind: str, stage_number: int) -> Event | None:
     acknowledged, the escalation request), its latest extension or update, its close, or for a
     closure letter the latest of its close and the actions added or done after it. None when
     there is no such step (the letter itself then says why it cannot be written)."""
+    wanted = _LETTER_STEPS.get(kind, ())
     step = None
     stage = 1
     closed = False
@@ -57,12 +58,8 @@ def letter_step(case: Case, kind: str, stage_number: int) -> Event | None:
             stage = 2
         if stage != stage_number:
             continue
-        if event.kind == "escalated":
-            step = event if kind == "acknowledgement" else step
-        elif event.kind == "closed":
-            closed = True
-            step = event if kind in ("decision", "refusal", "closure") else step
-        elif event.kind in _LETTER_EVENTS.get(kind, ()) and (closed or kind != "closure"):
+        closed = closed or event.kind == "closed"
+        if event.kind in wanted and (closed or kind != "closure"):
             step = event
     return step
 
