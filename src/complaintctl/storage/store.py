@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -342,4 +342,6 @@ class Transaction(Queries):
         the open ones and any with a step recorded since; every case when `since` is None."""
         if since is None:
             return dict(self.tuples(statements.CASE_REFERENCES))
-        return dict(self.tuples(statements.CASES_TO_REDERIVE, since=since.isoformat()))
+        # As the events' recorded times are written: ISO text in UTC.
+        utc = since.astimezone(timezone.utc) if since.tzinfo else since.replace(tzinfo=timezone.utc)
+        return dict(self.tuples(statements.CASES_TO_REDERIVE, since=utc.isoformat()))
