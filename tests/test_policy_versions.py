@@ -22,35 +22,40 @@ def policy_file(folder: Path, name: str, text: str) -> str:
     return str(path)
 
 
-def closed_late(cli) -> str:
+def closed_late(cli, config: str | None = None) -> str:
     """A complaint answered on 18 June 2025, a day after its response date of 17 June."""
     with freeze_time("2025-06-18 10:00:00"):
         ref = cli.ok("log", "--name", "Ann Example", "--email", "ann@example.org", "--summary", "Damp",
-                     "--received", "2025-06-02").stdout.split()[0]
+                     "--received", "2025-06-02", config=config).stdout.split()[0]
         cli.ok("acknowledge", ref, "--on", "2025-06-03", "--handler", "Jo Officer")
         cli.ok("close", ref, "--outcome", "upheld", "--reasons", "Late repair", "--on", "2025-06-18")
     return ref
 
 
 def test_a_closed_case_keeps_the_deadline_and_verdict_of_its_time(cli, tmp_path):
-    ref = closed_late(cli)
+    """The review's report: after a policy adding closure days, `show` and the letters said 19
+    June and in time, where `list`, the annual report and the letter first sent said 17 June, late."""
+    window = '[stage2]\nescalation_window = "20 working days"\n'
+    ref = closed_late(cli, config=policy_file(tmp_path, "window.toml", window))
     with freeze_time("2025-06-18 12:00:00"):
-        first_letter = cli.ok("letter", ref, "acknowledgement").stdout
-    assert "17 June 2025" in first_letter
+        first_acknowledgement = cli.ok("letter", ref, "acknowledgement").stdout
+        first_decision = cli.ok("letter", ref, "decision").stdout
+    assert "We will respond by: 17 June 2025" in first_acknowledgement
+    assert "Ask for stage 2 by: 16 July 2025" in first_decision
 
-    closures = policy_file(tmp_path, "closures.toml", CLOSURES)
+    # 30 June closed as well would move the stage 2 window, were the case derived afresh.
+    closures = policy_file(tmp_path, "closures.toml", window + '[calendar]\nclosures = ["2025-06-10", "2025-06-11", "2025-06-30"]\n')
     with freeze_time("2025-06-20 09:00:00"):
         shown = cli.ok("show", ref, "--json", config=closures).json()
         listed = {row["reference"]: row for row in cli.ok("list", "--json", config=closures).json()}
         report = cli.ok("report", "annual", "--year", "2025", "--json", config=closures).json()
         acknowledgement = cli.ok("letter", ref, "acknowledgement", config=closures).stdout
         decision = cli.ok("letter", ref, "decision", config=closures).stdout
-    assert shown["respond_by"] == "2025-06-17"
+    assert (shown["respond_by"], shown["escalate_by"]) == ("2025-06-17", "2025-07-16")
     assert shown["stages"][0]["responded_in_time"] is False
-    assert listed[ref]["respond_by"] == "2025-06-17"
+    assert (listed[ref]["respond_by"], listed[ref]["next_due"]) == ("2025-06-17", None)
     assert (report["stage1"]["responded"], report["stage1"]["responded_in_time"]) == (1, 0)
-    assert acknowledgement == first_letter
-    assert "19 June 2025" not in acknowledgement + decision
+    assert (acknowledgement, decision) == (first_acknowledgement, first_decision)
 
 
 def stored_versions(db: str) -> list:
