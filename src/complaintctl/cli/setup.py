@@ -11,7 +11,7 @@ from complaintctl.cli.runtime import app, fail, handled, settings
 @app.command()
 @handled
 def init(
-    policy_name: Optional[str] = typer.Option(None, "--policy", help="Also write a starting policy file from a preset (see examples/policies)."),
+    policy_name: Optional[str] = typer.Option(None, "--policy", help="Start from a preset policy (see examples/policies): store it, and write it to a file to edit."),
     policy_out: str = typer.Option("complaintctl.toml", "--policy-out", help="Where --policy writes the file."),
 ) -> None:
     """Create the database (and, with --policy NAME, a starting policy file); the database stores its policy."""
