@@ -222,15 +222,28 @@ def test_refusal_update_and_closure_items(story):
     assert "Repair the gutter" not in closure  # done on 5 March, before the closure
 
 
-def test_right_ombudsman_for_each_case_type(story, tmp_path):
+def _refused_case(cli) -> str:
+    """A complaint refused as a service request, recorded under the cli's policy."""
+    with freeze_time(TODAY):
+        ben = _log(cli, "--name", "Ben Carter", "--email", "ben.carter@example.net", "--service", "Waste",
+                   "--summary", "My green bin was not emptied on Tuesday.", "--received", "2027-02-01")
+        cli.ok("close", ben, "--outcome", "refused", "--exclusion", "service-request", "--on", "2027-02-02",
+               "--reasons", "This is the first time the bin was missed, so we have booked a return collection.")
+    return ben
+
+
+def test_right_ombudsman_for_each_case_type(story, letters_cli, tmp_path):
     assert "Housing Ombudsman Service" in _letter(story, "ada", "acknowledgement", "--stage", "1")
     for who in ("ben", "cara"):
         letter = _letter(story, who)
         assert "Local Government and Social Care Ombudsman" in letter
         assert "Housing Ombudsman" not in letter
+    # A housing association's policy: its letters name the Housing Ombudsman (a step's letter is
+    # written under the policy in force when the step was recorded, so the step comes after it).
     housing_default = _policy_file(tmp_path, "").read_text().replace('default_ombudsman = "lgsco"', 'default_ombudsman = "housing"')
     (tmp_path / "association.toml").write_text(housing_default)
-    result = story["cli"]("letter", story["ben"], config=str(tmp_path / "association.toml"))
+    letters_cli.config = str(tmp_path / "association.toml")
+    result = letters_cli("letter", _refused_case(letters_cli))
     assert result.exit_code == 0 and "Housing Ombudsman Service" in result.stdout
 
 
@@ -323,16 +336,28 @@ def test_eml_needs_an_email_address(letters_cli):
     assert "Dear Dora Post" in cli.ok("letter", ref).stdout
 
 
-def test_override_template_replaces_the_built_in(story, tmp_path):
+def test_override_template_replaces_the_built_in(letters_cli, tmp_path):
     folder = tmp_path / "our-letters"
     folder.mkdir()
     (folder / "refusal.txt").write_text("Ref {{ case.reference }}: {{ stage.exclusion|exclusion }} {{ organisation.name }}\n")
-    policy = _policy_file(tmp_path, '\n[letters]\ntemplates = "our-letters"\n')
-    result = story["cli"]("letter", story["ben"], config=str(policy))
+    cli = letters_cli
+    cli.config = str(_policy_file(tmp_path, '\n[letters]\ntemplates = "our-letters"\n'))
+    ben = _refused_case(cli)
+    with freeze_time(TODAY):
+        cara = _log(cli, "--name", "Cara Jones", "--summary", "A payment was taken twice.", "--received", "2027-02-08")
+        cli.ok("close", cara, "--outcome", "withdrawn", "--on", "2027-02-15")
+    result = cli("letter", ben)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == f"Ref {story['ben']}: This is a request for a service rather than a complaint about how a service was delivered. Riverside Borough Council\n"
-    other = story["cli"]("letter", story["cara"], config=str(policy))
+    assert result.stdout == f"Ref {ben}: This is a request for a service rather than a complaint about how a service was delivered. Riverside Borough Council\n"
+    other = cli("letter", cara)
     assert "As you asked" in other.stdout  # kinds not overridden stay built in
+
+
+def _acknowledged_case(cli) -> str:
+    with freeze_time(TODAY):
+        ada = _log(cli, *HOUSING, "--received", "2027-01-04")
+        cli.ok("acknowledge", ada, "--handler", "Priya Shah", "--on", "2027-01-06")
+    return ada
 
 
 @pytest.mark.parametrize(
@@ -344,13 +369,14 @@ def test_override_template_replaces_the_built_in(story, tmp_path):
         ("{{ case.received_on|date }}\n{{ extension|date }}\n", ["acknowledgement.txt", "line 2", "date"]),
     ],
 )
-def test_broken_override_is_refused_naming_the_problem(story, tmp_path, body, expected):
+def test_broken_override_is_refused_naming_the_problem(letters_cli, tmp_path, body, expected):
     folder = tmp_path / "broken"
     folder.mkdir()
     (folder / "acknowledgement.txt").write_text(body)
-    policy = _policy_file(tmp_path, '\n[letters]\ntemplates = "broken"\n')
+    letters_cli.config = str(_policy_file(tmp_path, '\n[letters]\ntemplates = "broken"\n'))
+    ada = _acknowledged_case(letters_cli)
     out = tmp_path / "letter.txt"
-    result = story["cli"]("letter", story["ada"], "acknowledgement", "--stage", "1", "--out", str(out), config=str(policy))
+    result = letters_cli("letter", ada, "acknowledgement", "--stage", "1", "--out", str(out))
     assert result.exit_code == 1
     assert result.stdout == ""
     assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
@@ -359,9 +385,9 @@ def test_broken_override_is_refused_naming_the_problem(story, tmp_path, body, ex
     assert not out.exists()
 
 
-def test_missing_override_folder_is_refused(story, tmp_path):
-    policy = _policy_file(tmp_path, '\n[letters]\ntemplates = "nowhere"\n')
-    result = story["cli"]("letter", story["ada"], config=str(policy))
+def test_missing_override_folder_is_refused(letters_cli, tmp_path):
+    letters_cli.config = str(_policy_file(tmp_path, '\n[letters]\ntemplates = "nowhere"\n'))
+    result = letters_cli("letter", _acknowledged_case(letters_cli))
     assert result.exit_code == 1 and "nowhere" in result.stderr and "does not exist" in result.stderr
 
 

@@ -131,6 +131,9 @@ def test_init_on_an_existing_database_is_refused_and_keeps_everything(pg_url):
     names = [name for (name,) in _rows(pg_url, "SELECT name FROM schema_migrations ORDER BY name")]
     assert names == [name for name, _ in migrations.MIGRATIONS]
     assert cli.show("CMP-2026-00001")["name"] == "Ann Example"
+    # Four upgrades at once stored one first version.
+    assert _rows(pg_url, "SELECT number FROM policy_versions") == [(1,)]
+    cli.ok("verify")
     plain_scheme = Cli(pg_url.replace("postgresql+psycopg://", "postgres://"))
     assert plain_scheme.show("CMP-2026-00001")["name"] == "Ann Example"
 
@@ -149,9 +152,14 @@ def test_an_older_schema_is_upgraded_once_without_losing_a_case(pg_url, monkeypa
     released = list(migrations.MIGRATIONS)
     if len(released) == 1:
         pytest.skip("one migration only: no older schema to upgrade from")
+    from complaintctl import services
+
     cli = Cli(pg_url)
     with monkeypatch.context() as earlier_release:
         earlier_release.setattr(migrations, "MIGRATIONS", released[:1])
+        # The first release stored no policy versions (003_policy_versions).
+        earlier_release.setattr(services, "stored_policy", lambda store: None)
+        earlier_release.setattr(services, "sync_policy", lambda context: None)
         cli.ok("init")
         cli.ok("log", "--name", "Ann Example", "--summary", "Leak", "--received", "2026-11-02")
     assert _rows(pg_url, "SELECT name FROM schema_migrations") == [(released[0][0],)]

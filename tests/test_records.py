@@ -217,10 +217,12 @@ def test_an_old_database_gains_the_record_tables_and_keeps_its_data(cli):
         for table in ("ombudsman_findings", "ombudsman_orders", "ombudsman_cases", "surveys", "learning"):
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DROP INDEX ix_cases_type_received")
-        conn.execute("DELETE FROM schema_migrations WHERE name = '002_records'")
+        # The later migration goes too: a database of the first release had neither.
+        conn.execute("DROP TABLE policy_versions")
+        conn.execute("DELETE FROM schema_migrations WHERE name IN ('002_records', '003_policy_versions')")
     assert rows(cli.db, "SELECT name FROM schema_migrations") == [("001_initial",)]
     assert cli.show(ref)["outcome"] == "upheld"
-    assert sorted(rows(cli.db, "SELECT name FROM schema_migrations")) == [("001_initial",), ("002_records",)]
+    assert sorted(rows(cli.db, "SELECT name FROM schema_migrations")) == [("001_initial",), ("002_records",), ("003_policy_versions",)]
     cli.ok("survey", ref, "--satisfied", "yes", "--on", "2025-10-20")
     assert rows(cli.db, "SELECT count(*) FROM surveys") == [(1,)]
 

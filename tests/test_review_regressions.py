@@ -54,7 +54,8 @@ def broken_template_policy(tmp_path):
 
 def test_template_runtime_error_names_the_template_and_line(cli, broken_template_policy):
     with freeze_time(TODAY):
-        ref = _log(cli, "2027-06-01")
+        # The database stores the broken policy with the first command that brings it.
+        ref = _log(cli, "2027-06-01", config=str(broken_template_policy))
         cli.ok("acknowledge", ref, "--on", "2027-06-02")
         outcome = cli("letter", ref, config=str(broken_template_policy))
     _refused(outcome, "acknowledgement.txt", "line 2", "division by zero", "fix the template")
@@ -65,7 +66,7 @@ def test_template_runtime_error_names_the_template_and_line(cli, broken_template
 def test_template_runtime_error_with_letter_flag_says_the_step_was_recorded(cli, broken_template_policy, tmp_path):
     out = tmp_path / "ack.txt"
     with freeze_time(TODAY):
-        ref = _log(cli, "2027-06-01")
+        ref = _log(cli, "2027-06-01", config=str(broken_template_policy))
         outcome = cli("acknowledge", ref, "--on", "2027-06-02", "--letter", str(out), config=str(broken_template_policy))
         case = cli.show(ref)
     _refused(outcome, ref, "the step was recorded", "letter was not written", f"complaintctl letter {ref}")

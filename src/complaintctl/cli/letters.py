@@ -33,7 +33,13 @@ def letter(
 
     context = settings.reading_context()
     case = services.get_case(context, reference.strip().upper())
-    content = letters.render(case, context.policy, templates_folder() / "letters", kind, stage, fmt)
+    # Printed again, a letter says what it said then: the policy version of its step.
+    chosen_kind, chosen_stage = kind, stage
+    if kind is None and case.has_clock:
+        chosen_kind, latest_stage = letters.default_kind(case)
+        chosen_stage = stage or latest_stage
+    case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
+    content = letters.render(case, policy, templates_folder() / "letters", kind, stage, fmt)
     if out:
         letters.write(out, content, force=force)
         render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")

@@ -23,7 +23,8 @@ def deadline_words(case) -> str:
 
 
 def write_letter(case, path: Optional[str], force: bool = False) -> None:
-    """Write the letter of the case's latest step to `path`, when one was given."""
+    """Write the letter of the case's latest step to `path`, when one was given, under the policy
+    in force now: the step was recorded under it."""
     if path:
         from complaintctl.output import render
         from complaintctl.output.letters import write_step_letter

@@ -25,6 +25,7 @@ from complaintctl.domain.text import ONE_LINE, problem
 from complaintctl.errors import EXIT_REFUSED, ComplaintError, InvalidInput
 
 if TYPE_CHECKING:
+    from complaintctl.domain.policy import Policy
     from complaintctl.services.context import Context
 
 try:
@@ -73,12 +74,21 @@ app = typer.Typer(
 
 @dataclass
 class Settings:
-    """The global options, and what follows from them: today, the policy, the database."""
+    """The global options, and what follows from them: today, the policy, the database.
+
+    The policy: the database remembers its own (SPEC §10). A command without --config works
+    under the latest version the database stored; one with --config whose file differs from it
+    stores the file as a new version first, whatever the command (a `show` too: every command
+    then gives the same answer), and says so in one line on stderr. Nothing is kept between
+    processes: each command reads the stored versions again.
+    """
 
     db: Optional[str] = None
     config: Optional[str] = None
     officer: Optional[str] = None
     _today: Optional[date] = None
+    # The context this command opened, whose policy its letters are written under.
+    _context: Optional["Context"] = None
 
     @property
     def today(self) -> date:
@@ -108,45 +118,87 @@ class Settings:
             raise InvalidInput(f"the login name {found}; say who is recording with --officer NAME")
         return login
 
-    def policy(self):
+    def given_policy(self) -> "Optional[Policy]":
+        """The policy file of --config (or COMPLAINTCTL_CONFIG); None when none was given."""
+        if not self.config:
+            return None
         from complaintctl.domain import policy
 
         return policy.load(self.config)
 
-    def context(self, *, create: bool = False) -> "Context":
-        """Open the database (or, with `create`, create it) with the policy; cases whose
-        deadlines moved are re-derived."""
+    def policy(self) -> "Policy":
+        """The policy this command works under: its database's once opened; else the file of
+        --config, the policy stored in the database, or (with no database) the built-in one."""
+        if self._context is not None:
+            return self._context.policy
+        given = self.given_policy()
+        if given is not None:
+            return given
+        from complaintctl.storage.locations import is_url
+
+        location = self.database()
+        if is_url(location) or os.path.isfile(location):
+            return self.reading_context().policy
+        from complaintctl.domain import policy
+
+        return policy.load(None)
+
+    def context(self, *, create: bool = False, policy: "Optional[Policy]" = None) -> "Context":
+        """Open the database (or, with `create`, create it) under its policy: the one given
+        (`policy`, else --config), stored as a new version when it differs from the stored one,
+        or else the stored one (a database without one stores the built-in policy)."""
         from complaintctl.clock import now_utc
+        from complaintctl import services
         from complaintctl.services.context import Context
-        from complaintctl.services import sync_policy
         from complaintctl.storage.store import Store
 
-        chosen = self.policy()
+        given = policy or self.given_policy()
         store = (Store.create if create else Store.open)(self.database())
-        context = Context(
-            store=store,
-            policy=chosen,
-            calendar=chosen.calendar(),
-            officer=self.officer_name(),
-            today=self.today,
-            now=now_utc(),
-        )
-        sync_policy(context)
+        officer, now = self.officer_name(), now_utc()
+        history = None if given is not None or create else services.stored_policy(store)
+        if history is not None:
+            latest = history.latest
+            context = Context(store, latest.policy, latest.calendar, officer, self.today, now, history)
+        else:
+            if given is None:
+                from complaintctl.domain import policy as policies
+
+                given = policies.load(None)
+            context = Context(store, given, given.calendar(), officer, self.today, now)
+            change = services.sync_policy(context)
+            if change is not None and not create:
+                _say_stored(change, given)
+        self._context = context
         return context
 
     def reading_context(self) -> "Context":
-        """A Context for commands that only read: a SQLite file with nothing to migrate or
-        re-derive is read through sqlite3 alone, without importing the ORM (see storage.reader)."""
+        """A Context for commands that only read: a SQLite file with nothing to migrate and no
+        policy to store is read through sqlite3 alone, without importing the ORM (see storage.reader)."""
         from complaintctl.storage.reader import open_reader
 
-        chosen = self.policy()
-        reader = open_reader(self.database(), chosen.fingerprint())
+        given = self.given_policy()
+        reader = open_reader(self.database(), given.fingerprint() if given is not None else None)
         if reader is None:
             return self.context()
         from complaintctl.clock import now_utc
+        from complaintctl.domain.policy import PolicyHistory
         from complaintctl.services.context import Context
 
-        return Context(reader, chosen, chosen.calendar(), self.officer_name(), self.today, now_utc())
+        with reader.reading() as tx:
+            history = PolicyHistory(tx.policy_versions())
+        latest = history.latest
+        chosen, calendar = (given, given.calendar()) if given is not None else (latest.policy, latest.calendar)
+        self._context = Context(reader, chosen, calendar, self.officer_name(), self.today, now_utc(), history)
+        return self._context
+
+
+def _say_stored(change, given) -> None:
+    """One line on stderr: the policy given was stored as a new version, and what changed."""
+    if not change.changed:
+        sys.stderr.write(f"Policy stored for this database (version {change.version}), from {given.source}\n")
+        return
+    shown = ", ".join(change.changed[:6]) + (f" and {len(change.changed) - 6} more" if len(change.changed) > 6 else "")
+    sys.stderr.write(f"Policy changed (version {change.version}): {shown}; stored for this database\n")
 
 
 settings = Settings()
@@ -222,6 +274,7 @@ def main_options(
     settings.config = config
     settings.officer = officer
     settings._today = None
+    settings._context = None
 
 
 # The global options that take a value: the word after one of them is not the command.

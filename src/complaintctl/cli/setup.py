@@ -11,24 +11,27 @@ from complaintctl.cli.runtime import app, fail, handled, settings
 @app.command()
 @handled
 def init(
-    policy_name: Optional[str] = typer.Option(None, "--policy", help="Also write a starting policy file from a preset (see examples/policies)."),
+    policy_name: Optional[str] = typer.Option(None, "--policy", help="Start from a preset policy (see examples/policies): store it, and write it to a file to edit."),
     policy_out: str = typer.Option("complaintctl.toml", "--policy-out", help="Where --policy writes the file."),
 ) -> None:
-    """Create the database (and, with --policy NAME, a starting policy file)."""
+    """Create the database (and, with --policy NAME, a starting policy file); the database stores its policy."""
     from complaintctl.storage.locations import shown
 
-    preset_text = None
+    preset_text = preset = None
     if policy_name:
+        from complaintctl.domain import policy
         from complaintctl.storage.locations import preset_text as read_preset
 
         preset_text = read_preset(policy_name)
+        preset = policy.parse(preset_text, f"the {policy_name} preset")
         if os.path.exists(policy_out):
             fail(f"{policy_out} already exists; move it away or choose another --policy-out")
     location = settings.database()
-    settings.context(create=True)
+    # The database stores the policy it starts with: the preset, else --config's file or the built-in one.
+    settings.context(create=True, policy=preset)
     if preset_text is not None:
         descriptor = os.open(policy_out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(preset_text)
-        typer.echo(f"Wrote the {policy_name} policy to {policy_out}; use it with --config {policy_out}")
+        typer.echo(f"Wrote the {policy_name} policy to {policy_out} and stored it in the database; to change it, edit the file and run with --config {policy_out}")
     typer.echo(f"Created {shown(location)}")

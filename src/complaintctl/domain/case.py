@@ -1,7 +1,9 @@
 """Cases, stages and actions, and the rules of the two-stage process that derive them. Pure; no I/O.
 
 Events are the record. A case's state and deadlines are derived from its events, the policy
-and the working-day calendar by `derive`; nothing else decides them.
+and the working-day calendar by `derive`; nothing else decides them. Given the history of a
+database's policy, a step that was taken keeps the deadlines of the policy in force when it was
+recorded; what is still open follows the policy in force now.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from complaintctl.domain.vocabulary import DECISIONS
 
 if TYPE_CHECKING:
     from complaintctl.domain.calendar import Calendar
-    from complaintctl.domain.policy import Policy
+    from complaintctl.domain.policy import Policy, PolicyHistory
 
 
 @dataclass
@@ -177,6 +179,10 @@ def _new_stage(number: int, received_on: date, policy: Policy, calendar: Calenda
     )
 
 
+def _settle_acknowledge_by(stage: Stage, policy: Policy, calendar: Calendar) -> None:
+    stage.acknowledge_by = calendar.add(stage.received_on, policy.stage(stage.number).acknowledge_days)
+
+
 def _settle_deadlines(stage: Stage, policy: Policy, calendar: Calendar) -> None:
     """Work out respond_by and the next update from what the stage has recorded so far."""
     rules = policy.stage(stage.number)
@@ -204,8 +210,35 @@ def _settle_deadlines(stage: Stage, policy: Policy, calendar: Calendar) -> None:
         stage.update_due = calendar.add(last_contact, every)
 
 
-def derive(reference: str, events: list[Event], policy: Policy, calendar: Calendar) -> Case:
-    """Fold a case's events into its state. The first event is always `logged`."""
+class _Rules:
+    """The policy and calendar a step is judged by: the version in force when it was recorded,
+    or, without a history, the one policy given."""
+
+    def __init__(self, policy: Policy, calendar: Calendar, history: PolicyHistory | None) -> None:
+        self.policy = policy
+        self.calendar = calendar
+        self.history = history
+
+    def at(self, event: Event) -> tuple[Policy, Calendar]:
+        if self.history is None:
+            return self.policy, self.calendar
+        version = self.history.at(event.recorded_at)
+        return version.policy, version.calendar
+
+
+def derive(
+    reference: str, events: list[Event], policy: Policy, calendar: Calendar, history: PolicyHistory | None = None
+) -> Case:
+    """Fold a case's events into its state. The first event is always `logged`.
+
+    `policy` and `calendar` are the rules in force now. With a `history` (a database's policy
+    versions), the past stays as it was: each step's deadline is settled under the version in
+    force when the step was recorded (a stage's acknowledgement date when it was acknowledged;
+    its response date, in-time verdict and escalation window when it closed), and only what is
+    still open (an open stage's deadlines, the next update) follows the policy in force now.
+    Without a history, everything is derived under `policy`.
+    """
+    rules = _Rules(policy, calendar, history)
     logged = events[0]
     if logged.kind != "logged":
         raise ValueError(f"{reference}: the first event must be 'logged', not {logged.kind!r}")
@@ -222,19 +255,28 @@ def derive(reference: str, events: list[Event], policy: Policy, calendar: Calend
         over_12_months=is_over_12_months(issue_date, received_on),
         events=list(events),
     )
+    # A compliment or comment is settled when it is logged; a complaint when its last stage closes.
+    settled_by = logged
     if case.has_clock:
         case.stages.append(_new_stage(1, received_on, policy, calendar))
     else:
         case.stages.append(Stage(number=1, received_on=received_on, acknowledge_by=None))
 
     for event in events[1:]:
-        _apply(case, event, policy, calendar)
-    if case.has_clock:
-        _settle_deadlines(case.current, policy, calendar)
+        _apply(case, event, rules)
+        if event.kind == "closed":
+            settled_by = event
+    if case.has_clock and not case.current.is_closed:
+        stage = case.current
+        if stage.acknowledged_on is None:
+            _settle_acknowledge_by(stage, policy, calendar)
+        _settle_deadlines(stage, policy, calendar)
+    elif not housing:
+        case.ombudsman = rules.at(settled_by)[0].default_ombudsman
     return case
 
 
-def _apply(case: Case, event: Event, policy: Policy, calendar: Calendar) -> None:
+def _apply(case: Case, event: Event, rules: _Rules) -> None:
     stage = case.current
     data = event.details
     kind = event.kind
@@ -243,6 +285,7 @@ def _apply(case: Case, event: Event, policy: Policy, calendar: Calendar) -> None
         stage.handler = data.get("handler") or stage.handler
         stage.understanding = data.get("understanding")
         stage.outcomes_sought = data.get("outcomes_sought")
+        _settle_acknowledge_by(stage, *rules.at(event))
     elif kind == "handler-changed":
         stage.handler = data["handler"]
     elif kind == "extended":
@@ -251,6 +294,9 @@ def _apply(case: Case, event: Event, policy: Policy, calendar: Calendar) -> None
     elif kind == "updated":
         stage.updates.append({**data, "on": event.on})
     elif kind == "closed":
+        policy, calendar = rules.at(event)
+        if stage.acknowledged_on is None:
+            _settle_acknowledge_by(stage, policy, calendar)
         _settle_deadlines(stage, policy, calendar)
         stage.closed_on = event.on
         stage.outcome = data["outcome"]
@@ -265,8 +311,8 @@ def _apply(case: Case, event: Event, policy: Policy, calendar: Calendar) -> None
             stage.escalate_by = add_window(policy.escalation_window, event.on, calendar)
         stage.update_due = None
     elif kind == "escalated":
-        _settle_deadlines(stage, policy, calendar)
-        new_stage = _new_stage(2, event.on, policy, calendar)
+        # Stage 2 is open: its deadlines follow the policy in force until it is settled.
+        new_stage = _new_stage(2, event.on, rules.policy, rules.calendar)
         new_stage.handler = data.get("handler")
         new_stage.late_reason = data.get("late_reason")
         new_stage.outcomes_sought = data.get("outcomes_sought")

@@ -3,6 +3,10 @@
 The built-in default is the Housing Ombudsman's Complaint Handling Code (2024) with the bank
 holidays of England and Wales. A TOML file overrides any key; an unknown key or a bad value is
 a PolicyError naming the key and the file.
+
+A database keeps the versions of its policy (`PolicyVersion`, `PolicyHistory`): each change is a
+new version, in force from when it was recorded, and a step is judged by the version in force
+when it was recorded.
 """
 
 from __future__ import annotations
@@ -11,13 +15,18 @@ import copy
 import hashlib
 import json
 import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.vocabulary import OMBUDSMEN
 from complaintctl.errors import PolicyError
+
+if TYPE_CHECKING:
+    from complaintctl.domain.calendar import Calendar
 
 RESPOND_FROM = ("acknowledgement", "receipt")
 
@@ -174,12 +183,14 @@ class Policy:
 
         return Calendar(self.nation, self.closures)
 
+    def content(self) -> str:
+        """Every value of the policy as JSON, as a database stores it (see `from_content`)."""
+        return json.dumps(self.raw, sort_keys=True, ensure_ascii=False)
+
     def fingerprint(self) -> str:
-        """Changes whenever a value that moves a deadline changes."""
-        relevant = {key: self.raw[key] for key in ("calendar", "stage1", "stage2", "updates")}
-        relevant["default_ombudsman"] = self.default_ombudsman
-        encoded = json.dumps(relevant, sort_keys=True).encode()
-        return hashlib.sha256(encoded).hexdigest()[:16]
+        """Changes whenever any value of the policy changes: its timescales and calendar, and
+        also what letters and references say (the organisation, the Ombudsman, the templates)."""
+        return hashlib.sha256(self.content().encode()).hexdigest()[:16]
 
 
 def _check_int(value: Any, minimum: int = 0) -> int:
@@ -286,6 +297,106 @@ def from_mapping(overrides: dict[str, Any], source: str = "<built-in>", base_dir
     if folder and base_dir is not None and not Path(folder).is_absolute():
         merged["letters"]["templates"] = str((base_dir / folder).resolve())
     return Policy(raw=merged, source=source)
+
+
+def from_content(content: str, source: str) -> Policy:
+    """The policy a database stored (`Policy.content`), checked again as a file would be."""
+    try:
+        stored = json.loads(content)
+    except ValueError:
+        raise PolicyError(f"{source} cannot be read: it was altered outside complaintctl") from None
+    if not isinstance(stored, dict):
+        raise PolicyError(f"{source} cannot be read: it was altered outside complaintctl")
+    return from_mapping(stored, source)
+
+
+def parse(text: str, source: str, base_dir: Path | None = None) -> Policy:
+    """The built-in policy overridden by the TOML text of a policy file (a preset's, say)."""
+    import tomllib
+
+    try:
+        overrides = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as problem:
+        raise PolicyError(f"policy file {source} is not valid TOML: {problem}") from None
+    return from_mapping(overrides, source, base_dir)
+
+
+def _leaves(table: dict[str, Any], path: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in table.items():
+        dotted = f"{path}.{key}" if path else key
+        if isinstance(value, dict):
+            yield from _leaves(value, dotted)
+        else:
+            yield dotted, value
+
+
+def changed_keys(before: Policy, after: Policy) -> list[str]:
+    """The dotted keys whose values differ between two policies, in the order of the file,
+    e.g. ["calendar.closures", "stage1.respond_days"]."""
+    old, new = dict(_leaves(before.raw)), dict(_leaves(after.raw))
+    keys = list(old) + [key for key in new if key not in old]
+    return [key for key in keys if old.get(key) != new.get(key)]
+
+
+def _utc(moment: datetime) -> datetime:
+    """A moment comparable with every other: one written without a zone is taken as UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    """One version of a database's policy.
+
+    number:      1, 2, 3… in the order they were stored
+    recorded_at: when it was stored; it is in force from then until the next version (the
+                 first version is in force from the beginning, before it was stored too)
+    policy:      the policy itself
+    officer:     who stored it (the officer of the command that brought it)
+    note:        what changed from the version before, e.g. "calendar.closures"
+    """
+
+    number: int
+    recorded_at: datetime
+    policy: Policy
+    officer: str = ""
+    note: str = ""
+
+    @cached_property
+    def calendar(self) -> "Calendar":
+        return self.policy.calendar()
+
+
+class PolicyHistory:
+    """A database's policy versions, oldest first: which was in force at any moment."""
+
+    def __init__(self, versions: Sequence[PolicyVersion]) -> None:
+        if not versions:
+            raise ValueError("a policy history has at least one version")
+        self.versions = tuple(versions)
+        self._starts = [_utc(version.recorded_at) for version in self.versions]
+
+    @property
+    def latest(self) -> PolicyVersion:
+        """The version in force now."""
+        return self.versions[-1]
+
+    def _index_at(self, moment: datetime) -> int:
+        # The newest version recorded at or before `moment`, by number rather than by time, so
+        # that a clock set back between two versions cannot put a later step under an older one.
+        moment = _utc(moment)
+        for index in range(len(self.versions) - 1, 0, -1):
+            if self._starts[index] <= moment:
+                return index
+        return 0
+
+    def at(self, moment: datetime) -> PolicyVersion:
+        """The version in force at `moment`: the latest recorded at or before it; the first
+        version for anything before that."""
+        return self.versions[self._index_at(moment)]
+
+    def until(self, moment: datetime) -> "PolicyHistory":
+        """The history as it stood at `moment`: the versions recorded by then."""
+        return PolicyHistory(self.versions[: self._index_at(moment) + 1])
 
 
 def load(path: str | Path | None) -> Policy:

@@ -203,7 +203,7 @@ def as_it_was(
         if not events or events[0].on > as_of:
             continue
         kept = [events[0], *(event for event in events[1:] if event.on <= as_of)]
-        case = derive(reference, kept, ctx.policy, ctx.calendar)
+        case = derive(reference, kept, ctx.policy, ctx.calendar, ctx.history)
         service = case.details.get("service")
         upcoming = case.next_deadline()
         if upcoming and upcoming[1] <= last:

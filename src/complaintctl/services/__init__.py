@@ -3,9 +3,10 @@ new events; the reads return cases and rows. They reach the database only throug
 protocols of `context`, and take "today" from the Context, never from the clock."""
 
 from complaintctl.services.context import Context, Step
-from complaintctl.services.reading import get_case, list_actions, list_cases
+from complaintctl.services.reading import get_case, letter_case, letter_step, list_actions, list_cases
 from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
 from complaintctl.services.steps import (
+    PolicyChange,
     Remedy,
     acknowledge,
     add_action,
@@ -17,11 +18,13 @@ from complaintctl.services.steps import (
     extend,
     log_case,
     record_update,
+    stored_policy,
     sync_policy,
 )
 
 __all__ = [
     "Context",
+    "PolicyChange",
     "Remedy",
     "Step",
     "acknowledge",
@@ -36,6 +39,8 @@ __all__ = [
     "escalate",
     "extend",
     "get_case",
+    "letter_case",
+    "letter_step",
     "list_actions",
     "list_cases",
     "log_case",
@@ -43,5 +48,6 @@ __all__ = [
     "record_survey",
     "record_update",
     "refer",
+    "stored_policy",
     "sync_policy",
 ]

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from complaintctl.domain.calendar import Calendar
     from complaintctl.domain.case import Case
     from complaintctl.domain.events import Event
-    from complaintctl.domain.policy import Policy
+    from complaintctl.domain.policy import Policy, PolicyHistory, PolicyVersion
 
 # A step to record: (kind, business date, details).
 Step = tuple[str, date, dict[str, Any]]
@@ -23,6 +23,11 @@ class Reading(Protocol):
     """The queries of one read transaction (storage/queries.py, on either database)."""
 
     def meta(self, key: str) -> str | None: ...
+
+    def policy_versions(self) -> list["PolicyVersion"]:
+        """Every version of the policy the database stored, oldest first (none before the first
+        command of this release has run)."""
+        ...
 
     def case_id(self, reference: str) -> int: ...
 
@@ -98,6 +103,8 @@ class Writing(Reading, Protocol):
 
     def set_meta(self, key: str, value: str) -> None: ...
 
+    def add_policy_version(self, version: "PolicyVersion") -> None: ...
+
     def next_reference(self, prefix: str, year: int) -> str: ...
 
     def append(self, reference: str, case_id: int, events: list["Event"]) -> None: ...
@@ -106,7 +113,10 @@ class Writing(Reading, Protocol):
 
     def save_case(self, case_id: int, case: "Case") -> None: ...
 
-    def references_to_rederive(self, today: date) -> list[str]: ...
+    def cases_to_rederive(self, since: datetime | None) -> dict[int, str]:
+        """Cases (id → reference) to derive again under a policy version in force from `since`:
+        the open ones and any with a step recorded since; every case when `since` is None."""
+        ...
 
 
 class Database(Protocol):
@@ -124,9 +134,14 @@ class Database(Protocol):
 
 @dataclass
 class Context:
+    """`policy` and `calendar` are those in force now; `history` holds every version of the
+    database's policy (set by services.sync_policy), so that a step taken under an earlier
+    version keeps its deadlines. Without a history, cases are derived under `policy` alone."""
+
     store: Database
     policy: "Policy"
     calendar: "Calendar"
     officer: str
     today: date
     now: datetime
+    history: "PolicyHistory | None" = None

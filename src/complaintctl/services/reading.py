@@ -1,13 +1,29 @@
-"""The use cases that only read: a case, a filtered list, the outstanding actions."""
+"""The use cases that only read: a case, a filtered list, the outstanding actions, and the case
+as a letter about one of its steps tells it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.case import Case
+from complaintctl.domain.case import Case, derive
+from complaintctl.domain.events import Event
 from complaintctl.services.context import Context
 from complaintctl.services.steps import derive_case
 
+if TYPE_CHECKING:
+    from complaintctl.domain.policy import Policy
+
+# The steps each letter kind is about, within its stage. A stage 2 acknowledgement stands on the
+# escalation request until the stage is acknowledged; a closure letter on the close and the
+# actions added or done after it.
+_LETTER_STEPS = {
+    "acknowledgement": ("escalated", "acknowledged"),
+    "extension": ("extended",),
+    "update": ("updated",),
+    "decision": ("closed",),
+    "refusal": ("closed",),
+    "closure": ("closed", "action-added", "action-done"),
+}
 
 def get_case(ctx: Context, reference: str) -> Case:
     with ctx.store.reading() as tx:
@@ -28,3 +44,35 @@ def list_actions(ctx: Context, overdue_only: bool = False) -> list[dict[str, Any
         return tx.all_actions()
 
 
+def letter_step(case: Case, kind: str, stage_number: int) -> Event | None:
+    """The recorded step a letter is about: the stage's acknowledgement (for stage 2 not yet
+    acknowledged, the escalation request), its latest extension or update, its close, or for a
+    closure letter the latest of its close and the actions added or done after it. None when
+    there is no such step (the letter itself then says why it cannot be written)."""
+    wanted = _LETTER_STEPS.get(kind, ())
+    step = None
+    stage = 1
+    closed = False
+    for event in case.events:
+        if event.kind == "escalated":
+            stage = 2
+        if stage != stage_number:
+            continue
+        closed = closed or event.kind == "closed"
+        if event.kind in wanted and (closed or kind != "closure"):
+            step = event
+    return step
+
+
+def letter_case(ctx: Context, case: Case, kind: str | None, stage_number: int) -> tuple[Case, "Policy"]:
+    """The case and the policy a letter about one of its steps is written with: those of the
+    policy version in force when the step was recorded, so that a letter printed again says
+    what it said when it was first sent (its dates, the organisation, the Ombudsman)."""
+    step = letter_step(case, kind, stage_number) if kind and ctx.history else None
+    if step is None or ctx.history is None:
+        return case, ctx.policy
+    history = ctx.history.until(step.recorded_at)
+    version = history.latest
+    if version.number == ctx.history.latest.number:
+        return case, ctx.policy
+    return derive(case.reference, case.events, version.policy, version.calendar, history), version.policy

@@ -13,9 +13,10 @@ from typing import Any
 
 from complaintctl.domain.case import Case, derive
 from complaintctl.domain.events import Event
+from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_keys
 from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
-from complaintctl.services.context import Context, Step
+from complaintctl.services.context import Context, Database, Step
 
 
 def clean(text: str | None) -> str | None:
@@ -62,7 +63,7 @@ def _require_open(case: Case, step: str) -> None:
 
 
 def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
-    return derive(reference, events, ctx.policy, ctx.calendar)
+    return derive(reference, events, ctx.policy, ctx.calendar, ctx.history)
 
 
 def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:
@@ -88,22 +89,69 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
     return updated
 
 
-def sync_policy(ctx: Context) -> int:
-    """Re-derive the cases whose deadlines can still move when the policy or calendar changed."""
+# -- the policy --------------------------------------------------------------------------------------
+
+# Cases derived again a few hundred at a time, their events read in one statement.
+REDERIVE_BATCH = 500
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """A policy version stored by `sync_policy`: its number and the keys that changed from the
+    version before (none for a database's first version)."""
+
+    version: int
+    changed: tuple[str, ...]
+
+
+def stored_policy(store: Database) -> PolicyHistory | None:
+    """The versions of the policy the database stored; None before the first is stored."""
+    with store.reading() as tx:
+        versions = tx.policy_versions()
+    return PolicyHistory(versions) if versions else None
+
+
+def sync_policy(ctx: Context) -> PolicyChange | None:
+    """Make `ctx.policy` the database's policy in force, and give `ctx` the history of versions.
+
+    A policy that differs from the latest version stored is stored as a new version, in force
+    from `ctx.now`, and the open cases are derived again under it: a closed case keeps the
+    deadlines of the versions in force when its steps were taken (unless a step of it was
+    recorded after `ctx.now`, by a clock ahead of this one). A database with no version
+    yet (new, or made by an earlier release) gets its first, in force from the beginning, and
+    every case it holds is derived again under it, so that what is stored and what is derived
+    agree from then on. Returns the version stored, or None when the policy was already in force.
+    """
     fingerprint = ctx.policy.fingerprint()
     with ctx.store.reading() as tx:
-        if tx.meta("policy_fingerprint") == fingerprint:
-            return 0
-    moved = 0
+        versions = tx.policy_versions()
+    if versions and versions[-1].policy.fingerprint() == fingerprint:
+        ctx.history = PolicyHistory(versions)
+        return None
     with ctx.store.writing() as tx:
-        if tx.meta("policy_fingerprint") == fingerprint:
-            return 0
-        for reference in tx.references_to_rederive(ctx.today):
-            case_id = tx.case_id(reference)
-            tx.save_case(case_id, derive_case(ctx, reference, tx.events(case_id)))
-            moved += 1
-        tx.set_meta("policy_fingerprint", fingerprint)
-    return moved
+        # Another officer's command may have stored it meanwhile: the write lock is held now.
+        versions = tx.policy_versions()
+        if versions and versions[-1].policy.fingerprint() == fingerprint:
+            ctx.history = PolicyHistory(versions)
+            return None
+        previous = versions[-1] if versions else None
+        changed = tuple(changed_keys(previous.policy, ctx.policy)) if previous else ()
+        version = PolicyVersion(
+            number=previous.number + 1 if previous else 1,
+            recorded_at=ctx.now,
+            policy=ctx.policy,
+            officer=ctx.officer,
+            note=f"{', '.join(changed) if previous else 'first version'}; from {ctx.policy.source}",
+        )
+        tx.add_policy_version(version)
+        ctx.history = PolicyHistory([*versions, version])
+        cases = tx.cases_to_rederive(since=ctx.now if previous else None)
+        ids = list(cases)
+        for start in range(0, len(ids), REDERIVE_BATCH):
+            for case_id, events in tx.histories(ids[start : start + REDERIVE_BATCH]).items():
+                if events:
+                    tx.save_case(case_id, derive_case(ctx, cases[case_id], events))
+    return PolicyChange(version.number, changed)
 
 
 # -- logging ---------------------------------------------------------------------------------------

@@ -9,11 +9,9 @@ database costs time, not memory. It checks three things and reports every proble
   (or, for the newest event, the chain head kept in `meta`);
 - the projection: the `cases`, `stages` and `actions` rows of every case, and its report records
   (Ombudsman referral, findings and orders, surveys, learning), equal the state derived again
-  from its events under the policy.
-
-A closed case that can no longer be escalated keeps the deadlines worked out under the policy
-of its time (the policy is not applied to it again), so for such a case the columns a policy
-decides are not compared; everything its events record still is.
+  from its events under the database's policy versions: each step under the version in force
+  when it was recorded, what is still open under the latest. Every column is compared, so
+  `show` (which derives), `list`, `overdue` and the reports (which read the rows) agree.
 
 Problems name the case reference, the event number and the event id, never a person and never
 a stored value: the values are personal data.
@@ -39,7 +37,7 @@ from complaintctl.storage.store import Store, Transaction
 
 if TYPE_CHECKING:
     from complaintctl.domain.calendar import Calendar
-    from complaintctl.domain.policy import Policy
+    from complaintctl.domain.policy import Policy, PolicyHistory
 
 
 class Context(Protocol):
@@ -50,10 +48,8 @@ class Context(Protocol):
     policy: "Policy"
     calendar: "Calendar"
     today: date
+    history: "PolicyHistory | None"
 
-# Columns whose values come from the policy rather than from the events alone.
-POLICY_CASE_COLUMNS = frozenset({"ombudsman", "acknowledge_by", "respond_by", "escalate_by", "next_due", "next_due_what"})
-POLICY_STAGE_COLUMNS = frozenset({"acknowledge_by", "respond_by", "in_time"})
 
 # Enough to act on; the count of all problems is kept regardless.
 KEEP_PROBLEMS = 1000
@@ -265,19 +261,15 @@ def _compare_case(
     last = event_rows[-1]
     where = Problem("", reference, last["number"], last["id"])
     try:
-        case = derive(reference, [event_from_row(event) for event in event_rows], ctx.policy, ctx.calendar)
+        case = derive(reference, [event_from_row(event) for event in event_rows], ctx.policy, ctx.calendar, ctx.history)
     except (ValueError, TypeError, KeyError, IndexError) as problem:
         findings.add(replace(where, what=f"its events cannot be replayed ({type(problem).__name__}); an event was altered"))
         return
-    # The projection rewrites a closed case only while it can still be escalated.
-    frozen = row["status"] == "closed" and (row["escalate_by"] is None or row["escalate_by"] < ctx.today)
     expected_case = {"reference": reference, **case_values(case)}
-    skip = POLICY_CASE_COLUMNS if frozen else frozenset()
-    differing = [name for name, value in expected_case.items() if name not in skip and row[name] != value]
+    differing = [name for name, value in expected_case.items() if row[name] != value]
     if differing:
         findings.add(_differs(where, "case", differing))
-    skip = POLICY_STAGE_COLUMNS if frozen else frozenset()
-    _compare_rows(where, "stage", stage_rows(row["id"], case), stored_stages, skip, findings)
+    _compare_rows(where, "stage", stage_rows(row["id"], case), stored_stages, frozenset(), findings)
     _compare_rows(where, "action", action_rows(row["id"], case), stored_actions, frozenset(), findings)
     for table, expected in record_rows(row["id"], case).items():
         _compare_rows(where, table, expected, stored_records[table], frozenset(), findings)

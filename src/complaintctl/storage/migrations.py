@@ -181,9 +181,25 @@ def m002_records(conn: "Connection") -> None:
         conn.exec_driver_sql(statement)
 
 
+def m003_policy_versions(conn: "Connection") -> None:
+    """The policy in force, each change a new version. A database that had none gets its first
+    version from the policy it is next opened with (services.sync_policy)."""
+    conn.exec_driver_sql(
+        """CREATE TABLE policy_versions (
+            number INTEGER PRIMARY KEY,
+            fingerprint VARCHAR(64) NOT NULL,
+            content TEXT NOT NULL,
+            recorded_at VARCHAR(40) NOT NULL,
+            officer TEXT NOT NULL,
+            note TEXT NOT NULL
+        )"""
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
+    ("003_policy_versions", m003_policy_versions),
 ]
 
 

@@ -11,10 +11,11 @@ Imports neither SQLAlchemy nor SQLModel: the light reader loads this module.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from complaintctl.domain.events import Event
+from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
 from complaintctl.storage.projection import event_from_row
@@ -82,6 +83,19 @@ class Queries:
 
     def meta(self, key: str) -> str | None:
         return self.value(statements.META, key=key)
+
+    def policy_versions(self) -> list[PolicyVersion]:
+        """Every version of the policy the database stored, oldest first."""
+        return [
+            PolicyVersion(
+                number=row["number"],
+                recorded_at=datetime.fromisoformat(row["recorded_at"]),
+                policy=from_content(row["content"], f"the policy stored in the database (version {row['number']})"),
+                officer=row["officer"],
+                note=row["note"],
+            )
+            for row in self.dicts(statements.POLICY_VERSIONS)
+        ]
 
     def case_id(self, reference: str) -> int:
         found = self.value(statements.CASE_ID, reference=reference)

@@ -1,11 +1,11 @@
 """Read-only queries on a SQLite file through the standard library, for commands that only look.
 
 `show`, `list` and the reports run once and exit, often from cron: importing the ORM costs more
-than the query. When the file's schema is current and its deadlines were derived under the
-policy in use, nothing needs writing, so these commands read it here with `sqlite3` and the same
-statements (statements.py) the store sends. Otherwise (a PostgreSQL URL, a schema to migrate, a
-policy that changed) `open_reader` returns None and the caller opens the full store, which does
-the work.
+than the query. When the file's schema is current and the policy in use is the one it stored
+last, nothing needs writing, so these commands read it here with `sqlite3` and the same
+statements (statements.py) the store sends. Otherwise (a PostgreSQL URL, a schema to migrate, no
+policy stored yet, a policy given that differs from the stored one) `open_reader` returns None
+and the caller opens the full store, which does the work.
 
 `Reader` has the read methods of `store.Transaction` (queries.Queries) with the same results.
 Never imports SQLAlchemy or SQLModel.
@@ -32,8 +32,10 @@ def connect(location: str) -> sqlite3.Connection:
     return conn
 
 
-def open_reader(location: str, fingerprint: str) -> "Reader | None":
-    """A reader when the file can be read as it is; None when the full store must open it."""
+def open_reader(location: str, fingerprint: str | None = None) -> "Reader | None":
+    """A reader when the file can be read as it is; None when the full store must open it: a
+    schema to migrate, no policy stored yet, or (given the `fingerprint` of the policy the
+    command was given) a policy that differs from the one stored, to be stored as a new version."""
     if "://" in location or not Path(location).is_file():
         return None
     from complaintctl.storage import migrations
@@ -45,12 +47,14 @@ def open_reader(location: str, fingerprint: str) -> "Reader | None":
     try:
         conn.execute(statements.BEGIN)
         applied = {row[0] for row in conn.execute(statements.APPLIED_MIGRATIONS)}
-        stored = conn.execute(statements.META, {"key": "policy_fingerprint"}).fetchone()
+        stored = None
+        if not migrations.pending(applied) and not migrations.unknown(applied):
+            stored = conn.execute(statements.LATEST_POLICY_FINGERPRINT).fetchone()
         conn.execute(statements.COMMIT)
     except sqlite3.Error:
         conn.close()
         return None
-    if migrations.pending(applied) or migrations.unknown(applied) or not stored or stored[0] != fingerprint:
+    if not stored or (fingerprint is not None and stored[0] != fingerprint):
         conn.close()
         return None
     return Reader(location, conn)

@@ -36,6 +36,19 @@ class CounterRow(SQLModel, table=True):
     last_number: int
 
 
+class PolicyVersionRow(SQLModel, table=True):
+    """One version of the policy in force (domain.policy.PolicyVersion); `content` is the whole
+    policy as JSON (Policy.content), `recorded_at` ISO text in UTC."""
+
+    __tablename__ = "policy_versions"
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    fingerprint: str = Field(max_length=64)
+    content: str = Field(sa_type=Text)
+    recorded_at: str = Field(max_length=40)
+    officer: str = Field(sa_type=Text)
+    note: str = Field(sa_type=Text)
+
+
 # -- the events, and the case tables projected from them ------------------------------------------
 
 
@@ -177,6 +190,7 @@ metadata = SQLModel.metadata
 migrations_table = MigrationRow.__table__
 meta_table = MetaRow.__table__
 counters_table = CounterRow.__table__
+policy_versions_table = PolicyVersionRow.__table__
 events_table = EventRow.__table__
 cases_table = CaseRow.__table__
 stages_table = StageRow.__table__

@@ -91,6 +91,13 @@ COUNTER = "SELECT last_number FROM reference_counters WHERE prefix = :prefix AND
 INSERT_COUNTER = "INSERT INTO reference_counters (prefix, year, last_number) VALUES (:prefix, :year, :last_number)"
 UPDATE_COUNTER = "UPDATE reference_counters SET last_number = :last_number WHERE prefix = :prefix AND year = :year"
 
+# -- the policy's versions ---------------------------------------------------------------------------
+
+POLICY_VERSION_COLUMNS = ("number", "fingerprint", "content", "recorded_at", "officer", "note")
+POLICY_VERSIONS = f"SELECT {', '.join(POLICY_VERSION_COLUMNS)} FROM policy_versions ORDER BY number"
+LATEST_POLICY_FINGERPRINT = "SELECT fingerprint FROM policy_versions ORDER BY number DESC LIMIT 1"
+INSERT_POLICY_VERSION = _insert("policy_versions", POLICY_VERSION_COLUMNS)
+
 CASE_ID = "SELECT id FROM cases WHERE reference = :reference"
 # Through the reference index: `before` is `beginning` followed by the highest character.
 REFERENCES_STARTING = (
@@ -154,8 +161,15 @@ RECORD_TABLES = tuple(RECORD_COLUMNS)
 INSERT_RECORDS = {table: _insert(table, columns) for table, columns in RECORD_COLUMNS.items()}
 DELETE_RECORDS = {table: f"DELETE FROM {table} WHERE case_id = :case_id" for table in RECORD_TABLES}
 
-# Cases whose deadlines can still move: open ones, and closed ones still escalatable.
-REFERENCES_TO_REDERIVE = "SELECT reference FROM cases WHERE status != 'closed' OR escalate_by >= :today"
+# Cases to derive again when a policy version is stored from `:since`: the open ones (a closed
+# case keeps the deadlines of the versions in force when its steps were taken), and any with a
+# step recorded at or after it (a clock set back between a step and the change). Recorded times
+# are ISO text in UTC, so they compare as text.
+CASES_TO_REDERIVE = """
+    SELECT id, reference FROM cases WHERE status != 'closed'
+    UNION
+    SELECT c.id, c.reference FROM events e JOIN cases c ON c.id = e.case_id WHERE e.recorded_at >= :since
+"""
 
 # -- list, deadlines and actions ---------------------------------------------------------------------
 

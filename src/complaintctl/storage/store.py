@@ -15,7 +15,7 @@ import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
+from complaintctl.domain.policy import PolicyVersion
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
 from complaintctl.storage import migrations, statements
@@ -259,6 +260,19 @@ class Transaction(Queries):
         if self.write(statements.UPDATE_META, key=key, value=value).rowcount == 0:
             self.write(statements.INSERT_META, key=key, value=value)
 
+    # -- the policy's versions ----------------------------------------------------------------------
+
+    def add_policy_version(self, version: PolicyVersion) -> None:
+        self.write(
+            statements.INSERT_POLICY_VERSION,
+            number=version.number,
+            fingerprint=version.policy.fingerprint(),
+            content=version.policy.content(),
+            recorded_at=version.recorded_at.isoformat(),
+            officer=version.officer,
+            note=version.note,
+        )
+
     # -- references ----------------------------------------------------------------------------
 
     def next_reference(self, prefix: str, year: int) -> str:
@@ -323,6 +337,11 @@ class Transaction(Queries):
         for table, rows in record_rows(case_id, case).items():
             self.write_rows(statements.INSERT_RECORDS[table], rows)
 
-    def references_to_rederive(self, today: date) -> list[str]:
-        """Cases whose deadlines can still move: open ones, and closed ones still escalatable."""
-        return [reference for (reference,) in self.tuples(statements.REFERENCES_TO_REDERIVE, today=today)]
+    def cases_to_rederive(self, since: datetime | None) -> dict[int, str]:
+        """Cases (id → reference) to derive again under a policy version in force from `since`:
+        the open ones and any with a step recorded since; every case when `since` is None."""
+        if since is None:
+            return dict(self.tuples(statements.CASE_REFERENCES))
+        # As the events' recorded times are written: ISO text in UTC.
+        utc = since.astimezone(timezone.utc) if since.tzinfo else since.replace(tzinfo=timezone.utc)
+        return dict(self.tuples(statements.CASES_TO_REDERIVE, since=utc.isoformat()))
