@@ -110,3 +110,9 @@ def test_numbers_out_of_range_or_not_numbers_are_one_line_usage_errors(cli):
         assert outcome.exit_code == 2 and len(lines) == 1 and words in lines[0], (arguments, outcome.stderr)
     listed = cli.ok("list", "--stage", "1", "--limit", "5", "--json").json()
     assert [row["reference"] for row in listed] == [reference]
+
+
+def test_a_date_past_the_last_countable_year_is_a_usage_error(cli):
+    refused = cli("workdays", "add", "9999-12-31", "1")
+    assert refused.exit_code == 2 and "too far in the future" in refused.stderr and len(refused.stderr.splitlines()) == 1
+    assert cli.ok("workdays", "add", "2199-12-31", "1", "--json").json()["date"] == "2200-01-01"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+# Working days are counted a day at a time; nothing a complaints team records lies further ahead.
+LAST_YEAR = 2199
 ACCEPTED_FORMS = "YYYY-MM-DD, DD/MM/YYYY, 'today' or 'yesterday'"
 _UK_FORM = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _ISO_FORM = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -31,6 +33,8 @@ def parse_date(text: str, today: date) -> date:
         raise ValueError(f"{text!r} is not a real date; use {ACCEPTED_FORMS}") from None
     if parsed.year < 1900:
         raise ValueError(f"{text!r} is too far in the past; use {ACCEPTED_FORMS}")
+    if parsed.year > LAST_YEAR:
+        raise ValueError(f"{text!r} is too far in the future; give a date before {LAST_YEAR + 1}")
     return parsed
 
 
