@@ -21,32 +21,30 @@ from typing import Any
 
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
+from complaintctl.storage.database_file import applied_migrations, connect, connect_checked
 from complaintctl.storage.queries import Queries
 
 
-def connect(location: str) -> sqlite3.Connection:
-    """A read-only connection to a SQLite file; we begin and commit its transactions ourselves."""
-    conn = sqlite3.connect(location, timeout=30, isolation_level=None, check_same_thread=False)
-    conn.execute(statements.SQLITE_BUSY_TIMEOUT)
-    conn.execute(statements.SQLITE_READ_ONLY)
-    return conn
-
-
 def open_reader(location: str, fingerprint: str) -> "Reader | None":
-    """A reader when the file can be read as it is; None when the full store must open it."""
+    """A reader when the file can be read as it is; None when the full store must open it.
+
+    Refuses a file that is not a complaintctl database (see `applied_migrations`)."""
     if "://" in location or not Path(location).is_file():
         return None
     from complaintctl.storage import migrations
 
     try:
-        conn = connect(location)
+        conn = connect_checked(location)
     except sqlite3.Error:
         return None
     try:
         conn.execute(statements.BEGIN)
-        applied = {row[0] for row in conn.execute(statements.APPLIED_MIGRATIONS)}
+        applied = applied_migrations(conn, location)
         stored = conn.execute(statements.META, {"key": "policy_fingerprint"}).fetchone()
         conn.execute(statements.COMMIT)
+    except StorageError:
+        conn.close()
+        raise
     except sqlite3.Error:
         conn.close()
         return None

@@ -32,6 +32,7 @@ from complaintctl.domain.events import Event
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
 from complaintctl.storage import migrations, statements
+from complaintctl.storage.database_file import check_database_file, not_complaintctl
 from complaintctl.storage.locations import is_url, shown
 from complaintctl.storage.projection import action_rows, case_values, event_hash, record_rows, stage_rows
 from complaintctl.storage.queries import Queries, dated
@@ -110,6 +111,10 @@ class Store:
         if not is_url(location):
             path = Path(location)
             if path.exists():
+                try:
+                    check_database_file(location)
+                except StorageError:
+                    raise StorageError(f"{location} already exists and is not a complaintctl database; choose another --db") from None
                 raise StorageError(f"{location} already exists; use it as it is, or choose another --db")
             try:
                 _create_private_file(path)
@@ -129,8 +134,11 @@ class Store:
     @classmethod
     def open(cls, location: str) -> "Store":
         """Open an existing database, upgrading its schema if this release is newer."""
-        if not is_url(location) and not Path(location).exists():
-            raise StorageError(f"no database at {location}; run `complaintctl init` first, or point --db at the right file")
+        if not is_url(location):
+            if not Path(location).exists():
+                raise StorageError(f"no database at {location}; run `complaintctl init` first, or point --db at the right file")
+            # Before the engine sets its journal mode: a file complaintctl did not make is left as it is.
+            check_database_file(location)
         store = cls(location, _make_engine(location))
         store.migrate()
         return store
@@ -145,7 +153,9 @@ class Store:
             applied_before = self._applied_migrations()
             if not fresh and applied_before is not None and not migrations.pending(applied_before):
                 return
-            if not fresh and applied_before is None and not self.is_sqlite:
+            if not fresh and applied_before is None:
+                if self.is_sqlite:
+                    raise not_complaintctl(self.location)
                 raise StorageError(
                     f"no complaintctl database at {shown(self.location)}; run `complaintctl init` first, or point --db at the right database"
                 )
@@ -182,6 +192,8 @@ class Store:
             if not exists:
                 return None
             applied = {row[0] for row in conn.exec_driver_sql(statements.APPLIED_MIGRATIONS)}
+        if migrations.MIGRATIONS[0][0] not in applied:
+            return None  # another program's table of that name
         self._refuse_newer(applied)
         return applied
 
