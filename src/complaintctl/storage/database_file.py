@@ -4,7 +4,9 @@ Only `init` makes a database. Every other command opens a file only after it is 
 be complaintctl's: a SQLite file with a `schema_migrations` table naming the first release's
 migration. An empty file, a text file, another program's database or one made before the first
 release is refused as it is: the check reads with `sqlite3` alone, before the store's engine
-sets its journal mode, and never writes.
+sets its journal mode, and never writes. (Nor does it open the file itself: closing a file
+descriptor of a database drops every lock the process holds on it, which SQLite's other
+connections in the process rely on.)
 """
 
 from __future__ import annotations
@@ -24,25 +26,12 @@ def connect(location: str) -> sqlite3.Connection:
     return conn
 
 
-# The first bytes of every SQLite database file.
-SQLITE_HEADER = b"SQLite format 3\x00"
+# SQLite's primary result codes for an SQL error (such as a missing column) and a file that is not a database.
+SQLITE_ERROR, SQLITE_NOTADB = 1, 26
 
 
 def not_complaintctl(location: str) -> StorageError:
     return StorageError(f"{shown(location)} is not a complaintctl database; check --db, or run `complaintctl init` for a new one")
-
-
-def connect_checked(location: str) -> sqlite3.Connection:
-    """`connect` to a file that at least starts as a SQLite database does; refuses any other
-    (empty, text, …) before SQLite sees it. Nothing is written to it."""
-    try:
-        with open(location, "rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as problem:
-        raise StorageError(f"cannot read {shown(location)} ({problem.strerror}); check --db and the file's permissions") from None
-    if header != SQLITE_HEADER:
-        raise not_complaintctl(location)
-    return connect(location)
 
 
 def applied_migrations(conn: sqlite3.Connection, location: str) -> set[str]:
@@ -55,12 +44,10 @@ def applied_migrations(conn: sqlite3.Connection, location: str) -> set[str]:
         if conn.execute(statements.SQLITE_HAS_MIGRATIONS).fetchone() is None:
             raise not_complaintctl(location)
         applied = {row[0] for row in conn.execute(statements.APPLIED_MIGRATIONS)}
-    except sqlite3.OperationalError as problem:
-        if problem.sqlite_errorname in ("SQLITE_BUSY", "SQLITE_LOCKED"):
-            raise
-        raise not_complaintctl(location) from None  # another program's schema_migrations
     except sqlite3.DatabaseError as problem:
-        if problem.sqlite_errorname != "SQLITE_NOTADB":
+        # Not SQLite after all, or another program's schema_migrations (no `name` column): not
+        # ours. Anything else (busy, locked, damaged) is no answer, and goes up as it is.
+        if (problem.sqlite_errorcode or 0) & 0xFF not in (SQLITE_ERROR, SQLITE_NOTADB):
             raise
         raise not_complaintctl(location) from None
     if migrations.MIGRATIONS[0][0] not in applied:
@@ -71,7 +58,7 @@ def applied_migrations(conn: sqlite3.Connection, location: str) -> set[str]:
 def check_database_file(location: str) -> set[str]:
     """The migrations applied to the SQLite file at `location`, read without changing it (no
     journal mode set, no table made); refuses a file that is not a complaintctl database."""
-    conn = connect_checked(location)
+    conn = connect(location)
     try:
         return applied_migrations(conn, location)
     finally:

@@ -21,7 +21,7 @@ from typing import Any
 
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
-from complaintctl.storage.database_file import applied_migrations, connect, connect_checked
+from complaintctl.storage.database_file import applied_migrations, connect
 from complaintctl.storage.queries import Queries
 
 
@@ -34,7 +34,7 @@ def open_reader(location: str, fingerprint: str) -> "Reader | None":
     from complaintctl.storage import migrations
 
     try:
-        conn = connect_checked(location)
+        conn = connect(location)
     except sqlite3.Error:
         return None
     try:
