@@ -32,6 +32,7 @@ from complaintctl.domain.events import Event
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
 from complaintctl.storage import migrations, statements
+from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER, Keyring, make_key
 from complaintctl.storage.database_file import check_database_file, not_complaintctl
 from complaintctl.storage.locations import is_url, shown
 from complaintctl.storage.projection import action_rows, case_values, event_hash, record_rows, stage_rows
@@ -102,6 +103,7 @@ class Store:
         self.location = location
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self.keys = Keyring()
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -123,6 +125,7 @@ class Store:
         store = cls(location, _make_engine(location))
         try:
             store.migrate(fresh=True)
+            store.start_chain()
         except BaseException:
             store.dispose()
             if not is_url(location):
@@ -183,6 +186,13 @@ class Store:
                 "ask for the database's ownership or GRANT CREATE ON SCHEMA public"
             ) from None
 
+    def start_chain(self) -> None:
+        """Give a new database its chain key (made, or COMPLAINTCTL_KEY_FILE's): every event is keyed."""
+        key = make_key()
+        with self.writing() as tx:
+            tx.set_meta(KEY_ID, key.id)
+            tx.set_meta(KEYED_AFTER, "")
+
     def _applied_migrations(self) -> set[str] | None:
         """The migrations the database has had; None when it has no migrations table yet."""
         with self.engine.connect() as conn, conn.begin():
@@ -210,7 +220,7 @@ class Store:
     def writing(self) -> Iterator["Transaction"]:
         """One write transaction, holding the write lock from its first statement."""
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
-            yield Transaction(conn, self.is_sqlite)
+            yield Transaction(conn, self.is_sqlite, self.keys)
 
     @contextmanager
     def reading(self) -> Iterator["Transaction"]:
@@ -220,7 +230,7 @@ class Store:
                 # the database before and after another officer's command.
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                yield Transaction(conn, self.is_sqlite)
+                yield Transaction(conn, self.is_sqlite, self.keys)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -236,9 +246,10 @@ class Transaction(Queries):
     """The repository operations, inside one transaction: the reads of queries.Queries and the
     writes, each a statement of statements.py."""
 
-    def __init__(self, conn: Connection, is_sqlite: bool) -> None:
+    def __init__(self, conn: Connection, is_sqlite: bool, keys: Keyring | None = None) -> None:
         self.conn = conn
         self.is_sqlite = is_sqlite
+        self.keys = keys or Keyring()
         self.dates_as_text = is_sqlite
         # Rows read to be written back are locked on PostgreSQL; a SQLite writer holds the file.
         self.for_update = "" if is_sqlite else statements.POSTGRES_FOR_UPDATE
@@ -287,11 +298,15 @@ class Transaction(Queries):
     # -- events ----------------------------------------------------------------------------------
 
     def append(self, reference: str, case_id: int, events: list[Event]) -> None:
-        """Append events to a case's history, chaining each to the previous event recorded."""
+        """Append events to a case's history, chaining each to the previous event recorded under
+        the database's chain key; without the key nothing is written."""
+        if not events:
+            return
         head = self.value(statements.META + self.for_update, key="chain_head") or ""
+        key = self.chain_key(head)
         rows = []
         for item in events:
-            digest = event_hash(reference, item, head)
+            digest = event_hash(reference, item, head, key)
             rows.append(
                 {
                     "case_id": case_id,
@@ -308,6 +323,17 @@ class Transaction(Queries):
             head = digest
         self.write_rows(statements.INSERT_EVENT, rows)
         self.set_meta("chain_head", head)
+
+    def chain_key(self, head: str) -> bytes:
+        """The key new events are chained under. A database recorded before keys is given one
+        here, as `init` would, and its chain is keyed from the event after `head` on."""
+        wanted = self.meta(KEY_ID)
+        if wanted is not None:
+            return self.keys.secret(wanted)
+        key = make_key()
+        self.set_meta(KEY_ID, key.id)
+        self.set_meta(KEYED_AFTER, head)
+        return key.secret
 
     # -- the projection ----------------------------------------------------------------------------
 
