@@ -286,6 +286,14 @@ def test_init_makes_a_private_key_outside_the_database(config, tmp_path):
     assert len(list((config / "complaintctl" / "keys").iterdir())) == 2
 
 
+def test_init_that_cannot_write_the_key_leaves_no_database(config, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("COMPLAINTCTL_KEY_FILE", str(blocker / "team.key"))
+    refused(Cli(str(tmp_path / "complaints.db"))("init"), f"cannot write the chain key {blocker / 'team.key'}")
+    assert not list(tmp_path.glob("complaints.db*"))
+
+
 def test_new_events_are_hmacs_under_the_key(busy, config):
     cli, _ = busy
     key = key_of(cli.db, config)
@@ -378,6 +386,7 @@ def test_the_lifecycle_verifies_with_the_key_on_either_database(busy, backend, c
     assert (report["ok"], report["events"], report["unkeyed_events"]) == (True, 11, 0)
     assert report["key_id"] == meta(cli.db, "chain_key_id")
     assert report["chain_head"] == meta(cli.db, "chain_head") == run(cli.db, "SELECT hash FROM events ORDER BY id DESC LIMIT 1")[0][0]
+    assert cli.ok("verify", "--head").stdout == f"{report['chain_head']}\n"
     cli.ok("verify", "--anchor", report["chain_head"])
 
 

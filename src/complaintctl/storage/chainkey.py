@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -89,7 +88,7 @@ def make_key() -> ChainKey:
     given = given_key_file()
     if given is not None and given.exists():
         return read_key(given)
-    secret = secrets.token_bytes(KEY_BYTES)
+    secret = os.urandom(KEY_BYTES)  # the operating system's CSPRNG, as `secrets` uses
     path = given or default_key_file(key_id(secret))
     try:
         if given is None:
