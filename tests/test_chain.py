@@ -269,9 +269,10 @@ def test_backup_prints_the_head_of_its_copy(busy, tmp_path):
 
 def test_init_makes_a_private_key_outside_the_database(config, tmp_path):
     cli = Cli(str(tmp_path / "complaints.db"))
-    cli.ok("init")
+    created = cli.ok("init")
     key_id = meta(cli.db, "chain_key_id")
     key_file = config / "complaintctl" / "keys" / f"{key_id}.key"
+    assert created.stdout.splitlines()[1] == f"Its chain key is {key_file}: keep a copy safe; every officer who records in it needs the key"
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     for folder in (config / "complaintctl", config / "complaintctl" / "keys"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700

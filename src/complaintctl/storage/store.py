@@ -104,6 +104,8 @@ class Store:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
         self.keys = Keyring()
+        # Where the chain key of a database this store has just created is kept.
+        self.key_file: Path | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -192,6 +194,7 @@ class Store:
         with self.writing() as tx:
             tx.set_meta(KEY_ID, key.id)
             tx.set_meta(KEYED_AFTER, "")
+        self.key_file = key.path
 
     def _applied_migrations(self) -> set[str] | None:
         """The migrations the database has had; None when it has no migrations table yet."""
