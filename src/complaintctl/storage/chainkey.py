@@ -69,8 +69,8 @@ def find_key(wanted: str) -> ChainKey:
                 f"no chain key at {path} ({KEY_FILE_VARIABLE}); point {KEY_FILE_VARIABLE} at this database's key file (key id {wanted})"
             )
         raise StorageError(
-            f"this database's chain key (id {wanted}) is not at {path}; copy the key file there from whoever ran "
-            f"`complaintctl init`, or set {KEY_FILE_VARIABLE} to it"
+            f"this database's chain key (id {wanted}) is not at {path}; copy the key file there from the officer who has it "
+            f"(`complaintctl init` made it, or the first step recorded after the upgrade to keys), or set {KEY_FILE_VARIABLE} to it"
         )
     found = read_key(path)
     if found.id != wanted:
