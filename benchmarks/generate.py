@@ -5,8 +5,9 @@
 Every case is a list of events with the details the services record (logged, acknowledged,
 extended, updated, closed, escalated, action-added, action-done), folded by the model's own
 `derive()` under the policy; the projection rows are the store's own (`case_values`,
-`stage_rows`, `action_rows`) and each event is chained as the store's `event_hash` chains it
-(checked against it on the finished file). Only the writing differs: the whole load is one
+`stage_rows`, `action_rows`) and each event is chained as the store's `event_hash` chains it,
+under the chain key the new database was given as `init` gives one (checked against it on the
+finished file). Only the writing differs: the whole load is one
 transaction on one sqlite3 connection, instead of one transaction per step.
 
 The mix: most complaints are closed at stage 1; some are refused or withdrawn, some extended,
@@ -19,7 +20,7 @@ kept. From 20,000 to 25,000 cases a second on two cores: a million in 40 to 50 s
 from __future__ import annotations
 
 import argparse
-import hashlib
+import hmac
 import json
 import multiprocessing
 import os
@@ -39,6 +40,7 @@ from complaintctl.domain.events import Event
 from complaintctl.domain.calendar import Calendar
 from complaintctl.storage.store import Store
 from complaintctl.storage.projection import case_values, action_rows, event_hash, stage_rows
+from complaintctl.storage.chainkey import KEY_ID
 
 YEARS = 10
 BATCH = 2000
@@ -442,14 +444,11 @@ class Loader:
             self.conn.execute(statement)
 
 
-sha256 = hashlib.sha256
-
-
 class Chain:
     """Batches of cases as `Loader` takes them, with every event's hash chained to the one before."""
 
-    def __init__(self, head: str, last_event: int, schema: str) -> None:
-        self.head, self.last_event, self.schema = head, last_event, schema
+    def __init__(self, head: str, last_event: int, schema: str, key: bytes) -> None:
+        self.head, self.last_event, self.schema, self.key = head, last_event, schema, key
         self.lives: dict[str, list[tuple]] = {table: [] for table in LIFE_TABLES}
         self.cases: list[tuple] = []
 
@@ -461,8 +460,12 @@ class Chain:
         # What comes before the previous hash is the same for every case sharing the lifecycle,
         # so it is digested once and the digest copied.
         first, second, third, stamp = life.logged
-        life.logged = (sha256(first.encode()), second, third, stamp)
-        life.hashing = [(sha256(before.encode()), stamp) for before, stamp in life.hashing]
+        life.logged = (self.keyed(first), second, third, stamp)
+        life.hashing = [(self.keyed(before), stamp) for before, stamp in life.hashing]
+
+    def keyed(self, text: str) -> Any:
+        """The HMAC of `text` under the chain key, to be copied and finished for each case."""
+        return hmac.new(self.key, text.encode(), "sha256")
 
     def add_case(self, case_id: int, reference: str, life: Lifecycle, person: tuple[str, str, str], clock: str) -> None:
         name, name_json, email_json = person
@@ -523,7 +526,7 @@ def _day_pool(offset: int, count: int) -> list[Lifecycle]:
     return [Lifecycle(offset * 1_000_000 + slot, maker.case_events(received_on), chosen_policy, calendar) for slot in range(size)]
 
 
-def _batches(counts: list[int], prefix: str, head: str, last_event: int) -> Iterator[tuple]:
+def _batches(counts: list[int], prefix: str, head: str, last_event: int, key: bytes) -> Iterator[tuple]:
     """Every case, day by day of receipt, in batches: references in order, each year numbered from 1.
 
     The last item is what the writer needs to finish: the numbers used per year, how many cases
@@ -532,7 +535,7 @@ def _batches(counts: list[int], prefix: str, head: str, last_event: int) -> Iter
     first_day, seed = _WORKER["first_day"], _WORKER["seed"]
     rng = random.Random(seed)
     people, times = _people(rng), _times(rng)
-    chain = Chain(head, last_event, _schema(_column_names(_WORKER["policy"])))
+    chain = Chain(head, last_event, _schema(_column_names(_WORKER["policy"])), key)
     numbers: dict[int, int] = {}
     case_id = opened = 0
     getrandbits = rng.getrandbits
@@ -579,13 +582,15 @@ def _received(source: Any) -> Iterator[tuple]:
         yield item
 
 
-def _prepare(location: str, chosen_policy: policies.Policy, today: date) -> None:
-    """A new database, created and migrated exactly as `complaintctl init` creates it."""
+def _prepare(location: str, chosen_policy: policies.Policy, today: date) -> bytes:
+    """A new database, created and migrated exactly as `complaintctl init` creates it; its chain key."""
     from complaintctl import services
 
     store = Store.create(location)
     try:
         services.sync_policy(services.Context(store, chosen_policy, chosen_policy.calendar(), "generator", today, datetime.now(timezone.utc)))
+        with store.reading() as tx:
+            return tx.keys.secret(tx.meta(KEY_ID))
     finally:
         store.dispose()
 
@@ -642,7 +647,7 @@ def generate(
         raise SystemExit(f"Error: {location} already exists; give a new file to --db")
     today = today or today_in_london()
     chosen_policy = policies.load(config)
-    _prepare(location, chosen_policy, today)
+    key = _prepare(location, chosen_policy, today)
     started = time.perf_counter()
 
     first_day = date(today.year - YEARS, today.month, min(today.day, 28))
@@ -663,7 +668,7 @@ def generate(
 
     head = conn.execute("SELECT value FROM meta WHERE key = 'chain_head'").fetchone()[0]
     last_event = conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
-    setup, job = (config, today, seed, first_day), (counts, prefix, head, last_event)
+    setup, job = (config, today, seed, first_day), (counts, prefix, head, last_event, key)
     if workers is None:
         workers = 1 if (os.cpu_count() or 1) > 1 else 0
     if workers:
@@ -691,7 +696,7 @@ def generate(
             maker.join(timeout=5)
             if maker.is_alive():
                 maker.terminate()
-    _check_hash(conn)
+    _check_hash(conn, key)
     conn.execute("UPDATE meta SET value = ? WHERE key = 'chain_head'", (head,))
     conn.executemany(
         "INSERT INTO reference_counters (prefix, year, last_number) VALUES (?, ?, ?)",
@@ -706,7 +711,7 @@ def generate(
     return {"cases": cases, "events": last_event, "open": opened, "seconds": round(time.perf_counter() - started, 2)}
 
 
-def _check_hash(conn: sqlite3.Connection) -> None:
+def _check_hash(conn: sqlite3.Connection, key: bytes) -> None:
     """Recompute a few events' hashes with the store's own `event_hash`, from the rows as stored."""
     last = conn.execute("SELECT max(id) FROM events").fetchone()[0] or 0
     for event_id in sorted({1, 2, last // 2, last - 1, last} - {0}):
@@ -718,7 +723,7 @@ def _check_hash(conn: sqlite3.Connection) -> None:
         reference, kind, on, officer, recorded_at, details, number, prev_hash, digest = row
         item = Event(kind=kind, on=date.fromisoformat(on), officer=officer, recorded_at=datetime.fromisoformat(recorded_at),
                      details=json.loads(details), number=number)
-        if event_hash(reference, item, prev_hash) != digest or _stored(item.details) != details:
+        if event_hash(reference, item, prev_hash, key) != digest or _stored(item.details) != details:
             raise SystemExit("Error: a generated event differs from what the store writes; the generator needs updating")
 
 

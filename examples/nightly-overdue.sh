@@ -4,6 +4,9 @@
 # For the day it runs (or OVERDUE_AS_OF) it writes
 #   $OVERDUE_DIR/overdue-YYYY-MM-DD.csv  every item overdue or due soon, for a spreadsheet
 #   $OVERDUE_DIR/overdue-YYYY-MM-DD.txt  a plain-text summary, fit for the body of an email
+# and adds a line to
+#   $OVERDUE_DIR/chain-heads.txt         when it ran (UTC) and the chain head it saw: anchors for
+#                                        `complaintctl verify --anchor HEX`; keep a copy elsewhere
 # and exits 3 when something is overdue, 0 when nothing is, 1 on any error (message on stderr,
 # no file half-written).
 #
@@ -60,8 +63,16 @@ esac
     fail "complaintctl overdue failed while writing the summary"
 printf '\nEvery item, with the promised actions in full:\n  %s\n' "$csv" >> "$partial_summary"
 
+# The head of the hash chain as it is now: `complaintctl verify --anchor HEAD` later proves that
+# nothing recorded up to now has changed since, even by someone who holds the chain key.
+head=$("${ctl[@]}" verify --head < /dev/null) || fail "complaintctl verify --head failed; see its message above"
+seen=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
 mv -f "$partial_csv" "$csv"
 mv -f "$partial_summary" "$summary"
+if [[ -n $head ]]; then
+    printf '%s %s\n' "$seen" "$head" >> "$out_dir/chain-heads.txt"
+fi
 
 if [[ $print == always || ($print == overdue && $found -eq 3) ]]; then
     cat "$summary"

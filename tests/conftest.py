@@ -17,13 +17,24 @@ REPO = Path(__file__).resolve().parents[1]
 pytest_plugins = ["pg"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_configuration(tmp_path_factory):
+    """The configuration folder, where `init` keeps each database's chain key (named by its id,
+    see storage/chainkey.py), is one temporary folder for the session: a database a module's
+    fixture made is written to by its tests, which each have their own environment otherwise."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("xdg-config")))
+        patch.delenv("COMPLAINTCTL_KEY_FILE", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def isolated_environment(tmp_path, monkeypatch):
     """Point every default at a temporary folder so no test reads or writes real data."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("COMPLAINTCTL_OFFICER", "officer.one")
     monkeypatch.setenv("NO_COLOR", "1")
-    for name in ("COMPLAINTCTL_DB", "COMPLAINTCTL_CONFIG", "COMPLAINTCTL_DEBUG"):
+    for name in ("COMPLAINTCTL_DB", "COMPLAINTCTL_CONFIG", "COMPLAINTCTL_DEBUG", "COMPLAINTCTL_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -59,7 +59,7 @@ def test_a_file_that_is_not_a_database_is_named_and_left_alone(tmp_path):
     before = junk.read_bytes()
     outcome = _run("--db", str(junk), "list")
     assert outcome.returncode == 1
-    assert outcome.stderr == f"Error: {junk} is not a complaintctl database (file is not a database); check --db or COMPLAINTCTL_DB\n"
+    assert outcome.stderr == f"Error: {junk} is not a complaintctl database; check --db, or run `complaintctl init` for a new one\n"
     assert junk.read_bytes() == before
 
 

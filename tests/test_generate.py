@@ -63,9 +63,12 @@ def test_every_case_is_its_events_derived_again(generated):
     from complaintctl.domain import policy
     from complaintctl.domain.case import derive
     from complaintctl.storage.store import Store
+    from complaintctl.storage.chainkey import find_key
     from complaintctl.storage.projection import case_values, action_rows, event_hash, stage_rows
 
     location, _ = generated
+    # Keyed as `init` keys a database: with a key of its own, kept outside it.
+    key = find_key(rows(location, "SELECT value FROM meta WHERE key = 'chain_key_id'")[0][0]).secret
     chosen = policy.load(None)
     calendar = chosen.calendar()
     store = Store.open(location)
@@ -90,7 +93,7 @@ def test_every_case_is_its_events_derived_again(generated):
                     events, rows(location, f"SELECT prev_hash, hash FROM events WHERE case_id = {case_id} ORDER BY number")
                 ):
                     assert prev == head
-                    assert digest == event_hash(reference, event, prev)
+                    assert digest == event_hash(reference, event, prev, key)
                     head = digest
     finally:
         store.dispose()

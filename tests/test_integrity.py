@@ -48,7 +48,13 @@ def test_verify_passes_on_a_database_written_by_the_commands(busy):
     assert outcome.stdout.startswith("OK: 9 events in 3 cases")
     assert len(outcome.stdout.strip().splitlines()) == 1
     report = cli.ok("verify", "--json").json()
-    assert report == {"ok": True, "events": 9, "cases": 3, "storage": "ok", "problem_count": 0, "problems": []}
+    head = scalar(cli.db, "SELECT hash FROM events ORDER BY id DESC LIMIT 1")
+    key_id = scalar(cli.db, "SELECT value FROM meta WHERE key = 'chain_key_id'")
+    assert report == {
+        "ok": True, "events": 9, "cases": 3, "storage": "ok", "problem_count": 0, "problems": [],
+        "chain_head": head, "key_id": key_id, "unkeyed_events": 0, "anchor": None,
+    }
+    assert outcome.stdout.rstrip().endswith(f"; chain head {head}")
 
 
 def test_an_altered_event_is_named_by_reference_and_number(busy):

@@ -168,3 +168,26 @@ def test_workdays_json(cli, arguments, expected):
     outcome = cli.ok(*arguments)
     assert json.loads(outcome.stdout) == expected
     assert outcome.stderr == ""
+
+
+VERIFY_KEYS = {"ok", "events", "cases", "storage", "problem_count", "problems", "chain_head", "key_id", "unkeyed_events", "anchor"}
+PROBLEM_KEYS = {"reference", "event", "event_id", "problem"}
+ANCHOR_KEYS = {"hash", "found", "reference", "event", "event_id"}
+
+
+def test_verify_json_keys(case):
+    cli, ref = case
+    report = cli.ok("verify", "--json").json()
+    assert set(report) == VERIFY_KEYS
+    assert re.fullmatch(r"[0-9a-f]{64}", report["chain_head"]) and re.fullmatch(r"[0-9a-f]{16}", report["key_id"])
+    assert (report["unkeyed_events"], report["anchor"]) == (0, None)
+    anchored = cli.ok("verify", "--json", "--anchor", report["chain_head"]).json()
+    assert set(anchored) == VERIFY_KEYS and set(anchored["anchor"]) == ANCHOR_KEYS
+    assert anchored["anchor"] == {"hash": report["chain_head"], "found": True, "reference": ref, "event": 7, "event_id": 7}
+    missed = cli("verify", "--json", "--anchor", "0" * 64)
+    assert missed.exit_code == 1
+    body = missed.json()
+    assert set(body) == VERIFY_KEYS and body["ok"] is False
+    assert body["anchor"] == {"hash": "0" * 64, "found": False, "reference": None, "event": None, "event_id": None}
+    assert all(set(problem) == PROBLEM_KEYS for problem in body["problems"])
+    assert cli.ok("verify", "--head", "--json").json() == {"chain_head": report["chain_head"]}

@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -321,7 +322,16 @@ def test_nightly_script_writes_dated_csv_and_summary_and_exits_3(dataset, tmp_pa
     out_dir = tmp_path / "reports"
     result = run_nightly(dataset.db, out_dir, "2026-09-02")
     assert result.returncode == 3, result.stderr
-    assert sorted(path.name for path in out_dir.iterdir()) == ["overdue-2026-09-02.csv", "overdue-2026-09-02.txt"]
+    assert sorted(path.name for path in out_dir.iterdir()) == ["chain-heads.txt", "overdue-2026-09-02.csv", "overdue-2026-09-02.txt"]
+    # The chain head it saw, with when it ran: an anchor for `verify --anchor`, readable by the job's account only.
+    heads = out_dir / "chain-heads.txt"
+    seen, head = heads.read_text().split()
+    assert head == dataset.ok("verify", "--head").stdout.strip() and len(head) == 64
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", seen)
+    assert oct(heads.stat().st_mode & 0o777) == oct(0o600)
+    dataset.ok("verify", "--anchor", head)
+    assert run_nightly(dataset.db, out_dir, "2026-09-02").returncode == 3
+    assert heads.read_text().splitlines()[1].split()[1] == head  # a line a run
     rows = list(csv.DictReader((out_dir / "overdue-2026-09-02.csv").open()))
     assert [(r["reference"], r["due"], int(r["working_days_overdue"])) for r in rows] == [
         (ref, due, late) for ref, _, _, due, late in EXPECTED_WITHIN_5

@@ -88,7 +88,9 @@ def _outcome(outcome) -> tuple:
     return outcome.exit_code, body, outcome.stderr
 
 
-def test_the_lifecycle_on_postgresql_gives_the_same_output_as_on_sqlite(tmp_path, pg_url):
+def test_the_lifecycle_on_postgresql_gives_the_same_output_as_on_sqlite(tmp_path, pg_url, monkeypatch):
+    # One chain key for both, as a team shares one (COMPLAINTCTL_KEY_FILE): the first init makes it.
+    monkeypatch.setenv("COMPLAINTCTL_KEY_FILE", str(tmp_path / "team.key"))
     sqlite, postgres = Cli(str(tmp_path / "complaints.db")), Cli(pg_url)
     for runner in (sqlite, postgres):
         with freeze_time(TODAY):
@@ -264,6 +266,7 @@ def _finish(workers: list[subprocess.Popen]) -> list[tuple[int, str, str]]:
 def _assert_chain_intact(url: str) -> list[tuple]:
     """Every event chains to the one recorded before it, and its hash covers its content."""
     from complaintctl.domain.events import Event
+    from complaintctl.storage.chainkey import find_key
     from complaintctl.storage.projection import event_hash
 
     rows = _rows(
@@ -271,12 +274,13 @@ def _assert_chain_intact(url: str) -> list[tuple]:
         "SELECT c.reference, e.number, e.kind, e.business_date, e.officer, e.recorded_at, e.details, e.prev_hash, e.hash"
         " FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id",
     )
+    key = find_key(_rows(url, "SELECT value FROM meta WHERE key = 'chain_key_id'")[0][0]).secret
     head = ""
     for reference, number, kind, on, officer, recorded_at, details, prev_hash, digest in rows:
         event = Event(kind=kind, on=on, officer=officer, recorded_at=datetime.fromisoformat(recorded_at),
                       details=json.loads(details), number=number)
         assert prev_hash == head, f"{reference} event {number} does not chain to the event before it"
-        assert event_hash(reference, event, prev_hash) == digest, f"{reference} event {number} hash is wrong"
+        assert event_hash(reference, event, prev_hash, key) == digest, f"{reference} event {number} hash is wrong"
         head = digest
     assert _rows(url, "SELECT value FROM meta WHERE key = 'chain_head'") == [(head,)]
     return rows

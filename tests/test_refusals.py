@@ -349,5 +349,5 @@ def test_a_file_that_is_not_a_database_is_refused_and_left_alone(tmp_path):
     impostor = tmp_path / "notes.txt"
     impostor.write_text("not a database\n")
     for arguments in (["show", "CMP-2027-00001"], ["log", "--name", "N", "--summary", "S"], ["list"]):
-        assert_refused(Cli(str(impostor))(*arguments), 1, "not a database")
+        assert_refused(Cli(str(impostor))(*arguments), 1, "is not a complaintctl database")
     assert impostor.read_text() == "not a database\n"

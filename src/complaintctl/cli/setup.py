@@ -28,10 +28,13 @@ def init(
             fail(f"{policy_out} already exists; move it away or choose another --policy-out")
     location = settings.database()
     # The database stores the policy it starts with: the preset, else --config's file or the built-in one.
-    settings.context(create=True, policy=preset)
+    context = settings.context(create=True, policy=preset)
     if preset_text is not None:
         descriptor = os.open(policy_out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         with os.fdopen(descriptor, "w") as handle:
             handle.write(preset_text)
         typer.echo(f"Wrote the {policy_name} policy to {policy_out} and stored it in the database; to change it, edit the file and run with --config {policy_out}")
     typer.echo(f"Created {shown(location)}")
+    key_file = getattr(context.store, "key_file", None)
+    if key_file is not None:
+        typer.echo(f"Its chain key is {key_file}: keep a copy safe; every officer who records in it needs the key")

@@ -4,9 +4,14 @@
 database costs time, not memory. It checks three things and reports every problem it finds:
 
 - the storage itself (SQLite's `PRAGMA integrity_check`);
-- the hash chain: each event's hash covers its content and the hash before it, so an altered
-  event no longer matches its own hash and a removed event breaks the link of the one after it
-  (or, for the newest event, the chain head kept in `meta`);
+- the hash chain: each event's hash is an HMAC, under a key kept outside the database
+  (chainkey.py), of its content and the hash before it, so an altered event no longer matches
+  its own hash, a removed event breaks the link of the one after it (or, for the newest event,
+  the chain head kept in `meta`), and without the key neither can be made to match again. The
+  events of a database recorded before keys, up to where its keyed part begins, are plain
+  SHA-256 and are checked without a key. Given an anchor (a hash recorded earlier and kept
+  elsewhere), it also checks that an event of the chain still has it: then nothing up to that
+  event was changed, even by someone holding the key;
 - the projection: the `cases`, `stages` and `actions` rows of every case, and its report records
   (Ombudsman referral, findings and orders, surveys, learning), equal the state derived again
   from its events under the database's policy versions: each step under the version in force
@@ -32,6 +37,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from complaintctl.domain.case import derive
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
+from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER
 from complaintctl.storage.projection import action_rows, case_values, event_from_row, event_hash, record_rows, stage_rows
 from complaintctl.storage.store import Store, Transaction
 
@@ -86,13 +92,21 @@ class Problem:
 
 @dataclass
 class Findings:
-    """What `verify` found: counts, and the problems in the order they were met."""
+    """What `verify` found: counts, the chain's head and key, and the problems in the order they
+    were met."""
 
     events: int = 0
     cases: int = 0
     storage: str = "not checked"
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
+    chain_head: str = ""
+    key_id: str | None = None
+    # Events recorded before the database had a key: checked as plain SHA-256.
+    unkeyed_events: int = 0
+    first_keyed: Problem | None = None
+    anchor: str | None = None
+    anchored_at: Problem | None = None
 
     @property
     def ok(self) -> bool:
@@ -105,14 +119,41 @@ class Findings:
 
     def summary(self) -> str:
         if self.ok:
+            anchored = ""
+            if self.anchored_at is not None:
+                anchored = f"; anchor found at {self.anchored_at.describe().rstrip(': ')}: nothing up to it was changed"
             return (
-                f"OK: {self.events} events in {self.cases} cases; hash chain intact; "
-                f"every case matches its events; storage {self.storage}"
+                f"OK: {self.events} events in {self.cases} cases; hash chain intact{self.keying()}; "
+                f"every case matches its events; storage {self.storage}{anchored}; chain head {self.chain_head or '(no events yet)'}"
             )
         more = f"; {self.problem_count} problems in all (--json lists them)" if self.problem_count > 1 else ""
         return f"{self.problems[0].describe()}{more}"
 
+    def keying(self) -> str:
+        """How the chain is keyed, in words, for the summary."""
+        if self.key_id is None:
+            return (
+                " but not keyed: every event was recorded before keys, so anyone who could edit the database could "
+                "have rewritten it (the next event recorded starts the keyed chain; an anchor kept elsewhere still holds)"
+            )
+        if not self.unkeyed_events:
+            return f" and keyed (key {self.key_id})"
+        return (
+            f" and keyed (key {self.key_id}) from {self.first_keyed.describe().rstrip(': ') if self.first_keyed else 'the next event'}; "
+            f"the {self.unkeyed_events} events before it were recorded before keys and are checked without one"
+        )
+
     def as_json(self) -> dict[str, Any]:
+        anchor = None
+        if self.anchor is not None:
+            at = self.anchored_at
+            anchor = {
+                "hash": self.anchor,
+                "found": at is not None,
+                "reference": at.reference if at else None,
+                "event": at.event_number if at else None,
+                "event_id": at.event_id if at else None,
+            }
         return {
             "ok": self.ok,
             "events": self.events,
@@ -120,19 +161,24 @@ class Findings:
             "storage": self.storage,
             "problem_count": self.problem_count,
             "problems": [problem.as_json() for problem in self.problems],
+            "chain_head": self.chain_head,
+            "key_id": self.key_id,
+            "unkeyed_events": self.unkeyed_events,
+            "anchor": anchor,
         }
 
 
 # -- verify ------------------------------------------------------------------------------------------
 
 
-def verify(ctx: Context) -> Findings:
-    """Check storage, hash chain and projection of the context's database."""
-    return verify_store(ctx.store, ctx)
+def verify(ctx: Context, anchor: str | None = None) -> Findings:
+    """Check storage, hash chain and projection of the context's database; with `anchor` (a
+    chain head recorded earlier), also that an event of the chain still has that hash."""
+    return verify_store(ctx.store, ctx, anchor)
 
 
-def verify_store(store: Store, ctx: Context) -> Findings:
-    findings = Findings()
+def verify_store(store: Store, ctx: Context, anchor: str | None = None) -> Findings:
+    findings = Findings(anchor=anchor)
     with store.reading() as tx:
         if store.is_sqlite:
             _check_storage(tx, findings)
@@ -162,6 +208,19 @@ def _check_storage(tx: Transaction, findings: Findings) -> None:
 
 
 def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings) -> None:
+    key_id = tx.meta(KEY_ID)
+    keyed_after = tx.meta(KEYED_AFTER) or ""
+    findings.key_id = key_id
+    key = None
+    if key_id is not None:
+        try:
+            key = tx.keys.secret(key_id)
+        except StorageError as missing:
+            findings.add(Problem(f"the keyed hashes could not be checked, so the chain is not proven: {missing}"))
+    # A keyed database's events are keyed from the one after `keyed_after` (from the first when empty).
+    keyed = key_id is not None and keyed_after == ""
+    keyed_events = 0
+    anchor = findings.anchor
     previous_hash = ""
     last_number: dict[int, int] = {}
     newest: Problem | None = None
@@ -173,23 +232,46 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
             findings.add(replace(here, what=f"belongs to no case (case id {row['case_id']})"))
         if row["prev_hash"] != previous_hash:
             findings.add(replace(here, what="does not follow the event recorded before it: an event was removed or altered before it"))
-        try:
-            recomputed = event_hash(reference or "", event_from_row(row), row["prev_hash"])
-        except (ValueError, TypeError) as problem:
-            findings.add(replace(here, what=f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
+        if keyed:
+            keyed_events += 1
+            if findings.first_keyed is None:
+                findings.first_keyed = here
         else:
-            if recomputed != row["hash"]:
-                findings.add(replace(here, what="was altered after it was recorded: its content no longer matches its hash"))
+            findings.unkeyed_events += 1
+        if not keyed or key is not None:
+            try:
+                recomputed = event_hash(reference or "", event_from_row(row), row["prev_hash"], key if keyed else None)
+            except (ValueError, TypeError) as problem:
+                findings.add(replace(here, what=f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
+            else:
+                if recomputed != row["hash"]:
+                    findings.add(replace(here, what="was altered after it was recorded: its content no longer matches its hash"))
         before = last_number.get(row["case_id"], 0)
         if row["number"] != before + 1:
             findings.add(replace(here, what=f"comes after event {before} of its case: an event was removed or inserted"))
         last_number[row["case_id"]] = max(row["number"], before)
+        if anchor is not None and row["hash"] == anchor:
+            findings.anchored_at = here
+        if not keyed and key_id is not None and row["hash"] == keyed_after:
+            keyed = True
         previous_hash = row["hash"]
         newest = here
     head = tx.meta("chain_head") or ""
+    findings.chain_head = head
     if head != previous_hash:
         after = f" after {newest.describe().rstrip(': ')}" if newest else ""
         findings.add(Problem(f"the newest event recorded{after} is missing: the chain head does not match"))
+    if key_id is not None and not keyed:
+        findings.add(Problem("the keyed part of the chain follows an event that is not there: events were altered or removed"))
+    elif key_id is not None and keyed_after and not keyed_events:
+        findings.add(Problem("no event follows the start of the keyed chain: its keyed events were removed"))
+    if anchor is not None and findings.anchored_at is None:
+        findings.add(
+            Problem(
+                f"no event of the chain has the anchor hash {anchor}: the history up to it was changed or removed, "
+                "or the anchor is another database's"
+            )
+        )
     for case_id, reference in references.items():
         if case_id not in last_number:
             findings.add(Problem("has no events: its history was removed", reference))
@@ -317,6 +399,13 @@ def backup(ctx: Context, destination: str) -> Findings:
     target = Path(destination)
     if os.path.lexists(target):
         raise _exists(destination)
+    with store.reading() as tx:
+        wanted = tx.meta(KEY_ID)
+        if wanted is not None:
+            try:
+                tx.keys.secret(wanted)
+            except StorageError as missing:
+                raise StorageError(f"backup checks its copy with the chain key, and {missing}") from None
     try:
         # mkstemp creates the file readable and writable by its owner only.
         descriptor, partial = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)

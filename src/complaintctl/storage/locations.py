@@ -1,5 +1,5 @@
-"""Where things live: the database, the shell's history, the built-in templates and the policy
-presets. Each is found here and nowhere else."""
+"""Where things live: the database, the chain keys, the shell's history, the built-in templates
+and the policy presets. Each is found here and nowhere else."""
 
 from __future__ import annotations
 
@@ -22,6 +22,30 @@ def data_folder() -> Path:
 
 def default_database_path() -> Path:
     return data_folder() / "complaints.db"
+
+
+def config_folder() -> Path:
+    """The user's configuration folder for complaintctl: where `init` keeps the chain keys."""
+    base = os.environ.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return Path(base) / "complaintctl"
+
+
+def keys_folder() -> Path:
+    return config_folder() / "keys"
+
+
+def default_key_file(key_id: str) -> Path:
+    """Where a database's chain key is kept unless COMPLAINTCTL_KEY_FILE says: named by its id."""
+    return keys_folder() / f"{key_id}.key"
+
+
+KEY_FILE_VARIABLE = "COMPLAINTCTL_KEY_FILE"
+
+
+def given_key_file() -> Path | None:
+    """The key file COMPLAINTCTL_KEY_FILE names (a team's shared key), if it names one."""
+    given = os.environ.get(KEY_FILE_VARIABLE, "").strip()
+    return Path(os.path.expanduser(given)) if given else None
 
 
 def is_url(location: str) -> bool:

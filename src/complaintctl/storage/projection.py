@@ -1,4 +1,4 @@
-"""The rows a case projects into the query tables, and the hash that chains its events.
+"""The rows a case projects into the query tables, and the keyed hash that chains its events.
 
 The `cases`, `stages` and `actions` rows and the report-record rows are derived from a case's
 events and rewritten whenever the case changes, so they can be derived again at any time. Plain
@@ -9,6 +9,7 @@ light reader builds its events with `event_from_row`.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -21,8 +22,10 @@ from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
 from complaintctl.storage.statements import RECORD_TABLES
 
 
-def event_hash(reference: str, event: Event, prev_hash: str) -> str:
-    """The hash that chains an event to the one recorded before it."""
+def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None) -> str:
+    """The hash that chains an event to the one recorded before it: an HMAC-SHA256 under the
+    database's chain key (storage/chainkey.py) of the event's content and the previous hash.
+    `key` None gives the plain SHA-256 of the same text, as events recorded before keys have."""
     content = {
         "reference": reference,
         "number": event.number,
@@ -33,8 +36,10 @@ def event_hash(reference: str, event: Event, prev_hash: str) -> str:
         "details": event.details,
         "prev_hash": prev_hash,
     }
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode()).hexdigest()
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    if key is None:
+        return hashlib.sha256(encoded).hexdigest()
+    return hmac.new(key, encoded, hashlib.sha256).hexdigest()
 
 
 def case_values(case: Case) -> dict[str, Any]:

@@ -21,21 +21,16 @@ from typing import Any
 
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
+from complaintctl.storage.database_file import applied_migrations, connect
 from complaintctl.storage.queries import Queries
-
-
-def connect(location: str) -> sqlite3.Connection:
-    """A read-only connection to a SQLite file; we begin and commit its transactions ourselves."""
-    conn = sqlite3.connect(location, timeout=30, isolation_level=None, check_same_thread=False)
-    conn.execute(statements.SQLITE_BUSY_TIMEOUT)
-    conn.execute(statements.SQLITE_READ_ONLY)
-    return conn
 
 
 def open_reader(location: str, fingerprint: str | None = None) -> "Reader | None":
     """A reader when the file can be read as it is; None when the full store must open it: a
     schema to migrate, no policy stored yet, or (given the `fingerprint` of the policy the
-    command was given) a policy that differs from the one stored, to be stored as a new version."""
+    command was given) a policy that differs from the one stored, to be stored as a new version.
+
+    Refuses a file that is not a complaintctl database (see `applied_migrations`)."""
     if "://" in location or not Path(location).is_file():
         return None
     from complaintctl.storage import migrations
@@ -46,11 +41,14 @@ def open_reader(location: str, fingerprint: str | None = None) -> "Reader | None
         return None
     try:
         conn.execute(statements.BEGIN)
-        applied = {row[0] for row in conn.execute(statements.APPLIED_MIGRATIONS)}
+        applied = applied_migrations(conn, location)
         stored = None
         if not migrations.pending(applied) and not migrations.unknown(applied):
             stored = conn.execute(statements.LATEST_POLICY_FINGERPRINT).fetchone()
         conn.execute(statements.COMMIT)
+    except StorageError:
+        conn.close()
+        raise
     except sqlite3.Error:
         conn.close()
         return None

@@ -33,6 +33,8 @@ from complaintctl.domain.policy import PolicyVersion
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
 from complaintctl.storage import migrations, statements
+from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER, Keyring, make_key
+from complaintctl.storage.database_file import check_database_file, not_complaintctl
 from complaintctl.storage.locations import is_url, shown
 from complaintctl.storage.projection import action_rows, case_values, event_hash, record_rows, stage_rows
 from complaintctl.storage.queries import Queries, dated
@@ -102,6 +104,9 @@ class Store:
         self.location = location
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        self.keys = Keyring()
+        # Where the chain key of a database this store has just created is kept.
+        self.key_file: Path | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -111,6 +116,10 @@ class Store:
         if not is_url(location):
             path = Path(location)
             if path.exists():
+                try:
+                    check_database_file(location)
+                except StorageError:
+                    raise StorageError(f"{location} already exists and is not a complaintctl database; choose another --db") from None
                 raise StorageError(f"{location} already exists; use it as it is, or choose another --db")
             try:
                 _create_private_file(path)
@@ -119,6 +128,7 @@ class Store:
         store = cls(location, _make_engine(location))
         try:
             store.migrate(fresh=True)
+            store.start_chain()
         except BaseException:
             store.dispose()
             if not is_url(location):
@@ -130,8 +140,11 @@ class Store:
     @classmethod
     def open(cls, location: str) -> "Store":
         """Open an existing database, upgrading its schema if this release is newer."""
-        if not is_url(location) and not Path(location).exists():
-            raise StorageError(f"no database at {location}; run `complaintctl init` first, or point --db at the right file")
+        if not is_url(location):
+            if not Path(location).exists():
+                raise StorageError(f"no database at {location}; run `complaintctl init` first, or point --db at the right file")
+            # Before the engine sets its journal mode: a file complaintctl did not make is left as it is.
+            check_database_file(location)
         store = cls(location, _make_engine(location))
         store.migrate()
         return store
@@ -146,7 +159,9 @@ class Store:
             applied_before = self._applied_migrations()
             if not fresh and applied_before is not None and not migrations.pending(applied_before):
                 return
-            if not fresh and applied_before is None and not self.is_sqlite:
+            if not fresh and applied_before is None:
+                if self.is_sqlite:
+                    raise not_complaintctl(self.location)
                 raise StorageError(
                     f"no complaintctl database at {shown(self.location)}; run `complaintctl init` first, or point --db at the right database"
                 )
@@ -174,6 +189,14 @@ class Store:
                 "ask for the database's ownership or GRANT CREATE ON SCHEMA public"
             ) from None
 
+    def start_chain(self) -> None:
+        """Give a new database its chain key (made, or COMPLAINTCTL_KEY_FILE's): every event is keyed."""
+        key = make_key()
+        with self.writing() as tx:
+            tx.set_meta(KEY_ID, key.id)
+            tx.set_meta(KEYED_AFTER, "")
+        self.key_file = key.path
+
     def _applied_migrations(self) -> set[str] | None:
         """The migrations the database has had; None when it has no migrations table yet."""
         with self.engine.connect() as conn, conn.begin():
@@ -183,6 +206,8 @@ class Store:
             if not exists:
                 return None
             applied = {row[0] for row in conn.exec_driver_sql(statements.APPLIED_MIGRATIONS)}
+        if migrations.MIGRATIONS[0][0] not in applied:
+            return None  # another program's table of that name
         self._refuse_newer(applied)
         return applied
 
@@ -199,7 +224,7 @@ class Store:
     def writing(self) -> Iterator["Transaction"]:
         """One write transaction, holding the write lock from its first statement."""
         with self.engine.connect().execution_options(write=True) as conn, conn.begin():
-            yield Transaction(conn, self.is_sqlite)
+            yield Transaction(conn, self.is_sqlite, self.keys)
 
     @contextmanager
     def reading(self) -> Iterator["Transaction"]:
@@ -209,7 +234,7 @@ class Store:
                 # the database before and after another officer's command.
                 conn = conn.execution_options(isolation_level="REPEATABLE READ")
             with conn.begin():
-                yield Transaction(conn, self.is_sqlite)
+                yield Transaction(conn, self.is_sqlite, self.keys)
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -225,9 +250,10 @@ class Transaction(Queries):
     """The repository operations, inside one transaction: the reads of queries.Queries and the
     writes, each a statement of statements.py."""
 
-    def __init__(self, conn: Connection, is_sqlite: bool) -> None:
+    def __init__(self, conn: Connection, is_sqlite: bool, keys: Keyring | None = None) -> None:
         self.conn = conn
         self.is_sqlite = is_sqlite
+        self.keys = keys or Keyring()
         self.dates_as_text = is_sqlite
         # Rows read to be written back are locked on PostgreSQL; a SQLite writer holds the file.
         self.for_update = "" if is_sqlite else statements.POSTGRES_FOR_UPDATE
@@ -289,11 +315,15 @@ class Transaction(Queries):
     # -- events ----------------------------------------------------------------------------------
 
     def append(self, reference: str, case_id: int, events: list[Event]) -> None:
-        """Append events to a case's history, chaining each to the previous event recorded."""
+        """Append events to a case's history, chaining each to the previous event recorded under
+        the database's chain key; without the key nothing is written."""
+        if not events:
+            return
         head = self.value(statements.META + self.for_update, key="chain_head") or ""
+        key = self.chain_key(head)
         rows = []
         for item in events:
-            digest = event_hash(reference, item, head)
+            digest = event_hash(reference, item, head, key)
             rows.append(
                 {
                     "case_id": case_id,
@@ -310,6 +340,17 @@ class Transaction(Queries):
             head = digest
         self.write_rows(statements.INSERT_EVENT, rows)
         self.set_meta("chain_head", head)
+
+    def chain_key(self, head: str) -> bytes:
+        """The key new events are chained under. A database recorded before keys is given one
+        here, as `init` would, and its chain is keyed from the event after `head` on."""
+        wanted = self.meta(KEY_ID)
+        if wanted is not None:
+            return self.keys.secret(wanted)
+        key = make_key()
+        self.set_meta(KEY_ID, key.id)
+        self.set_meta(KEYED_AFTER, head)
+        return key.secret
 
     # -- the projection ----------------------------------------------------------------------------
 
