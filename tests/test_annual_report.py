@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 
@@ -274,7 +275,10 @@ def test_html_is_self_contained_with_charts(year, tmp_path):
 
 def test_html_escapes_what_officers_typed(year, tmp_path):
     copy = tmp_path / "copy.db"
-    shutil.copy(year.db, copy)
+    # A consistent copy: the file alone may lack what is still in its write-ahead log.
+    source, target = sqlite3.connect(year.db), sqlite3.connect(copy)
+    source.backup(target)
+    source.close(), target.close()
     other = Cli(str(copy), config=year.config)
     _log(other, "2025-12-01", "<script>alert(1)</script>", "Fence & gate")
     page = other.ok("report", "annual", "--year", "2025", "--format", "html").stdout

@@ -122,13 +122,33 @@ def test_titles_and_headings_are_not_markup():
 
 @pytest.fixture
 def controlled(cli):
-    """A case whose stored text carries terminal control sequences, through what the CLI accepts
-    today: an email with ESC and BEL, a name and service with C1 and DEL, an officer with ESC."""
-    with freeze_time(TODAY):
-        ref = _log(cli, "--name", C1_NAME, "--email", ESC_EMAIL, "--service", C1_SERVICE,
-                   "--summary", "Damp", "--received", "2026-02-02")
-        cli.ok("acknowledge", ref, "--on", "2026-02-03", officer=ESC_OFFICER)  # the handler is the officer
-        cli.ok("action", "add", ref, "--what", "Call back", "--owner", C1_NAME, "--due", "2026-02-20", "--on", "2026-02-03")
+    """A case whose stored text carries terminal control sequences: an email with ESC and BEL, a
+    name and service with C1 and DEL, an officer with ESC. The command line refuses them now, so
+    they are recorded through the services, as an earlier release that accepted them did."""
+    from datetime import date, datetime, timezone
+
+    from complaintctl import services
+    from complaintctl.domain import policy
+    from complaintctl.storage.store import Store
+
+    chosen = policy.load(None)
+    store = Store.open(cli.db)
+    now = datetime(2026, 3, 2, 10, tzinfo=timezone.utc)
+    try:
+        def context(officer: str):
+            return services.Context(store, chosen, chosen.calendar(), officer, date(2026, 3, 2), now)
+
+        fields = dict.fromkeys(
+            ("phone", "address", "preferred_contact", "channel", "representative", "category", "outcomes_sought",
+             "issue_date", "adjustments"),
+        )
+        fields.update(type="complaint", name=C1_NAME, email=ESC_EMAIL, service=C1_SERVICE, summary="Damp",
+                      anonymous=False, housing=False, received_on=date(2026, 2, 2))
+        ref = services.log_case(context("officer.one"), fields).reference
+        services.acknowledge(context(ESC_OFFICER), ref, date(2026, 2, 3))  # the handler is the officer
+        services.add_action(context("officer.one"), ref, date(2026, 2, 3), "Call back", date(2026, 2, 20), C1_NAME)
+    finally:
+        store.dispose()
     stored = cli.show(ref)
     assert stored["email"] == ESC_EMAIL and stored["name"] == C1_NAME  # the fixture stored what it means to
     return ref
