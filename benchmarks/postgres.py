@@ -82,6 +82,8 @@ def loaded(running, source: Path, command: list[str], env: dict[str, str]) -> Da
         tables = sorted(set(tables) - KEPT_BY_INIT, key=lambda name: name != "cases")  # cases first: the others refer to it
         with psycopg.connect(plain(url)) as conn:
             for table in tables:
+                # init stored the policy it started with; the copy takes the source's versions instead.
+                conn.execute(f'DELETE FROM "{table}"')
                 cursor = rows.execute(f'SELECT * FROM "{table}"')
                 columns = ", ".join(f'"{column[0]}"' for column in cursor.description)
                 with conn.cursor().copy(f'COPY "{table}" ({columns}) FROM STDIN') as copy:
