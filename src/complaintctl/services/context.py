@@ -3,7 +3,7 @@ date; and the read and write protocols that both the full store and the light re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -145,3 +145,6 @@ class Context:
     today: date
     now: datetime
     history: "PolicyHistory | None" = None
+    # Called with the case as a step leaves it, inside the step's transaction and before it is
+    # committed: raising refuses the step, so nothing is recorded (a letter that cannot be written).
+    before_commit: "Callable[[Case], None] | None" = None

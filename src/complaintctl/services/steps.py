@@ -86,6 +86,8 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
         tx.append(reference, case_id, new_events)
         updated = derive_case(ctx, reference, events + new_events)
         tx.save_case(case_id, updated)
+        if ctx.before_commit is not None:
+            ctx.before_commit(updated)
     return updated
 
 
