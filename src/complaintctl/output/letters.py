@@ -333,6 +333,10 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
     name = case.name if not details.get("anonymous") else ""
     representative = details.get("representative") or ""
     recipient = representative or name
+    # A representative is written to at their own address and email when recorded; without
+    # them, at the contact details the complaint gave.
+    address = (representative and details.get("representative_address")) or details.get("address") or ""
+    email = (representative and details.get("representative_email")) or details.get("email") or ""
     organisation = {key: policy.organisation[key] for key in ("name", "team", "address", "phone", "email", "website", "signatory")}
     ombudsman = {"key": case.ombudsman, **policy.ombudsman(case.ombudsman)}
     window = policy.escalation_window
@@ -347,8 +351,8 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
         "recipient": {
             "name": recipient,
             "salutation": f"Dear {recipient}" if recipient else "Dear Sir or Madam",
-            "address": details.get("address") or "",
-            "email": details.get("email") or "",
+            "address": address,
+            "email": email,
             "on_behalf_of": name if representative and name else "",
         },
         "case": {
