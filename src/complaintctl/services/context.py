@@ -49,6 +49,10 @@ class Reading(Protocol):
 
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
 
+    def orders_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
+        """Ombudsman orders due by `cutoff`, made by `as_of` and not complied with by then."""
+        ...
+
     def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]: ...
 
     # The figures of the annual report between two dates, inclusive. Rows are tuples, dates are
