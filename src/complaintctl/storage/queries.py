@@ -159,7 +159,7 @@ class Queries:
         return self.dicts(statements.DEADLINES_DUE_BY, cutoff=cutoff)
 
     def orders_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
-        return self.dicts(statements.ORDERS_DUE_BY, cutoff=cutoff, as_of=as_of)
+        return self.dicts(statements.ORDERS_DUE_BY, cutoff=cutoff, standing_on=as_of)
 
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.ACTIONS_DUE_BY, cutoff=cutoff)

@@ -205,16 +205,17 @@ DEADLINES_DUE_BY = (
     "acknowledge_by, acknowledged_on, respond_by, update_due FROM cases "
     "WHERE next_due <= :cutoff AND status != 'closed' ORDER BY next_due, reference"
 )
-# Ombudsman orders due by the cutoff that were made by `:as_of` and not complied with by then:
-# two range scans of the (complied_on, due) index, one for orders never complied with.
+# Ombudsman orders due by the cutoff as they stood on a day: made by `:standing_on` and not
+# complied with by then. Two range scans of the (complied_on, due) index: orders never complied
+# with, and orders complied with after that day.
 _ORDERS = (
     "SELECT c.reference, c.stage, c.handler, c.service, c.received_on, o.number, o.kind, o.what, "
     "o.amount_pence, o.due, o.made_on FROM ombudsman_orders o JOIN cases c ON o.case_id = c.id "
 )
 ORDERS_DUE_BY = (
-    _ORDERS + "WHERE o.complied_on IS NULL AND o.due <= :cutoff AND o.made_on <= :as_of "
+    _ORDERS + "WHERE o.complied_on IS NULL AND o.due <= :cutoff AND o.made_on <= :standing_on "
     "UNION ALL "
-    + _ORDERS + "WHERE o.complied_on > :as_of AND o.due <= :cutoff AND o.made_on <= :as_of"
+    + _ORDERS + "WHERE o.complied_on > :standing_on AND o.due <= :cutoff AND o.made_on <= :standing_on"
 )
 # The open cases, to derive again when how their deadlines are derived changes.
 OPEN_CASES = "SELECT id, reference FROM cases WHERE status != 'closed' ORDER BY id"
