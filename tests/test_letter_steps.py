@@ -10,7 +10,6 @@ from __future__ import annotations
 import email
 import email.policy
 import sqlite3
-from pathlib import Path
 
 import pytest
 from freezegun import freeze_time

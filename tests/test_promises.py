@@ -11,9 +11,8 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from freezegun import freeze_time
-
 from conftest import Cli
+from freezegun import freeze_time
 
 TODAY = "2026-12-01 10:00:00"
 

@@ -295,6 +295,13 @@ def _respond_by_then(stage: "Stage", on: date, policy: "Policy") -> date | None:
     return policy.calendar().add(stage.original_respond_by, days)
 
 
+def officer_shown(handler: str | None) -> str:
+    """The name a letter gives the officer handling a stage: the one place a letter names an
+    officer, so a roster of officers resolves logins to display names here (letters show names,
+    never logins). Today the handler as it was recorded."""
+    return handler or ""
+
+
 def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None) -> Letter:
     """Everything a letter may say about the case, as plain values for the templates."""
     if not case.has_clock:
@@ -371,7 +378,7 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
             "acknowledged_late": bool(
                 stage.acknowledged_on and stage.acknowledge_by and stage.acknowledged_on > stage.acknowledge_by
             ),
-            "handler": stage.handler or "",
+            "handler": officer_shown(stage.handler),
             "understanding": stage.understanding or details.get("summary") or "",
             "outcomes_sought": stage.outcomes_sought or details.get("outcomes_sought") or "",
             "respond_by": _respond_by_then(stage, on, policy),
