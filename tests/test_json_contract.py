@@ -23,7 +23,7 @@ CASE_KEYS = SPEC_CASE_KEYS | {
     "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
 }
-EVENT_KEYS = {"number", "kind", "on", "officer", "recorded_at", "details"}
+EVENT_KEYS = {"number", "kind", "on", "officer", "recorded_at", "details", "voided"}
 STAGE_KEYS = {
     "number", "received_on", "handler", "acknowledge_by", "acknowledged_on", "original_respond_by", "respond_by",
     "extension_days", "update_due", "closed_on", "outcome", "exclusion", "reasons", "responded_in_time",

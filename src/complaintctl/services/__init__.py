@@ -3,6 +3,7 @@ new events; the reads return cases and rows. They reach the database only throug
 protocols of `context`, and take "today" from the Context, never from the clock."""
 
 from complaintctl.services.context import Context, Step
+from complaintctl.services.corrections import amend, void
 from complaintctl.services.reading import get_case, letter_case, letter_step, list_actions, list_cases
 from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
 from complaintctl.services.steps import (
@@ -31,6 +32,7 @@ __all__ = [
     "add_action",
     "add_note",
     "add_order",
+    "amend",
     "close",
     "complete_action",
     "comply",
@@ -50,4 +52,5 @@ __all__ = [
     "refer",
     "stored_policy",
     "sync_policy",
+    "void",
 ]

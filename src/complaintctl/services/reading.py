@@ -53,7 +53,7 @@ def letter_step(case: Case, kind: str, stage_number: int) -> Event | None:
     step = None
     stage = 1
     closed = False
-    for event in case.events:
+    for event in case.events_in_force:
         if event.kind == "escalated":
             stage = 2
         if stage != stage_number:
