@@ -101,6 +101,7 @@ def test_log_json_is_the_show_object(cli, case_type):
         ["close", "{ref}", "--outcome", "withdrawn", "--on", "2027-06-02"],
         ["note", "{ref}", "text", "--on", "2027-06-02"],
         ["action", "add", "{ref}", "--what", "W", "--due", "2027-07-01", "--on", "2027-06-02"],
+        ["amend", "{ref}", "--reason", "R", "--phone", "01632 960001", "--on", "2027-06-02"],
     ],
 )
 def test_every_event_command_prints_the_show_object(cli, step):
@@ -124,6 +125,19 @@ def test_escalate_and_action_done_print_the_show_object(case):
     escalated = cli.ok("escalate", other, "--handler", "Pat Jones", "--on", "2027-06-04", "--json").json()
     check_case(escalated)
     assert escalated == cli.show(other)
+
+
+@freeze_time("2027-06-30 12:00:00")
+def test_void_prints_the_show_object_with_the_step_marked(cli):
+    ref = cli.ok("log", "--name", "N", "--summary", "S", "--received", "2027-06-01").stdout.strip()
+    cli.ok("acknowledge", ref, "--on", "2027-06-02")
+    outcome = cli.ok("void", ref, "--reason", "R", "--on", "2027-06-03", "--json")
+    printed = json.loads(outcome.stdout)
+    check_case(printed)
+    assert printed == cli.show(ref)
+    assert [(event["kind"], event["voided"]) for event in printed["events"]] == [
+        ("logged", False), ("acknowledged", True), ("voided", False)]
+    assert outcome.stderr == ""
 
 
 @freeze_time("2027-06-30 12:00:00")

@@ -47,7 +47,7 @@ def amend(ctx: Context, reference: str, on: date, reason: str, fields: dict[str,
     The `amended` event holds each detail that changes, before and after, and the reason."""
     unknown = set(fields) - set(AMENDABLE_KEYS)
     if unknown:
-        raise InvalidInput(f"{sorted(unknown)[0]} cannot be amended")
+        raise InvalidInput(f"{min(unknown)} cannot be amended")
     wanted = {key: _kept(key, value) for key, value in fields.items() if value is not None}
 
     def plan(case: Case) -> list[Step]:
