@@ -10,10 +10,16 @@ The clock ticks from a frozen start, so each command has its own recorded time, 
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 from conftest import Cli
 from freezegun import freeze_time
+
+from complaintctl.domain.case import derive
+from complaintctl.domain.corrections import latest_step
+from complaintctl.domain.events import Event
+from complaintctl.domain.policy import from_mapping
 
 TODAY = "2027-06-30 12:00:00"
 
@@ -50,6 +56,45 @@ def refused(cli: Cli, *args: str, code: int = 1) -> str:
     if sqlite:
         assert dump(cli.db) == before
     return lines[0]
+
+
+# -- the fold, without a database ----------------------------------------------------------------------
+
+
+AT = datetime(2027, 1, 4, 9, 0, tzinfo=timezone.utc)
+
+
+def event(number: int, kind: str, on: str, details: dict, seconds: int | None = None) -> Event:
+    recorded_at = AT + timedelta(seconds=number if seconds is None else seconds)
+    return Event(kind=kind, on=date.fromisoformat(on), officer="o", recorded_at=recorded_at, details=details, number=number)
+
+
+LOGGED = event(1, "logged", "2027-01-04", {"type": "complaint", "name": "Ann", "email": "ann@exampel.org",
+                                         "received_on": "2027-01-04", "summary": "Damp", "housing": False})
+ACKNOWLEDGED = event(2, "acknowledged", "2027-01-05", {"stage": 1, "handler": "Sam Smith"})
+# A close and the action promised with it: one command, one recorded time.
+CLOSED = event(3, "closed", "2027-01-15", {"stage": 1, "outcome": "upheld", "reasons": "R"}, seconds=60)
+ACTION = event(4, "action-added", "2027-01-15", {"number": 1, "what": "Fix", "due": "2027-02-01", "owner": None}, seconds=60)
+
+
+def test_a_close_and_its_actions_are_one_step_and_nothing_else_joins_them():
+    assert latest_step([LOGGED, ACKNOWLEDGED, CLOSED, ACTION]) == [CLOSED, ACTION]
+    later_action = event(4, "action-added", "2027-01-15", {"number": 1, "what": "Fix", "due": "2027-02-01"}, seconds=90)
+    assert latest_step([LOGGED, ACKNOWLEDGED, CLOSED, later_action]) == [later_action]
+    assert latest_step([LOGGED, ACKNOWLEDGED]) == [ACKNOWLEDGED]
+    assert latest_step([LOGGED]) == []
+
+
+def test_derive_leaves_out_voided_steps_and_applies_amendments():
+    policy = from_mapping({})
+    void = event(5, "voided", "2027-01-18", {"reason": "wrong case", "step": 3, "kind": "closed", "events": [3, 4]})
+    amend = event(6, "amended", "2027-01-18", {"reason": "typo", "changes": {
+        "email": {"before": "ann@exampel.org", "after": "ann@example.org"}, "housing": {"before": False, "after": True}}})
+    case = derive("CMP-2027-00001", [LOGGED, ACKNOWLEDGED, CLOSED, ACTION, void, amend], policy, policy.calendar())
+    assert (case.status, case.outcome, case.actions, case.voided) == ("acknowledged", None, [], frozenset({3, 4}))
+    assert (case.current.respond_by, case.details["email"], case.ombudsman) == (date(2027, 1, 19), "ann@example.org", "housing")
+    assert [item.kind for item in case.events_in_force] == ["logged", "acknowledged", "amended"]
+    assert len(case.events) == 6
 
 
 # -- the judging scenario: a close on the wrong case, voided and recorded on the right one -------------
@@ -127,6 +172,24 @@ def test_a_close_on_the_wrong_case_voided_is_as_if_it_never_happened(cli, tmp_pa
     assert "closed (voided)" in history and "action-added (voided)" in history
     assert "step 3 (closed) voided: Closed the wrong case" in " ".join(history.split())
     assert verified.stdout.startswith("OK:")
+
+
+@freeze_time(TODAY, tick=True)
+def test_a_voided_step_is_struck_through_on_a_terminal(cli, monkeypatch):
+    ref = cli.ok(*TWO_CASES[0]).stdout.strip()
+    cli.ok("acknowledge", ref, "--handler", "Sam Smith", "--on", "2027-01-05")
+    cli.ok("void", ref, "--reason", "Acknowledged the wrong case")
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    lines = cli.ok("show", ref).stdout.splitlines()
+    struck = [line for line in lines if "\x1b[9m" in line]
+    assert len(struck) == 1 and "acknowledged (voided)" in struck[0]
+
+
+@freeze_time(TODAY)
+def test_a_void_is_dated_on_or_after_the_step_it_takes_back(cli):
+    ref = cli.ok(*TWO_CASES[0]).stdout.strip()
+    cli.ok("acknowledge", ref, "--handler", "Sam Smith", "--on", "2027-01-08")
+    assert "before 2027-01-08" in refused(cli, "void", ref, "--reason", "Wrong case", "--on", "2027-01-07")
 
 
 # -- void, step by step ------------------------------------------------------------------------------------

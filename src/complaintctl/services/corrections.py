@@ -78,7 +78,6 @@ def void(ctx: Context, reference: str, on: date, reason: str) -> Case:
     (a close and the actions promised with it are one step) and the reason."""
 
     def plan(case: Case) -> list[Step]:
-        check_on(ctx, case, on, after=case.received_on, what="the void")
         if not clean(reason):
             raise InvalidInput("say why the step is voided with --reason TEXT")
         step = latest_step(case.events_in_force)
@@ -88,6 +87,8 @@ def void(ctx: Context, reference: str, on: date, reason: str) -> Case:
                 f"for a case logged in error, close it with `complaintctl close {case.reference} --outcome withdrawn` "
                 "or `--outcome refused --exclusion duplicate`"
             )
+        # A step is taken back on or after the day it was taken.
+        check_on(ctx, case, on, after=max(case.received_on, step[0].on), what="the void")
         return [
             (
                 "voided",
