@@ -10,7 +10,7 @@ The clock ticks from a frozen start, so each command has its own recorded time, 
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from conftest import Cli
@@ -61,7 +61,7 @@ def refused(cli: Cli, *args: str, code: int = 1) -> str:
 # -- the fold, without a database ----------------------------------------------------------------------
 
 
-AT = datetime(2027, 1, 4, 9, 0, tzinfo=timezone.utc)
+AT = datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
 
 
 def event(number: int, kind: str, on: str, details: dict, seconds: int | None = None) -> Event:
