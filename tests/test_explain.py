@@ -95,10 +95,10 @@ def test_christmas_and_new_year_in_england(cli):
 
     text = cli.ok("explain", ref).stdout
     assert text_block(text, "Stage 1 acknowledge by") == [
-        "Stage 1 acknowledge by Mon 4 Jan 2027: 5 working days ([stage1] acknowledge_days = 5) after "
-        "Wed 23 Dec 2026, the day it was received",
-        "  not counted: Sat 26 Dec, Sun 27 Dec, Sat 2 Jan, Sun 3 Jan (weekend); Fri 25 Dec Christmas Day, "
-        "Mon 28 Dec Boxing Day (substitute day), Fri 1 Jan New Year's Day (bank holidays, England and Wales)",
+        ("Stage 1 acknowledge by Mon 4 Jan 2027: 5 working days ([stage1] acknowledge_days = 5) after "
+         "Wed 23 Dec 2026, the day it was received"),
+        ("  not counted: Sat 26 Dec, Sun 27 Dec, Sat 2 Jan, Sun 3 Jan (weekend); Fri 25 Dec Christmas Day, "
+         "Mon 28 Dec Boxing Day (substitute day), Fri 1 Jan New Year's Day (bank holidays, England and Wales)"),
     ]
 
     # Acknowledged Tue 29 Dec; respond within 10 working days of it: Wed 30 (1), Thu 31 (2), Mon 4
@@ -127,10 +127,10 @@ def test_christmas_and_new_year_in_england(cli):
 
     text = cli.ok("explain", ref).stdout
     assert text_block(text, "Stage 1 respond by") == [
-        "Stage 1 respond by Mon 18 Jan 2027: 10 working days ([stage1] respond_days = 10) after Tue 29 Dec 2026, "
-        'the day it was acknowledged ([stage1] respond_from = "acknowledgement"), then 3 working days of extension',
-        "  not counted: Sat 2 Jan, Sun 3 Jan, Sat 9 Jan, Sun 10 Jan, Sat 16 Jan, Sun 17 Jan (weekend); "
-        "Fri 1 Jan New Year's Day (bank holiday, England and Wales)",
+        ("Stage 1 respond by Mon 18 Jan 2027: 10 working days ([stage1] respond_days = 10) after Tue 29 Dec 2026, "
+         'the day it was acknowledged ([stage1] respond_from = "acknowledgement"), then 3 working days of extension'),
+        ("  not counted: Sat 2 Jan, Sun 3 Jan, Sat 9 Jan, Sun 10 Jan, Sat 16 Jan, Sun 17 Jan (weekend); "
+         "Fri 1 Jan New Year's Day (bank holiday, England and Wales)"),
         "  before extensions: Wed 13 Jan 2027",
         "  extended Mon 11 Jan 2027 by 3 working days: Waiting for the [b]contractor's[/b] report",
     ]
@@ -292,8 +292,8 @@ def test_a_calendar_month_window_is_clamped_to_the_months_last_day(db_location, 
     assert escalate["skipped"] == [] and escalate["stage"] == 1
     assert escalate["due"] == cli.show(ref)["escalate_by"]
     assert text_block(cli.ok("explain", ref).stdout, "Stage 1 ask for stage 2 by") == [
-        'Stage 1 ask for stage 2 by Sun 28 Feb 2027: 1 calendar month ([stage2] escalation_window = "1 month") '
-        "after Fri 29 Jan 2027, the day of the stage 1 response",
+        ('Stage 1 ask for stage 2 by Sun 28 Feb 2027: 1 calendar month ([stage2] escalation_window = "1 month") '
+         "after Fri 29 Jan 2027, the day of the stage 1 response"),
         "  February 2027 has no day 29: the month's last day, Sun 28 Feb 2027",
         "  a calendar month counts every day: weekends and bank holidays are not left out",
     ]
@@ -463,11 +463,14 @@ NOON = datetime.min.time().replace(hour=12)
 @st.composite
 def random_policy(draw, near: date):
     closures = draw(st.lists(st.integers(min_value=0, max_value=150), max_size=8))
-    stage = lambda: {  # noqa: E731 - the same draws for each stage
-        "acknowledge_days": draw(st.integers(min_value=0, max_value=10)),
-        "respond_days": draw(st.integers(min_value=1, max_value=25)),
-        "respond_from": draw(st.sampled_from(policies.RESPOND_FROM)),
-    }
+
+    def stage() -> dict:
+        return {
+            "acknowledge_days": draw(st.integers(min_value=0, max_value=10)),
+            "respond_days": draw(st.integers(min_value=1, max_value=25)),
+            "respond_from": draw(st.sampled_from(policies.RESPOND_FROM)),
+        }
+
     return policies.from_mapping(
         {
             "calendar": {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from complaintctl.domain.bank_holidays import gov_uk_name
 from complaintctl.domain.calendar import add_months

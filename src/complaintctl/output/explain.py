@@ -136,10 +136,11 @@ def explanation_text(explanation: Explanation) -> str:
     version it was counted under."""
     if not explanation.deadlines:
         return f"{explanation.reference}: a {explanation.type} has no deadlines.\n"
-    lines = [
+    heading = (
         f"{explanation.reference}: how each deadline was counted. A working day is Monday to Friday, "
         "not a bank holiday or one of the organisation's closure days; the day a count starts from is not counted."
-    ]
+    )
+    lines = [heading]
     for deadline in explanation.deadlines:
         lines += deadline_lines(deadline, show_version=(explanation.latest_version or 0) > 1)
     return "\n".join(lines) + "\n"

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 from complaintctl.domain.case import Case, derive
 from complaintctl.domain.events import Event
 from complaintctl.domain.explain import Explanation, explain
-from complaintctl.services.context import Context
 from complaintctl.errors import InvalidInput
+from complaintctl.services.context import Context
 from complaintctl.services.steps import derive_case
 
 if TYPE_CHECKING:
