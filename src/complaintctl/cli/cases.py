@@ -22,7 +22,11 @@ def show(
 
     context = settings.reading_context()
     case = services.get_case(context, reference.strip().upper())
-    explanation = services.explanation_of(context, case) if explain else None
+    explanation = None
+    if explain:
+        from complaintctl.services.reading import explanation_of
+
+        explanation = explanation_of(context, case)
     if as_json:
         shown = render.case_json(case)
         if explanation is not None:

@@ -19,11 +19,11 @@ def explain(
     policy key that sets them, every day not counted and why, and the extensions."""
     import sys
 
-    from complaintctl import services
     from complaintctl.output import explain as explained
     from complaintctl.output import render
+    from complaintctl.services.reading import explain_case
 
-    explanation = services.explain_case(settings.reading_context(), reference.strip().upper(), stage)
+    explanation = explain_case(settings.reading_context(), reference.strip().upper(), stage)
     if as_json:
         render.print_json(explained.explanation_json(explanation))
     else:

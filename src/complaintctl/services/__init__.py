@@ -4,7 +4,6 @@ protocols of `context`, and take "today" from the Context, never from the clock.
 
 from complaintctl.services.context import Context, Step
 from complaintctl.services.reading import get_case, letter_case, letter_step, list_actions, list_cases
-from complaintctl.services.reading import explain_case, explanation_of
 from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
 from complaintctl.services.steps import (
     PolicyChange,
@@ -38,8 +37,6 @@ __all__ = [
     "derive_case",
     "determine",
     "escalate",
-    "explain_case",
-    "explanation_of",
     "extend",
     "get_case",
     "letter_case",
