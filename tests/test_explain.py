@@ -351,6 +351,27 @@ def test_an_update_cadence_and_a_late_extension(db_location, tmp_path):
     assert skipped(update) == [("2027-01-30", WEEKEND, "Saturday"), ("2027-01-31", WEEKEND, "Sunday")]
 
 
+@freeze_time("2026-01-10 10:00:00")
+def test_no_days_to_acknowledge_and_a_window_in_calendar_days(db_location, tmp_path):
+    text = '[stage1]\nacknowledge_days = 0\nrespond_from = "receipt"\n[stage2]\nescalation_window = "28 days"\n'
+    cli = policy_cli(db_location, tmp_path, text)
+    ref = log(cli, "2025-12-19")
+    cli.ok("acknowledge", ref, "--on", "2025-12-19", "--handler", "Jo Officer")
+    cli.ok("close", ref, "--outcome", "upheld", "--reasons", "Fault", "--on", "2025-12-22")
+    explanation = explained(cli, ref)
+    acknowledge, respond, escalate = (deadline(explanation, what) for what in ("acknowledge", "respond", "escalate"))
+    assert (acknowledge["due"], acknowledge["working_days"], acknowledge["skipped"]) == ("2025-12-19", 0, [])
+    # From receipt on Fri 19 Dec 2025: Christmas Day and Boxing Day (Thu, Fri), New Year's Day (Thu).
+    assert (respond["from"], respond["from_why"], respond["due"]) == ("2025-12-19", "receipt", "2026-01-07")
+    assert [name for _, reason, name in skipped(respond) if reason == HOLIDAY] == ["Christmas Day", "Boxing Day", "New Year's Day"]
+    # 28 calendar days from Mon 22 Dec, weekends and holidays included: Mon 19 Jan 2026.
+    assert (escalate["due"], escalate["unit"], escalate["working_days"], escalate["skipped"]) == ("2026-01-19", "calendar days", None, [])
+    lines = cli.ok("explain", ref).stdout.splitlines()
+    assert lines[1] == ("Stage 1 acknowledge by Fri 19 Dec 2025: the same day ([stage1] acknowledge_days = 0) as "
+                        "Fri 19 Dec 2025, the day it was received; acknowledged Fri 19 Dec 2025, in time")
+    assert lines[-1] == "  counted in calendar days: weekends and bank holidays are not left out"
+
+
 # -- policy versions ----------------------------------------------------------------------------------
 
 

@@ -100,6 +100,7 @@ class Deadline:
                     earlier than `due`
     clamped_from:   for a calendar-month window, the day number the month did not have
     done_on:        when what was due was done (acknowledged, responded, closed, escalated)
+    done:           what was done then: "acknowledged", "responded", "closed (refused)"…
     in_time:        whether that was by the date (None when not done or not a response)
     """
 

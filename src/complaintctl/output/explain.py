@@ -54,6 +54,8 @@ def _from_words(deadline: Deadline) -> str:
 
 
 def _count_words(deadline: Deadline) -> str:
+    if deadline.unit == counting.WORKING_DAYS and deadline.working_days == 0:
+        return f"the same day ({deadline.policy_key}) as {full(deadline.start)}, {_from_words(deadline)}"
     if deadline.unit == counting.WORKING_DAYS:
         amount = f"{deadline.amount} working {_plural(deadline.amount, 'day', 'days')}"
     elif deadline.unit == counting.CALENDAR_MONTHS:
