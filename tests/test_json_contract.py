@@ -205,3 +205,32 @@ def test_verify_json_keys(case):
     assert body["anchor"] == {"hash": "0" * 64, "found": False, "reference": None, "event": None, "event_id": None}
     assert all(set(problem) == PROBLEM_KEYS for problem in body["problems"])
     assert cli.ok("verify", "--head", "--json").json() == {"chain_head": report["chain_head"]}
+
+
+# `explain --json` (SPEC §13): the keys SPEC names, and the ones added beside them.
+EXPLAIN_KEYS = {"reference", "type", "policy_version", "deadlines"}
+SPEC_DEADLINE_KEYS = {"what", "stage", "due", "from", "from_why", "days", "policy", "skipped", "extensions"}
+DEADLINE_KEYS = SPEC_DEADLINE_KEYS | {
+    "from_reason", "from_key", "unit", "working_days", "policy_key", "policy_version", "nation",
+    "due_before_extensions", "in_time_by", "clamped", "done_on", "in_time",
+}
+SKIPPED_KEYS = {"date", "why", "reason", "name"}
+EXTENSION_KEYS = {"on", "days", "reason", "good_reason", "late_reason"}
+
+
+@freeze_time("2027-06-30 12:00:00")
+def test_explain_json_keys(case):
+    cli, ref = case
+    outcome = cli.ok("explain", ref, "--json")
+    explanation = outcome.json()
+    assert outcome.stderr == ""
+    assert set(explanation) == EXPLAIN_KEYS
+    assert [(item["what"], item["stage"]) for item in explanation["deadlines"]] == [
+        ("acknowledge", 1), ("respond", 1), ("acknowledge", 2), ("respond", 2)]
+    for item in explanation["deadlines"]:
+        assert set(item) == DEADLINE_KEYS
+        assert ISO_DATE.match(item["due"]) and ISO_DATE.match(item["from"])
+        assert all(set(day) == SKIPPED_KEYS and ISO_DATE.match(day["date"]) for day in item["skipped"])
+        assert all(set(extension) == EXTENSION_KEYS for extension in item["extensions"])
+    assert len(explanation["deadlines"][1]["extensions"]) == 1
+    assert cli.ok("show", ref, "--json", "--explain").json()["explanation"] == explanation["deadlines"]

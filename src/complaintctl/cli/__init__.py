@@ -15,6 +15,7 @@ from complaintctl.cli import setup  # noqa: F401  (each registers its commands o
 from complaintctl.cli import steps  # noqa: F401
 from complaintctl.cli import corrections  # noqa: F401
 from complaintctl.cli import cases  # noqa: F401
+from complaintctl.cli import explain  # noqa: F401
 from complaintctl.cli import actions  # noqa: F401
 from complaintctl.cli import workdays  # noqa: F401
 from complaintctl.cli import integrity  # noqa: F401
