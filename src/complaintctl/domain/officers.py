@@ -167,7 +167,7 @@ class Roster:
         return shown + (f" and {more} more (see `complaintctl officer list`)" if more > 0 else "")
 
 
-def check_reviewer(case: "Case", handler: str | None, roster: Roster, role: str | None) -> None:
+def check_reviewer(case: Case, handler: str | None, roster: Roster, role: str | None) -> None:
     """A handler for stage 2 (at the escalation, its acknowledgement, or an assignment): no one who
     handled stage 1 (compared as officers, so a login and a full name are one person), and, where
     the policy names a `reviewer_role`, an officer who holds it (checked once the roster has

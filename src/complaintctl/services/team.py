@@ -86,7 +86,7 @@ def retire_officer(ctx: Context, typed: str) -> Retired:
         gone = team.exact(typed)
         if gone is not None and not gone.active:
             raise RuleViolation(f"{gone.name} already left the roster on {gone.retired_at.date().isoformat()}")
-        officer = team.find(typed, "the name")
+        officer = team.find(typed, "NAME")
         if team.active == [officer]:
             raise RuleViolation(
                 "that is the last current officer on the roster, and every step needs one; add another officer first"
