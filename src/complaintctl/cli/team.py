@@ -110,7 +110,10 @@ def officer_retire(
     name: str = typer.Argument(..., callback=one_line, help="The officer: login, full name or its start."),
     as_json: bool = json_option("Print the officer as JSON on stdout."),
 ) -> None:
-    """Take an officer off the roster: kept in history, given no new cases or steps."""
+    """Retire an officer (kept in history).
+
+    A retired officer stays on the roster and in every case they handled, but is given no new
+    case or step; the open cases they still handle are listed, for `assign`."""
     from complaintctl.output import render
     from complaintctl import services
 
