@@ -38,14 +38,19 @@ class StepLetter:
         """The command's Context, set to render the letter before the step is committed."""
         context = settings.context()
         if self.path:
-            context.before_commit = lambda case: self.render(case, context.policy)
+            context.before_commit = lambda case: self.render(case, context)
         return context
 
-    def render(self, case, policy) -> None:
+    def render(self, case, context) -> None:
+        """Under the policy the step is recorded under, naming officers as the roster the step's
+        transaction read."""
+        from complaintctl import services
         from complaintctl.output.letters import render_step_letter
         from complaintctl.storage.locations import templates_folder
 
-        self.kind, self.content = render_step_letter(case, policy, templates_folder() / "letters", self.path)
+        self.kind, self.content = render_step_letter(
+            case, context.policy, templates_folder() / "letters", self.path, services.roster(context)
+        )
 
     def write(self, case) -> None:
         if self.path:

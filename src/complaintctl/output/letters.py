@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from complaintctl.domain.case import Action, Case, Stage
     from complaintctl.domain.events import Event
+    from complaintctl.domain.officers import Roster
     from complaintctl.domain.policy import Policy
 
 SUFFIX = {"text": "txt", "html": "html"}
@@ -175,12 +176,14 @@ def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
 
 
 def default_kind(case: "Case") -> tuple[str, int]:
-    """The letter of the case's latest step that the complainant hears about, and its stage."""
+    """The letter of the case's latest step that the complainant hears about, and its stage; a
+    voided step has none."""
     stage_number = 1
-    for event in case.events:
+    steps = case.events_in_force
+    for event in steps:
         if event.kind == "escalated":
             stage_number = 2
-    for event in reversed(case.events):
+    for event in reversed(steps):
         if event.kind == "closed":
             outcome = event.details["outcome"]
             kind = "decision" if outcome in DECISIONS else "refusal" if outcome == "refused" else "closure"
@@ -274,10 +277,10 @@ def _letter_date(case: "Case", kind: str, stage: "Stage") -> date:
 
 def _closure_step(case: "Case", stage_number: int) -> "Event":
     """The step a closure letter is about: the stage's close, or the latest action added or done
-    after it while the case was at that stage."""
+    after it while the case was at that stage (steps in force: a voided one never happened)."""
     step = None
     at = 1
-    for event in case.events:
+    for event in case.events_in_force:
         at = 2 if event.kind == "escalated" else at
         if at != stage_number:
             continue
@@ -295,15 +298,11 @@ def _respond_by_then(stage: "Stage", on: date, policy: "Policy") -> date | None:
     return policy.calendar().add(stage.original_respond_by, days)
 
 
-def officer_shown(handler: str | None) -> str:
-    """The name a letter gives the officer handling a stage: the one place a letter names an
-    officer, so a roster of officers resolves logins to display names here (letters show names,
-    never logins). Today the handler as it was recorded."""
-    return handler or ""
-
-
-def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None) -> Letter:
-    """Everything a letter may say about the case, as plain values for the templates."""
+def build(
+    case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None, roster: "Roster | None" = None
+) -> Letter:
+    """Everything a letter may say about the case, as plain values for the templates. The handler
+    is named as the team `roster` names them: a login recorded as a handler is never shown."""
     if not case.has_clock:
         raise InvalidTransition(f"{case.reference} is a {case.type}; letters are for complaints")
     if kind is None:
@@ -378,7 +377,7 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
             "acknowledged_late": bool(
                 stage.acknowledged_on and stage.acknowledge_by and stage.acknowledged_on > stage.acknowledge_by
             ),
-            "handler": officer_shown(stage.handler),
+            "handler": (roster.display_name(stage.handler) if roster else stage.handler) or "",
             "understanding": stage.understanding or details.get("summary") or "",
             "outcomes_sought": stage.outcomes_sought or details.get("outcomes_sought") or "",
             "respond_by": _respond_by_then(stage, on, policy),
@@ -433,11 +432,17 @@ def _problem(error: Exception, name: str) -> TemplateProblem:
 
 
 def render(
-    case: "Case", policy: "Policy", builtin: Path, kind: str | None = None, stage: int | None = None, fmt: str = "text"
+    case: "Case",
+    policy: "Policy",
+    builtin: Path,
+    kind: str | None = None,
+    stage: int | None = None,
+    fmt: str = "text",
+    roster: "Roster | None" = None,
 ) -> str | bytes:
     """The letter as text, HTML, or the bytes of an .eml message; `builtin` is the folder of the
     built-in letter templates."""
-    letter = build(case, policy, kind, stage)
+    letter = build(case, policy, kind, stage, roster)
     env = environment(policy, builtin)
     if fmt == "eml":
         return message(letter, env).as_bytes()
@@ -540,14 +545,16 @@ def write(path: str | Path, content: str | bytes, force: bool = False) -> None:
     write_private(path, content, force=force)
 
 
-def render_step_letter(case: "Case", policy: "Policy", builtin: Path, path: str | Path) -> tuple[str, str | bytes]:
+def render_step_letter(
+    case: "Case", policy: "Policy", builtin: Path, path: str | Path, roster: "Roster | None" = None
+) -> tuple[str, str | bytes]:
     """The letter of a step about to be recorded (`case` as the step leaves it), in the format of
     the file's suffix: its kind and content. A letter that cannot be written (an `.eml` for a
     case with no email address, a template error) is refused here, so the step is not recorded
     without it."""
     try:
         kind, stage = default_kind(case)
-        return kind, render(case, policy, builtin, kind, stage, format_for(path))
+        return kind, render(case, policy, builtin, kind, stage, format_for(path), roster)
     except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
         raise type(problem)(
             f"{case.reference}: nothing was recorded, because the step's letter cannot be written to {path}: {problem}"
