@@ -262,3 +262,23 @@ def test_the_letter_after_action_done_says_what_was_done(cli, tmp_path):
     assert "Collect the bins: by" not in letter
     html = cli.ok("letter", ref, "--format", "html").stdout
     assert "<li>Collect the bins: done on" in html
+
+
+def test_a_letter_printed_again_has_the_corrections_made_since(cli):
+    ref = _log(cli, "--name", "Ann Bee", "--email", "ann.be@example.net", "--summary", "Bins", "--received", "2027-03-01")
+    _ok(cli, "acknowledge", ref, "--on", "2027-03-02")
+    _ok(cli, "update", ref, "--progress", "Booked.", "--on", "2027-03-03")
+    _ok(cli, "amend", ref, "--email", "ann.bee@example.net", "--reason", "Mistyped at logging")
+    message = email.message_from_string(
+        cli.ok("letter", ref, "acknowledgement", "--format", "eml").stdout, policy=email.policy.default
+    )
+    assert message["To"].addresses[0].addr_spec == "ann.bee@example.net"
+    # A closure letter of an action done that was then voided is the close's again.
+    _ok(cli, "close", ref, "--outcome", "upheld", "--reasons", "Missed.", "--on", "2027-03-10",
+        "--action", "Collect the bins", "--action-due", "2027-03-17")
+    _ok(cli, "action", "done", ref, "1", "--on", "2027-03-16")
+    assert "What we have done" in cli.ok("letter", ref, "closure").stdout
+    _ok(cli, "void", ref, "--reason", "Not done after all", "--on", "2027-03-16")
+    letter = cli.ok("letter", ref, "closure").stdout
+    assert "What we have done" not in letter and "Date of this letter: 10 March 2027" in letter
+    assert "- Collect the bins: by 17 March 2027" in letter
