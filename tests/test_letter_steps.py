@@ -282,3 +282,16 @@ def test_a_letter_printed_again_has_the_corrections_made_since(cli):
     letter = cli.ok("letter", ref, "closure").stdout
     assert "What we have done" not in letter and "Date of this letter: 10 March 2027" in letter
     assert "- Collect the bins: by 17 March 2027" in letter
+
+
+def test_a_representatives_details_can_be_corrected(cli):
+    ref = _log(cli, "--name", "Cara Jones", "--email", "cara@example.net", "--representative", "Dev Patel",
+               "--representative-email", "dev@advice.example", "--summary", "Tax", "--received", "2027-03-01")
+    _ok(cli, "acknowledge", ref, "--on", "2027-03-02")
+    _ok(cli, "amend", ref, "--representative-email", "dev@advice.example.org",
+        "--representative-address", "Advice Centre, 2 Bridge St", "--reason", "Mistyped")
+    message = email.message_from_string(cli.ok("letter", ref, "--format", "eml").stdout, policy=email.policy.default)
+    assert message["To"].addresses[0].addr_spec == "dev@advice.example.org"
+    assert "Advice Centre, 2 Bridge St" in message.get_body(("plain",)).get_content()
+    bad = _step(cli, "amend", ref, "--representative-email", "not an address", "--reason", "Typo")
+    assert bad.exit_code == 2 and "--representative-email" in bad.stderr
