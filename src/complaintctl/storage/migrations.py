@@ -6,6 +6,7 @@ of MIGRATIONS. The names applied are kept in the `schema_migrations` table.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -215,11 +216,45 @@ def m005_officers(conn: "Connection") -> None:
     )
 
 
+def m008_self_assessment(conn: "Connection") -> None:
+    """Whether a stage 2 request was accepted outside the escalation window (with a late reason),
+    for the self-assessment's figure of late escalation requests; filled in from the events: the
+    escalation in force (not voided) of each case that has a stage 2."""
+    false = "false" if conn.dialect.name == "postgresql" else "0"
+    conn.exec_driver_sql(f"ALTER TABLE stages ADD COLUMN escalated_late BOOLEAN NOT NULL DEFAULT {false}")
+    rows = conn.exec_driver_sql(
+        "SELECT e.case_id, e.number, e.kind, e.details FROM events e "
+        "WHERE e.kind IN ('escalated', 'voided') AND e.case_id IN (SELECT case_id FROM stages WHERE number = 2) "
+        "ORDER BY e.case_id, e.number"
+    )
+    escalations: dict[int, list[tuple[int, bool]]] = {}
+    voided: dict[int, set[int]] = {}
+    for case_id, number, kind, details in rows:
+        content = json.loads(details)
+        if kind == "voided":
+            voided.setdefault(case_id, set()).update(content.get("events", ()))
+        else:
+            escalations.setdefault(case_id, []).append((number, bool(content.get("late_reason"))))
+    late = [
+        case_id
+        for case_id, found in escalations.items()
+        if [was_late for number, was_late in found if number not in voided.get(case_id, set())][-1:] == [True]
+    ]
+    if late:
+        from sqlalchemy import text
+
+        conn.execute(
+            text("UPDATE stages SET escalated_late = :late WHERE case_id = :case_id AND number = 2"),
+            [{"late": True, "case_id": case_id} for case_id in late],
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
     ("003_policy_versions", m003_policy_versions),
     ("005_officers", m005_officers),
+    ("008_self_assessment", m008_self_assessment),
 ]
 
 

@@ -151,6 +151,7 @@ UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE
 STAGE_COLUMNS = (
     "case_id", "number", "received_on", "handler", "acknowledge_by", "acknowledged_on", "respond_by",
     "extension_days", "closed_on", "outcome", "exclusion", "in_time", "apology", "compensation_pence",
+    "escalated_late",
 )
 INSERT_STAGE = _insert("stages", STAGE_COLUMNS)
 DELETE_STAGES = "DELETE FROM stages WHERE case_id = :case_id"
@@ -314,6 +315,65 @@ SURVEY_ANSWERS = (
     f"SELECT count(*), {', '.join(f'{_count_if(key)}, count({key})' for key in SURVEY_QUESTIONS)} "
     "FROM surveys WHERE answered_on BETWEEN :start AND :end"
 )
+
+# -- the self-assessment against the Complaint Handling Code ------------------------------------------
+#
+# Over the same (number, received_on) and (number, closed_on) indexes as the annual report; its
+# responses in time and remedies are the annual report's ANNUAL_CLOSED. "Accepted" is as there:
+# complaints, not refused.
+
+_ACCEPTED = "c.type = 'complaint' AND (s.outcome IS NULL OR s.outcome != 'refused')"
+# A stage's acknowledgement fell due by the as-of date: it was acknowledged, or its date passed
+# while the stage was open (a stage closed, say withdrawn, before its date was never due).
+_ACKNOWLEDGEMENT_DUE = "s.acknowledged_on IS NOT NULL OR s.acknowledge_by < coalesce(s.closed_on, :today)"
+_BEYOND_CAP = "s.extension_days > CASE s.number WHEN 1 THEN :stage1_cap ELSE :stage2_cap END"
+
+# Accepted complaints received per stage: number, received, acknowledgements due, acknowledged in
+# time, due and never acknowledged, extended, the extensions' working days, stages whose
+# extensions total more than the cap, and stages still open past their response date.
+SELF_ASSESSMENT_RECEIVED = f"""
+    SELECT s.number, count(*),
+           {_count_if(_ACKNOWLEDGEMENT_DUE)},
+           {_count_if("s.acknowledged_on IS NOT NULL AND s.acknowledged_on <= s.acknowledge_by")},
+           {_count_if(f"s.acknowledged_on IS NULL AND ({_ACKNOWLEDGEMENT_DUE})")},
+           {_count_if("s.extension_days > 0")},
+           coalesce(sum(s.extension_days), 0),
+           {_count_if(_BEYOND_CAP)},
+           {_count_if("s.closed_on IS NULL AND s.respond_by < :today")}
+    FROM stages s JOIN cases c ON c.id = s.case_id
+    WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end AND {_ACCEPTED}
+    GROUP BY s.number
+"""
+# Stage 2 requests received (refused ones too): one row of requests, refused, accepted late.
+SELF_ASSESSMENT_ESCALATIONS = f"""
+    SELECT count(*), {_count_if("outcome = 'refused'")}, {_count_if("escalated_late")}
+    FROM stages WHERE number = 2 AND received_on BETWEEN :start AND :end
+"""
+# Accepted stage 2 complaints received, by the handlers of their two stages: stage 1's handler,
+# stage 2's, count. Officers are few, so the pairs are; who counts as the same person is decided
+# over them (reports/self_assessment.py), by the roster.
+SELF_ASSESSMENT_HANDLERS = f"""
+    SELECT s1.handler, s.handler, count(*)
+    FROM stages s JOIN cases c ON c.id = s.case_id
+         JOIN stages s1 ON s1.case_id = s.case_id AND s1.number = 1
+    WHERE s.number = 2 AND s.received_on BETWEEN :start AND :end AND {_ACCEPTED}
+    GROUP BY s1.handler, s.handler
+"""
+# Requests refused, by stage and exclusion: number, exclusion, count.
+SELF_ASSESSMENT_REFUSED = """
+    SELECT number, exclusion, count(*) FROM stages
+    WHERE number IN (1, 2) AND received_on BETWEEN :start AND :end AND outcome = 'refused'
+    GROUP BY number, exclusion
+"""
+# The first `limit` accepted stages whose extensions total more than the cap: case id,
+# reference, number, extension days.
+SELF_ASSESSMENT_BEYOND_CAP = f"""
+    SELECT c.id, c.reference, s.number, s.extension_days
+    FROM stages s JOIN cases c ON c.id = s.case_id
+    WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end AND {_ACCEPTED} AND {_BEYOND_CAP}
+    ORDER BY s.received_on, c.reference, s.number
+    LIMIT :limit
+"""
 
 # -- verify: every row, in the order the checks walk them ---------------------------------------------
 
