@@ -332,28 +332,28 @@ _BEYOND_CAP = "s.extension_days > CASE s.number WHEN 1 THEN :stage1_cap ELSE :st
 # time, due and never acknowledged, extended, the extensions' working days, stages whose
 # extensions total more than the cap, and stages still open past their response date.
 SELF_ASSESSMENT_RECEIVED = f"""
-    SELECT s.number, count(*),
-           {_count_if(_ACKNOWLEDGEMENT_DUE)},
-           {_count_if("s.acknowledged_on IS NOT NULL AND s.acknowledged_on <= s.acknowledge_by")},
-           {_count_if(f"s.acknowledged_on IS NULL AND ({_ACKNOWLEDGEMENT_DUE})")},
-           {_count_if("s.extension_days > 0")},
-           coalesce(sum(s.extension_days), 0),
-           {_count_if(_BEYOND_CAP)},
-           {_count_if("s.closed_on IS NULL AND s.respond_by < :today")}
+    SELECT s.number, count(*) AS received,
+           {_count_if(_ACKNOWLEDGEMENT_DUE)} AS acknowledgements_due,
+           {_count_if("s.acknowledged_on IS NOT NULL AND s.acknowledged_on <= s.acknowledge_by")} AS acknowledged_in_time,
+           {_count_if(f"s.acknowledged_on IS NULL AND ({_ACKNOWLEDGEMENT_DUE})")} AS not_acknowledged,
+           {_count_if("s.extension_days > 0")} AS extended,
+           coalesce(sum(s.extension_days), 0) AS extension_days,
+           {_count_if(_BEYOND_CAP)} AS beyond_cap,
+           {_count_if("s.closed_on IS NULL AND s.respond_by < :today")} AS open_past_response_date
     FROM stages s JOIN cases c ON c.id = s.case_id
     WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end AND {_ACCEPTED}
     GROUP BY s.number
 """
 # Stage 2 requests received (refused ones too): one row of requests, refused, accepted late.
 SELF_ASSESSMENT_ESCALATIONS = f"""
-    SELECT count(*), {_count_if("outcome = 'refused'")}, {_count_if("escalated_late")}
+    SELECT count(*) AS requested, {_count_if("outcome = 'refused'")} AS refused, {_count_if("escalated_late")} AS accepted_late
     FROM stages WHERE number = 2 AND received_on BETWEEN :start AND :end
 """
 # Accepted stage 2 complaints received, by the handlers of their two stages: stage 1's handler,
 # stage 2's, count. Officers are few, so the pairs are; who counts as the same person is decided
 # over them (reports/self_assessment.py), by the roster.
 SELF_ASSESSMENT_HANDLERS = f"""
-    SELECT s1.handler, s.handler, count(*)
+    SELECT s1.handler AS stage1_handler, s.handler AS stage2_handler, count(*) AS stages
     FROM stages s JOIN cases c ON c.id = s.case_id
          JOIN stages s1 ON s1.case_id = s.case_id AND s1.number = 1
     WHERE s.number = 2 AND s.received_on BETWEEN :start AND :end AND {_ACCEPTED}
@@ -361,7 +361,7 @@ SELF_ASSESSMENT_HANDLERS = f"""
 """
 # Requests refused, by stage and exclusion: number, exclusion, count.
 SELF_ASSESSMENT_REFUSED = """
-    SELECT number, exclusion, count(*) FROM stages
+    SELECT number, exclusion, count(*) AS stages FROM stages
     WHERE number IN (1, 2) AND received_on BETWEEN :start AND :end AND outcome = 'refused'
     GROUP BY number, exclusion
 """
