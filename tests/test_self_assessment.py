@@ -370,6 +370,7 @@ def test_late_escalations_are_filled_in_by_the_migration(tmp_path):
         cli.ok("escalate", late, "--on", "2025-10-10", "--handler", "Sam Reviewer")
     with sqlite3.connect(db) as conn:
         wanted = conn.execute("SELECT case_id, escalated_late FROM stages WHERE number = 2 ORDER BY case_id").fetchall()
+        conn.execute("DROP INDEX ix_stages_self_assessment")
         conn.execute("ALTER TABLE stages DROP COLUMN escalated_late")
         conn.execute("DELETE FROM schema_migrations WHERE name = '008_self_assessment'")
     assert sorted(flag for _, flag in wanted) == [0, 0, 0, 1]  # A, C and the one voided; I

@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.corrections import in_force, voided_numbers
 from complaintctl.domain.officers import Roster
-from complaintctl.domain.vocabulary import DECISIONS, FINDINGS
+from complaintctl.domain.vocabulary import FINDINGS
 from complaintctl.errors import InvalidInput
-from complaintctl.reports.annual import CLOSED_FIGURES, check_year, period, year_label
+from complaintctl.reports.annual import check_year, period, year_label
 
 if TYPE_CHECKING:
     from complaintctl.domain.events import Event
@@ -115,6 +115,7 @@ def _extensions(events: list[Event], number: int) -> list[dict[str, Any]]:
 
 
 def _beyond_cap(tx: Reading, start: date, end: date) -> list[dict[str, Any]]:
+    """The first stages extended beyond the Code's cap, with the extensions of each."""
     rows = tx.self_assessment_beyond_cap(start, end, CODE_CAPS, BEYOND_CAP_LISTED)
     histories = tx.histories(list(dict.fromkeys(case_id for case_id, *_ in rows))) if rows else {}
     return [
@@ -145,12 +146,14 @@ def _handlers(roster: Roster, pairs: list[tuple[Any, ...]]) -> dict[str, Any]:
     }
 
 
+CLOSED_FIGURES = ("decisions", "decided_in_time", "upheld", "apologies", "compensated", "compensation_pence")
+
+
 def _closed(tx: Reading, start: date, end: date) -> dict[int, dict[str, int]]:
-    """The stages closed in the year, per stage: each outcome, decisions in time, remedies."""
+    """The stages closed in the year, per stage: decisions, decisions in time, remedies."""
     totals = {number: dict.fromkeys(CLOSED_FIGURES, 0) for number in (1, 2)}
-    for number, _day, *values in tx.closed_by_day(start, end):
-        for key, value in zip(CLOSED_FIGURES, values):
-            totals[number][key] += int(value or 0)
+    for number, *values in tx.self_assessment_closed(start, end):
+        totals[number] = {key: int(value or 0) for key, value in zip(CLOSED_FIGURES, values)}
     return totals
 
 
@@ -197,14 +200,13 @@ def self_assessment(ctx: Context, year: int) -> dict[str, Any]:
         requested, refused_requests, late_requests = (int(value or 0) for value in tx.self_assessment_escalations(start, end))
         handlers = _handlers(Roster(tx.officers()), tx.self_assessment_handlers(start, end))
         refusals = tx.self_assessment_refused(start, end)
-        beyond_cap = _beyond_cap(tx, start, end)
+        beyond_cap = _beyond_cap(tx, start, end) if any(row[7] for row in received.values()) else []
         ombudsman = _ombudsman(tx, start, end, today)
 
     stages = {}
     for number in (1, 2):
         closing = closed[number]
-        responded = sum(closing[outcome] for outcome in DECISIONS)
-        stages[number] = _stage_figures(number, received.get(number), responded, closing["decided_in_time"])
+        stages[number] = _stage_figures(number, received.get(number), closing["decisions"], closing["decided_in_time"])
     for item in beyond_cap:
         stages[item["stage"]]["beyond_cap_listed"].append(item)
     stages[2].update(handlers)
@@ -228,7 +230,6 @@ def self_assessment(ctx: Context, year: int) -> dict[str, Any]:
             "received, answered or refused and no Ombudsman determination; choose a year with complaints"
         )
 
-    decisions = {outcome: closed[1][outcome] + closed[2][outcome] for outcome in DECISIONS}
     compensation_pence = closed[1]["compensation_pence"] + closed[2]["compensation_pence"]
     return {
         "year": year_label(year),
@@ -248,8 +249,8 @@ def self_assessment(ctx: Context, year: int) -> dict[str, Any]:
             "accepted_late": late_requests,
         },
         "remedies": {
-            "decisions": sum(decisions.values()),
-            "upheld": decisions["upheld"] + decisions["partly-upheld"],
+            "decisions": closed[1]["decisions"] + closed[2]["decisions"],
+            "upheld": closed[1]["upheld"] + closed[2]["upheld"],
             "apologies": closed[1]["apologies"] + closed[2]["apologies"],
             "compensation_cases": closed[1]["compensated"] + closed[2]["compensated"],
             "compensation_total": round(compensation_pence / 100, 2),

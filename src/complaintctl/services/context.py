@@ -116,6 +116,11 @@ class Reading(Protocol):
         open past the response date)."""
         ...
 
+    def self_assessment_closed(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Stages closed per stage: (stage, decisions, decided in time, upheld or partly upheld,
+        apologies, compensated, compensation in pence)."""
+        ...
+
     def self_assessment_escalations(self, start: date, end: date) -> tuple[Any, ...]:
         """(stage 2 requests received, refused, accepted late)."""
         ...

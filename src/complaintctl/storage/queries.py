@@ -230,6 +230,9 @@ class Queries:
             statements.SELF_ASSESSMENT_RECEIVED, start=start, end=end, today=today, stage1_cap=caps[0], stage2_cap=caps[1]
         )
 
+    def self_assessment_closed(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.SELF_ASSESSMENT_CLOSED, start=start, end=end)
+
     def self_assessment_escalations(self, start: date, end: date) -> tuple[Any, ...]:
         return self.tuples(statements.SELF_ASSESSMENT_ESCALATIONS, start=start, end=end)[0]
 
