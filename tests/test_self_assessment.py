@@ -344,9 +344,9 @@ def test_refusals(year, tmp_path):
 def test_stage_2_handlers_are_compared_as_officers():
     """Once the roster knows an officer, their login and their full name are one person; text
     the roster does not know is compared as typed, case and spacing aside."""
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
-    priya = Officer(1, "Priya Shah", "priya.shah", None, ("handler",), datetime(2026, 1, 1, tzinfo=timezone.utc), "admin")
+    priya = Officer(1, "Priya Shah", "priya.shah", None, ("handler",), datetime(2026, 1, 1, tzinfo=UTC), "admin")
     roster = Roster([priya])
     assert not different_officer(roster, "priya.shah", "Priya Shah")
     assert not different_officer(Roster(), "Jo  Officer", "jo officer")

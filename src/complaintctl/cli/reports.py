@@ -69,10 +69,10 @@ def self_assessment(
     force: bool = force_option("the --out file"),
 ) -> None:
     """The Complaint Handling Code's measurable commitments with the year's figures, each naming its Code section."""
+    from complaintctl.output.render import say
     from complaintctl.reports.self_assessment import self_assessment as assessed
     from complaintctl.reports.self_assessment_render import render
     from complaintctl.storage.locations import templates_folder
-    from complaintctl.output.render import say
 
     if as_json and fmt not in ("text", "json"):
         raise typer.BadParameter(

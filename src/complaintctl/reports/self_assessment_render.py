@@ -14,7 +14,12 @@ from typing import Any
 
 from complaintctl.domain.vocabulary import FINDINGS
 from complaintctl.errors import TemplateProblem
-from complaintctl.reports.annual_render import exclusion_name, long_date, markdown_cell, money
+from complaintctl.reports.annual_render import (
+    exclusion_name,
+    long_date,
+    markdown_cell,
+    money,
+)
 
 TEMPLATES = {"text": "self_assessment.txt.j2", "markdown": "self_assessment.md.j2", "html": "self_assessment.html.j2"}
 # A share with nothing to count (no complaint at that step in the year).

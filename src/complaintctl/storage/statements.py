@@ -366,7 +366,7 @@ SELF_ASSESSMENT_ESCALATIONS = f"""
 # Accepted stage 2 complaints received, by the handlers of their two stages: stage 1's handler,
 # stage 2's, count. Officers are few, so the pairs are; who counts as the same person is decided
 # over them (reports/self_assessment.py), by the roster.
-SELF_ASSESSMENT_HANDLERS = f"""
+SELF_ASSESSMENT_HANDLERS = """
     SELECT s1.handler AS stage1_handler, s.handler AS stage2_handler, count(*) AS stages
     FROM stages s JOIN stages s1 ON s1.case_id = s.case_id AND s1.number = 1
     WHERE s.number = 2 AND s.received_on BETWEEN :start AND :end AND (s.outcome IS NULL OR s.outcome != 'refused')
@@ -380,7 +380,7 @@ SELF_ASSESSMENT_REFUSED = """
 """
 # The first `limit` accepted stages whose extensions total more than the cap: case id,
 # reference, number, extension days.
-SELF_ASSESSMENT_BEYOND_CAP = f"""
+SELF_ASSESSMENT_BEYOND_CAP = """
     SELECT c.id, c.reference, s.number, s.extension_days
     FROM stages s JOIN cases c ON c.id = s.case_id
     WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end
