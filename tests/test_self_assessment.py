@@ -393,6 +393,15 @@ def test_postgresql_gives_the_same_report(report, pg_server, tmp_path):
         pg_server.admin('DROP DATABASE IF EXISTS "self_assessment" WITH (FORCE)')
 
 
+def test_a_current_sqlite_file_is_read_without_the_orm(year):
+    """Like `report annual`: an up-to-date SQLite file is read through sqlite3 alone."""
+    from test_report_read_path import HEAVY, modules_loaded
+
+    loaded = modules_loaded(year.db, "--config", year.config, "report", "self-assessment", "--year", "2025", "--json")
+    assert "complaintctl.reports.self_assessment" in loaded, "the report ran"
+    assert not (HEAVY | {"jinja2", "holidays"}) & loaded
+
+
 def test_json_is_the_report_and_nothing_else(year):
     outcome = year.ok("report", "self-assessment", "--year", "2025/26", "--json")
     assert json.loads(outcome.stdout)["year"] == "2025/26"
