@@ -303,6 +303,21 @@ def test_markdown_and_html_escape_what_was_typed(year, tmp_path):
     assert oct(out.stat().st_mode & 0o777) == "0o600"
 
 
+def test_html_in_a_headless_browser(year, tmp_path, chromium):
+    """The page opens and prints on A4 without fetching anything."""
+    import subprocess
+
+    page = tmp_path / "self-assessment.html"
+    year.ok("report", "self-assessment", "--year", "2025", "--format", "html", "--out", str(page))
+    flags = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
+    dom = subprocess.run([*flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-500:]
+    assert dom.stdout.count('<td class="code">') == 12 and "Specialist report &lt;b&gt;" in dom.stdout
+    pdf = tmp_path / "self-assessment.pdf"
+    subprocess.run([*flags, f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, timeout=120)
+    assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
 def test_a_year_with_complaints_but_nothing_to_count_shows_a_dash(year):
     """2024/25 has J received and acknowledged, and nothing else: the shares with nothing to count
     are "–" (null in JSON), and nothing crashes."""
