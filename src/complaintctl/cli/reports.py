@@ -68,7 +68,11 @@ def self_assessment(
     out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
 ) -> None:
-    """The Complaint Handling Code's measurable commitments with the year's figures, each naming its Code section."""
+    """The year's self-assessment figures against the Code.
+
+    The measurable commitments of the Housing Ombudsman's Complaint Handling Code with the figures
+    for 1 April YYYY to 31 March YYYY+1, each line naming the Code section it evidences.
+    """
     from complaintctl.output.render import say
     from complaintctl.reports.self_assessment import self_assessment as assessed
     from complaintctl.reports.self_assessment_render import render
