@@ -48,15 +48,15 @@ def _stage_lines(r: dict[str, Any], n: int) -> list[dict[str, str]]:
     lines = [
         {
             "section": section[f"stage{n}.acknowledged_in_time"],
-            "commitment": f"Stage {n} complaints acknowledged in time (the Code: {ACKNOWLEDGE_DAYS} working days "
-            f"from {'receipt' if n == 1 else 'the request'})",
+            "commitment": f"Stage {n} complaints acknowledged by the policy's date (the Code: {ACKNOWLEDGE_DAYS} "
+            f"working days from {'receipt' if n == 1 else 'the request'})",
             "figure": f"{pct(s['acknowledged_in_time_pct'])}: {s['acknowledged_in_time']} of {s['acknowledgements_due']} "
             f"due; {s['acknowledged_late']} late, {s['not_acknowledged']} not acknowledged",
         },
         {
             "section": section[f"stage{n}.answered_in_time"],
-            "commitment": f"Stage {n} complaints answered in time (the Code: {RESPOND_DAYS[n]} working days, "
-            "with permitted extensions)",
+            "commitment": f"Stage {n} complaints answered by the policy's date (the Code: {RESPOND_DAYS[n]} "
+            "working days, with permitted extensions)",
             "figure": f"{pct(s['answered_in_time_pct'])}: {s['answered_in_time']} of {s['responded']} responses; "
             f"{s['open_past_response_date']} still open past the response date",
         },
