@@ -20,13 +20,11 @@ from complaintctl.reports.annual_render import (
     markdown_cell,
     money,
 )
+from complaintctl.reports.self_assessment import CODE_TIMESCALES
 
 TEMPLATES = {"text": "self_assessment.txt.j2", "markdown": "self_assessment.md.j2", "html": "self_assessment.html.j2"}
 # A share with nothing to count (no complaint at that step in the year).
 NONE = "–"
-# The Code's timescales, in working days, as each line quotes them.
-ACKNOWLEDGE_DAYS = 5
-RESPOND_DAYS = {1: 10, 2: 20}
 
 
 def pct(value: float | None) -> str:
@@ -48,14 +46,14 @@ def _stage_lines(r: dict[str, Any], n: int) -> list[dict[str, str]]:
     lines = [
         {
             "section": section[f"stage{n}.acknowledged_in_time"],
-            "commitment": f"Stage {n} complaints acknowledged by the policy's date (the Code: {ACKNOWLEDGE_DAYS} "
+            "commitment": f"Stage {n} complaints acknowledged by the policy's date (the Code: {CODE_TIMESCALES[n]['acknowledge_days']} "
             f"working days from {'receipt' if n == 1 else 'the request'})",
             "figure": f"{pct(s['acknowledged_in_time_pct'])}: {s['acknowledged_in_time']} of {s['acknowledgements_due']} "
             f"due; {s['acknowledged_late']} late, {s['not_acknowledged']} not acknowledged",
         },
         {
             "section": section[f"stage{n}.answered_in_time"],
-            "commitment": f"Stage {n} complaints answered by the policy's date (the Code: {RESPOND_DAYS[n]} "
+            "commitment": f"Stage {n} complaints answered by the policy's date (the Code: {CODE_TIMESCALES[n]['respond_days']} "
             "working days, with permitted extensions)",
             "figure": f"{pct(s['answered_in_time_pct'])}: {s['answered_in_time']} of {s['responded']} responses; "
             f"{s['open_past_response_date']} still open past the response date",
