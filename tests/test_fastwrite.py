@@ -69,9 +69,9 @@ def every_step(ctx: Context) -> None:
     services.acknowledge(ctx, first, date(2025, 6, 3), "Jo Officer", "Damp not fixed", "A repair")
     services.extend(ctx, first, date(2025, 6, 10), "Waiting for the surveyor", days=5)
     services.record_update(ctx, first, date(2025, 6, 12), "Surveyor booked", next_update=date(2025, 6, 19))
-    services.close(ctx, first, date(2025, 6, 20), "upheld", reasons="Late repair", learning="Inspect damp sooner",
-                   remedy=services.Remedy(apology=True, compensation_pence=15000, remedy="Repair",
-                                          actions=[("Fix the wall", date(2025, 7, 1), "Repairs team"), ("Call back", date(2025, 7, 4), None)]))
+    promises = [("Fix the wall", date(2025, 7, 1), "Repairs team"), ("Call back", date(2025, 7, 4), None)]
+    remedy = services.Remedy(apology=True, compensation_pence=15000, remedy="Repair", actions=promises)
+    services.close(ctx, first, date(2025, 6, 20), "upheld", reasons="Late repair", learning="Inspect damp sooner", remedy=remedy)
     services.escalate(ctx, first, date(2025, 6, 24), "Pat Kay", outcomes_sought="A full review")
     services.acknowledge(ctx, first, date(2025, 6, 25))
     services.complete_action(ctx, first, 1, date(2025, 6, 30))
@@ -99,7 +99,7 @@ def every_step(ctx: Context) -> None:
 def rows(location: str) -> dict[str, list[tuple]]:
     connection = sqlite3.connect(location)
     try:
-        return {table: connection.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall() for table, order in TABLES.items()}
+        return {table: connection.execute(f"SELECT * FROM {table} ORDER BY {by}").fetchall() for table, by in TABLES.items()}
     finally:
         connection.close()
 

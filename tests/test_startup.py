@@ -188,7 +188,8 @@ def cases(tmp_path_factory) -> tuple[str, dict[str, str]]:
         logged = runner.invoke(app, ["--db", db, "log", "--name", "A", "--summary", "s", "--received", "2026-11-25"])
         found[name] = logged.stdout.strip()
     for name in ("ref", "to_close", "closed"):
-        assert runner.invoke(app, ["--db", db, "acknowledge", found[name], "--on", "2026-11-26", "--handler", "First Officer"]).exit_code == 0
+        acknowledged = ["acknowledge", found[name], "--on", "2026-11-26", "--handler", "First Officer"]
+        assert runner.invoke(app, ["--db", db, *acknowledged]).exit_code == 0
     closed = ["close", found["closed"], "--outcome", "upheld", "--reasons", "r", "--on", "2026-11-26"]
     assert runner.invoke(app, ["--db", db, *closed]).exit_code == 0
     return db, found

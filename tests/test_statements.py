@@ -236,7 +236,8 @@ def test_every_write_runs_and_leaves_the_same_rows_every_way(database, backend):
 def test_many_rows_are_written_alike_every_way(database, backend):
     """`write_rows`, the one statement for many rows (events, stages, actions, records)."""
     location, case_ids = database
-    rows = [{name: sample(name, case_ids[-1], True) for name in statements.ACTION_COLUMNS} | {"number": number} for number in (97, 98)]
+    row = {name: sample(name, case_ids[-1], True) for name in statements.ACTION_COLUMNS}
+    rows = [{**row, "number": number} for number in (97, 98)]
     after = {}
     for way, opened in ways(location, backend).items():
         with opened() as tx:
@@ -269,8 +270,8 @@ def test_connection_statements(database, backend):
             conn.close()
         writer = open_writer(location)  # the light writer's: the store's settings, BEGIN IMMEDIATE
         try:
-            settings = [writer.value(f"PRAGMA {name}") for name in ("busy_timeout", "journal_mode", "foreign_keys", "synchronous")]
-            assert settings == [30000, "wal", 1, 2]
+            pragmas = ("busy_timeout", "journal_mode", "foreign_keys", "synchronous")
+            assert [writer.value(f"PRAGMA {name}") for name in pragmas] == [30000, "wal", 1, 2]
             with writer.writing() as tx:
                 tx.set_meta("test", "kept")
             with pytest.raises(ZeroDivisionError), writer.writing() as tx:
