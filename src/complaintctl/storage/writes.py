@@ -30,7 +30,13 @@ from complaintctl.storage.queries import Queries
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case
     from complaintctl.domain.events import Event
+    from complaintctl.domain.officers import Officer
     from complaintctl.domain.policy import PolicyVersion
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as the roster and the events' recorded times keep it: ISO text in UTC."""
+    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
 
 
 class Writes(Queries):
@@ -80,6 +86,26 @@ class Writes(Queries):
             officer=version.officer,
             note=version.note,
         )
+
+    # -- the team roster -----------------------------------------------------------------------------
+
+    def add_officer(self, officer: "Officer") -> int:
+        """Put an officer on the roster; returns the id the roster gave them."""
+        self.write(
+            statements.INSERT_OFFICER,
+            name=officer.name,
+            login=officer.login,
+            email=officer.email,
+            roles=",".join(officer.roles),
+            added_at=utc_text(officer.added_at),
+            added_by=officer.added_by,
+            retired_at=None,
+            retired_by=None,
+        )
+        return max(row.id for row in self.officers())
+
+    def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None:
+        self.write(statements.RETIRE_OFFICER, id=officer_id, retired_at=utc_text(retired_at), retired_by=retired_by)
 
     # -- references ----------------------------------------------------------------------------------
 
@@ -166,6 +192,4 @@ class Writes(Queries):
         the open ones and any with a step recorded since; every case when `since` is None."""
         if since is None:
             return dict(self.tuples(statements.CASE_REFERENCES))
-        # As the events' recorded times are written: ISO text in UTC.
-        utc = since.astimezone(timezone.utc) if since.tzinfo else since.replace(tzinfo=timezone.utc)
-        return dict(self.tuples(statements.CASES_TO_REDERIVE, since=utc.isoformat()))
+        return dict(self.tuples(statements.CASES_TO_REDERIVE, since=utc_text(since)))
