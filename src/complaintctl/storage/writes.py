@@ -1,11 +1,11 @@
 """The writes of a transaction, written once for the light SQLite writer and the full store.
 
 `Writes` adds to the reads of queries.Queries every write the services make: a reference, the
-events with their keyed chain hash, the projected rows of a case, the policy's versions. Each
-is a statement of statements.py, sent through two methods its subclasses give, as `run` for the
-reads: `execute` (one statement, one set of parameters) and `execute_many` (one statement, many
-rows). writer.Writer runs them with `sqlite3`, store.Transaction with SQLAlchemy (SQLite or
-PostgreSQL), so both write the same rows.
+events with their keyed chain hash, the projected rows of a case, the policy's versions, the
+team roster. Each is a statement of statements.py, sent through two methods its subclasses
+give, as `run` for the reads: `execute` (one statement, one set of parameters) and
+`execute_many` (one statement, many rows). writer.Writer runs them with `sqlite3`,
+store.Transaction with SQLAlchemy (SQLite or PostgreSQL), so both write the same rows.
 
 A write method belongs here, not in one of the subclasses: the writer stands in for the store
 whenever a command runs on an up-to-date SQLite file, and must be able to do whatever the store
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 
 def utc_text(moment: datetime) -> str:
-    """A moment as the roster and the events' recorded times keep it: ISO text in UTC."""
+    """A moment as the roster keeps it, and as the events' recorded times compare: ISO text in UTC."""
     return (moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
 
 
