@@ -1,5 +1,6 @@
 """What every use case is given: the database, the policy, its calendar, the officer and the
-date; and the read and write protocols that both the full store and the light reader satisfy."""
+date; and the read and write protocols that the full store and the light SQLite reader and
+writer satisfy."""
 
 from __future__ import annotations
 
@@ -170,7 +171,8 @@ class Writing(Reading, Protocol):
 
 
 class Database(Protocol):
-    """A complaints database: the full store (SQLite or PostgreSQL) or the light SQLite reader."""
+    """A complaints database: the full store (SQLite or PostgreSQL), or the light SQLite reader
+    (which refuses to write) or writer."""
 
     location: str
     is_sqlite: bool

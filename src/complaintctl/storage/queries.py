@@ -1,11 +1,13 @@
-"""The read queries of a transaction, written once for the light reader and the full store.
+"""The read queries of a transaction, written once for the light reader and writer and the
+full store.
 
 `Queries` runs the statements of statements.py through one method its subclasses give, `run`:
-reader.Reader with `sqlite3`, store.Transaction with SQLAlchemy (SQLite or PostgreSQL). Whatever
-runs them, the answers are the same Python values: a `date` for every date column (SQLite keeps
-them as ISO text, bound and read back here), and the rows as dicts or tuples as each method says.
+reader.Reader (and writer.Writer) with `sqlite3`, store.Transaction with SQLAlchemy (SQLite or
+PostgreSQL); writes.Writes adds the writes. Whatever runs them, the answers are the same Python
+values: a `date` for every date column (SQLite keeps them as ISO text, bound and read back
+here), and the rows as dicts or tuples as each method says.
 
-Imports neither SQLAlchemy nor SQLModel: the light reader loads this module.
+Imports neither SQLAlchemy nor SQLModel: the light reader and writer load this module.
 """
 
 from __future__ import annotations

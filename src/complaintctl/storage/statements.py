@@ -1,17 +1,18 @@
 """Every SQL statement complaintctl sends, each written once, with named parameters (`:name`).
 
-The light reader (reader.py) runs them through `sqlite3`; the full store (store.py) through
-SQLAlchemy's `text()`, on SQLite or PostgreSQL. So each is written in the SQL both databases
-take; where they differ (the catalogue, row locks, connection settings) there is a statement or
-a fragment for each, named for its database. Queries with optional parts (`list`'s filters) are
-put together from the fixed fragments here; a list of values for `IN` is spelled out with
-`expand`. The tables themselves are created by the migrations (migrations.py) and described by
-the models (schema.py); tests/test_statements.py runs every statement here on both databases.
+The light reader and writer (reader.py, writer.py) run them through `sqlite3`; the full store
+(store.py) through SQLAlchemy's `text()`, on SQLite or PostgreSQL. So each is written in the SQL
+both databases take; where they differ (the catalogue, row locks, connection settings) there is
+a statement or a fragment for each, named for its database. Queries with optional parts
+(`list`'s filters) are put together from the fixed fragments here; a list of values for `IN` is
+spelled out with `expand`. The tables themselves are created by the migrations (migrations.py)
+and described by the models (schema.py); tests/test_statements.py runs every statement here on
+both databases.
 
 Dates: SQLite keeps them as ISO text, PostgreSQL as dates. The transactions bind dates as text
 on SQLite and give back a `date` for every column named in DATE_COLUMNS, on either database.
 
-Imports nothing heavier than the vocabulary: the light reader loads this module.
+Imports nothing heavier than the vocabulary: the light reader and writer load this module.
 """
 
 from __future__ import annotations
@@ -51,13 +52,14 @@ def expand(sql: str, name: str, values: Sequence[Any]) -> tuple[str, dict[str, A
 
 # Every SQLite connection waits up to 30 s for another writer rather than failing at once.
 SQLITE_BUSY_TIMEOUT = "PRAGMA busy_timeout = 30000"
-# The full store's SQLite connections, after the busy timeout.
+# The SQLite connections that write (the full store's, the light writer's), after the busy timeout.
 SQLITE_SETTINGS = ("PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL")
 # The light reader's: it never writes.
 SQLITE_READ_ONLY = "PRAGMA query_only = 1"
 
 BEGIN = "BEGIN"
 COMMIT = "COMMIT"
+ROLLBACK = "ROLLBACK"
 # A SQLite writer takes the write lock with its first statement.
 SQLITE_BEGIN_WRITE = "BEGIN IMMEDIATE"
 # A PostgreSQL writer waits here until the previous one commits, as on SQLite: a reference, an
