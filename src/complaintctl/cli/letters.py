@@ -1,5 +1,6 @@
 """`letter`: the letter for a step of a case, printed or written to a file."""
 
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -19,7 +20,10 @@ def letter(
         help=f"{alternatives(LETTER_KINDS)}; default: the letter of the latest step.",
     ),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
-    fmt: str = typer.Option("text", "--format", callback=choice(*LETTER_FORMATS), help="text (to paste), html, or eml (a ready email)."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", callback=choice(*LETTER_FORMATS),
+        help="text (to paste), html, or eml (a ready email); default: from the --out suffix, else the preferred contact (email: eml, letter: html, phone: text).",
+    ),
     out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
 ) -> None:
@@ -39,7 +43,7 @@ def letter(
         chosen_kind, latest_stage = letters.default_kind(case)
         chosen_stage = stage or latest_stage
     case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
-    content = letters.render(case, policy, templates_folder() / "letters", kind, stage, fmt)
+    content = letters.render(case, policy, templates_folder() / "letters", kind, stage, _format(fmt, out, case))
     if out:
         letters.write(out, content, force=force)
         render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
@@ -51,3 +55,14 @@ def letter(
         typer.echo(render.printable(content, multiline=True), nl=False)
     else:
         typer.echo(content, nl=False)
+
+
+def _format(given: Optional[str], out: Optional[str], case) -> str:
+    """--format, else the --out file's suffix, else the complainant's preferred contact."""
+    from complaintctl.output import letters
+
+    if given:
+        return given
+    if out and Path(out).suffix.lower() in (".txt", ".html", ".htm", ".eml"):
+        return letters.format_for(out)
+    return letters.preferred_format(case)

@@ -8,6 +8,7 @@ recording names are never put into it, so no template can show them.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -98,10 +99,10 @@ def _outcome_words(code: Any) -> str:
     return OUTCOME_WORDS[code]
 
 
-def _exclusion_sentence(code: Any) -> str:
+def _exclusion_sentence(code: Any, policy: "Policy") -> str:
     if code not in EXCLUSIONS:
         raise ValueError(f"{code!r} is not an exclusion code")
-    return EXCLUSIONS[code]
+    return policy.exclusion_sentence(code)
 
 
 def _writable_by_others(mode: int) -> bool:
@@ -166,7 +167,9 @@ def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(date=_date_words, money=_money, outcome=_outcome_words, exclusion=_exclusion_sentence)
+    env.filters.update(
+        date=_date_words, money=_money, outcome=_outcome_words, exclusion=functools.partial(_exclusion_sentence, policy=policy)
+    )
     return env
 
 
@@ -356,6 +359,7 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
             "compensation_pence": stage.compensation_pence,
             "learning": stage.learning or "",
             "escalate_by": stage.escalate_by,
+            "escalation_reasons": stage.escalation_reasons or "",
         },
         "stage1": {"closed_on": first.closed_on, "outcome": first.outcome or ""},
         "escalation": {
@@ -478,6 +482,17 @@ def _styles(large: bool) -> dict[str, str]:
 
 
 # -- writing files ---------------------------------------------------------------------------------
+
+
+# With no --format and no --out suffix to go by: the complainant's preferred contact (seed 000,
+# "depending on your preferred method of communication"): an email ready to send, a page to
+# print and post, or text to read from on the telephone.
+FORMAT_FOR_CONTACT = {"email": "eml", "letter": "html", "phone": "text"}
+
+
+def preferred_format(case: "Case") -> str:
+    """The format of a letter for the case's preferred contact; text when none is recorded."""
+    return FORMAT_FOR_CONTACT.get(case.details.get("preferred_contact") or "", "text")
 
 
 def format_for(path: str | Path) -> str:
