@@ -99,10 +99,11 @@ def _outcome_words(code: Any) -> str:
     return OUTCOME_WORDS[code]
 
 
-def _exclusion_sentence(code: Any, policy: "Policy") -> str:
+def _exclusion_sentence(code: Any, policy: "Policy | None" = None) -> str:
+    """The exclusion in words: the policy's `[letters.exclusions]` sentence, else the built-in one."""
     if code not in EXCLUSIONS:
         raise ValueError(f"{code!r} is not an exclusion code")
-    return policy.exclusion_sentence(code)
+    return policy.exclusion_sentence(code) if policy is not None else EXCLUSIONS[code]
 
 
 def _writable_by_others(mode: int) -> bool:
