@@ -8,9 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from freezegun import freeze_time
-
 from conftest import Cli
+from freezegun import freeze_time
 from test_refusals import assert_refused, database_dump
 
 TODAY = "2027-06-30 12:00:00"

@@ -22,7 +22,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.vocabulary import ANONYMOUS_INTAKE, EXCLUSIONS, OMBUDSMEN, STAGE2_REASONS
+from complaintctl.domain.vocabulary import (
+    ANONYMOUS_INTAKE,
+    EXCLUSIONS,
+    OMBUDSMEN,
+    STAGE2_REASONS,
+)
 from complaintctl.errors import PolicyError
 
 if TYPE_CHECKING:

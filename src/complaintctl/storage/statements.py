@@ -20,7 +20,12 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from complaintctl.domain.vocabulary import ANONYMOUS_NAME, DECISIONS, OUTCOMES, SURVEY_QUESTIONS
+from complaintctl.domain.vocabulary import (
+    ANONYMOUS_NAME,
+    DECISIONS,
+    OUTCOMES,
+    SURVEY_QUESTIONS,
+)
 
 # Every column that holds a date; no column of another type shares one of these names.
 DATE_COLUMNS = frozenset(
