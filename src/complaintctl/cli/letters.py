@@ -43,7 +43,9 @@ def letter(
         chosen_kind, latest_stage = letters.default_kind(case)
         chosen_stage = stage or latest_stage
     case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
-    content = letters.render(case, policy, templates_folder() / "letters", kind, stage, _format(fmt, out, case))
+    content = letters.render(
+        case, policy, templates_folder() / "letters", kind, stage, _format(fmt, out, case), services.roster(context)
+    )
     if out:
         letters.write(out, content, force=force)
         render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")

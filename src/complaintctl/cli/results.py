@@ -30,5 +30,5 @@ def write_letter(case, path: Optional[str], force: bool = False) -> None:
         from complaintctl.output.letters import write_step_letter
         from complaintctl.storage.locations import templates_folder
 
-        kind = write_step_letter(case, settings.policy(), templates_folder() / "letters", path, force=force)
+        kind = write_step_letter(case, settings.policy(), templates_folder() / "letters", path, force=force, roster=settings.roster())
         render.say(f"Wrote the {kind} letter for {case.reference} to {path}")

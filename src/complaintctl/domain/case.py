@@ -47,6 +47,8 @@ class Stage:
     received_on: date
     acknowledge_by: date | None
     handler: str | None = None
+    # Everyone who has handled the stage, in order: stage 2 needs someone who is none of stage 1's.
+    handlers: list[str] = field(default_factory=list)
     acknowledged_on: date | None = None
     understanding: str | None = None
     outcomes_sought: str | None = None
@@ -293,18 +295,24 @@ def derive(
     return case
 
 
+def _hand_to(stage: Stage, handler: str | None) -> None:
+    stage.handler = handler
+    if handler and handler not in stage.handlers:
+        stage.handlers.append(handler)
+
+
 def _apply(case: Case, event: Event, rules: _Rules) -> None:
     stage = case.current
     data = event.details
     kind = event.kind
     if kind == "acknowledged":
         stage.acknowledged_on = event.on
-        stage.handler = data.get("handler") or stage.handler
+        _hand_to(stage, data.get("handler") or stage.handler)
         stage.understanding = data.get("understanding")
         stage.outcomes_sought = data.get("outcomes_sought")
         _settle_acknowledge_by(stage, *rules.at(event))
-    elif kind == "handler-changed":
-        stage.handler = data["handler"]
+    elif kind in ("handler-changed", "assigned"):
+        _hand_to(stage, data["handler"])
     elif kind == "extended":
         stage.extension_days += int(data["days"])
         stage.extensions.append({**data, "on": event.on})
@@ -330,7 +338,7 @@ def _apply(case: Case, event: Event, rules: _Rules) -> None:
     elif kind == "escalated":
         # Stage 2 is open: its deadlines follow the policy in force until it is settled.
         new_stage = _new_stage(2, event.on, rules.policy, rules.calendar)
-        new_stage.handler = data.get("handler")
+        _hand_to(new_stage, data.get("handler"))
         new_stage.late_reason = data.get("late_reason")
         new_stage.escalation_reasons = data.get("reasons")
         new_stage.outcomes_sought = data.get("outcomes_sought")

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from complaintctl.domain.vocabulary import (
     ANONYMOUS_INTAKE,
     EXCLUSIONS,
+    OFFICER_ROLES,
     OMBUDSMEN,
     STAGE2_REASONS,
 )
@@ -163,6 +164,13 @@ class Policy:
     @property
     def escalation_window(self) -> EscalationWindow:
         return EscalationWindow.parse(self.raw["stage2"]["escalation_window"])
+
+    @property
+    def reviewer_role(self) -> str | None:
+        """The role a stage 2 handler must hold on the team roster (`[stage2] reviewer_role`); None
+        when any officer who did not handle stage 1 may. An optional key, absent from DEFAULTS, so
+        that a policy without it keeps its fingerprint."""
+        return self.raw["stage2"].get("reviewer_role") or None
 
     @property
     def update_every_days(self) -> int:
@@ -314,7 +322,12 @@ CHECKS: dict[str, dict[str, Any]] = {
         "closures": _check_closures,
     },
     "stage1": dict(_STAGE_CHECKS),
-    "stage2": {"escalation_window": _check_window, **_STAGE_CHECKS, "reasons": _check_choice(STAGE2_REASONS)},
+    "stage2": {
+        "escalation_window": _check_window,
+        **_STAGE_CHECKS,
+        "reviewer_role": _check_choice(("", *OFFICER_ROLES)),
+        "reasons": _check_choice(STAGE2_REASONS),
+    },
     "updates": {"every_days": _check_int},
     "intake": {"anonymous": _check_choice(ANONYMOUS_INTAKE)},
     # [letters.exclusions] CODE = "sentence": an unknown code is refused with the codes known.

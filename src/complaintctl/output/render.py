@@ -304,6 +304,9 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return details.get("summary") or details.get("type", "")
     if kind == "acknowledged":
         return f"handler {details.get('handler')}"
+    if kind == "assigned":
+        text = f"stage {details.get('stage')} to {details.get('handler')}"
+        return text + (f": {details['reason']}" if details.get("reason") else "")
     if kind == "extended":
         text = f"+{details['days']} working days to {details.get('new_respond_by')}: {details.get('reason')}"
         return text + (" (late)" if details.get("late") else "")
