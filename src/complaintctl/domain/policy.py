@@ -204,7 +204,8 @@ class Policy:
         regard to case or spacing)."""
         if said is not None:
             return said
-        return bool(service) and _service_key(service) in {_service_key(item) for item in self.raw["ombudsman"]["housing_services"]}
+        listed = {_service_key(item) for item in self.raw["ombudsman"]["housing_services"]}
+        return bool(service) and _service_key(service) in listed
 
     def stage(self, number: int) -> StageRules:
         table = self.raw[f"stage{number}"]
