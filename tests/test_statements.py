@@ -30,7 +30,8 @@ READS = {
     "APPLIED_MIGRATIONS": "both", "META": "both", "COUNTER": "both", "CASE_ID": "both", "REFERENCES_STARTING": "both",
     "EVENTS": "both", "EVENTS_OF_CASES": "both", "CASES_CHANGED_AFTER": "both", "CASES_TO_REDERIVE": "both",
     "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both", "OFFICERS": "both", "OPEN_CASES_HANDLED_BY": "both",
-    "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
+    "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ORDERS_DUE_BY": "both", "OPEN_CASES": "both",
+    "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
     "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "ANNUAL_ANONYMOUS": "both", "LEARNING_COUNT": "both",
     "LEARNING_LISTED": "both", "OMBUDSMAN_COUNTS": "both", "OMBUDSMAN_FINDINGS": "both", "OMBUDSMAN_ORDERS": "both",
     "SURVEY_ANSWERS": "both", "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
@@ -63,6 +64,7 @@ COMPOSED = {
 FIRST = "CMP-2025-00002"  # every kind of record (test_report_read_path.recorded)
 PLAIN = "CMP-2026-00002"  # open, nothing recorded but its receipt: the writes' case
 DATES = {"start": date(2024, 4, 1), "end": date(2026, 3, 31), "as_of": date(2025, 7, 1), "cutoff": date(2027, 1, 1),
+         "standing_on": date(2027, 1, 1),
          "today": date(2025, 1, 1), "received_from": date(2025, 1, 1), "received_to": date(2026, 12, 31)}
 BOOLEANS = {"housing", "over_12_months", "in_time", "apology", *statements.RECORD_COLUMNS["surveys"][3:]}
 NUMBERS = {"stage": 1, "number": 99, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
@@ -293,6 +295,7 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
         ],
         "deadlines_due_by": tx.deadlines_due_by(DATES["cutoff"]),
         "actions_due_by": tx.actions_due_by(DATES["cutoff"]),
+        "orders_due_by": [tx.orders_due_by(DATES["cutoff"], DATES["cutoff"]), tx.orders_due_by(DATES["cutoff"], DATES["as_of"])],
         "all_actions": [tx.all_actions(), tx.all_actions(outstanding_only=True)],
         "received_by_day": sorted(tx.received_by_day(start, end)),
         "themes": sorted(tx.themes(start, end), key=repr),

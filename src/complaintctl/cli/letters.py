@@ -1,6 +1,5 @@
 """`letter`: the letter for a step of a case, printed or written to a file."""
 
-from pathlib import Path
 from typing import Optional
 
 import typer
@@ -22,7 +21,7 @@ def letter(
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
     fmt: Optional[str] = typer.Option(
         None, "--format", callback=choice(*LETTER_FORMATS),
-        help="text (to paste), html, or eml (a ready email); default: from the --out suffix, else the preferred contact (email: eml, letter: html, phone: text).",
+        help="text (to paste), html, or eml (an unsent email draft); default: the --out file's suffix (.txt, .html, .eml), else the preferred contact (email: eml, letter: html, phone: text), else text.",
     ),
     out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
@@ -35,6 +34,7 @@ def letter(
     from complaintctl.output import render
     from complaintctl import services
 
+    fmt = _chosen_format(fmt, out)
     context = settings.reading_context()
     case = services.get_case(context, reference.strip().upper())
     # Printed again, a letter says what it said then: the policy version of its step.
@@ -44,11 +44,12 @@ def letter(
         chosen_stage = stage or latest_stage
     case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
     content = letters.render(
-        case, policy, templates_folder() / "letters", kind, stage, _format(fmt, out, case), services.roster(context)
+        case, policy, templates_folder() / "letters", chosen_kind, chosen_stage,
+        fmt or letters.preferred_format(case), services.roster(context),
     )
     if out:
         letters.write(out, content, force=force)
-        render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
+        render.say(f"Wrote the {chosen_kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
     elif isinstance(content, bytes):
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -59,12 +60,17 @@ def letter(
         typer.echo(content, nl=False)
 
 
-def _format(given: Optional[str], out: Optional[str], case) -> str:
-    """--format, else the --out file's suffix, else the complainant's preferred contact."""
-    from complaintctl.output import letters
+def _chosen_format(fmt: Optional[str], out: Optional[str]) -> Optional[str]:
+    """--format, else the format the --out file's suffix names, else None: the letter then
+    follows the complainant's preferred contact. A suffix that names another format than --format
+    is a contradiction on the command line (exit 2): a `.eml` holding plain text would open as a
+    broken email."""
+    from complaintctl.output.letters import format_of_suffix
 
-    if given:
-        return given
-    if out and Path(out).suffix.lower() in (".txt", ".html", ".htm", ".eml"):
-        return letters.format_for(out)
-    return letters.preferred_format(case)
+    named = format_of_suffix(out) if out else None
+    if fmt and named and fmt != named:
+        raise typer.BadParameter(
+            f"--format {fmt} contradicts the suffix of {out!r} ({named}); drop --format or give the file a matching suffix",
+            param_hint="'--format' / '--out'",
+        )
+    return fmt or named

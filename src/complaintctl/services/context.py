@@ -3,7 +3,7 @@ date; and the read and write protocols that both the full store and the light re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -57,6 +57,10 @@ class Reading(Protocol):
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
 
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
+
+    def orders_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
+        """Ombudsman orders due by `cutoff`, made by `as_of` and not complied with by then."""
+        ...
 
     def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]: ...
 
@@ -169,3 +173,6 @@ class Context:
     now: datetime
     history: "PolicyHistory | None" = None
     roster: "Roster | None" = None
+    # Called with the case as a step leaves it, inside the step's transaction and before it is
+    # committed: raising refuses the step, so nothing is recorded (a letter that cannot be written).
+    before_commit: "Callable[[Case], None] | None" = None

@@ -215,12 +215,26 @@ def m005_officers(conn: "Connection") -> None:
     )
 
 
+def m007_update_due(conn: "Connection") -> None:
+    """Each open case's next progress update due (the policy's cadence, or sooner the date an
+    update promised to write again by), beside next_due, so that `overdue` lists a missed update
+    with a missed response. The open cases are then derived again (REDERIVE_OPEN_CASES): a
+    promised date now counts."""
+    conn.exec_driver_sql("ALTER TABLE cases ADD COLUMN update_due DATE")
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
     ("003_policy_versions", m003_policy_versions),
     ("005_officers", m005_officers),
+    ("007_update_due", m007_update_due),
 ]
+
+
+# Migrations after which the store derives the open cases again from their events, once the
+# schema is complete: the derived state they project changed with them.
+REDERIVE_OPEN_CASES = frozenset({"007_update_due"})
 
 
 def pending(applied: set[str]) -> list[tuple[str, Callable[["Connection"], None]]]:

@@ -182,6 +182,9 @@ class Queries:
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.DEADLINES_DUE_BY, cutoff=cutoff)
 
+    def orders_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
+        return self.dicts(statements.ORDERS_DUE_BY, cutoff=cutoff, standing_on=as_of)
+
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.ACTIONS_DUE_BY, cutoff=cutoff)
 

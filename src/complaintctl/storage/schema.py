@@ -105,6 +105,7 @@ class CaseRow(SQLModel, table=True):
     next_due: Optional[date] = None
     next_due_what: Optional[str] = Field(default=None, max_length=20)
     over_12_months: bool = False
+    update_due: Optional[date] = None
 
 
 class StageRow(SQLModel, table=True):

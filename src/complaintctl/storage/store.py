@@ -174,12 +174,15 @@ class Store:
                         f"{shown(self.location)} already holds a complaintctl database; use it as it is, or choose another --db"
                     )
                 self._refuse_newer(applied)
-                for name, step in migrations.pending(applied):
+                applying = migrations.pending(applied)
+                for name, step in applying:
                     step(conn)
                     conn.execute(
                         statement(statements.RECORD_MIGRATION),
                         {"name": name, "applied_at": datetime.now().isoformat(timespec="seconds")},
                     )
+                if not fresh and migrations.REDERIVE_OPEN_CASES & {name for name, _ in applying}:
+                    rederive_open_cases(conn)
         except OperationalError as problem:
             raise StorageError(f"cannot use the database {shown(self.location)}: {problem.orig}") from None
         except ProgrammingError as problem:
@@ -412,3 +415,24 @@ class Transaction(Queries):
         # As the events' recorded times are written: ISO text in UTC.
         utc = since.astimezone(timezone.utc) if since.tzinfo else since.replace(tzinfo=timezone.utc)
         return dict(self.tuples(statements.CASES_TO_REDERIVE, since=utc.isoformat()))
+
+
+def rederive_open_cases(conn: Connection) -> None:
+    """Derive every open case again from its events under the stored policy, inside a migration
+    (a closed case has no deadline left to change). A database with no policy stored yet has
+    every case derived when its first version is stored (services.sync_policy)."""
+    from complaintctl.domain.case import derive
+    from complaintctl.domain.policy import PolicyHistory
+
+    tx = Transaction(conn, conn.dialect.name == "sqlite")
+    versions = tx.policy_versions()
+    if not versions:
+        return
+    history = PolicyHistory(versions)
+    latest = history.latest
+    cases = dict(tx.tuples(statements.OPEN_CASES))
+    ids = list(cases)
+    for start in range(0, len(ids), 500):
+        for case_id, events in tx.histories(ids[start : start + 500]).items():
+            if events:
+                tx.save_case(case_id, derive(cases[case_id], events, latest.policy, latest.calendar, history))
