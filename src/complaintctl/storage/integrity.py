@@ -4,22 +4,24 @@
 database costs time, not memory. It checks three things and reports every problem it finds:
 
 - the storage itself (SQLite's `PRAGMA integrity_check`);
-- the hash chain: each event's hash is an HMAC, under a key kept outside the database
-  (chainkey.py), of its content and the hash before it, so an altered event no longer matches
-  its own hash, a removed event breaks the link of the one after it (or, for the newest event,
-  the chain head kept in `meta`), and without the key neither can be made to match again. The
-  events of a database recorded before keys, up to where its keyed part begins, are plain
-  SHA-256 and are checked without a key. Given an anchor (a hash recorded earlier and kept
-  elsewhere), it also checks that an event of the chain still has it: then nothing up to that
-  event was changed, even by someone holding the key;
+- the hash chain: the events and the policy versions, in the order they were recorded. Each
+  link's hash is an HMAC, under a key kept outside the database (chainkey.py), of its content
+  and the hash before it, so an altered event or version no longer matches its own hash, a
+  removed one breaks the link of the one after it (or, for the newest, the chain head kept in
+  `meta`), and without the key neither can be made to match again. The links of a database
+  recorded before keys, up to where its keyed part begins, are plain SHA-256 and are checked
+  without a key. A policy version an upgrade could not chain (its key was elsewhere) is reported
+  as not proven. Given an anchor (a hash recorded earlier and kept elsewhere), it also checks
+  that a link of the chain still has it: then nothing up to that link was changed, even by
+  someone holding the key;
 - the projection: the `cases`, `stages` and `actions` rows of every case, and its report records
   (Ombudsman referral, findings and orders, surveys, learning), equal the state derived again
   from its events under the database's policy versions: each step under the version in force
   when it was recorded, what is still open under the latest. Every column is compared, so
   `show` (which derives), `list`, `overdue` and the reports (which read the rows) agree.
 
-Problems name the case reference, the event number and the event id, never a person and never
-a stored value: the values are personal data.
+Problems name the case reference, the event number and the event id, or the policy version's
+number, never a person and never a stored value: the values are personal data.
 """
 
 from __future__ import annotations
@@ -194,7 +196,8 @@ class Findings:
 
 def verify(ctx: Context, anchor: str | None = None) -> Findings:
     """Check storage, hash chain and projection of the context's database; with `anchor` (a
-    chain head recorded earlier), also that an event of the chain still has that hash."""
+    chain head recorded earlier), also that an event or policy version of the chain still has
+    that hash."""
     return verify_store(ctx.store, ctx, anchor)
 
 
