@@ -155,6 +155,7 @@ def test_an_older_schema_is_upgraded_once_without_losing_a_case(pg_url, monkeypa
     if len(released) == 1:
         pytest.skip("one migration only: no older schema to upgrade from")
     from complaintctl import services
+    from complaintctl.storage.store import Transaction
 
     cli = Cli(pg_url)
     with monkeypatch.context() as earlier_release:
@@ -162,6 +163,8 @@ def test_an_older_schema_is_upgraded_once_without_losing_a_case(pg_url, monkeypa
         # The first release stored no policy versions (003_policy_versions).
         earlier_release.setattr(services, "stored_policy", lambda store: None)
         earlier_release.setattr(services, "sync_policy", lambda context: None)
+        # Nor were policy versions links of the chain (004_policy_chain).
+        earlier_release.setattr(Transaction, "chain_policy_versions", lambda self, head, key: head)
         cli.ok("init")
         cli.ok("log", "--name", "Ann Example", "--summary", "Leak", "--received", "2026-11-02")
     assert _rows(pg_url, "SELECT name FROM schema_migrations") == [(released[0][0],)]
@@ -264,7 +267,8 @@ def _finish(workers: list[subprocess.Popen]) -> list[tuple[int, str, str]]:
 
 
 def _assert_chain_intact(url: str) -> list[tuple]:
-    """Every event chains to the one recorded before it, and its hash covers its content."""
+    """Every event chains to what was recorded before it (an event, or a policy version where one
+    was stored), and its hash covers its content."""
     from complaintctl.domain.events import Event
     from complaintctl.storage.chainkey import find_key
     from complaintctl.storage.projection import event_hash
@@ -275,13 +279,19 @@ def _assert_chain_intact(url: str) -> list[tuple]:
         " FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id",
     )
     key = find_key(_rows(url, "SELECT value FROM meta WHERE key = 'chain_key_id'")[0][0]).secret
+    versions = _rows(url, "SELECT prev_hash, hash FROM policy_versions ORDER BY number")
     head = ""
     for reference, number, kind, on, officer, recorded_at, details, prev_hash, digest in rows:
+        while versions and versions[0][0] == head:
+            head = versions.pop(0)[1]
         event = Event(kind=kind, on=on, officer=officer, recorded_at=datetime.fromisoformat(recorded_at),
                       details=json.loads(details), number=number)
         assert prev_hash == head, f"{reference} event {number} does not chain to the event before it"
         assert event_hash(reference, event, prev_hash, key) == digest, f"{reference} event {number} hash is wrong"
         head = digest
+    while versions and versions[0][0] == head:
+        head = versions.pop(0)[1]
+    assert not versions, "a policy version is out of the chain"
     assert _rows(url, "SELECT value FROM meta WHERE key = 'chain_head'") == [(head,)]
     return rows
 

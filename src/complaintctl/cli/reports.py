@@ -1,5 +1,6 @@
 """`report annual`: the annual complaints performance and service improvement report."""
 
+import sys
 from typing import Optional
 
 import typer
@@ -37,7 +38,7 @@ def annual(
     from complaintctl.reports import annual as annual_report
     from complaintctl.reports.annual_render import render
     from complaintctl.storage.locations import templates_folder
-    from complaintctl.output.render import say
+    from complaintctl.output.render import json_escaped, printable, say
 
     if as_json and fmt not in ("text", "json"):
         raise typer.BadParameter(
@@ -49,11 +50,17 @@ def annual(
     # sqlite3 alone, anything else through the full store (see storage.reader).
     context = settings.reading_context()
     report = annual_report.annual_report(context, year, as_of)
-    text = render(report, "json" if as_json else fmt, templates_folder() / "reports")
+    json_wanted = as_json or fmt == "json"
+    text = render(report, "json" if json_wanted else fmt, templates_folder() / "reports")
+    if json_wanted:
+        text = json_escaped(text)
     if out:
         from complaintctl.output.files import write_private
 
         write_private(out, text, force=force)
         say(f"Wrote the {report['year']} annual report to {out}")
+    elif sys.stdout.isatty() and not json_wanted:
+        # Text recorded before control characters were refused must not act on the terminal.
+        typer.echo(printable(text, multiline=True), nl=False)
     else:
         typer.echo(text, nl=False)
