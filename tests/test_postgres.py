@@ -202,6 +202,19 @@ def test_a_login_that_may_not_create_tables_is_told_what_to_ask_for(pg_url, pg_s
     assert _rows(pg_url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") == [(0,)]
 
 
+def test_a_password_typed_with_at_signs_and_slashes_is_one_password(pg_url):
+    """`p@ss/w:rd` typed into the URL as it is: read as the password (not a host `ss` and a
+    database `w:rd@…`), and never printed."""
+    typed = pg_url.replace("://complaintctl@", "://complaintctl:p@ss/w:rd@")
+    cli = Cli(typed)
+    created = cli.ok("init")
+    cli.ok("log", "--name", "Ann Example", "--summary", "Leak", "--received", "2026-11-02")
+    missing = Cli(typed.rsplit("/", 1)[0] + "/no_such_database")("list")
+    assert missing.exit_code == 1 and "no_such_database" in missing.stderr
+    for printed in (created.stdout + created.stderr, missing.stdout + missing.stderr):
+        assert "p@ss" not in printed and "ss/w" not in printed and "w:rd" not in printed, printed
+
+
 def test_a_password_in_the_url_is_never_printed():
     outcome = Cli("postgresql+psycopg://clerk:s3cret-word@127.0.0.1:1/complaints")("list")
 
