@@ -76,3 +76,13 @@ def test_init_writes_its_policy_file_privately_and_a_refused_init_leaves_nothing
     again = cli("init", "--policy", "mansfield", "--policy-out", str(tmp_path / "second.toml"))
     assert again.exit_code == 1 and "already exists" in again.stderr
     assert not (tmp_path / "second.toml").exists()
+
+
+@freeze_time("2026-11-30 10:00:00")
+def test_a_steps_letter_file_name_too_long_stops_the_step_before_it_is_recorded(cli, tmp_path):
+    reference = cli.ok("log", "--name", "A", "--summary", "s", "--received", "2026-11-25").stdout.strip()
+    for name in (str(tmp_path / ("b" * 300 + ".txt")), "c" * 131_000 + ".txt"):
+        refused = cli("acknowledge", reference, "--letter", name)
+        assert refused.exit_code == 2 and "the file name is too long" in refused.stderr, refused.stderr
+        assert len(refused.stderr) < 300
+    assert cli.show(reference)["status"] == "open"

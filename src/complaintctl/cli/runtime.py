@@ -10,6 +10,7 @@ annotations (no `from __future__ import annotations`): Typer reads every command
 each start, and annotations kept as strings would be compiled again each time.
 """
 
+import errno
 import functools
 import os
 import sys
@@ -232,6 +233,8 @@ def handled(command):
                 if "file is not a database" in detail or "file is encrypted" in detail:
                     fail(f"{settings.db or 'the database'} is not a complaintctl database ({detail}); check --db or COMPLAINTCTL_DB", EXIT_REFUSED)
                 fail(f"database problem: {detail}; nothing was changed, try again", EXIT_REFUSED)
+            if isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG:
+                fail(f"could not use {error.filename or 'a file'} (the name is too long); choose a shorter path", EXIT_REFUSED)
             if isinstance(error, OSError) and error.strerror:
                 where = f" {error.filename}" if error.filename else ""
                 fail(f"could not read or write{where}: {error.strerror}; free space or fix permissions and run it again", EXIT_REFUSED)
@@ -244,8 +247,19 @@ def fail(message: str, code: int = EXIT_REFUSED):
     """Stop the command with `Error: message` on stderr and the exit code."""
     from complaintctl.output.render import printable
 
-    sys.stderr.write(f"Error: {printable(' '.join(message.split()))}\n")
+    sys.stderr.write(f"Error: {printable(' '.join(map(_shortened, message.split())))}\n")
     raise typer.Exit(code)
+
+
+# A word of a message longer than this (a path or a value of 100,000 characters) is shown by its
+# two ends: the message stays one readable line.
+LONGEST_WORD = 300
+
+
+def _shortened(word: str) -> str:
+    if len(word) <= LONGEST_WORD:
+        return word
+    return f"{word[:200]}…{word[-60:]} ({len(word):,} characters)"
 
 
 def _officer_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
