@@ -56,7 +56,7 @@ class _one_line_usage_errors:
         if not isinstance(error, UsageError) or isinstance(error, NoArgsIsHelpError):
             return False
         hint = f"; see '{error.ctx.command_path} --help'" if error.ctx is not None else ""
-        message = " ".join(error.format_message().split()).rstrip(".")
+        message = brief(error.format_message()).rstrip(".")
         sys.stderr.write(f"Error: {message}{hint}\n")
         raise typer.Exit(error.exit_code) from None
 
@@ -247,19 +247,26 @@ def fail(message: str, code: int = EXIT_REFUSED):
     """Stop the command with `Error: message` on stderr and the exit code."""
     from complaintctl.output.render import printable
 
-    sys.stderr.write(f"Error: {printable(' '.join(map(_shortened, message.split())))}\n")
+    sys.stderr.write(f"Error: {printable(brief(message))}\n")
     raise typer.Exit(code)
 
 
-# A word of a message longer than this (a path or a value of 100,000 characters) is shown by its
-# two ends: the message stays one readable line.
+# A word of a message longer than LONGEST_WORD (a path of 100,000 characters), or a message longer
+# than LONGEST_MESSAGE (a shell line's 50,000 extra arguments), is shown by its two ends: a
+# refusal stays one line a person can read.
 LONGEST_WORD = 300
+LONGEST_MESSAGE = 2000
 
 
-def _shortened(word: str) -> str:
-    if len(word) <= LONGEST_WORD:
-        return word
-    return f"{word[:200]}…{word[-60:]} ({len(word):,} characters)"
+def _ends(text: str, head: int, tail: int) -> str:
+    return f"{text[:head]}…{text[-tail:]} ({len(text):,} characters)"
+
+
+def brief(message: str) -> str:
+    """`message` on one line, an over-long word or message shown by its two ends."""
+    words = [word if len(word) <= LONGEST_WORD else _ends(word, 200, 60) for word in message.split()]
+    joined = " ".join(words)
+    return joined if len(joined) <= LONGEST_MESSAGE else _ends(joined, 1500, 300)
 
 
 def _officer_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:
