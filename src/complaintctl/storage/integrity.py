@@ -343,7 +343,7 @@ class _Walk:
             self.step(
                 Problem("", policy_version=row["number"]),
                 row["hash"],
-                lambda key: policy_version_hash(row, row["prev_hash"], key),
+                lambda key, row=row: policy_version_hash(row, row["prev_hash"], key),
                 "was altered after it was recorded, or added outside complaintctl: its content no longer matches its hash",
             )
 
