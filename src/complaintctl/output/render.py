@@ -49,7 +49,8 @@ def stage_json(stage: "Stage") -> dict[str, Any]:
 
 
 CONTACT_KEYS = (
-    "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
+    "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "representative_email",
+    "representative_address", "anonymous",
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
 )
 
@@ -97,6 +98,7 @@ def case_json(case: "Case") -> dict[str, Any]:
             "officer": event.officer,
             "recorded_at": _iso(event.recorded_at),
             "details": event.details,
+            "voided": event.number in case.voided,
         }
         for event in case.events
     ]
@@ -205,8 +207,11 @@ def _reader_left() -> None:
     raise BrokenPipeError
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = ()):
-    """A table that reads at 80 columns: only the `squeeze` columns wrap; the rest stay whole."""
+def table(
+    title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = (), struck: frozenset[int] = frozenset()
+):
+    """A table that reads at 80 columns: only the `squeeze` columns wrap; the rest stay whole.
+    The rows at the positions in `struck` are struck through on a terminal."""
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -230,8 +235,8 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze:
         else:
             widest = max([cell_len(column), *(cell_len(row[index].plain) for row in cells)])
             grid.add_column(plain_text(column), no_wrap=True, min_width=widest)
-    for row in cells:
-        grid.add_row(*row)
+    for position, row in enumerate(cells):
+        grid.add_row(*row, style="strike" if position in struck and out.is_terminal else None)
     return grid
 
 
@@ -255,6 +260,7 @@ def show_case(case: "Case") -> None:
         ["Type", case.type],
         ["From", who],
         ["Contact", ", ".join(str(details[k]) for k in ("email", "phone") if details.get(k)) or None],
+        ["Representative", ", ".join(str(details[k]) for k in ("representative", "representative_email", "representative_address") if details.get(k)) or None],
         ["Service", " / ".join(str(details[k]) for k in ("service", "category") if details.get(k)) or None],
         ["Received", f"{case.received_on.isoformat()} ({details.get('channel') or 'channel not recorded'})"],
         ["Ombudsman", "Housing Ombudsman" if case.ombudsman == "housing" else "LGSCO"],
@@ -298,8 +304,12 @@ def show_case(case: "Case") -> None:
         table(
             "History",
             ["#", "On", "What", "Officer", "Details"],
-            [[e.number, e.on, e.kind, e.officer, _event_summary(e.kind, e.details)] for e in case.events],
+            [
+                [e.number, e.on, f"{e.kind} (voided)" if e.number in case.voided else e.kind, e.officer, _event_summary(e.kind, e.details)]
+                for e in case.events
+            ],
             squeeze=("Officer", "Details"),
+            struck=frozenset(position for position, e in enumerate(case.events) if e.number in case.voided),
         )
     )
 
@@ -309,6 +319,9 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return details.get("summary") or details.get("type", "")
     if kind == "acknowledged":
         return f"handler {details.get('handler')}"
+    if kind == "assigned":
+        text = f"stage {details.get('stage')} to {details.get('handler')}"
+        return text + (f": {details['reason']}" if details.get("reason") else "")
     if kind == "extended":
         text = f"+{details['days']} working days to {details.get('new_respond_by')}: {details.get('reason')}"
         return text + (" (late)" if details.get("late") else "")
@@ -328,9 +341,25 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return f"action {details['number']}: {details['what']} by {details['due']}"
     if kind == "action-done":
         return f"action {details['number']} done"
+    if kind == "amended":
+        changed = "; ".join(
+            f"{key.replace('_', ' ')}: {_shown(change['before'])} → {_shown(change['after'])}"
+            for key, change in details["changes"].items()
+        )
+        return f"{changed} ({details['reason']})"
+    if kind == "voided":
+        return f"step {details['step']} ({details['kind']}) voided: {details['reason']}"
     if kind.startswith("ombudsman-") or kind in ("survey", "learning"):
         return event_summary(kind, details)
     return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 # -- JSON ------------------------------------------------------------------------------------------

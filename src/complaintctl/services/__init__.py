@@ -3,14 +3,17 @@ new events; the reads return cases and rows. They reach the database only throug
 protocols of `context`, and take "today" from the Context, never from the clock."""
 
 from complaintctl.services.context import Context, Step
+from complaintctl.services.corrections import amend, void
 from complaintctl.services.reading import get_case, letter_case, letter_step, list_actions, list_cases
 from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
+from complaintctl.services.team import Added, Retired, add_officer, retire_officer, roster
 from complaintctl.services.steps import (
     PolicyChange,
     Remedy,
     acknowledge,
     add_action,
     add_note,
+    assign,
     close,
     complete_action,
     derive_case,
@@ -23,14 +26,19 @@ from complaintctl.services.steps import (
 )
 
 __all__ = [
+    "Added",
     "Context",
     "PolicyChange",
     "Remedy",
+    "Retired",
     "Step",
     "acknowledge",
     "add_action",
     "add_note",
+    "add_officer",
     "add_order",
+    "amend",
+    "assign",
     "close",
     "complete_action",
     "comply",
@@ -48,6 +56,9 @@ __all__ = [
     "record_survey",
     "record_update",
     "refer",
+    "retire_officer",
+    "roster",
     "stored_policy",
     "sync_policy",
+    "void",
 ]

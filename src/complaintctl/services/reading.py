@@ -1,12 +1,14 @@
-"""The use cases that only read: a case, a filtered list, the outstanding actions, and the case
-as a letter about one of its steps tells it."""
+"""The use cases that only read: a case, a filtered list, the outstanding actions, the case as a
+letter about one of its steps tells it, and how a case's deadlines were counted."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.case import Case, derive
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import CORRECTION_KINDS, Event
+from complaintctl.domain.explain import Explanation, explain
+from complaintctl.errors import InvalidInput
 from complaintctl.services.context import Context
 from complaintctl.services.steps import derive_case
 
@@ -31,6 +33,21 @@ def get_case(ctx: Context, reference: str) -> Case:
     return derive_case(ctx, reference, events)
 
 
+def explanation_of(ctx: Context, case: Case, stage: int | None = None) -> Explanation:
+    """How each deadline of a case read with `ctx` was counted; with `stage`, that stage's only."""
+    explanation = explain(case, ctx.policy, ctx.calendar, ctx.history)
+    if stage is None:
+        return explanation
+    if case.has_clock and stage > len(case.stages):
+        raise InvalidInput(f"{case.reference} has no stage {stage}: it has not been escalated; leave out --stage")
+    chosen = tuple(deadline for deadline in explanation.deadlines if deadline.stage == stage)
+    return Explanation(explanation.reference, explanation.type, chosen, explanation.latest_version)
+
+
+def explain_case(ctx: Context, reference: str, stage: int | None = None) -> Explanation:
+    return explanation_of(ctx, get_case(ctx, reference), stage)
+
+
 def list_cases(ctx: Context, **filters: Any) -> list[dict[str, Any]]:
     with ctx.store.reading() as tx:
         return tx.list_cases(**filters)
@@ -53,7 +70,7 @@ def letter_step(case: Case, kind: str, stage_number: int) -> Event | None:
     step = None
     stage = 1
     closed = False
-    for event in case.events:
+    for event in case.events_in_force:
         if event.kind == "escalated":
             stage = 2
         if stage != stage_number:
@@ -64,15 +81,36 @@ def letter_step(case: Case, kind: str, stage_number: int) -> Event | None:
     return step
 
 
+def step_events(case: Case, step: Event) -> list[Event]:
+    """The case's events up to and including `step`, with the actions the same command promised
+    after it (a close records its actions straight after the close): what the case was when the
+    step's letter was first written. Corrections recorded later are kept: an amended detail (a
+    mistyped address) was wrong then too, and a voided step never happened."""
+    kept = [event for event in case.events if event.number <= step.number]
+    later = case.events[len(kept) :]
+    same_command = 0
+    for event in later:
+        if event.kind != "action-added" or event.recorded_at != step.recorded_at or event.on != step.on:
+            break
+        same_command += 1
+    return kept + later[:same_command] + [event for event in later[same_command:] if event.kind in CORRECTION_KINDS]
+
+
 def letter_case(ctx: Context, case: Case, kind: str | None, stage_number: int) -> tuple[Case, "Policy"]:
-    """The case and the policy a letter about one of its steps is written with: those of the
-    policy version in force when the step was recorded, so that a letter printed again says
-    what it said when it was first sent (its dates, the organisation, the Ombudsman)."""
-    step = letter_step(case, kind, stage_number) if kind and ctx.history else None
-    if step is None or ctx.history is None:
+    """The case and the policy a letter about one of its steps is written with: the case derived
+    from its events up to that step, under the policy version in force when the step was
+    recorded, so that a letter printed again says what it said when it was first sent (its date,
+    its dates, the actions then outstanding, the organisation, the Ombudsman)."""
+    step = letter_step(case, kind, stage_number) if kind else None
+    if step is None:
         return case, ctx.policy
+    events = step_events(case, step)
+    if ctx.history is None:
+        if len(events) == len(case.events):
+            return case, ctx.policy
+        return derive(case.reference, events, ctx.policy, ctx.calendar), ctx.policy
     history = ctx.history.until(step.recorded_at)
     version = history.latest
-    if version.number == ctx.history.latest.number:
+    if version.number == ctx.history.latest.number and len(events) == len(case.events):
         return case, ctx.policy
-    return derive(case.reference, case.events, version.policy, version.calendar, history), version.policy
+    return derive(case.reference, events, version.policy, version.calendar, history), version.policy
