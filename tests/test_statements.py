@@ -35,7 +35,9 @@ READS = {
     "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
     "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "LEARNING_COUNT": "both",
     "LEARNING_LISTED": "both", "OMBUDSMAN_COUNTS": "both", "OMBUDSMAN_FINDINGS": "both", "OMBUDSMAN_ORDERS": "both",
-    "SURVEY_ANSWERS": "both", "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
+    "SURVEY_ANSWERS": "both", "SELF_ASSESSMENT_RECEIVED": "both", "SELF_ASSESSMENT_CLOSED": "both", "SELF_ASSESSMENT_ESCALATIONS": "both",
+    "SELF_ASSESSMENT_HANDLERS": "both", "SELF_ASSESSMENT_REFUSED": "both", "SELF_ASSESSMENT_BEYOND_CAP": "both",
+    "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
     "CASES_BY_ID": "both", "STAGES_BY_CASE": "both", "ACTIONS_BY_CASE": "both", "RECORDS_BY_CASE": "both",
 }
 WRITES = {
@@ -67,9 +69,11 @@ PLAIN = "CMP-2026-00002"  # open, nothing recorded but its receipt: the writes' 
 DATES = {"start": date(2024, 4, 1), "end": date(2026, 3, 31), "as_of": date(2025, 7, 1), "cutoff": date(2027, 1, 1),
          "standing_on": date(2027, 1, 1),
          "today": date(2025, 1, 1), "received_from": date(2025, 1, 1), "received_to": date(2026, 12, 31)}
-BOOLEANS = {"housing", "over_12_months", "in_time", "apology", *statements.RECORD_COLUMNS["surveys"][3:]}
+BOOLEANS = {"housing", "over_12_months", "in_time", "apology", "escalated_late", *statements.RECORD_COLUMNS["surveys"][3:]}
 NUMBERS = {"stage": 1, "number": 99, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
-           "compensation_pence": 5000, "amount_pence": 1000}
+           "compensation_pence": 5000, "amount_pence": 1000,
+           # Below any extension, so that the stages beyond the cap are every stage.
+           "stage1_cap": -1, "stage2_cap": -1}
 WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": "CMP-2025", "before": "CMP-2025\uffff",
          "type": "complaint", "case_type": "complaint", "status": "closed", "outcome": "upheld", "kind": "logged",
          "handler": "jo officer", "service": "repairs", "ombudsman": "HOS", "finding": "maladministration",
@@ -306,6 +310,12 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
         "ombudsman_findings": sorted(tx.ombudsman_findings(start, end)),
         "ombudsman_orders": sorted(tx.ombudsman_orders(start, end)),
         "survey_answers": tx.survey_answers(start, end),
+        "self_assessment_received": sorted(tx.self_assessment_received(start, end, DATES["today"], (0, 0))),
+        "self_assessment_closed": sorted(tx.self_assessment_closed(start, end)),
+        "self_assessment_escalations": tx.self_assessment_escalations(start, end),
+        "self_assessment_handlers": sorted(tx.self_assessment_handlers(start, end), key=repr),
+        "self_assessment_refused": sorted(tx.self_assessment_refused(start, end), key=repr),
+        "self_assessment_beyond_cap": tx.self_assessment_beyond_cap(start, end, (-1, -1), 10),
     }
 
 

@@ -225,3 +225,27 @@ class Queries:
 
     def survey_answers(self, start: date, end: date) -> tuple[Any, ...]:
         return self.tuples(statements.SURVEY_ANSWERS, start=start, end=end)[0]
+
+    # -- the self-assessment: rows as tuples, columns as statements.py lists them ----------------------
+
+    def self_assessment_received(self, start: date, end: date, today: date, caps: tuple[int, int]) -> list[tuple[Any, ...]]:
+        return self.tuples(
+            statements.SELF_ASSESSMENT_RECEIVED, start=start, end=end, today=today, stage1_cap=caps[0], stage2_cap=caps[1]
+        )
+
+    def self_assessment_closed(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.SELF_ASSESSMENT_CLOSED, start=start, end=end)
+
+    def self_assessment_escalations(self, start: date, end: date) -> tuple[Any, ...]:
+        return self.tuples(statements.SELF_ASSESSMENT_ESCALATIONS, start=start, end=end)[0]
+
+    def self_assessment_handlers(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.SELF_ASSESSMENT_HANDLERS, start=start, end=end)
+
+    def self_assessment_refused(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.SELF_ASSESSMENT_REFUSED, start=start, end=end)
+
+    def self_assessment_beyond_cap(self, start: date, end: date, caps: tuple[int, int], limit: int) -> list[tuple[Any, ...]]:
+        return self.tuples(
+            statements.SELF_ASSESSMENT_BEYOND_CAP, start=start, end=end, stage1_cap=caps[0], stage2_cap=caps[1], limit=limit
+        )
