@@ -274,3 +274,28 @@ def test_an_email_address_that_cannot_be_used_is_not_repeated_in_the_refusal(con
     assert outcome.stderr == (
         f"Error: {controlled}: the recipient's email address is not one an email can be sent to; correct it or use --format text\n"
     )
+
+
+def test_stored_control_characters_never_reach_a_terminal_through_the_self_assessment(controlled, cli):
+    """Its extensions beyond the Code's cap are listed with their recorded reasons."""
+    from datetime import date, datetime, timezone
+
+    from complaintctl import services
+    from complaintctl.domain import policy
+    from complaintctl.storage.store import Store
+
+    chosen = policy.load(None)
+    store = Store.open(cli.db)
+    try:
+        context = services.Context(store, chosen, chosen.calendar(), "officer.one", date(2026, 3, 2),
+                                   datetime(2026, 3, 2, 10, tzinfo=timezone.utc))
+        services.extend(context, controlled, date(2026, 2, 10), reason=f"Waiting {CLIPBOARD}", days=30,
+                        good_reason=f"Survey {C1_SERVICE}")
+    finally:
+        store.dispose()
+    for command in (("report", "self-assessment", "--year", "2025"), ("report", "self-assessment", "--year", "2025", "--json")):
+        code, printed = _on_a_terminal(cli.db, *command)
+        assert code == 0, printed
+        assert "Waiting" in printed or "Survey" in printed, printed
+        for raw in RAW_CONTROLS:
+            assert raw not in printed, f"{command} printed {raw!r}:\n{printed!r}"
