@@ -63,14 +63,14 @@ def test_template_runtime_error_names_the_template_and_line(cli, broken_template
     assert outcome.stdout == ""
 
 
-def test_template_runtime_error_with_letter_flag_says_the_step_was_recorded(cli, broken_template_policy, tmp_path):
+def test_template_runtime_error_with_letter_flag_refuses_the_step(cli, broken_template_policy, tmp_path):
     out = tmp_path / "ack.txt"
     with freeze_time(TODAY):
         ref = _log(cli, "2027-06-01", config=str(broken_template_policy))
         outcome = cli("acknowledge", ref, "--on", "2027-06-02", "--letter", str(out), config=str(broken_template_policy))
         case = cli.show(ref)
-    _refused(outcome, ref, "the step was recorded", "letter was not written", f"complaintctl letter {ref}")
-    assert case["status"] == "acknowledged"
+    _refused(outcome, ref, "nothing was recorded", "fix the template")
+    assert case["status"] == "open"
     assert not out.exists()
 
 
