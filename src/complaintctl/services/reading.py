@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from complaintctl.domain.case import Case, derive
 from complaintctl.domain.events import Event
 from complaintctl.services.context import Context
-from complaintctl.services.steps import derive_case
 
 if TYPE_CHECKING:
     from complaintctl.domain.policy import Policy
@@ -24,6 +23,11 @@ _LETTER_STEPS = {
     "refusal": ("closed",),
     "closure": ("closed", "action-added", "action-done"),
 }
+
+def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
+    """The case its events tell, under the context's policy, calendar and policy history."""
+    return derive(reference, events, ctx.policy, ctx.calendar, ctx.history)
+
 
 def get_case(ctx: Context, reference: str) -> Case:
     with ctx.store.reading() as tx:

@@ -70,6 +70,7 @@ def case_values(case: Case) -> dict[str, Any]:
 
 def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
     """The `stages` rows of a case's projection."""
+    service, category = case.details.get("service"), case.details.get("category")
     return [
         {
             "case_id": case_id,
@@ -86,6 +87,10 @@ def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
             "in_time": stage.responded_in_time,
             "apology": stage.apology,
             "compensation_pence": stage.compensation_pence,
+            # The case's own, so the annual report counts stages without visiting the cases.
+            "case_type": case.type,
+            "service": service,
+            "category": category,
         }
         for stage in case.stages
     ]
