@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -134,6 +132,9 @@ def _cell(value: Any) -> Any:
 
 
 def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

@@ -8,8 +8,6 @@ light reader builds its events with `event_from_row`.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -36,6 +34,9 @@ def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None) 
         "details": event.details,
         "prev_hash": prev_hash,
     }
+    import hashlib  # here, not above: the reads load this module and never hash
+    import hmac
+
     encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     if key is None:
         return hashlib.sha256(encoded).hexdigest()
