@@ -265,8 +265,9 @@ def test_the_command_table_names_the_module_of_every_command():
 
 
 def test_help_lists_the_commands_in_the_order_of_the_table():
-    from complaintctl.cli import app, commands
     import typer.main
+
+    from complaintctl.cli import app, commands
 
     listed = list(typer.main.get_command(app).commands)
     groups = {info.name for info in app.registered_groups}

@@ -42,8 +42,22 @@ _HOMES = {
 
 if TYPE_CHECKING:
     from complaintctl.services.context import Context, Step
-    from complaintctl.services.reading import derive_case, get_case, letter_case, letter_step, list_actions, list_cases
-    from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
+    from complaintctl.services.reading import (
+        derive_case,
+        get_case,
+        letter_case,
+        letter_step,
+        list_actions,
+        list_cases,
+    )
+    from complaintctl.services.record_steps import (
+        add_order,
+        comply,
+        determine,
+        record_learning,
+        record_survey,
+        refer,
+    )
     from complaintctl.services.steps import (
         PolicyChange,
         Remedy,
@@ -74,4 +88,32 @@ def __dir__() -> list[str]:
     return sorted({*globals(), *_HOMES})
 
 
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Context",
+    "PolicyChange",
+    "Remedy",
+    "Step",
+    "acknowledge",
+    "add_action",
+    "add_note",
+    "add_order",
+    "close",
+    "complete_action",
+    "comply",
+    "derive_case",
+    "determine",
+    "escalate",
+    "extend",
+    "get_case",
+    "letter_case",
+    "letter_step",
+    "list_actions",
+    "list_cases",
+    "log_case",
+    "record_learning",
+    "record_survey",
+    "record_update",
+    "refer",
+    "stored_policy",
+    "sync_policy",
+]
