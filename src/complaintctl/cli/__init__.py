@@ -10,7 +10,15 @@ console script (`main`) imports only the module of the command it runs; `app`, a
 has every command. Nothing outside this package imports from it but the entry points.
 """
 
-from complaintctl.cli.runtime import main, settings
+import gc
+
+# Start-up makes a few hundred thousand objects that live as long as the process (modules,
+# classes, the command tree), and the collector would walk them over and over while they are
+# made. It runs rarely until `runtime.main` has built the command, which then sets it back.
+GC_THRESHOLD = gc.get_threshold()
+gc.set_threshold(100_000, 50, 100)
+
+from complaintctl.cli.runtime import main, settings  # noqa: E402 - after the collector's threshold
 
 
 def __getattr__(name: str):

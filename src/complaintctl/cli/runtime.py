@@ -322,6 +322,14 @@ def main() -> None:
     name = invoked_command(sys.argv[1:])
     register(name)
     build_only(name)
+    # What start-up made lives until the process ends: never collected, and never walked again.
+    # The command runs with the collector as it was (cli/__init__ holds it off during start-up).
+    import gc
+
+    from complaintctl.cli import GC_THRESHOLD
+
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
     app(prog_name="complaintctl")
 
 
