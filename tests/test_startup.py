@@ -314,3 +314,22 @@ def test_the_console_script_imports_only_the_command_it_runs(acknowledged, argum
     banned = (*(module for module in OTHER_COMMANDS if module != f"complaintctl.cli.{own}"), *forbidden)
     loaded = sorted({name for name in modules for ban in banned if name == ban or name.startswith(ban + ".")})
     assert loaded == []
+
+
+def test_the_command_runs_with_the_collector_as_it_was_and_start_up_frozen():
+    """Start-up runs with the collector held off; the command itself with Python's thresholds."""
+    result = run_python(
+        """
+        import atexit, gc, json, sys
+        before = gc.get_threshold()
+        import complaintctl.cli
+        during = gc.get_threshold()
+        atexit.register(lambda: sys.stderr.write(json.dumps([before, during, gc.get_threshold(), gc.get_freeze_count()])))
+        sys.argv = ["complaintctl", "workdays", "add", "2026-12-24", "5", "--json"]
+        complaintctl.cli.main()
+        """
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    before, during, after, frozen = json.loads(result.stderr.splitlines()[-1])
+    assert during[0] > before[0] and after == before
+    assert frozen > 1000
