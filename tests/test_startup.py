@@ -68,7 +68,7 @@ def test_help_loads_no_heavy_library_for_any_command():
     report = json.loads(result.stderr)
     assert {path: code for path, code in report["codes"].items() if code not in (0, None)} == {}
     for expected in ("", "log", "acknowledge", "extend", "update", "close", "escalate", "note", "show", "list",
-                     "action", "action add", "action done", "action list", "workdays", "workdays add",
+                     "action", "action add", "action done", "action list", "workdays", "workdays add", "explain",
                      "workdays between", "init"):
         assert expected in report["codes"], expected
     assert heavy_loaded(report["modules"]) == []
@@ -149,11 +149,14 @@ READ = (*NEVER, "sqlalchemy")
 COMMANDS = [
     (["show", "{ref}", "--json"], (*READ, "jinja2", "rich.table")),
     (["show", "{ref}"], (*READ, "jinja2")),
+    (["show", "{ref}", "--explain"], (*READ, "jinja2")),
     (["list", "--status", "open", "--json"], (*READ, "jinja2", "rich.table")),
     (["list"], (*READ, "jinja2")),
     (["overdue", "--json"], (*READ, "jinja2", "rich.table")),
     (["overdue"], (*READ, "jinja2", "rich.table")),
     (["letter", "{ref}"], (*READ, "rich.table")),
+    (["explain", "{ref}"], (*READ, "jinja2", "rich.table")),
+    (["explain", "{ref}", "--json"], (*READ, "jinja2", "rich.table")),
     (["report", "annual", "--year", "2026", "--json"], (*READ, "jinja2", "rich.table")),
     (["workdays", "add", "2026-12-24", "5", "--json"], (*READ, "jinja2", "rich.table")),
     (["log", "--name", "B", "--summary", "s", "--received", "2026-11-27", "--json"], (*NEVER, "jinja2", "rich.table")),
@@ -279,7 +282,8 @@ def test_help_lists_the_commands_in_the_order_of_the_table():
 # never imports the steps that write, nor what it does not print with.
 OTHER_COMMANDS = tuple(
     f"complaintctl.cli.{module}"
-    for module in ("setup", "steps", "cases", "actions", "workdays", "integrity", "letters", "overdue", "records", "reports", "shell")
+    for module in ("setup", "steps", "corrections", "team", "cases", "explain", "actions", "workdays", "integrity", "letters",
+                   "overdue", "records", "reports", "shell")
 )
 WRITING = ("complaintctl.services.steps", "complaintctl.services.record_steps", "complaintctl.storage.store", "hashlib")
 CONSOLE_COMMANDS = [

@@ -29,7 +29,7 @@ READS = {
     "SQLITE_HAS_MIGRATIONS": "sqlite", "POSTGRES_HAS_MIGRATIONS": "postgresql", "SQLITE_INTEGRITY_CHECK": "sqlite",
     "APPLIED_MIGRATIONS": "both", "META": "both", "COUNTER": "both", "CASE_ID": "both", "REFERENCES_STARTING": "both",
     "EVENTS": "both", "EVENTS_OF_CASES": "both", "CASES_CHANGED_AFTER": "both", "CASES_TO_REDERIVE": "both",
-    "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both",
+    "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both", "OFFICERS": "both", "OPEN_CASES_HANDLED_BY": "both",
     "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
     "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "LEARNING_COUNT": "both",
     "LEARNING_LISTED": "both", "OMBUDSMAN_COUNTS": "both", "OMBUDSMAN_FINDINGS": "both", "OMBUDSMAN_ORDERS": "both",
@@ -39,7 +39,7 @@ READS = {
 WRITES = {
     "CREATE_MIGRATIONS_TABLE", "RECORD_MIGRATION", "UPDATE_META", "INSERT_META", "INSERT_COUNTER", "UPDATE_COUNTER",
     "INSERT_EVENT", "INSERT_CASE", "UPDATE_CASE", "INSERT_STAGE", "DELETE_STAGES", "INSERT_ACTION", "DELETE_ACTIONS",
-    "INSERT_RECORDS", "DELETE_RECORDS", "INSERT_POLICY_VERSION",
+    "INSERT_RECORDS", "DELETE_RECORDS", "INSERT_POLICY_VERSION", "INSERT_OFFICER", "RETIRE_OFFICER",
 }
 # Run as the connections and transactions use them (test_connection_statements).
 CONNECTION = {
@@ -51,7 +51,7 @@ FRAGMENTS = {"LIST_CASES", "LIST_FILTERS", "LIST_ORDER", "LIMIT", "ACTIONS", "OU
 # Names, not SQL.
 NOT_SQL = {
     "DATE_COLUMNS", "POSTGRES_WRITE_LOCK_KEY", "EVENT_COLUMNS", "CASE_COLUMNS", "STAGE_COLUMNS", "ACTION_COLUMNS",
-    "RECORD_COLUMNS", "RECORD_TABLES", "POLICY_VERSION_COLUMNS",
+    "RECORD_COLUMNS", "RECORD_TABLES", "POLICY_VERSION_COLUMNS", "OFFICER_COLUMNS",
 }
 COMPOSED = {
     "list_cases(every filter, limited)": statements.list_cases(statements.LIST_FILTERS, limited=True),
@@ -70,7 +70,8 @@ NUMBERS = {"stage": 1, "number": 99, "year": 2025, "last_number": 7, "limit": 10
 WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": "CMP-2025", "before": "CMP-2025\uffff",
          "type": "complaint", "case_type": "complaint", "status": "closed", "outcome": "upheld", "kind": "logged",
          "handler": "jo officer", "service": "repairs", "ombudsman": "HOS", "finding": "maladministration",
-         "next_due_what": "respond", "details": "{}", "since": "2025-06-01T00:00:00+00:00"}
+         "next_due_what": "respond", "details": "{}", "since": "2025-06-01T00:00:00+00:00",
+         "name": "jo officer", "login": "jo"}
 # Values the writes need to be new: a reference, a meta key, a counter, a migration.
 NEW = {"reference": "TST-2026-00001", "key": "test", "prefix": "TST", "name": "999_test"}
 
@@ -154,10 +155,15 @@ def ways(location: str, backend: str) -> dict:
 
 
 def seed(cli: Cli) -> None:
-    """Two years of every kind of record, and an outstanding action."""
+    """Two years of every kind of record, an outstanding action, an open case handled by an
+    officer, and a team roster."""
     recorded(cli)
     with freeze_time(TODAY):
         cli.ok("action", "add", FIRST, "--what", "Call back", "--due", "2025-09-01", "--on", "2025-08-29")
+        handled = cli.ok("log", "--name", "Cy Open", "--summary", "Open", "--received", "2026-03-03").stdout.split()[0]
+        cli.ok("acknowledge", handled, "--handler", "Jo Officer", "--on", "2026-03-04")
+        cli.ok("officer", "add", "Officer One", "--login", "officer.one")
+        cli.ok("officer", "add", "Jo Officer", "--login", "jo", "--role", "handler", "--role", "reviewer")
 
 
 @pytest.fixture
@@ -269,6 +275,8 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
     return {
         "meta": bool(tx.meta("chain_head")),
         "policy_versions": [(version.number, version.policy.raw, version.note) for version in tx.policy_versions()],
+        "officers": tx.officers(),
+        "open_cases_handled_by": [tx.open_cases_handled_by(officer) for officer in tx.officers()],
         "case_id": tx.case_id(FIRST),
         "references_starting": tx.references_starting("CMP-2025-0000", 3),
         "events": tx.events(case_ids[0]),

@@ -39,7 +39,9 @@ def letter(
         chosen_kind, latest_stage = letters.default_kind(case)
         chosen_stage = stage or latest_stage
     case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
-    content = letters.render(case, policy, templates_folder() / "letters", kind, stage, fmt, cache_folder())
+    content = letters.render(
+        case, policy, templates_folder() / "letters", kind, stage, fmt, services.roster(context), cache_folder()
+    )
     if out:
         letters.write(out, content, force=force)
         render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")

@@ -30,5 +30,7 @@ def write_letter(case, path: Optional[str], force: bool = False) -> None:
         from complaintctl.output.letters import write_step_letter
         from complaintctl.storage.locations import cache_folder, templates_folder
 
-        kind = write_step_letter(case, settings.policy(), templates_folder() / "letters", path, force=force, cache=cache_folder())
+        kind = write_step_letter(
+            case, settings.policy(), templates_folder() / "letters", path, force=force, roster=settings.roster(), cache=cache_folder()
+        )
         render.say(f"Wrote the {kind} letter for {case.reference} to {path}")

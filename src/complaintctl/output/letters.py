@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
 
     from complaintctl.domain.case import Action, Case, Stage
+    from complaintctl.domain.officers import Roster
     from complaintctl.domain.policy import Policy
 
 SUFFIX = {"text": "txt", "html": "html"}
@@ -246,12 +247,14 @@ def environment(policy: "Policy", builtin: Path, cache: Path | None = None) -> j
 
 
 def default_kind(case: "Case") -> tuple[str, int]:
-    """The letter of the case's latest step that the complainant hears about, and its stage."""
+    """The letter of the case's latest step that the complainant hears about, and its stage; a
+    voided step has none."""
     stage_number = 1
-    for event in case.events:
+    steps = case.events_in_force
+    for event in steps:
         if event.kind == "escalated":
             stage_number = 2
-    for event in reversed(case.events):
+    for event in reversed(steps):
         if event.kind == "closed":
             outcome = event.details["outcome"]
             kind = "decision" if outcome in DECISIONS else "refusal" if outcome == "refused" else "closure"
@@ -346,8 +349,11 @@ def _respond_by_then(stage: "Stage", on: date, policy: "Policy") -> date | None:
     return policy.calendar().add(stage.original_respond_by, days)
 
 
-def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None) -> Letter:
-    """Everything a letter may say about the case, as plain values for the templates."""
+def build(
+    case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None, roster: "Roster | None" = None
+) -> Letter:
+    """Everything a letter may say about the case, as plain values for the templates. The handler
+    is named as the team `roster` names them: a login recorded as a handler is never shown."""
     if not case.has_clock:
         raise InvalidTransition(f"{case.reference} is a {case.type}; letters are for complaints")
     if kind is None:
@@ -412,7 +418,7 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
             "final": stage.number == 2,
             "received_on": stage.received_on,
             "acknowledged_on": stage.acknowledged_on,
-            "handler": stage.handler or "",
+            "handler": (roster.display_name(stage.handler) if roster else stage.handler) or "",
             "understanding": stage.understanding or details.get("summary") or "",
             "outcomes_sought": stage.outcomes_sought or details.get("outcomes_sought") or "",
             "respond_by": _respond_by_then(stage, on, policy),
@@ -472,11 +478,12 @@ def render(
     kind: str | None = None,
     stage: int | None = None,
     fmt: str = "text",
+    roster: "Roster | None" = None,
     cache: Path | None = None,
 ) -> str | bytes:
     """The letter as text, HTML, or the bytes of an .eml message; `builtin` is the folder of the
     built-in letter templates, `cache` the user's cache folder for compiled templates (none: compile them)."""
-    letter = build(case, policy, kind, stage)
+    letter = build(case, policy, kind, stage, roster)
     env = environment(policy, builtin, cache)
     if fmt == "eml":
         return message(letter, env).as_bytes()
@@ -570,12 +577,18 @@ def write(path: str | Path, content: str | bytes, force: bool = False) -> None:
 
 
 def write_step_letter(
-    case: "Case", policy: "Policy", builtin: Path, path: str | Path, force: bool = False, cache: Path | None = None
+    case: "Case",
+    policy: "Policy",
+    builtin: Path,
+    path: str | Path,
+    force: bool = False,
+    roster: "Roster | None" = None,
+    cache: Path | None = None,
 ) -> str:
     """After a recorded step: write its letter to `path` (format from the file's suffix)."""
     try:
         kind, stage = default_kind(case)
-        write(path, render(case, policy, builtin, kind, stage, format_for(path), cache), force=force)
+        write(path, render(case, policy, builtin, kind, stage, format_for(path), roster, cache), force=force)
     except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
         raise type(problem)(
             f"{case.reference}: the step was recorded, but its letter was not written: {problem}; "

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 _HOMES = {
     "Context": "context",
     "Step": "context",
+    "amend": "corrections",
+    "void": "corrections",
     "derive_case": "reading",
     "get_case": "reading",
     "letter_case": "reading",
@@ -30,6 +32,7 @@ _HOMES = {
     "acknowledge": "steps",
     "add_action": "steps",
     "add_note": "steps",
+    "assign": "steps",
     "close": "steps",
     "complete_action": "steps",
     "escalate": "steps",
@@ -38,10 +41,16 @@ _HOMES = {
     "record_update": "steps",
     "stored_policy": "steps",
     "sync_policy": "steps",
+    "Added": "team",
+    "Retired": "team",
+    "add_officer": "team",
+    "retire_officer": "team",
+    "roster": "team",
 }
 
 if TYPE_CHECKING:
     from complaintctl.services.context import Context, Step
+    from complaintctl.services.corrections import amend, void
     from complaintctl.services.reading import (
         derive_case,
         get_case,
@@ -50,20 +59,14 @@ if TYPE_CHECKING:
         list_actions,
         list_cases,
     )
-    from complaintctl.services.record_steps import (
-        add_order,
-        comply,
-        determine,
-        record_learning,
-        record_survey,
-        refer,
-    )
+    from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
     from complaintctl.services.steps import (
         PolicyChange,
         Remedy,
         acknowledge,
         add_action,
         add_note,
+        assign,
         close,
         complete_action,
         escalate,
@@ -73,6 +76,7 @@ if TYPE_CHECKING:
         stored_policy,
         sync_policy,
     )
+    from complaintctl.services.team import Added, Retired, add_officer, retire_officer, roster
 
 
 def __getattr__(name: str):
@@ -89,14 +93,19 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "Added",
     "Context",
     "PolicyChange",
     "Remedy",
+    "Retired",
     "Step",
     "acknowledge",
     "add_action",
     "add_note",
+    "add_officer",
     "add_order",
+    "amend",
+    "assign",
     "close",
     "complete_action",
     "comply",
@@ -114,6 +123,9 @@ __all__ = [
     "record_survey",
     "record_update",
     "refer",
+    "retire_officer",
+    "roster",
     "stored_policy",
     "sync_policy",
+    "void",
 ]

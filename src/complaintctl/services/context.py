@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from complaintctl.domain.calendar import Calendar
     from complaintctl.domain.case import Case
     from complaintctl.domain.events import Event
+    from complaintctl.domain.officers import Officer, Roster
     from complaintctl.domain.policy import Policy, PolicyHistory, PolicyVersion
 
 # A step to record: (kind, business date, details).
@@ -27,6 +28,14 @@ class Reading(Protocol):
     def policy_versions(self) -> list["PolicyVersion"]:
         """Every version of the policy the database stored, oldest first (none before the first
         command of this release has run)."""
+        ...
+
+    def officers(self) -> list["Officer"]:
+        """The team roster, retired officers too, in the order they were added."""
+        ...
+
+    def open_cases_handled_by(self, officer: "Officer") -> list[str]:
+        """References of the cases not closed that `officer` handles (by name or login)."""
         ...
 
     def case_id(self, reference: str) -> int: ...
@@ -105,6 +114,12 @@ class Writing(Reading, Protocol):
 
     def add_policy_version(self, version: "PolicyVersion") -> None: ...
 
+    def add_officer(self, officer: "Officer") -> int:
+        """Put an officer on the roster; returns their id."""
+        ...
+
+    def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None: ...
+
     def next_reference(self, prefix: str, year: int) -> str: ...
 
     def append(self, reference: str, case_id: int, events: list["Event"]) -> None: ...
@@ -136,7 +151,10 @@ class Database(Protocol):
 class Context:
     """`policy` and `calendar` are those in force now; `history` holds every version of the
     database's policy (set by services.sync_policy), so that a step taken under an earlier
-    version keeps its deadlines. Without a history, cases are derived under `policy` alone."""
+    version keeps its deadlines. Without a history, cases are derived under `policy` alone.
+
+    `roster` is the team roster as the write transaction of a step read it (services.team.join);
+    from then on `officer` is the roster's name for whoever is recording."""
 
     store: Database
     policy: "Policy"
@@ -145,3 +163,4 @@ class Context:
     today: date
     now: datetime
     history: "PolicyHistory | None" = None
+    roster: "Roster | None" = None

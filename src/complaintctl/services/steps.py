@@ -13,11 +13,13 @@ from typing import Any
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
+from complaintctl.domain.officers import check_reviewer
 from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_keys
 from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
 from complaintctl.services.context import Context, Database, Step
 from complaintctl.services.reading import derive_case
+from complaintctl.services.team import join
 
 
 def clean(text: str | None) -> str | None:
@@ -25,10 +27,6 @@ def clean(text: str | None) -> str | None:
         return None
     stripped = text.strip()
     return stripped or None
-
-
-def _same_person(first: str | None, second: str | None) -> bool:
-    return bool(first and second) and " ".join(first.lower().split()) == " ".join(second.lower().split())
 
 
 def check_on(
@@ -66,6 +64,7 @@ def _require_open(case: Case, step: str) -> None:
 def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:
     """Load a case, let `plan` validate and choose its new events, append them, save the projection."""
     with ctx.store.writing() as tx:
+        join(ctx, tx)
         case_id = tx.case_id(reference)
         events = tx.events(case_id)
         case = derive_case(ctx, reference, events)
@@ -177,6 +176,7 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
     details["issue_date"] = issue_date.isoformat() if issue_date else None
 
     with ctx.store.writing() as tx:
+        join(ctx, tx)
         reference = tx.next_reference(ctx.policy.reference_prefix, received_on.year)
         logged = Event(kind="logged", on=received_on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=1)
         case = derive_case(ctx, reference, [logged])
@@ -204,8 +204,9 @@ def acknowledge(
                 f"{case.reference}: stage {stage.number} was already acknowledged on {stage.acknowledged_on.isoformat()}"
             )
         check_on(ctx, case, on, what="the acknowledgement")
-        chosen = clean(handler) or stage.handler or ctx.officer
-        _check_reviewer(case, chosen)
+        chosen = _handler(ctx, handler, stage.handler)
+        if stage.number == 2:
+            check_reviewer(case, chosen, ctx.roster, ctx.policy.reviewer_role)
         return [
             (
                 "acknowledged",
@@ -222,12 +223,14 @@ def acknowledge(
     return record_steps(ctx, reference, plan)
 
 
-def _check_reviewer(case: Case, handler: str | None) -> None:
-    if case.stage == 2 and _same_person(handler, case.stages[0].handler):
-        raise RuleViolation(
-            f"{case.reference}: {handler} handled stage 1, and stage 2 needs someone with no prior involvement; "
-            "name another officer with --handler"
-        )
+def _handler(ctx: Context, typed: str | None, kept: str | None = None) -> str:
+    """Who handles the stage: the officer named with --handler, else the stage's handler so far,
+    else whoever is recording; once the roster has officers, always a current one of them."""
+    if clean(typed):
+        return ctx.roster.handler(clean(typed))
+    if kept:
+        return ctx.roster.kept(kept)
+    return ctx.officer
 
 
 def extend(
@@ -429,12 +432,8 @@ def escalate(
                 f"{case.reference}: the window to ask for stage 2 ended on {first.escalate_by.isoformat()}; "
                 "accept the request late with --late-reason TEXT"
             )
-        chosen = clean(handler)
-        if _same_person(chosen, first.handler):
-            raise RuleViolation(
-                f"{case.reference}: {chosen} handled stage 1, and stage 2 needs someone with no prior involvement; "
-                "name another officer with --handler"
-            )
+        chosen = ctx.roster.handler(clean(handler)) if clean(handler) else None
+        check_reviewer(case, chosen, ctx.roster, ctx.policy.reviewer_role)
         late = bool(first.escalate_by and on > first.escalate_by)
         return [
             (
@@ -445,6 +444,31 @@ def escalate(
                     "late_reason": clean(late_reason) if late else None,
                     "outcomes_sought": clean(outcomes_sought),
                 },
+            )
+        ]
+
+    return record_steps(ctx, reference, plan)
+
+
+def assign(ctx: Context, reference: str, on: date, handler: str, reason: str | None = None) -> Case:
+    """Give the current stage to another officer, before or after its acknowledgement."""
+
+    def plan(case: Case) -> list[Step]:
+        _require_open(case, "be given to another officer")
+        stage = case.current
+        check_on(ctx, case, on, after=stage.received_on, what="the assignment")
+        if not clean(handler):
+            raise InvalidInput("name the officer who takes the case over with --handler NAME")
+        chosen = ctx.roster.handler(clean(handler))
+        if ctx.roster.identity(chosen) == ctx.roster.identity(stage.handler):
+            raise InvalidTransition(f"{case.reference}: stage {stage.number} is already handled by {chosen}")
+        if stage.number == 2:
+            check_reviewer(case, chosen, ctx.roster, ctx.policy.reviewer_role)
+        return [
+            (
+                "assigned",
+                on,
+                {"stage": stage.number, "handler": chosen, "previous_handler": stage.handler, "reason": clean(reason)},
             )
         ]
 

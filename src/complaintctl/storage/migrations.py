@@ -196,6 +196,25 @@ def m003_policy_versions(conn: "Connection") -> None:
     )
 
 
+def m005_officers(conn: "Connection") -> None:
+    """The team roster. Officers are added and retired, never deleted; each change keeps who made
+    it and when in the officer's own row (the roster is not a case, so not in the events' chain)."""
+    identity = _id_column(conn)
+    conn.exec_driver_sql(
+        f"""CREATE TABLE officers (
+            {identity},
+            name TEXT NOT NULL,
+            login TEXT,
+            email TEXT,
+            roles TEXT NOT NULL,
+            added_at VARCHAR(40) NOT NULL,
+            added_by TEXT NOT NULL,
+            retired_at VARCHAR(40),
+            retired_by TEXT
+        )"""
+    )
+
+
 def m006_report_indexes(conn: "Connection") -> None:
     """The annual report counted from two indexes of `stages`, never visiting the cases: each
     stage row carries its case's type, service area and category (kept with the rest of the
@@ -221,6 +240,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
     ("003_policy_versions", m003_policy_versions),
+    ("005_officers", m005_officers),
     ("006_report_indexes", m006_report_indexes),
 ]
 

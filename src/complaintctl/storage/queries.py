@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from complaintctl.domain.events import Event
+from complaintctl.domain.officers import Officer
 from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
@@ -96,6 +97,29 @@ class Queries:
             )
             for row in self.dicts(statements.POLICY_VERSIONS)
         ]
+
+    def officers(self) -> list[Officer]:
+        """The team roster, retired officers too, in the order they were added."""
+        return [
+            Officer(
+                id=row["id"],
+                name=row["name"],
+                login=row["login"],
+                email=row["email"],
+                roles=tuple(role for role in row["roles"].split(",") if role),
+                added_at=datetime.fromisoformat(row["added_at"]),
+                added_by=row["added_by"],
+                retired_at=datetime.fromisoformat(row["retired_at"]) if row["retired_at"] else None,
+                retired_by=row["retired_by"],
+            )
+            for row in self.dicts(statements.OFFICERS)
+        ]
+
+    def open_cases_handled_by(self, officer: Officer) -> list[str]:
+        """The references of the cases not closed whose handler is `officer`, by name or login."""
+        name = " ".join(officer.name.split()).lower()
+        login = (officer.login or officer.name).lower()
+        return [reference for (reference,) in self.tuples(statements.OPEN_CASES_HANDLED_BY, name=name, login=login)]
 
     def case_id(self, reference: str) -> int:
         found = self.value(statements.CASE_ID, reference=reference)

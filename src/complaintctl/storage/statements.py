@@ -98,6 +98,17 @@ POLICY_VERSIONS = f"SELECT {', '.join(POLICY_VERSION_COLUMNS)} FROM policy_versi
 LATEST_POLICY_FINGERPRINT = "SELECT fingerprint FROM policy_versions ORDER BY number DESC LIMIT 1"
 INSERT_POLICY_VERSION = _insert("policy_versions", POLICY_VERSION_COLUMNS)
 
+# -- the team roster ---------------------------------------------------------------------------------
+
+OFFICER_COLUMNS = ("name", "login", "email", "roles", "added_at", "added_by", "retired_at", "retired_by")
+OFFICERS = f"SELECT id, {', '.join(OFFICER_COLUMNS)} FROM officers ORDER BY id"
+INSERT_OFFICER = _insert("officers", OFFICER_COLUMNS)
+RETIRE_OFFICER = "UPDATE officers SET retired_at = :retired_at, retired_by = :retired_by WHERE id = :id AND retired_at IS NULL"
+# Open cases whose handler is an officer, by full name or login (`:name` and `:login` lower case).
+OPEN_CASES_HANDLED_BY = (
+    "SELECT reference FROM cases WHERE status != 'closed' AND lower(handler) IN (:name, :login) ORDER BY reference"
+)
+
 CASE_ID = "SELECT id FROM cases WHERE reference = :reference"
 # Through the reference index: `before` is `beginning` followed by the highest character.
 REFERENCES_STARTING = (

@@ -29,6 +29,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
+from complaintctl.domain.officers import Officer
 from complaintctl.domain.policy import PolicyVersion
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
@@ -240,6 +241,11 @@ class Store:
         self.engine.dispose()
 
 
+def _utc_text(moment: datetime) -> str:
+    """A moment as the roster keeps it: ISO text in UTC."""
+    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
 @lru_cache(maxsize=512)
 def statement(sql: str) -> TextClause:
     """A statement of statements.py as SQLAlchemy runs it; made once for each text."""
@@ -298,6 +304,26 @@ class Transaction(Queries):
             officer=version.officer,
             note=version.note,
         )
+
+    # -- the team roster ---------------------------------------------------------------------------
+
+    def add_officer(self, officer: Officer) -> int:
+        """Put an officer on the roster; returns the id the roster gave them."""
+        self.write(
+            statements.INSERT_OFFICER,
+            name=officer.name,
+            login=officer.login,
+            email=officer.email,
+            roles=",".join(officer.roles),
+            added_at=_utc_text(officer.added_at),
+            added_by=officer.added_by,
+            retired_at=None,
+            retired_by=None,
+        )
+        return max(row.id for row in self.officers())
+
+    def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None:
+        self.write(statements.RETIRE_OFFICER, id=officer_id, retired_at=_utc_text(retired_at), retired_by=retired_by)
 
     # -- references ----------------------------------------------------------------------------
 
