@@ -19,7 +19,7 @@ import gc
 GC_THRESHOLD = gc.get_threshold()
 gc.set_threshold(100_000, 50, 100)
 
-from complaintctl.cli.runtime import main, settings  # noqa: E402 - after the collector's threshold
+from complaintctl.cli.runtime import main, settings  # after the collector's threshold is raised
 
 
 def __getattr__(name: str):

@@ -59,7 +59,14 @@ if TYPE_CHECKING:
         list_actions,
         list_cases,
     )
-    from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
+    from complaintctl.services.record_steps import (
+        add_order,
+        comply,
+        determine,
+        record_learning,
+        record_survey,
+        refer,
+    )
     from complaintctl.services.steps import (
         PolicyChange,
         Remedy,
@@ -76,7 +83,13 @@ if TYPE_CHECKING:
         stored_policy,
         sync_policy,
     )
-    from complaintctl.services.team import Added, Retired, add_officer, retire_officer, roster
+    from complaintctl.services.team import (
+        Added,
+        Retired,
+        add_officer,
+        retire_officer,
+        roster,
+    )
 
 
 def __getattr__(name: str):

@@ -39,7 +39,8 @@ def get_case(ctx: Context, reference: str) -> Case:
 
 def explanation_of(ctx: Context, case: Case, stage: int | None = None) -> Explanation:
     """How each deadline of a case read with `ctx` was counted; with `stage`, that stage's only."""
-    from complaintctl.domain.explain import Explanation, explain  # here: `show` and `list` never explain
+    # Imported here: `show` and `list` never explain.
+    from complaintctl.domain.explain import Explanation, explain
 
     explanation = explain(case, ctx.policy, ctx.calendar, ctx.history)
     if stage is None:
