@@ -220,11 +220,20 @@ def test_an_old_database_gains_the_record_tables_and_keeps_its_data(cli):
         # The later migrations go too: a database of the first release had none of them.
         conn.execute("DROP TABLE policy_versions")
         conn.execute("DROP TABLE officers")
-        conn.execute("DELETE FROM schema_migrations WHERE name IN ('002_records', '003_policy_versions', '005_officers')")
+        conn.execute("DROP INDEX ix_stages_received_figures")
+        conn.execute("DROP INDEX ix_stages_closed_figures")
+        for column in ("case_type", "service", "category"):
+            conn.execute(f"ALTER TABLE stages DROP COLUMN {column}")
+        conn.execute("CREATE INDEX ix_stages_received ON stages (number, received_on)")
+        conn.execute("CREATE INDEX ix_stages_closed ON stages (number, closed_on)")
+        conn.execute(
+            "DELETE FROM schema_migrations WHERE name IN ('002_records', '003_policy_versions', '005_officers', '006_report_indexes')"
+        )
     assert rows(cli.db, "SELECT name FROM schema_migrations") == [("001_initial",)]
     assert cli.show(ref)["outcome"] == "upheld"
     assert sorted(rows(cli.db, "SELECT name FROM schema_migrations")) == [
-        ("001_initial",), ("002_records",), ("003_policy_versions",), ("005_officers",)]
+        ("001_initial",), ("002_records",), ("003_policy_versions",), ("005_officers",), ("006_report_indexes",)]
+    assert rows(cli.db, "SELECT case_type FROM stages") == [("complaint",)]
     cli.ok("survey", ref, "--satisfied", "yes", "--on", "2025-10-20")
     assert rows(cli.db, "SELECT count(*) FROM surveys") == [(1,)]
 
