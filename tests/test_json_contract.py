@@ -21,6 +21,7 @@ SPEC_CASE_KEYS = {
 CASE_KEYS = SPEC_CASE_KEYS | {
     "over_12_months", "next_due", "stages", "actions",
     "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
+    "representative_email", "representative_address",
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
 }
 EVENT_KEYS = {"number", "kind", "on", "officer", "recorded_at", "details", "voided"}

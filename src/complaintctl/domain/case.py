@@ -149,10 +149,10 @@ class Case:
     def outstanding_actions(self) -> list[Action]:
         return [action for action in self.actions if action.outstanding]
 
-    def next_deadline(self) -> tuple[str, date] | None:
-        """The earliest thing the case is waiting for: acknowledge, respond or update."""
+    def deadlines(self) -> list[tuple[str, date]]:
+        """Everything the open case is waiting for (acknowledge, respond, update), earliest first."""
         if not self.has_clock or self.current.is_closed:
-            return None
+            return []
         stage = self.current
         pending: list[tuple[date, int, str]] = []
         if stage.acknowledged_on is None and stage.acknowledge_by is not None:
@@ -161,10 +161,12 @@ class Case:
             pending.append((stage.respond_by, 1, "respond"))
         if stage.update_due is not None:
             pending.append((stage.update_due, 2, "update"))
-        if not pending:
-            return None
-        due, _, what = min(pending)
-        return what, due
+        return [(what, due) for due, _, what in sorted(pending)]
+
+    def next_deadline(self) -> tuple[str, date] | None:
+        """The earliest thing the case is waiting for: acknowledge, respond or update."""
+        pending = self.deadlines()
+        return pending[0] if pending else None
 
 
 def add_window(window, closed_on: date, calendar: Calendar) -> date | None:
@@ -212,13 +214,20 @@ def _settle_deadlines(stage: Stage, policy: Policy, calendar: Calendar) -> None:
     stage.in_time_by = calendar.add(stage.original_respond_by, timely_days)
 
     stage.update_due = None
+    if stage.is_closed:
+        return
     every = policy.update_every_days
-    if every and not stage.is_closed:
+    if every:
         clock_starts = stage.original_respond_by
         if stage.extensions:
             clock_starts = min(clock_starts, stage.extensions[0]["on"])
         last_contact = max([clock_starts, *(update["on"] for update in stage.updates)])
         stage.update_due = calendar.add(last_contact, every)
+    # The latest update's promise to write again by a date (`update --next`), when sooner.
+    promised = stage.updates[-1].get("next_update") if stage.updates else None
+    if promised:
+        promised_by = date.fromisoformat(promised)
+        stage.update_due = min(stage.update_due, promised_by) if stage.update_due else promised_by
 
 
 class _Rules:

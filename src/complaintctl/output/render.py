@@ -47,7 +47,8 @@ def stage_json(stage: "Stage") -> dict[str, Any]:
 
 
 CONTACT_KEYS = (
-    "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
+    "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "representative_email",
+    "representative_address", "anonymous",
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
 )
 
@@ -247,6 +248,7 @@ def show_case(case: "Case") -> None:
         ["Type", case.type],
         ["From", who],
         ["Contact", ", ".join(str(details[k]) for k in ("email", "phone") if details.get(k)) or None],
+        ["Representative", ", ".join(str(details[k]) for k in ("representative", "representative_email", "representative_address") if details.get(k)) or None],
         ["Service", " / ".join(str(details[k]) for k in ("service", "category") if details.get(k)) or None],
         ["Received", f"{case.received_on.isoformat()} ({details.get('channel') or 'channel not recorded'})"],
         ["Ombudsman", "Housing Ombudsman" if case.ombudsman == "housing" else "LGSCO"],

@@ -1,9 +1,10 @@
 """What every use case is given: the database, the policy, its calendar, the officer and the
-date; and the read and write protocols that both the full store and the light reader satisfy."""
+date; and the read and write protocols that the full store and the light SQLite reader and
+writer satisfy."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -58,6 +59,10 @@ class Reading(Protocol):
 
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
 
+    def orders_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
+        """Ombudsman orders due by `cutoff`, made by `as_of` and not complied with by then."""
+        ...
+
     def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]: ...
 
     # The figures of the annual report between two dates, inclusive. Rows are tuples, dates are
@@ -107,6 +112,37 @@ class Reading(Protocol):
         ...
 
 
+    # The figures of the self-assessment against the Complaint Handling Code; `caps` are the
+    # extension caps of stage 1 and stage 2 in working days.
+
+    def self_assessment_received(self, start: date, end: date, today: date, caps: tuple[int, int]) -> list[tuple[Any, ...]]:
+        """Accepted complaints received per stage: (stage, received, acknowledgements due,
+        acknowledged in time, never acknowledged, extended, extension days, beyond the cap,
+        open past the response date)."""
+        ...
+
+    def self_assessment_closed(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Stages closed per stage: (stage, decisions, decided in time, upheld or partly upheld,
+        apologies, compensated, compensation in pence)."""
+        ...
+
+    def self_assessment_escalations(self, start: date, end: date) -> tuple[Any, ...]:
+        """(stage 2 requests received, refused, accepted late)."""
+        ...
+
+    def self_assessment_handlers(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Accepted stage 2 complaints received: (stage 1 handler, stage 2 handler, count)."""
+        ...
+
+    def self_assessment_refused(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Requests refused: (stage, exclusion, count)."""
+        ...
+
+    def self_assessment_beyond_cap(self, start: date, end: date, caps: tuple[int, int], limit: int) -> list[tuple[Any, ...]]:
+        """The first `limit` stages extended beyond the cap: (case id, reference, stage, extension days)."""
+        ...
+
+
 class Writing(Reading, Protocol):
     """The statements of one write transaction, which holds the write lock throughout."""
 
@@ -135,7 +171,8 @@ class Writing(Reading, Protocol):
 
 
 class Database(Protocol):
-    """A complaints database: the full store (SQLite or PostgreSQL) or the light SQLite reader."""
+    """A complaints database: the full store (SQLite or PostgreSQL), or the light SQLite reader
+    (which refuses to write) or writer."""
 
     location: str
     is_sqlite: bool
@@ -164,3 +201,6 @@ class Context:
     now: datetime
     history: "PolicyHistory | None" = None
     roster: "Roster | None" = None
+    # Called with the case as a step leaves it, inside the step's transaction and before it is
+    # committed: raising refuses the step, so nothing is recorded (a letter that cannot be written).
+    before_commit: "Callable[[Case], None] | None" = None

@@ -82,6 +82,8 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
         tx.append(reference, case_id, new_events)
         updated = derive_case(ctx, reference, events + new_events)
         tx.save_case(case_id, updated)
+        if ctx.before_commit is not None:
+            ctx.before_commit(updated)
     return updated
 
 
@@ -165,6 +167,10 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
         raise InvalidInput("use either --name or --anonymous, not both")
     if not details.get("anonymous") and not details.get("name"):
         raise InvalidInput("say who made it with --name NAME, or record it with --anonymous")
+    if not details.get("representative"):
+        for key in ("representative_email", "representative_address"):
+            if details.get(key):
+                raise InvalidInput(f"--{key.replace('_', '-')} needs --representative NAME as well")
     preferred = details.get("preferred_contact")
     if preferred in ("email", "phone") and not details.get(preferred):
         raise InvalidInput(f"--preferred-contact {preferred} needs --{preferred} as well")

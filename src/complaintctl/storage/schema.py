@@ -105,6 +105,7 @@ class CaseRow(SQLModel, table=True):
     next_due: Optional[date] = None
     next_due_what: Optional[str] = Field(default=None, max_length=20)
     over_12_months: bool = False
+    update_due: Optional[date] = None
 
 
 class StageRow(SQLModel, table=True):
@@ -128,6 +129,8 @@ class StageRow(SQLModel, table=True):
     case_type: Optional[str] = Field(default=None, max_length=20)
     service: Optional[str] = Field(default=None, sa_type=Text)
     category: Optional[str] = Field(default=None, sa_type=Text)
+    # A stage 2 request accepted outside the escalation window, with a late reason.
+    escalated_late: bool = False
 
 
 class ActionRow(SQLModel, table=True):
