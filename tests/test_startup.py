@@ -319,22 +319,22 @@ OTHER_COMMANDS = tuple(
 )
 WRITING = ("complaintctl.services.steps", "complaintctl.services.record_steps", "complaintctl.storage.store", "hashlib")
 CONSOLE_COMMANDS = [
-    (["show", "{ref}", "--json"], "cases", (*READ, *WRITING, "jinja2", "rich.table", "csv")),
-    (["show", "{ref}"], "cases", (*READ, *WRITING, "jinja2", "csv")),
-    (["list", "--status", "open", "--json"], "cases", (*READ, *WRITING, "jinja2", "rich.table", "csv")),
-    (["overdue", "--json"], "overdue", (*READ, *WRITING, "jinja2", "rich", "csv")),
-    (["overdue"], "overdue", (*READ, *WRITING, "jinja2", "rich", "csv")),
-    (["letter", "{ref}"], "letters", (*READ, *WRITING[:3], "rich.table", "csv")),
-    (["report", "annual", "--year", "2026", "--json"], "reports", (*READ, *WRITING, "jinja2", "rich.table", "csv")),
+    (["show", "{ref}", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
+    (["show", "{ref}"], "cases", (*NEVER, *WRITING, "jinja2", "csv")),
+    (["list", "--status", "open", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
+    (["overdue", "--json"], "overdue", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
+    (["overdue"], "overdue", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
+    (["letter", "{ref}"], "letters", (*NEVER, *WRITING[:3], "rich.table", "csv")),
+    (["report", "annual", "--year", "2026", "--json"], "reports", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
 ]
 
 
 @pytest.mark.parametrize(
     ("arguments", "own", "forbidden"), CONSOLE_COMMANDS, ids=[" ".join(args[:2]) for args, _, _ in CONSOLE_COMMANDS]
 )
-def test_the_console_script_imports_only_the_command_it_runs(acknowledged, arguments, own, forbidden):
-    db, reference = acknowledged
-    command = ["complaintctl", "--db", db, *(part.format(ref=reference) for part in arguments)]
+def test_the_console_script_imports_only_the_command_it_runs(cases, arguments, own, forbidden):
+    db, references = cases
+    command = ["complaintctl", "--db", db, *(part.format(**references) for part in arguments)]
     result = run_python(
         f"""
         import atexit, json, sys

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
+from complaintctl.domain.vocabulary import DECISIONS, SURVEY_QUESTIONS
 
 # Every column that holds a date; no column of another type shares one of these names.
 DATE_COLUMNS = frozenset(
@@ -265,6 +265,9 @@ def actions(outstanding_only: bool = False) -> str:
 
 def _count_if(condition: str) -> str:
     return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+_DECISIONS = ", ".join(f"'{outcome}'" for outcome in DECISIONS)
 
 
 _ACCEPTED_COMPLAINTS = """
