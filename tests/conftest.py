@@ -32,6 +32,7 @@ def isolated_configuration(tmp_path_factory):
 def isolated_environment(tmp_path, monkeypatch):
     """Point every default at a temporary folder so no test reads or writes real data."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     monkeypatch.setenv("COMPLAINTCTL_OFFICER", "officer.one")
     monkeypatch.setenv("NO_COLOR", "1")
     for name in ("COMPLAINTCTL_DB", "COMPLAINTCTL_CONFIG", "COMPLAINTCTL_DEBUG", "COMPLAINTCTL_KEY_FILE"):

@@ -21,6 +21,15 @@ UNDO = {
     "003_policy_versions": ["DROP TABLE policy_versions"],
     "004_policy_chain": ["ALTER TABLE policy_versions DROP COLUMN hash", "ALTER TABLE policy_versions DROP COLUMN prev_hash"],
     "005_officers": ["DROP TABLE officers"],
+    "006_report_indexes": [
+        "DROP INDEX IF EXISTS ix_stages_received_figures",
+        "DROP INDEX IF EXISTS ix_stages_closed_figures",
+        "ALTER TABLE stages DROP COLUMN case_type",
+        "ALTER TABLE stages DROP COLUMN service",
+        "ALTER TABLE stages DROP COLUMN category",
+        "CREATE INDEX ix_stages_received ON stages (number, received_on)",
+        "CREATE INDEX ix_stages_closed ON stages (number, closed_on)",
+    ],
     "007_update_due": ["ALTER TABLE cases DROP COLUMN update_due"],
     "008_self_assessment": [
         "DROP INDEX ix_stages_self_assessment",

@@ -282,3 +282,84 @@ def test_letter_out_into_a_read_only_folder(cli, acknowledged, tmp_path):
         _one_line_refusal(cli("letter", acknowledged, "--out", str(folder / "a.txt")), "cannot write", "writable")
     finally:
         folder.chmod(0o700)
+
+
+# -- compiled templates kept between runs ---------------------------------------------------------
+
+
+def _cache_entries() -> dict[str, os.stat_result]:
+    from complaintctl.storage.locations import cache_folder
+
+    return {str(path): path.stat() for path in cache_folder().glob("letters-*/*.cache")}
+
+
+def test_compiled_templates_are_kept_for_the_owner_alone_and_used_again(cli, acknowledged):
+    first = cli.ok("letter", acknowledged).stdout
+    kept = _cache_entries()
+    assert kept, "no compiled template was kept"
+    folders = {Path(path).parent for path in kept}
+    assert all(stat.S_IMODE(folder.stat().st_mode) == 0o700 for folder in folders)
+    assert all(stat.S_IMODE(status.st_mode) == 0o600 for status in kept.values())
+    assert cli.ok("letter", acknowledged).stdout == first
+    # Read, not compiled and written again: every entry is the same file as before.
+    assert {path: status.st_ino for path, status in _cache_entries().items()} == {path: status.st_ino for path, status in kept.items()}
+
+
+def test_a_changed_override_template_is_compiled_again(cli, acknowledged, tmp_path):
+    policy = _override(tmp_path, "Hello {{ recipient.name }}\n")
+    assert cli.ok("letter", acknowledged, config=str(policy)).stdout == "Hello Dev Shah\n"
+    (tmp_path / "our-letters" / "acknowledgement.txt").write_text("Goodbye {{ recipient.name }}\n", encoding="utf-8")
+    assert cli.ok("letter", acknowledged, config=str(policy)).stdout == "Goodbye Dev Shah\n"
+
+
+def test_cached_templates_still_run_sandboxed(cli, acknowledged, tmp_path):
+    marker = tmp_path / "ran"
+    policy = _override(tmp_path, f"{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n")
+    for _ in range(2):  # compiled, then loaded from the cache
+        outcome = cli("letter", acknowledged, config=str(policy))
+        _one_line_refusal(outcome, "acknowledgement.txt", "unsafe")
+    assert _cache_entries() and not marker.exists()
+
+
+def _forge(policy_path: Path, body: str) -> Path:
+    """Put the code of `body` in the cache entry of the override's acknowledgement.txt, keyed and
+    checksummed as that template's, as another account able to write the entry could."""
+    from complaintctl.domain import policy as policies
+    from complaintctl.output import letters
+    from complaintctl.storage.locations import cache_folder, templates_folder
+
+    env = letters.environment(policies.load(str(policy_path)), templates_folder() / "letters", cache_folder())
+    source, filename, _ = env.loader.get_source(env, "acknowledgement.txt")
+    bucket = env.bytecode_cache.get_bucket(env, "acknowledgement.txt", filename, source)
+    bucket.code = env.compile(body, "acknowledgement.txt", filename)
+    entry = env.bytecode_cache.folder / f"{bucket.key}.cache"
+    with open(entry, "wb") as handle:
+        bucket.write_bytecode(handle)
+    return entry
+
+
+def test_a_cache_entry_or_folder_others_could_change_is_never_loaded(cli, acknowledged, tmp_path):
+    policy = _override(tmp_path, "Hello {{ recipient.name }}\n")
+    assert cli.ok("letter", acknowledged, config=str(policy)).stdout == "Hello Dev Shah\n"
+    entry = _forge(policy, "Forged {{ recipient.name }}\n")
+    # The forged entry is loaded when it is private (so this test can tell the two apart)…
+    entry.chmod(0o600)
+    assert cli.ok("letter", acknowledged, config=str(policy)).stdout == "Forged Dev Shah\n"
+    # …and never when other accounts could have written it, or the folder it is in.
+    entry.chmod(0o666)
+    assert cli.ok("letter", acknowledged, config=str(policy)).stdout == "Hello Dev Shah\n"
+    entry = _forge(policy, "Forged {{ recipient.name }}\n")
+    entry.chmod(0o600)
+    entry.parent.chmod(0o777)
+    try:
+        assert cli.ok("letter", acknowledged, config=str(policy)).stdout == "Hello Dev Shah\n"
+    finally:
+        entry.parent.chmod(0o700)
+
+
+def test_a_cache_folder_that_cannot_be_made_only_costs_time(cli, acknowledged, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    outcome = cli.ok("letter", acknowledged)
+    assert outcome.stdout.startswith("Riverside Borough Council") and outcome.stderr == ""

@@ -109,3 +109,34 @@ def test_a_database_from_a_newer_release_is_refused_and_left_unchanged(old_datab
     assert digest(old_database) == before
     assert ("001_initial",) in rows(old_database, "SELECT name FROM schema_migrations")
     assert len(rows(old_database, "SELECT name FROM schema_migrations")) == 2
+
+
+def test_the_report_indexes_migration_puts_each_case_on_its_stages(old_database):
+    """006_report_indexes: every stage row carries its case's type, service area and category,
+    and the annual report's queries read `stages` through covering indexes alone."""
+    from conftest import Cli
+
+    from complaintctl.storage import statements
+
+    cli = Cli(str(old_database))
+    cli.ok("list")
+    assert rows(old_database, "SELECT count(*) FROM stages WHERE case_type IS NULL") == [(0,)]
+    assert rows(
+        old_database,
+        "SELECT count(*) FROM stages s JOIN cases c ON c.id = s.case_id "
+        "WHERE s.case_type IS NOT c.type OR s.service IS NOT c.service OR s.category IS NOT c.category",
+    ) == [(0,)]
+    indexes = {name for (name,) in rows(old_database, "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'stages'")}
+    assert {"ix_stages_received_figures", "ix_stages_closed_figures"} <= indexes
+    assert not {"ix_stages_received", "ix_stages_closed"} & indexes
+    connection = sqlite3.connect(old_database)
+    try:
+        for sql in (statements.ANNUAL_RECEIVED, statements.ANNUAL_THEMES, statements.ANNUAL_CLOSED, statements.ANNUAL_REFUSED):
+            plan = " ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, {"start": "2026-04-01", "end": "2027-03-31"}))
+            assert "USING COVERING INDEX ix_stages_" in plan and "cases" not in plan, plan
+        # A stage that no longer says what its case says is found by verify.
+        connection.execute("UPDATE stages SET service = 'Somewhere else' WHERE case_id = 1")
+        connection.commit()
+    finally:
+        connection.close()
+    assert cli("verify").exit_code != 0

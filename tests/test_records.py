@@ -221,6 +221,7 @@ def test_an_old_database_gains_the_record_tables_and_keeps_its_data(cli):
     assert sorted(rows(cli.db, "SELECT name FROM schema_migrations")) == sorted(
         [("001_initial",)] + [(name,) for name in first_release.later_migrations()]
     )
+    assert rows(cli.db, "SELECT case_type FROM stages") == [("complaint",)]
     cli.ok("survey", ref, "--satisfied", "yes", "--on", "2025-10-20")
     assert rows(cli.db, "SELECT count(*) FROM surveys") == [(1,)]
 

@@ -272,3 +272,100 @@ def test_the_console_script_still_knows_every_command_where_it_must(arguments):
         assert result.returncode == 2 and "No such command 'nosuch'" in result.stderr
     else:
         assert result.returncode == 0 and f"Usage: complaintctl {arguments[0]}" in result.stdout
+
+
+def test_the_command_table_names_the_module_of_every_command():
+    """cli/commands.py says which module registers each command: importing that module alone
+    registers exactly the commands the table gives it, and every command is in the table."""
+    result = run_python(
+        """
+        import importlib, json, sys
+        from complaintctl.cli import commands, runtime
+
+        def names():
+            return {info.name or info.callback.__name__.replace("_", "-") for info in runtime.app.registered_commands} | {
+                info.name for info in runtime.app.registered_groups}
+
+        registered = {}
+        for module in dict.fromkeys(commands.MODULES.values()):
+            before = names()
+            importlib.import_module(f"complaintctl.cli.{module}")
+            registered[module] = sorted(names() - before)
+        sys.stdout.write(json.dumps([registered, commands.MODULES]))
+        """
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    registered, table = json.loads(result.stdout)
+    assert registered == {module: sorted(name for name, home in table.items() if home == module) for module in registered}
+
+
+def test_help_lists_the_commands_in_the_order_of_the_table():
+    import typer.main
+
+    from complaintctl.cli import app, commands
+
+    listed = list(typer.main.get_command(app).commands)
+    groups = {info.name for info in app.registered_groups}
+    in_table = list(commands.MODULES)
+    assert listed == [name for name in in_table if name not in groups] + [name for name in in_table if name in groups]
+
+
+# The console script imports the module of the command it runs and nothing of the others; a read
+# never imports the steps that write, nor what it does not print with.
+OTHER_COMMANDS = tuple(
+    f"complaintctl.cli.{module}"
+    for module in ("setup", "steps", "corrections", "team", "cases", "explain", "actions", "workdays", "integrity", "letters",
+                   "overdue", "records", "reports", "shell")
+)
+WRITING = ("complaintctl.services.steps", "complaintctl.services.record_steps", "complaintctl.storage.store", "hashlib")
+CONSOLE_COMMANDS = [
+    (["show", "{ref}", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
+    (["show", "{ref}"], "cases", (*NEVER, *WRITING, "jinja2", "csv")),
+    (["list", "--status", "open", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
+    (["overdue", "--json"], "overdue", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
+    (["overdue"], "overdue", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
+    (["letter", "{ref}"], "letters", (*NEVER, *WRITING[:3], "rich.table", "csv")),
+    (["report", "annual", "--year", "2026", "--json"], "reports", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
+]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "own", "forbidden"), CONSOLE_COMMANDS, ids=[" ".join(args[:2]) for args, _, _ in CONSOLE_COMMANDS]
+)
+def test_the_console_script_imports_only_the_command_it_runs(cases, arguments, own, forbidden):
+    db, references = cases
+    command = ["complaintctl", "--db", db, *(part.format(**references) for part in arguments)]
+    result = run_python(
+        f"""
+        import atexit, json, sys
+        atexit.register(lambda: sys.stderr.write(chr(10) + json.dumps(sorted(sys.modules))))
+        sys.argv = {command!r}
+        from complaintctl.cli import main
+        main()
+        """
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    modules = json.loads(result.stderr.splitlines()[-1])
+    assert f"complaintctl.cli.{own}" in modules
+    banned = (*(module for module in OTHER_COMMANDS if module != f"complaintctl.cli.{own}"), *forbidden)
+    loaded = sorted({name for name in modules for ban in banned if name == ban or name.startswith(ban + ".")})
+    assert loaded == []
+
+
+def test_the_command_runs_with_the_collector_as_it_was_and_start_up_frozen():
+    """Start-up runs with the collector held off; the command itself with Python's thresholds."""
+    result = run_python(
+        """
+        import atexit, gc, json, sys
+        before = gc.get_threshold()
+        import complaintctl.cli
+        during = gc.get_threshold()
+        atexit.register(lambda: sys.stderr.write(json.dumps([before, during, gc.get_threshold(), gc.get_freeze_count()])))
+        sys.argv = ["complaintctl", "workdays", "add", "2026-12-24", "5", "--json"]
+        complaintctl.cli.main()
+        """
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    before, during, after, frozen = json.loads(result.stderr.splitlines()[-1])
+    assert during[0] > before[0] and after == before
+    assert frozen > 1000

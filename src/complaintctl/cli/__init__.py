@@ -3,33 +3,33 @@
 `runtime` holds the app, the settings resolved once per process and the one-line errors;
 `options` the option callbacks and `results` what a step prints. Each other module registers
 one group of commands on the app when imported: `setup` (init), `steps` (log, acknowledge,
-extend, update, close, escalate, note), `corrections` (amend, void), `team` (officer add/list/retire,
-assign), `cases` (show, list), `explain`, `actions`, `workdays`,
+extend, update, close, escalate, note), `corrections` (amend, void), `team` (officer
+add/list/retire, assign), `cases` (show, list), `explain`, `actions`, `workdays`,
 `integrity` (verify, backup), `letters`, `overdue`, `records` (ombudsman, survey, learning),
-`reports` and `shell` (over `session`). Nothing outside this package imports from it but the
-entry points.
+`reports` and `shell` (over `session`); `commands` names the module of each command. The
+console script (`main`) imports only the module of the command it runs; `app`, asked for here,
+has every command. Nothing outside this package imports from it but the entry points.
 """
 
-# The order of these imports is the order `--help` lists the commands in; keep it.
-# isort: off
-from complaintctl.cli import setup  # noqa: F401  (each registers its commands on the app)
-from complaintctl.cli import steps  # noqa: F401
-from complaintctl.cli import corrections  # noqa: F401
-from complaintctl.cli import team  # noqa: F401
-from complaintctl.cli import cases  # noqa: F401
-from complaintctl.cli import explain  # noqa: F401
-from complaintctl.cli import actions  # noqa: F401
-from complaintctl.cli import workdays  # noqa: F401
-from complaintctl.cli import integrity  # noqa: F401
-from complaintctl.cli import letters  # noqa: F401
-from complaintctl.cli import overdue  # noqa: F401
-from complaintctl.cli import records  # noqa: F401
-from complaintctl.cli import reports  # noqa: F401
-from complaintctl.cli import shell  # noqa: F401
-# isort: on
-from complaintctl.cli.coercion import use_plain_values
-from complaintctl.cli.runtime import app, main, settings
+import gc
 
-use_plain_values()
+# Start-up makes a few hundred thousand objects that live as long as the process (modules,
+# classes, the command tree), and the collector would walk them over and over while they are
+# made. It runs rarely until `runtime.main` has built the command, which then sets it back.
+GC_THRESHOLD = gc.get_threshold()
+gc.set_threshold(100_000, 50, 100)
+
+from complaintctl.cli.runtime import main, settings  # after the collector's threshold is raised
+
+
+def __getattr__(name: str):
+    """`app` with every command registered (for the tests, and anything that runs any command)."""
+    if name == "app":
+        from complaintctl.cli import commands, runtime
+
+        commands.register(None)
+        return runtime.app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["app", "main", "settings"]

@@ -30,7 +30,7 @@ def letter(
     import sys
 
     from complaintctl.output import letters
-    from complaintctl.storage.locations import templates_folder
+    from complaintctl.storage.locations import cache_folder, templates_folder
     from complaintctl.output import render
     from complaintctl import services
 
@@ -45,7 +45,7 @@ def letter(
     case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
     content = letters.render(
         case, policy, templates_folder() / "letters", chosen_kind, chosen_stage,
-        fmt or letters.preferred_format(case), services.roster(context),
+        fmt or letters.preferred_format(case), services.roster(context), cache_folder()
     )
     if out:
         letters.write(out, content, force=force)

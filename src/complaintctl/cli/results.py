@@ -46,10 +46,10 @@ class StepLetter:
         transaction read."""
         from complaintctl import services
         from complaintctl.output.letters import render_step_letter
-        from complaintctl.storage.locations import templates_folder
+        from complaintctl.storage.locations import cache_folder, templates_folder
 
         self.kind, self.content = render_step_letter(
-            case, context.policy, templates_folder() / "letters", self.path, services.roster(context)
+            case, context.policy, templates_folder() / "letters", self.path, services.roster(context), cache_folder()
         )
 
     def write(self, case) -> None:

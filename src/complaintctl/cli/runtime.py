@@ -36,6 +36,10 @@ except ImportError:  # Typer releases that use click itself
     from click.exceptions import NoArgsIsHelpError, UsageError
 from typer.core import TyperGroup
 
+from complaintctl.cli.coercion import use_plain_values
+
+use_plain_values()
+
 
 class OneLineErrors(TyperGroup):
     """A malformed command line is one `Error: …` line and exit 2, like every other refusal."""
@@ -354,8 +358,20 @@ def build_only(name: Optional[str]) -> None:
 
 
 def main() -> None:
-    """The `complaintctl` console script."""
-    build_only(invoked_command(sys.argv[1:]))
+    """The `complaintctl` console script: imports and builds only the command it runs."""
+    from complaintctl.cli.commands import register
+
+    name = invoked_command(sys.argv[1:])
+    register(name)
+    build_only(name)
+    # What start-up made lives until the process ends: never collected, and never walked again.
+    # The command runs with the collector as it was (cli/__init__ holds it off during start-up).
+    import gc
+
+    from complaintctl.cli import GC_THRESHOLD
+
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
     app(prog_name="complaintctl")
 
 

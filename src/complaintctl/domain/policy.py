@@ -12,7 +12,6 @@ when it was recorded.
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -232,6 +231,8 @@ class Policy:
     def fingerprint(self) -> str:
         """Changes whenever any value of the policy changes: its timescales and calendar, and
         also what letters and references say (the organisation, the Ombudsman, the templates)."""
+        import hashlib  # here: loading OpenSSL costs a read that never fingerprints
+
         return hashlib.sha256(self.content().encode()).hexdigest()[:16]
 
 

@@ -146,12 +146,85 @@ def _check_override(folder: Path) -> None:
                 waiting.append(path)
 
 
-def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
+# How the templates are compiled. The compiled code depends on these (and on the environment's
+# class, Jinja's version and Python's), so the folder of the compiled-template cache is named
+# by all of them: code compiled any other way is never loaded into this environment.
+COMPILE_OPTIONS = {"trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+
+
+class PrivateBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between runs, so a letter does not compile its templates each time.
+
+    Jinja keys each entry by the template's name and file, and on loading compares the checksum
+    of the template's source: a changed template, built in or in an override folder, is compiled
+    afresh. The entries are Python code that runs when loaded, so they are the account's alone:
+    the folder is made 0700, each file is written 0600 through `write_private`, and a folder or
+    file that another account owns or could change is never read (the letter is then compiled
+    as without a cache). The cache only saves time: anything wrong with it is passed over.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _private(self, status: os.stat_result, kind: int) -> bool:
+        owner = os.getuid() if hasattr(os, "getuid") else None
+        return stat.S_IFMT(status.st_mode) == kind and status.st_uid == owner and not status.st_mode & 0o077
+
+    def _usable(self, create: bool = False) -> bool:
+        try:
+            if create and not os.path.lexists(self.folder):
+                self.folder.mkdir(mode=0o700, parents=True)
+            return self._private(os.lstat(self.folder), stat.S_IFDIR)
+        except OSError:
+            return False
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if not self._usable():
+            return
+        try:
+            descriptor = os.open(self.folder / f"{bucket.key}.cache", os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            return
+        with os.fdopen(descriptor, "rb") as handle:
+            if self._private(os.fstat(descriptor), stat.S_IFREG):
+                try:
+                    bucket.load_bytecode(handle)
+                except Exception:  # noqa: BLE001 - a damaged entry is compiled again
+                    bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        import io
+
+        from complaintctl.output.files import write_private
+
+        if not self._usable(create=True):
+            return
+        compiled = io.BytesIO()
+        bucket.write_bytecode(compiled)
+        try:
+            write_private(self.folder / f"{bucket.key}.cache", compiled.getvalue(), force=True)
+        except (InvalidInput, OSError):
+            pass
+
+
+def compiled_cache(cache: Path) -> PrivateBytecodeCache:
+    """The cache of compiled letter templates under the user's cache folder `cache`, in a folder
+    named for everything that shapes the compiled code."""
+    import hashlib
+    import sys
+
+    shaped_by = repr((jinja2.__version__, sys.version, ImmutableSandboxedEnvironment.__qualname__, sorted(COMPILE_OPTIONS.items())))
+    return PrivateBytecodeCache(cache / f"letters-{hashlib.sha256(shaped_by.encode()).hexdigest()[:16]}")
+
+
+def environment(policy: "Policy", builtin: Path, cache: Path | None = None) -> jinja2.Environment:
     """Override folder first, the built-in letters folder second; HTML is escaped, text is left as typed.
 
     Templates run sandboxed: a template reads the letter's values and calls the filters, and
     cannot reach Python's internals (`cycler.__init__.__globals__`), call methods that change
-    values, or run anything. An override folder other accounts can write to is refused."""
+    values, or run anything. An override folder other accounts can write to is refused. With
+    `cache` (the user's cache folder), compiled templates are kept there between runs (see
+    PrivateBytecodeCache)."""
     folders = [builtin]
     override = policy.templates_folder
     if override is not None:
@@ -166,9 +239,8 @@ def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
         loader=jinja2.FileSystemLoader([str(folder) for folder in folders]),
         undefined=jinja2.StrictUndefined,
         autoescape=lambda name: bool(name) and name.endswith(".html"),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        bytecode_cache=compiled_cache(cache) if cache is not None else None,
+        **COMPILE_OPTIONS,
     )
     env.filters.update(
         date=_date_words, money=_money, outcome=_outcome_words, exclusion=functools.partial(_exclusion_sentence, policy=policy)
@@ -444,11 +516,12 @@ def render(
     stage: int | None = None,
     fmt: str = "text",
     roster: "Roster | None" = None,
+    cache: Path | None = None,
 ) -> str | bytes:
     """The letter as text, HTML, or the bytes of an .eml message; `builtin` is the folder of the
-    built-in letter templates."""
+    built-in letter templates, `cache` the user's cache folder for compiled templates (none: compile them)."""
     letter = build(case, policy, kind, stage, roster)
-    env = environment(policy, builtin)
+    env = environment(policy, builtin, cache)
     if fmt == "eml":
         return message(letter, env).as_bytes()
     return _render(letter, env, fmt)
@@ -566,15 +639,20 @@ def write(path: str | Path, content: str | bytes, force: bool = False) -> None:
 
 
 def render_step_letter(
-    case: "Case", policy: "Policy", builtin: Path, path: str | Path, roster: "Roster | None" = None
+    case: "Case",
+    policy: "Policy",
+    builtin: Path,
+    path: str | Path,
+    roster: "Roster | None" = None,
+    cache: Path | None = None,
 ) -> tuple[str, str | bytes]:
     """The letter of a step about to be recorded (`case` as the step leaves it), in the format of
     the file's suffix: its kind and content. A letter that cannot be written (an `.eml` for a
     case with no email address, a template error) is refused here, so the step is not recorded
-    without it."""
+    without it. `cache`: the user's cache folder for compiled templates."""
     try:
         kind, stage = default_kind(case)
-        return kind, render(case, policy, builtin, kind, stage, format_for(path), roster)
+        return kind, render(case, policy, builtin, kind, stage, format_for(path), roster, cache)
     except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
         raise type(problem)(
             f"{case.reference}: nothing was recorded, because the step's letter cannot be written to {path}: {problem}"

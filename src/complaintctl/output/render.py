@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
 import re
@@ -148,6 +146,9 @@ def _cell(value: Any) -> Any:
 def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
     """CSV on stdout: the stored text exactly for a file or a program; on a terminal, with every
     control character shown as `printable` shows it."""
+    import csv
+    import io
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

@@ -115,10 +115,16 @@ def _closed(tx: "Reading", previous_start: date, end: date) -> dict[tuple[int, s
     time, and remedies."""
     rows = tx.closed_by_day(previous_start, end)
     months: dict[tuple[int, str], dict[str, int]] = {}
-    for number, day, *values in rows:
+    for number, day, outcome, in_time, apology, count, compensated, pence in rows:
         figures = months.setdefault((number, _month(day)), dict.fromkeys(CLOSED_FIGURES, 0))
-        for key, value in zip(CLOSED_FIGURES, values):
-            figures[key] += int(value or 0)
+        if outcome in OUTCOMES:
+            figures[outcome] += count
+        if in_time and outcome in DECISIONS:
+            figures["decided_in_time"] += count
+        if apology:
+            figures["apologies"] += count
+        figures["compensated"] += int(compensated or 0)
+        figures["compensation_pence"] += int(pence or 0)
     return months
 
 

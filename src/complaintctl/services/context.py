@@ -77,8 +77,8 @@ class Reading(Protocol):
         ...
 
     def closed_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        """Stages closed per stage and day: (stage, day, a count for each of OUTCOMES, decided in
-        time, apologies, compensated, compensation in pence)."""
+        """Stages closed per stage, day, outcome, in time and apology: (stage, day, outcome, in
+        time 1 or 0, apology 1 or 0, stages, stages compensated, compensation in pence)."""
         ...
 
     def refusals(self, start: date, end: date) -> list[tuple[Any, ...]]:

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.case import Case, derive
 from complaintctl.domain.events import CORRECTION_KINDS, Event
-from complaintctl.domain.explain import Explanation, explain
 from complaintctl.errors import InvalidInput
 from complaintctl.services.context import Context
-from complaintctl.services.steps import derive_case
 
 if TYPE_CHECKING:
+    from complaintctl.domain.explain import Explanation
     from complaintctl.domain.policy import Policy
 
 # The steps each letter kind is about, within its stage. A stage 2 acknowledgement stands on the
@@ -27,6 +26,11 @@ _LETTER_STEPS = {
     "closure": ("closed", "action-added", "action-done"),
 }
 
+def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
+    """The case its events tell, under the context's policy, calendar and policy history."""
+    return derive(reference, events, ctx.policy, ctx.calendar, ctx.history)
+
+
 def get_case(ctx: Context, reference: str) -> Case:
     with ctx.store.reading() as tx:
         events = tx.events(tx.case_id(reference))
@@ -35,6 +39,9 @@ def get_case(ctx: Context, reference: str) -> Case:
 
 def explanation_of(ctx: Context, case: Case, stage: int | None = None) -> Explanation:
     """How each deadline of a case read with `ctx` was counted; with `stage`, that stage's only."""
+    # Imported here: `show` and `list` never explain.
+    from complaintctl.domain.explain import Explanation, explain
+
     explanation = explain(case, ctx.policy, ctx.calendar, ctx.history)
     if stage is None:
         return explanation

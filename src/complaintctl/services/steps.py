@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from complaintctl.domain.case import Case, derive
+from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
 from complaintctl.domain.officers import check_reviewer
 from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_keys
 from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
 from complaintctl.services.context import Context, Database, Step
+from complaintctl.services.reading import derive_case
 from complaintctl.services.team import join
 
 
@@ -58,10 +59,6 @@ def _require_open(case: Case, step: str) -> None:
         raise InvalidTransition(
             f"{case.reference}: stage {case.stage} was closed on {stage.closed_on.isoformat()}, so it cannot {step}.{hint}"
         )
-
-
-def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
-    return derive(reference, events, ctx.policy, ctx.calendar, ctx.history)
 
 
 def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:

@@ -30,6 +30,12 @@ def config_folder() -> Path:
     return Path(base) / "complaintctl"
 
 
+def cache_folder() -> Path:
+    """The user's cache folder for complaintctl: compiled letter templates, kept to save time."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "complaintctl"
+
+
 def keys_folder() -> Path:
     return config_folder() / "keys"
 

@@ -129,6 +129,10 @@ class StageRow(SQLModel, table=True):
     in_time: Optional[bool] = None
     apology: bool = False
     compensation_pence: int = Field(default=0, sa_type=BigInteger)
+    # The case's, kept on each of its stages for the annual report's indexes (migration 006).
+    case_type: Optional[str] = Field(default=None, max_length=20)
+    service: Optional[str] = Field(default=None, sa_type=Text)
+    category: Optional[str] = Field(default=None, sa_type=Text)
     # A stage 2 request accepted outside the escalation window, with a late reason.
     escalated_late: bool = False
 

@@ -162,6 +162,7 @@ UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE
 STAGE_COLUMNS = (
     "case_id", "number", "received_on", "handler", "acknowledge_by", "acknowledged_on", "respond_by",
     "extension_days", "closed_on", "outcome", "exclusion", "in_time", "apology", "compensation_pence",
+    "case_type", "service", "category",
     "escalated_late",
 )
 INSERT_STAGE = _insert("stages", STAGE_COLUMNS)
@@ -263,45 +264,46 @@ def actions(outstanding_only: bool = False) -> str:
 # -- the annual report ------------------------------------------------------------------------------
 #
 # Grouped in the database, so the cost follows the months, stages and service areas rather than
-# the cases. The volume queries group by the day, in the order of the (number, day) index they
-# search, so the database streams the groups instead of sorting a row per stage; the report
-# folds the days into months.
+# the cases. Each reads `stages` alone (a stage row carries its case's type, service area and
+# category) through an index holding every column it reads: ix_stages_received_figures for what
+# was received, ix_stages_closed_figures for what was closed (migration 006). The volume queries
+# group by the day, and the closures by the columns of their index too, in the index's order, so
+# the database streams the groups instead of sorting a row per stage; the report folds them into
+# months.
 
 
 def _count_if(condition: str) -> str:
     return f"sum(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-_OUTCOME_COUNTS = ", ".join(_count_if(f"outcome = '{outcome}'") for outcome in OUTCOMES)
 _DECISIONS = ", ".join(f"'{outcome}'" for outcome in DECISIONS)
 
+
+_ACCEPTED_COMPLAINTS = """
+    number IN (1, 2) AND received_on BETWEEN :start AND :end
+    AND case_type = 'complaint' AND (outcome IS NULL OR outcome != 'refused')
+"""
 # Accepted complaints per stage and day of receipt: number, day, received, withdrawn.
-ANNUAL_RECEIVED = """
-    SELECT s.number, s.received_on, count(*), sum(CASE WHEN s.outcome = 'withdrawn' THEN 1 ELSE 0 END)
-    FROM stages s JOIN cases c ON c.id = s.case_id
-    WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end
-      AND c.type = 'complaint' AND (s.outcome IS NULL OR s.outcome != 'refused')
-    GROUP BY s.number, s.received_on
+ANNUAL_RECEIVED = f"""
+    SELECT number, received_on, count(*), {_count_if("outcome = 'withdrawn'")}
+    FROM stages WHERE {_ACCEPTED_COMPLAINTS}
+    GROUP BY number, received_on
 """
 # Accepted complaints received per stage, service area and category: number, service, category, count.
-ANNUAL_THEMES = """
-    SELECT s.number, c.service, c.category, count(*)
-    FROM stages s JOIN cases c ON c.id = s.case_id
-    WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end
-      AND c.type = 'complaint' AND (s.outcome IS NULL OR s.outcome != 'refused')
-    GROUP BY s.number, c.service, c.category
+ANNUAL_THEMES = f"""
+    SELECT number, service, category, count(*)
+    FROM stages WHERE {_ACCEPTED_COMPLAINTS}
+    GROUP BY number, service, category
 """
-# Stages closed per stage and day: number, day, a count for each of OUTCOMES (in order),
-# decisions in time, apologies, stages with compensation, and the compensation in pence.
+# Stages closed per stage, day, outcome, in time or not, and apology or not: number, day, outcome,
+# in time (1 or 0), apology (1 or 0), stages, stages with compensation, compensation in pence. Counting
+# these groups costs the database half of what a count for each outcome and remedy would.
 ANNUAL_CLOSED = f"""
-    SELECT number, closed_on, {_OUTCOME_COUNTS},
-           {_count_if(f"outcome IN ({_DECISIONS}) AND in_time")},
-           {_count_if("apology")},
-           {_count_if("compensation_pence > 0")},
-           coalesce(sum(compensation_pence), 0)
+    SELECT number, closed_on, outcome, CASE WHEN in_time THEN 1 ELSE 0 END, CASE WHEN apology THEN 1 ELSE 0 END, count(*),
+           {_count_if("compensation_pence > 0")}, coalesce(sum(compensation_pence), 0)
     FROM stages
     WHERE number IN (1, 2) AND closed_on BETWEEN :start AND :end
-    GROUP BY number, closed_on
+    GROUP BY number, closed_on, outcome, in_time, apology
 """
 # Complaints received and refused, by exclusion: exclusion, count.
 ANNUAL_REFUSED = """
