@@ -53,6 +53,16 @@ def choice(*choices: str):
     return check
 
 
+def completes(*choices: str):
+    """Shell completion (`--install-completion`) of a value that is one of `choices`."""
+
+    def complete(ctx: typer.Context, param: typer.CallbackParam, incomplete: str) -> list[str]:
+        typed = incomplete.lower()
+        return [word for word in choices if word.startswith(typed)]
+
+    return complete
+
+
 def money(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
     """Pounds as typed (250, 250.00, £250.5) to whole pence."""
     if value is None:

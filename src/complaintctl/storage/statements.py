@@ -103,6 +103,8 @@ CASE_ID = "SELECT id FROM cases WHERE reference = :reference"
 REFERENCES_STARTING = (
     "SELECT reference FROM cases WHERE reference >= :beginning AND reference < :before ORDER BY reference LIMIT :limit"
 )
+# Which of a list of references (`:references`, see `expand`) are cases': through the reference index.
+REFERENCES_AMONG = "SELECT reference FROM cases WHERE reference IN (:references) ORDER BY reference"
 
 # -- events -----------------------------------------------------------------------------------------
 
@@ -177,9 +179,10 @@ LIST_CASES = (
     "SELECT reference, type, stage, status, outcome, received_on, name, service, category, handler, "
     "respond_by, next_due, next_due_what FROM cases"
 )
-# One condition for each filter of `list`, by the name of its parameter.
+# One condition for each filter of `list`, by the name of its parameter; `:statuses` is a list
+# (see `expand`).
 LIST_FILTERS = {
-    "status": "status = :status",
+    "statuses": "status IN (:statuses)",
     "stage": "stage = :stage",
     "handler": "lower(handler) = :handler",
     "service": "lower(service) = :service",
@@ -187,13 +190,38 @@ LIST_FILTERS = {
     "received_to": "received_on <= :received_to",
     "case_type": "type = :case_type",
 }
-LIST_ORDER = " ORDER BY received_on, id"
+# `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _. It is
+# looked for in the reference and name of the case row and in the contact details and summary
+# of the case's `logged` event (its first, SEARCHED_DETAILS), read from its JSON by each
+# database's own function, so that the keys of the JSON never match. `:search_json` is the same
+# pattern as the JSON text writes it (a quote as \\"): a cheap first test of the event's whole
+# text, so that only the events that contain it have their JSON read.
+SEARCHED_DETAILS = ("email", "phone", "address", "representative", "summary")
+
+
+def _search(detail: str) -> str:
+    like = "ESCAPE '\\'"
+    found = " OR ".join(f"lower({detail.format(key=key)}) LIKE :search {like}" for key in SEARCHED_DETAILS)
+    return (
+        f"(lower(reference) LIKE :search {like} OR lower(name) LIKE :search {like} OR EXISTS ("
+        "SELECT 1 FROM events e WHERE e.case_id = cases.id AND e.number = 1 AND e.kind = 'logged' "
+        f"AND lower(e.details) LIKE :search_json {like} AND ({found})))"
+    )
+
+
+SQLITE_LIST_SEARCH = _search("json_extract(e.details, '$.{key}')")
+POSTGRES_LIST_SEARCH = _search("CAST(e.details AS json) ->> '{key}'")
+# Newest first: the latest received, and of one day the latest logged.
+LIST_ORDER = " ORDER BY received_on DESC, reference DESC"
 LIMIT = " LIMIT :limit"
 
 
-def list_cases(filters: Iterable[str], limited: bool = False) -> str:
-    """LIST_CASES with the conditions of the chosen filters, in order, up to `:limit` rows."""
+def list_cases(filters: Iterable[str], limited: bool = False, search: str | None = None) -> str:
+    """LIST_CASES with the conditions of the chosen filters, in order, and `search` (one of the
+    LIST_SEARCH statements) when given, newest first, up to `:limit` rows."""
     conditions = [LIST_FILTERS[name] for name in filters]
+    if search:
+        conditions.append(search)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return LIST_CASES + where + LIST_ORDER + (LIMIT if limited else "")
 
