@@ -24,8 +24,9 @@ from complaintctl.cli import reports  # noqa: F401
 from complaintctl.cli import shell  # noqa: F401
 # isort: on
 from complaintctl.cli.coercion import use_plain_values
-from complaintctl.cli.runtime import app, main, settings
+from complaintctl.cli.runtime import app, main, settings, use_plain_help
 
 use_plain_values()
+use_plain_help()
 
 __all__ = ["app", "main", "settings"]

@@ -56,7 +56,7 @@ def list_cases(
         None,
         "--status",
         callback=statuses,
-        shell_complete=completes(*STATUSES, LIVE),
+        autocompletion=completes(*STATUSES, LIVE),
         help=f"{alternatives(STATUSES)}, or several separated by commas; {LIVE} = {','.join(LIVE_STATUSES)}.",
     ),
     search: Optional[str] = line_option("--search", help="Text in the reference, name, email, phone, address, representative or summary (any case)."),
@@ -66,7 +66,7 @@ def list_cases(
     received_from: Optional[str] = typer.Option(None, "--from", "--received-from", callback=date_value, help="Received on or after."),
     received_to: Optional[str] = typer.Option(None, "--to", "--received-to", callback=date_value, help="Received on or before."),
     case_type: Optional[str] = typer.Option(
-        None, "--type", callback=choice(*CASE_TYPES), shell_complete=completes(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."
+        None, "--type", callback=choice(*CASE_TYPES), autocompletion=completes(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."
     ),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the newest N."),
     as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),

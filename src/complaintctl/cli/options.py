@@ -56,7 +56,7 @@ def choice(*choices: str):
 def completes(*choices: str):
     """Shell completion (`--install-completion`) of a value that is one of `choices`."""
 
-    def complete(ctx: typer.Context, param: typer.CallbackParam, incomplete: str) -> list[str]:
+    def complete(incomplete: str) -> list[str]:
         typed = incomplete.lower()
         return [word for word in choices if word.startswith(typed)]
 
@@ -156,8 +156,8 @@ def line_option(*names: str, help: str, default: Any = None):
 
 
 def reference_argument():
-    """`REFERENCE`: a case reference; control characters are refused before any case is looked up."""
-    return typer.Argument(..., callback=case_reference, help="Case reference.")
+    """`REF`: a case reference; control characters are refused before any case is looked up."""
+    return typer.Argument(..., callback=case_reference, metavar="REF", help="Case reference, e.g. CMP-2026-00012.")
 
 
 def force_option(what: str = "the file"):

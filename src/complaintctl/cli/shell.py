@@ -17,4 +17,5 @@ def shell() -> None:
     from complaintctl.cli import session
 
     prefix = session.global_arguments(settings.db, settings.config, settings.officer)
+    settings.in_shell = True
     raise typer.Exit(session.run(app, prefix, settings.database))
