@@ -150,9 +150,10 @@ def text_option(*names: str, help: str, default: Any = None):
     return typer.Option(default, *names, callback=free_text, help=help)
 
 
-def line_option(*names: str, help: str, default: Any = None):
-    """A one-line option (a name, a handler, a service): at most 200 characters, no line break."""
-    return typer.Option(default, *names, callback=one_line, help=help)
+def line_option(*names: str, help: str, default: Any = None, **settings: Any):
+    """A one-line option (a name, a handler, a service): at most 200 characters, no line break.
+    `settings` are Typer's (an `autocompletion`)."""
+    return typer.Option(default, *names, callback=one_line, help=help, **settings)
 
 
 def reference_argument():

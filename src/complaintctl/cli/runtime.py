@@ -108,7 +108,7 @@ app = typer.Typer(
     help="Run the statutory two-stage complaints process: log, acknowledge, extend, close, escalate; "
     "working-day deadlines, letters and reports.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )

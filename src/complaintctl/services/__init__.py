@@ -3,7 +3,7 @@ new events; the reads return cases and rows. They reach the database only throug
 protocols of `context`, and take "today" from the Context, never from the clock."""
 
 from complaintctl.services.context import Context, Step
-from complaintctl.services.reading import get_case, letter_case, letter_step, list_actions, list_cases
+from complaintctl.services.reading import get_case, letter_case, letter_step, list_actions, list_cases, open_look_alikes, LOOK_ALIKE_WORKING_DAYS
 from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
 from complaintctl.services.steps import (
     PolicyChange,
@@ -23,6 +23,7 @@ from complaintctl.services.steps import (
 )
 
 __all__ = [
+    "LOOK_ALIKE_WORKING_DAYS",
     "Context",
     "PolicyChange",
     "Remedy",
@@ -44,6 +45,7 @@ __all__ = [
     "list_actions",
     "list_cases",
     "log_case",
+    "open_look_alikes",
     "record_learning",
     "record_survey",
     "record_update",

@@ -199,6 +199,26 @@ class Queries:
             params.update(expanded)
         return self.dicts(sql, **params)
 
+    def open_look_alikes(
+        self, reference: str, received_from: date, received_to: date, service: str | None, name: str | None, email: str | None
+    ) -> list[str]:
+        """The references of the complaints other than `reference` still open, received between
+        the dates, about the same service (or both about none), from someone of the same name or
+        email (whatever its case)."""
+        if not name and not email:
+            return []
+        sql = statements.SQLITE_OPEN_LOOK_ALIKES if self.is_sqlite else statements.POSTGRES_OPEN_LOOK_ALIKES
+        rows = self.tuples(
+            sql,
+            other_than=reference,
+            received_from=received_from,
+            received_to=received_to,
+            same_service=(service or "").strip().lower(),
+            same_name=name.strip().lower() if name else None,
+            same_email=email.strip().lower() if email else None,
+        )
+        return [found for (found,) in rows]
+
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.DEADLINES_DUE_BY, cutoff=cutoff)
 

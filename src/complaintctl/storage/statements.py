@@ -209,8 +209,24 @@ def _search(detail: str) -> str:
     )
 
 
-SQLITE_LIST_SEARCH = _search("json_extract(e.details, '$.{key}')")
-POSTGRES_LIST_SEARCH = _search("CAST(e.details AS json) ->> '{key}'")
+_SQLITE_DETAIL = "json_extract(e.details, '$.{key}')"
+_POSTGRES_DETAIL = "CAST(e.details AS json) ->> '{key}'"
+SQLITE_LIST_SEARCH = _search(_SQLITE_DETAIL)
+POSTGRES_LIST_SEARCH = _search(_POSTGRES_DETAIL)
+
+# The complaints still open that look like the one just logged (`:other_than`): received in the
+# window, about the same service (`:same_service` in lower case, '' for none), from the same
+# person: the same name or email (`:same_name`, `:same_email` in lower case, NULL when unknown).
+_OPEN_LOOK_ALIKES = """
+    SELECT reference FROM cases
+    WHERE received_on BETWEEN :received_from AND :received_to AND type = 'complaint' AND status != 'closed'
+      AND reference != :other_than AND coalesce(lower(service), '') = :same_service
+      AND (lower(name) = :same_name OR EXISTS (SELECT 1 FROM events e
+           WHERE e.case_id = cases.id AND e.number = 1 AND e.kind = 'logged' AND lower({email}) = :same_email))
+    ORDER BY received_on, reference
+"""
+SQLITE_OPEN_LOOK_ALIKES = _OPEN_LOOK_ALIKES.format(email=_SQLITE_DETAIL.format(key="email"))
+POSTGRES_OPEN_LOOK_ALIKES = _OPEN_LOOK_ALIKES.format(email=_POSTGRES_DETAIL.format(key="email"))
 # Newest first: the latest received, and of one day the latest logged.
 LIST_ORDER = " ORDER BY received_on DESC, reference DESC"
 LIMIT = " LIMIT :limit"
