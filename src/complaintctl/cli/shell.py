@@ -18,4 +18,8 @@ def shell() -> None:
 
     prefix = session.global_arguments(settings.db, settings.config, settings.officer)
     settings.in_shell = True
-    raise typer.Exit(session.run(app, prefix, settings.database))
+    try:
+        code = session.run(app, prefix, settings.database)
+    finally:
+        settings.in_shell = False
+    raise typer.Exit(code)
