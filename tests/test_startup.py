@@ -151,6 +151,8 @@ COMMANDS = [
     (["show", "{ref}"], (*READ, "jinja2")),
     (["list", "--status", "open", "--json"], (*READ, "jinja2", "rich.table")),
     (["list"], (*READ, "jinja2")),
+    (["list", "--search", "ng18 1ab", "--status", "live", "--json"], (*READ, "jinja2", "rich.table")),
+    (["list", "--search", "a"], (*READ, "jinja2")),
     (["overdue", "--json"], (*READ, "jinja2", "rich.table")),
     (["overdue"], (*READ, "jinja2", "rich.table")),
     (["letter", "{ref}"], (*READ, "rich.table")),
