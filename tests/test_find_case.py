@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import Cli
 
 
@@ -127,7 +126,7 @@ def test_search_stays_on_the_light_read_path(cli, db_location, team):
         "sys.stderr.write(json.dumps(sorted(sys.modules)))\n"
     )
     env = {key: value for key, value in os.environ.items() if not key.startswith("COMPLAINTCTL_")}
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-2000:]
     assert [row["reference"] for row in json.loads(result.stdout)] == [team["ann"]]
     modules = json.loads(result.stderr)

@@ -20,7 +20,7 @@ def run(*args: str, env: dict | None = None, stdin: str | None = None) -> subpro
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("COMPLAINTCTL_", "_COMPLAINTCTL", "COMP_", "_TYPER"))}
     environment.update({"COLUMNS": "80", "NO_COLOR": "1", **(env or {})})
     return subprocess.run([sys.executable, "-m", "complaintctl", *args], capture_output=True, text=True, env=environment,
-                          input=stdin, timeout=120)
+                          input=stdin, timeout=120, check=False)
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def test_usage_lines_name_the_reference_ref():
                 pass
         """
     )
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False,
                             env={**os.environ, "COLUMNS": "80", "NO_COLOR": "1"})
     usages = [line for line in result.stdout.splitlines() if line.startswith("Usage:")]
     assert len(usages) == len(paths) > 25

@@ -4,7 +4,13 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice, completes, date_value, force_option
+from complaintctl.cli.options import (
+    alternatives,
+    choice,
+    completes,
+    date_value,
+    force_option,
+)
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.vocabulary import REPORT_FORMATS
 from complaintctl.errors import EXIT_USAGE
@@ -37,10 +43,10 @@ def annual(
     force: bool = force_option("the --out file"),
 ) -> None:
     """The annual complaints report for 1 April YYYY to 31 March YYYY+1 (CH01, CH02 per stage)."""
+    from complaintctl.output.render import say
     from complaintctl.reports import annual as annual_report
     from complaintctl.reports.annual_render import render
     from complaintctl.storage.locations import templates_folder
-    from complaintctl.output.render import say
 
     if as_json and fmt not in ("text", "json"):
         raise typer.BadParameter(
