@@ -270,3 +270,16 @@ def test_compensation_on_an_anonymous_complaint_is_recorded_with_a_warning(cli):
     assert cli.show(anonymous)["stages"][0]["compensation"] == "50.00"
     assert "Warning" not in cli.ok("close", named, "--outcome", "upheld", "--reasons", "r", "--compensation", "50",
                                    "--on", "2026-11-10").stderr
+
+
+@pytest.mark.both_databases
+def test_search_finds_a_case_by_its_corrected_details(cli, team):
+    cli.ok("amend", team["cat"], "--reason", "Mistyped on the phone", "--email", "cat.lee@example.com",
+           "--address", "5 Low St, Retford DN22 6AA", "--name", "Catherine Lee")
+    assert search(cli, "CAT.LEE@") == [team["cat"]]
+    assert search(cli, "dn22 6aa") == [team["cat"]]
+    assert search(cli, "catherine") == [team["cat"]]
+    # The details it was logged with still find it; the words of the correction do not.
+    assert search(cli, "s80 1aa") == [team["cat"]]
+    assert search(cli, "mistyped") == []
+    assert search(cli, "before") == []

@@ -23,7 +23,7 @@ CASE_KEYS = SPEC_CASE_KEYS | {
     "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
 }
-EVENT_KEYS = {"number", "kind", "on", "officer", "recorded_at", "details"}
+EVENT_KEYS = {"number", "kind", "on", "officer", "recorded_at", "details", "voided"}
 STAGE_KEYS = {
     "number", "received_on", "handler", "acknowledge_by", "acknowledged_on", "original_respond_by", "respond_by",
     "extension_days", "update_due", "closed_on", "outcome", "exclusion", "reasons", "responded_in_time",
@@ -101,6 +101,7 @@ def test_log_json_is_the_show_object(cli, case_type):
         ["close", "{ref}", "--outcome", "withdrawn", "--on", "2027-06-02"],
         ["note", "{ref}", "text", "--on", "2027-06-02"],
         ["action", "add", "{ref}", "--what", "W", "--due", "2027-07-01", "--on", "2027-06-02"],
+        ["amend", "{ref}", "--reason", "R", "--phone", "01632 960001", "--on", "2027-06-02"],
     ],
 )
 def test_every_event_command_prints_the_show_object(cli, step):
@@ -124,6 +125,19 @@ def test_escalate_and_action_done_print_the_show_object(case):
     escalated = cli.ok("escalate", other, "--handler", "Pat Jones", "--on", "2027-06-04", "--json").json()
     check_case(escalated)
     assert escalated == cli.show(other)
+
+
+@freeze_time("2027-06-30 12:00:00")
+def test_void_prints_the_show_object_with_the_step_marked(cli):
+    ref = cli.ok("log", "--name", "N", "--summary", "S", "--received", "2027-06-01").stdout.strip()
+    cli.ok("acknowledge", ref, "--on", "2027-06-02")
+    outcome = cli.ok("void", ref, "--reason", "R", "--on", "2027-06-03", "--json")
+    printed = json.loads(outcome.stdout)
+    check_case(printed)
+    assert printed == cli.show(ref)
+    assert [(event["kind"], event["voided"]) for event in printed["events"]] == [
+        ("logged", False), ("acknowledged", True), ("voided", False)]
+    assert outcome.stderr == ""
 
 
 @freeze_time("2027-06-30 12:00:00")
@@ -191,3 +205,32 @@ def test_verify_json_keys(case):
     assert body["anchor"] == {"hash": "0" * 64, "found": False, "reference": None, "event": None, "event_id": None}
     assert all(set(problem) == PROBLEM_KEYS for problem in body["problems"])
     assert cli.ok("verify", "--head", "--json").json() == {"chain_head": report["chain_head"]}
+
+
+# `explain --json` (SPEC §13): the keys SPEC names, and the ones added beside them.
+EXPLAIN_KEYS = {"reference", "type", "policy_version", "deadlines"}
+SPEC_DEADLINE_KEYS = {"what", "stage", "due", "from", "from_why", "days", "policy", "skipped", "extensions"}
+DEADLINE_KEYS = SPEC_DEADLINE_KEYS | {
+    "from_reason", "from_key", "unit", "working_days", "policy_key", "policy_version", "nation",
+    "due_before_extensions", "in_time_by", "clamped", "done_on", "in_time",
+}
+SKIPPED_KEYS = {"date", "why", "reason", "name"}
+EXTENSION_KEYS = {"on", "days", "reason", "good_reason", "late_reason"}
+
+
+@freeze_time("2027-06-30 12:00:00")
+def test_explain_json_keys(case):
+    cli, ref = case
+    outcome = cli.ok("explain", ref, "--json")
+    explanation = outcome.json()
+    assert outcome.stderr == ""
+    assert set(explanation) == EXPLAIN_KEYS
+    assert [(item["what"], item["stage"]) for item in explanation["deadlines"]] == [
+        ("acknowledge", 1), ("respond", 1), ("acknowledge", 2), ("respond", 2)]
+    for item in explanation["deadlines"]:
+        assert set(item) == DEADLINE_KEYS
+        assert ISO_DATE.match(item["due"]) and ISO_DATE.match(item["from"])
+        assert all(set(day) == SKIPPED_KEYS and ISO_DATE.match(day["date"]) for day in item["skipped"])
+        assert all(set(extension) == EXTENSION_KEYS for extension in item["extensions"])
+    assert len(explanation["deadlines"][1]["extensions"]) == 1
+    assert cli.ok("show", ref, "--json", "--explain").json()["explanation"] == explanation["deadlines"]

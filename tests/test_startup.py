@@ -68,7 +68,7 @@ def test_help_loads_no_heavy_library_for_any_command():
     report = json.loads(result.stderr)
     assert {path: code for path, code in report["codes"].items() if code not in (0, None)} == {}
     for expected in ("", "log", "acknowledge", "extend", "update", "close", "escalate", "note", "show", "list",
-                     "action", "action add", "action done", "action list", "workdays", "workdays add",
+                     "action", "action add", "action done", "action list", "workdays", "workdays add", "explain",
                      "workdays between", "init"):
         assert expected in report["codes"], expected
     assert heavy_loaded(report["modules"]) == []
@@ -149,6 +149,7 @@ READ = (*NEVER, "sqlalchemy")
 COMMANDS = [
     (["show", "{ref}", "--json"], (*READ, "jinja2", "rich.table")),
     (["show", "{ref}"], (*READ, "jinja2")),
+    (["show", "{ref}", "--explain"], (*READ, "jinja2")),
     (["list", "--status", "open", "--json"], (*READ, "jinja2", "rich.table")),
     (["list"], (*READ, "jinja2")),
     (["list", "--search", "ng18 1ab", "--status", "live", "--json"], (*READ, "jinja2", "rich.table")),
@@ -156,6 +157,8 @@ COMMANDS = [
     (["overdue", "--json"], (*READ, "jinja2", "rich.table")),
     (["overdue"], (*READ, "jinja2", "rich.table")),
     (["letter", "{ref}"], (*READ, "rich.table")),
+    (["explain", "{ref}"], (*READ, "jinja2", "rich.table")),
+    (["explain", "{ref}", "--json"], (*READ, "jinja2", "rich.table")),
     (["report", "annual", "--year", "2026", "--json"], (*READ, "jinja2", "rich.table")),
     (["workdays", "add", "2026-12-24", "5", "--json"], (*READ, "jinja2", "rich.table")),
     (["log", "--name", "B", "--summary", "s", "--received", "2026-11-27", "--json"], (*NEVER, "jinja2", "rich.table")),

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.both_databases
 READS = {
     "SQLITE_HAS_MIGRATIONS": "sqlite", "POSTGRES_HAS_MIGRATIONS": "postgresql", "SQLITE_INTEGRITY_CHECK": "sqlite",
     "APPLIED_MIGRATIONS": "both", "META": "both", "COUNTER": "both", "CASE_ID": "both", "REFERENCES_STARTING": "both",
-    "REFERENCES_AMONG": "both",
+    "REFERENCES_AMONG": "both", "SQLITE_OPEN_LOOK_ALIKES": "sqlite", "POSTGRES_OPEN_LOOK_ALIKES": "postgresql",
     "EVENTS": "both", "EVENTS_OF_CASES": "both", "CASES_CHANGED_AFTER": "both", "CASES_TO_REDERIVE": "both",
     "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both",
     "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
@@ -81,7 +81,8 @@ WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": 
          "type": "complaint", "case_type": "complaint", "status": "closed", "outcome": "upheld", "kind": "logged",
          "handler": "jo officer", "service": "repairs", "ombudsman": "HOS", "finding": "maladministration",
          "next_due_what": "respond", "details": "{}", "since": "2025-06-01T00:00:00+00:00",
-         "search": "%repairs%", "search_json": "%repairs%"}
+         "search": "%repairs%", "search_json": "%repairs%",
+         "other_than": FIRST, "same_service": "lettings", "same_name": "ann example", "same_email": "ann@example.org"}
 # Values the writes need to be new: a reference, a meta key, a counter, a migration.
 NEW = {"reference": "TST-2026-00001", "key": "test", "prefix": "TST", "name": "999_test"}
 
@@ -296,6 +297,10 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
                             {"received_from": date(2025, 6, 1), "received_to": date(2025, 12, 31)},
                             {"case_type": "compliment"}, {"limit": 2}, {"status": ["open", "acknowledged"]},
                             {"search": "REPAIRS"}, {"search": "ann ex", "limit": 1}, {"search": "cmp-2025-0000"})
+        ],
+        "open_look_alikes": [
+            tx.open_look_alikes(FIRST, date(2025, 1, 1), date(2026, 12, 31), service, name, email)
+            for service, name, email in (("Lettings", "ANN EXAMPLE", None), ("lettings", None, "ann@example.org"), (None, "Ann Example", None))
         ],
         "deadlines_due_by": tx.deadlines_due_by(DATES["cutoff"]),
         "actions_due_by": tx.actions_due_by(DATES["cutoff"]),

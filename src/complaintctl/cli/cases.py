@@ -26,16 +26,37 @@ def statuses(param: typer.CallbackParam, value: Optional[str]) -> Optional[list[
 
 @app.command()
 @handled
-def show(reference: str = reference_argument(), as_json: bool = json_option()) -> None:
+def show(
+    reference: str = reference_argument(),
+    as_json: bool = json_option(),
+    explain: bool = typer.Option(False, "--explain", help="End with how each deadline was counted (as `explain`; with --json, the key `explanation`)."),
+) -> None:
     """Show a case, its deadlines and its full history."""
     from complaintctl.output import render
     from complaintctl import services
 
-    case = services.get_case(settings.reading_context(), reference.strip().upper())
+    context = settings.reading_context()
+    case = services.get_case(context, reference.strip().upper())
+    explanation = None
+    if explain:
+        from complaintctl.services.reading import explanation_of
+
+        explanation = explanation_of(context, case)
     if as_json:
-        render.print_json(render.case_json(case))
+        shown = render.case_json(case)
+        if explanation is not None:
+            from complaintctl.output.explain import explanation_json
+
+            shown["explanation"] = explanation_json(explanation)["deadlines"]
+        render.print_json(shown)
     else:
         render.show_case(case)
+        if explanation is not None:
+            import sys
+
+            from complaintctl.output.explain import explanation_text
+
+            sys.stdout.write("\n" + explanation_text(explanation))
 
 
 def _next_words(row: dict[str, Any]) -> str:

@@ -29,6 +29,32 @@ NATIONS = {
     "northern-ireland": "NIR",
 }
 
+# The names gov.uk gives the bank holidays, where the `holidays` library words them otherwise;
+# its "(observed)" is gov.uk's "(substitute day)". The data keeps the library's own names.
+GOV_UK_NAMES = {
+    "New Year Holiday": "2nd January",
+    "Saint Patrick's Day": "St Patrick's Day",
+    "Saint Andrew's Day": "St Andrew's Day",
+    "Battle of the Boyne": "Battle of the Boyne (Orangemen's Day)",
+    "May Day": "Early May bank holiday",
+    "Spring Bank Holiday": "Spring bank holiday",
+    "Late Summer Bank Holiday": "Summer bank holiday",
+    "Summer Bank Holiday": "Summer bank holiday",
+}
+_OBSERVED = " (observed)"
+
+
+def gov_uk_name(name: str) -> str:
+    """A bank holiday's name as gov.uk lists it for the nation, e.g. "Boxing Day (observed)" →
+    "Boxing Day (substitute day)", "Saint Patrick's Day" → "St Patrick's Day". A day the
+    library gives two names ("New Year Holiday; New Year's Day (observed)") keeps both."""
+    words = []
+    for part in name.split("; "):
+        base = part.removesuffix(_OBSERVED)
+        words.append(GOV_UK_NAMES.get(base, base) + (" (substitute day)" if part.endswith(_OBSERVED) else ""))
+    return "; ".join(words)
+
+
 _stored: dict[str, dict[str, str]] | None = None
 _stored_release: str | None = None
 _by_year: dict[str, dict[int, dict[date, str]]] = {}

@@ -52,13 +52,18 @@ class Calendar:
 
     def holiday_name(self, day: date) -> str | None:
         """The bank holiday or closure on this day, if there is one."""
-        if day.year not in self._years_loaded:
-            self._load_year(day.year)
-        if day in self._holidays:
-            return self._holidays[day]
+        name = self.bank_holiday_name(day)
+        if name is not None:
+            return name
         if day in self.closures:
             return "Closure day"
         return None
+
+    def bank_holiday_name(self, day: date) -> str | None:
+        """The nation's bank holiday on this day, as the `holidays` library names it, if there is one."""
+        if day.year not in self._years_loaded:
+            self._load_year(day.year)
+        return self._holidays.get(day)
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and self.holiday_name(day) is None

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.calendar import add_months
+from complaintctl.domain.corrections import amended, in_force, voided_numbers
 from complaintctl.domain.events import Event
 from complaintctl.domain.vocabulary import DECISIONS
 
@@ -98,7 +99,15 @@ class Case:
     over_12_months: bool
     stages: list[Stage] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+    # The whole history, voided steps and corrections included, as `show` lists it.
     events: list[Event] = field(default_factory=list)
+    # The numbers of the events a `voided` event took back.
+    voided: frozenset[int] = frozenset()
+
+    @property
+    def events_in_force(self) -> list[Event]:
+        """The history the case stands on: without the voided steps and the voids."""
+        return in_force(self.events, self.voided)
 
     @property
     def has_clock(self) -> bool:
@@ -237,12 +246,17 @@ def derive(
     its response date, in-time verdict and escalation window when it closed), and only what is
     still open (an open stage's deadlines, the next update) follows the policy in force now.
     Without a history, everything is derived under `policy`.
+
+    Corrections come first: the steps a `voided` event took back are left out of the fold, and
+    the details are those logged with every amendment applied (domain/corrections.py).
     """
     rules = _Rules(policy, calendar, history)
     logged = events[0]
     if logged.kind != "logged":
         raise ValueError(f"{reference}: the first event must be 'logged', not {logged.kind!r}")
-    details = dict(logged.details)
+    voided = voided_numbers(events)
+    steps = in_force(events, voided)
+    details = amended(logged.details, steps)
     received_on = date.fromisoformat(details["received_on"])
     issue_date = date.fromisoformat(details["issue_date"]) if details.get("issue_date") else None
     housing = bool(details.get("housing"))
@@ -254,6 +268,7 @@ def derive(
         ombudsman="housing" if housing else policy.default_ombudsman,
         over_12_months=is_over_12_months(issue_date, received_on),
         events=list(events),
+        voided=voided,
     )
     # A compliment or comment is settled when it is logged; a complaint when its last stage closes.
     settled_by = logged
@@ -262,7 +277,7 @@ def derive(
     else:
         case.stages.append(Stage(number=1, received_on=received_on, acknowledge_by=None))
 
-    for event in events[1:]:
+    for event in steps[1:]:
         _apply(case, event, rules)
         if event.kind == "closed":
             settled_by = event
@@ -332,4 +347,5 @@ def _apply(case: Case, event: Event, rules: _Rules) -> None:
         for action in case.actions:
             if action.number == int(data["number"]):
                 action.done_on = event.on
-    # Notes and the records kept for reports do not change the case's state.
+    # Notes, amendments (already in the details) and the records kept for reports do not change
+    # the case's state.

@@ -22,6 +22,10 @@ CASE_KINDS = (
 # Internal notes change nothing the complainant is told and no deadline.
 NOTE_KINDS = ("note",)
 
+# Corrections: an amendment of the case's details, and the void of its latest step
+# (domain/corrections.py). Both apply as if made when the case began: the fold reads them first.
+CORRECTION_KINDS = ("amended", "voided")
+
 # The records kept for the annual report: they never change a case's state or deadlines.
 RECORD_KINDS = (
     "ombudsman-referred",
@@ -32,7 +36,7 @@ RECORD_KINDS = (
     "learning",
 )
 
-EVENT_KINDS = (*CASE_KINDS, *NOTE_KINDS, *RECORD_KINDS)
+EVENT_KINDS = (*CASE_KINDS, *NOTE_KINDS, *CORRECTION_KINDS, *RECORD_KINDS)
 
 
 @dataclass(frozen=True)

@@ -78,9 +78,9 @@ class Records:
 
 
 def records_of(case: Case) -> Records:
-    """Fold a case's report records out of its events."""
+    """Fold a case's report records out of its events (those not voided)."""
     records = Records()
-    for event in case.events:
+    for event in case.events_in_force:
         data = event.details
         kind = event.kind
         if kind == "closed" and data.get("learning"):
@@ -115,7 +115,8 @@ def records_of(case: Case) -> Records:
 
 
 def has_records(case: Case) -> bool:
-    """Whether any report record exists, so the projection can be skipped for most cases."""
+    """Whether any report record was ever recorded, so the projection can be skipped for most
+    cases. Voided records count: their rows are still to be removed."""
     return any(
         event.kind in RECORD_KINDS or (event.kind == "closed" and event.details.get("learning")) for event in case.events
     )

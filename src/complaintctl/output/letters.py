@@ -174,12 +174,14 @@ def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
 
 
 def default_kind(case: "Case") -> tuple[str, int]:
-    """The letter of the case's latest step that the complainant hears about, and its stage."""
+    """The letter of the case's latest step that the complainant hears about, and its stage; a
+    voided step has none."""
     stage_number = 1
-    for event in case.events:
+    steps = case.events_in_force
+    for event in steps:
         if event.kind == "escalated":
             stage_number = 2
-    for event in reversed(case.events):
+    for event in reversed(steps):
         if event.kind == "closed":
             outcome = event.details["outcome"]
             kind = "decision" if outcome in DECISIONS else "refusal" if outcome == "refused" else "closure"

@@ -97,6 +97,7 @@ def case_json(case: "Case") -> dict[str, Any]:
             "officer": event.officer,
             "recorded_at": _iso(event.recorded_at),
             "details": event.details,
+            "voided": event.number in case.voided,
         }
         for event in case.events
     ]
@@ -192,9 +193,12 @@ def _reader_left() -> None:
     raise BrokenPipeError
 
 
-def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = ()):
+def table(
+    title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = (), struck: frozenset[int] = frozenset()
+):
     """A table that reads at 80 columns: only the `squeeze` columns wrap, at spaces (a word too
-    long for its column is shortened with …, never split); the rest stay whole."""
+    long for its column is shortened with …, never split); the rest stay whole. The rows at the
+    positions in `struck` are struck through on a terminal."""
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -218,8 +222,8 @@ def table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze:
         else:
             widest = max([cell_len(column), *(cell_len(row[index].plain) for row in cells)])
             grid.add_column(plain_text(column), no_wrap=True, min_width=widest)
-    for row in cells:
-        grid.add_row(*row)
+    for position, row in enumerate(cells):
+        grid.add_row(*row, style="strike" if position in struck and out.is_terminal else None)
     return grid
 
 
@@ -302,8 +306,12 @@ def show_case(case: "Case") -> None:
         table(
             "History",
             ["#", "On", "What", "Officer", "Details"],
-            [[e.number, e.on, e.kind, e.officer, _event_summary(e.kind, e.details)] for e in case.events],
+            [
+                [e.number, e.on, f"{e.kind} (voided)" if e.number in case.voided else e.kind, e.officer, _event_summary(e.kind, e.details)]
+                for e in case.events
+            ],
             squeeze=("Officer", "Details"),
+            struck=frozenset(position for position, e in enumerate(case.events) if e.number in case.voided),
         )
     )
 
@@ -332,9 +340,25 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return f"action {details['number']}: {details['what']} by {details['due']}"
     if kind == "action-done":
         return f"action {details['number']} done"
+    if kind == "amended":
+        changed = "; ".join(
+            f"{key.replace('_', ' ')}: {_shown(change['before'])} → {_shown(change['after'])}"
+            for key, change in details["changes"].items()
+        )
+        return f"{changed} ({details['reason']})"
+    if kind == "voided":
+        return f"step {details['step']} ({details['kind']}) voided: {details['reason']}"
     if kind.startswith("ombudsman-") or kind in ("survey", "learning"):
         return event_summary(kind, details)
     return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
 
 
 # -- JSON ------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from json.encoder import encode_basestring as quoted
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from complaintctl.domain.events import CASE_KINDS
+from complaintctl.domain.events import CASE_KINDS, CORRECTION_KINDS
 
 if TYPE_CHECKING:
     from complaintctl.domain.calendar import Calendar
@@ -202,7 +202,8 @@ def as_it_was(
         events = histories[case_id]
         if not events or events[0].on > as_of:
             continue
-        kept = [events[0], *(event for event in events[1:] if event.on <= as_of)]
+        # A correction stands for the whole history: a step voided later was a mistake then too.
+        kept = [events[0], *(event for event in events[1:] if event.on <= as_of or event.kind in CORRECTION_KINDS)]
         case = derive(reference, kept, ctx.policy, ctx.calendar, ctx.history)
         service = case.details.get("service")
         upcoming = case.next_deadline()

@@ -3,7 +3,16 @@ new events; the reads return cases and rows. They reach the database only throug
 protocols of `context`, and take "today" from the Context, never from the clock."""
 
 from complaintctl.services.context import Context, Step
-from complaintctl.services.reading import get_case, letter_case, letter_step, list_actions, list_cases, open_look_alikes, LOOK_ALIKE_WORKING_DAYS
+from complaintctl.services.corrections import amend, void
+from complaintctl.services.reading import (
+    LOOK_ALIKE_WORKING_DAYS,
+    get_case,
+    letter_case,
+    letter_step,
+    list_actions,
+    list_cases,
+    open_look_alikes,
+)
 from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
 from complaintctl.services.steps import (
     PolicyChange,
@@ -32,6 +41,7 @@ __all__ = [
     "add_action",
     "add_note",
     "add_order",
+    "amend",
     "close",
     "complete_action",
     "comply",
@@ -52,4 +62,5 @@ __all__ = [
     "refer",
     "stored_policy",
     "sync_policy",
+    "void",
 ]

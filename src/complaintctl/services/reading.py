@@ -1,5 +1,5 @@
-"""The use cases that only read: a case, a filtered list, the outstanding actions, and the case
-as a letter about one of its steps tells it."""
+"""The use cases that only read: a case, a filtered list, the outstanding actions, the case as a
+letter about one of its steps tells it, and how a case's deadlines were counted."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.case import Case, derive
 from complaintctl.domain.events import Event
+from complaintctl.domain.explain import Explanation, explain
+from complaintctl.errors import InvalidInput
 from complaintctl.services.context import Context
 from complaintctl.services.steps import derive_case
 
@@ -30,6 +32,21 @@ def get_case(ctx: Context, reference: str) -> Case:
     with ctx.store.reading() as tx:
         events = tx.events(tx.case_id(reference))
     return derive_case(ctx, reference, events)
+
+
+def explanation_of(ctx: Context, case: Case, stage: int | None = None) -> Explanation:
+    """How each deadline of a case read with `ctx` was counted; with `stage`, that stage's only."""
+    explanation = explain(case, ctx.policy, ctx.calendar, ctx.history)
+    if stage is None:
+        return explanation
+    if case.has_clock and stage > len(case.stages):
+        raise InvalidInput(f"{case.reference} has no stage {stage}: it has not been escalated; leave out --stage")
+    chosen = tuple(deadline for deadline in explanation.deadlines if deadline.stage == stage)
+    return Explanation(explanation.reference, explanation.type, chosen, explanation.latest_version)
+
+
+def explain_case(ctx: Context, reference: str, stage: int | None = None) -> Explanation:
+    return explanation_of(ctx, get_case(ctx, reference), stage)
 
 
 def list_cases(ctx: Context, **filters: Any) -> list[dict[str, Any]]:
@@ -75,7 +92,7 @@ def letter_step(case: Case, kind: str, stage_number: int) -> Event | None:
     step = None
     stage = 1
     closed = False
-    for event in case.events:
+    for event in case.events_in_force:
         if event.kind == "escalated":
             stage = 2
         if stage != stage_number:

@@ -191,12 +191,18 @@ LIST_FILTERS = {
     "case_type": "type = :case_type",
 }
 # `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _. It is
-# looked for in the reference and name of the case row and in the contact details and summary
-# of the case's `logged` event (its first, SEARCHED_DETAILS), read from its JSON by each
-# database's own function, so that the keys of the JSON never match. `:search_json` is the same
-# pattern as the JSON text writes it (a quote as \\"): a cheap first test of the event's whole
-# text, so that only the events that contain it have their JSON read.
+# looked for in the reference and name of the case row, and in the contact details and summary
+# (SEARCHED_DETAILS) as the case's `logged` event gave them and as each `amended` event changed
+# them (a case is found by its corrected details, and by those it was logged with). Each value is
+# read from the event's JSON by the database's own function, so that the keys of the JSON never
+# match. `:search_json` is the same pattern as the JSON text writes it (a quote as \\"): a cheap
+# first test of the event's whole text, so that only the events that contain it are parsed.
 SEARCHED_DETAILS = ("email", "phone", "address", "representative", "summary")
+# The events that give a case's details: its first, `logged`, and the corrections.
+_DETAIL_EVENTS = "((e.number = 1 AND e.kind = 'logged') OR e.kind = 'amended')"
+# A detail as `logged` has it, else as an `amended` event changed it.
+_SQLITE_DETAIL = "coalesce(json_extract(e.details, '$.{key}'), json_extract(e.details, '$.changes.{key}.after'))"
+_POSTGRES_DETAIL = "coalesce(CAST(e.details AS json) ->> '{key}', CAST(e.details AS json) -> 'changes' -> '{key}' ->> 'after')"
 
 
 def _search(detail: str) -> str:
@@ -204,25 +210,24 @@ def _search(detail: str) -> str:
     found = " OR ".join(f"lower({detail.format(key=key)}) LIKE :search {like}" for key in SEARCHED_DETAILS)
     return (
         f"(lower(reference) LIKE :search {like} OR lower(name) LIKE :search {like} OR EXISTS ("
-        "SELECT 1 FROM events e WHERE e.case_id = cases.id AND e.number = 1 AND e.kind = 'logged' "
+        f"SELECT 1 FROM events e WHERE e.case_id = cases.id AND {_DETAIL_EVENTS} "
         f"AND lower(e.details) LIKE :search_json {like} AND ({found})))"
     )
 
 
-_SQLITE_DETAIL = "json_extract(e.details, '$.{key}')"
-_POSTGRES_DETAIL = "CAST(e.details AS json) ->> '{key}'"
 SQLITE_LIST_SEARCH = _search(_SQLITE_DETAIL)
 POSTGRES_LIST_SEARCH = _search(_POSTGRES_DETAIL)
 
 # The complaints still open that look like the one just logged (`:other_than`): received in the
 # window, about the same service (`:same_service` in lower case, '' for none), from the same
-# person: the same name or email (`:same_name`, `:same_email` in lower case, NULL when unknown).
-_OPEN_LOOK_ALIKES = """
+# person: the same name or email, as logged or corrected (`:same_name`, `:same_email` in lower
+# case, NULL when unknown).
+_OPEN_LOOK_ALIKES = f"""
     SELECT reference FROM cases
     WHERE received_on BETWEEN :received_from AND :received_to AND type = 'complaint' AND status != 'closed'
       AND reference != :other_than AND coalesce(lower(service), '') = :same_service
       AND (lower(name) = :same_name OR EXISTS (SELECT 1 FROM events e
-           WHERE e.case_id = cases.id AND e.number = 1 AND e.kind = 'logged' AND lower({email}) = :same_email))
+           WHERE e.case_id = cases.id AND {_DETAIL_EVENTS} AND lower({{email}}) = :same_email))
     ORDER BY received_on, reference
 """
 SQLITE_OPEN_LOOK_ALIKES = _OPEN_LOOK_ALIKES.format(email=_SQLITE_DETAIL.format(key="email"))
