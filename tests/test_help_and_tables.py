@@ -237,3 +237,10 @@ def test_zsh_and_fish_completion_offer_the_letter_kinds():
     fish = run(env={"_COMPLAINTCTL_COMPLETE": "complete_fish", "_TYPER_COMPLETE_ARGS": "complaintctl close X --exclusion ",
                     "_TYPER_COMPLETE_FISH_ACTION": "get-args"})
     assert "duplicate" in fish.stdout.split()
+
+
+def test_completion_offers_the_references_of_the_database(cli, db_location):
+    made = [cli.ok("log", "--name", f"P {n}", "--summary", "s", "--received", "2026-11-02").stdout.split()[0] for n in range(12)]
+    assert bash_completes("--db", db_location, "show", "CMP-2026-0001") == made[9:]
+    assert bash_completes("--db", db_location, "letter", "CMP-2026-0000") == made[:9]
+    assert bash_completes("--db", db_location + ".missing", "show", "CMP") == []

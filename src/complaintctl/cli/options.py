@@ -156,9 +156,27 @@ def line_option(*names: str, help: str, default: Any = None, **settings: Any):
     return typer.Option(default, *names, callback=one_line, help=help, **settings)
 
 
+# Shell completion offers at most this many references.
+COMPLETED_REFERENCES = 200
+
+
+def complete_reference(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a case reference: the references of the command line's database
+    (--db or COMPLAINTCTL_DB, else the default) that start with what was typed."""
+    location = ctx.find_root().params.get("db") or settings.database()
+    try:
+        from complaintctl.storage.reader import references_starting
+
+        return references_starting(location, incomplete.strip().upper(), COMPLETED_REFERENCES)
+    except Exception:  # noqa: BLE001 - no database yet, or it is busy: offer nothing
+        return []
+
+
 def reference_argument():
     """`REF`: a case reference; control characters are refused before any case is looked up."""
-    return typer.Argument(..., callback=case_reference, metavar="REF", help="Case reference, e.g. CMP-2026-00012.")
+    return typer.Argument(
+        ..., callback=case_reference, metavar="REF", autocompletion=complete_reference, help="Case reference, e.g. CMP-2026-00012."
+    )
 
 
 def force_option(what: str = "the file"):
