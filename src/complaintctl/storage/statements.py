@@ -191,32 +191,35 @@ LIST_FILTERS = {
     "case_type": "type = :case_type",
 }
 # `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _. It is
-# looked for in the reference and name of the case row, and in the contact details and summary
-# (SEARCHED_DETAILS) as the case's `logged` event gave them and as each `amended` event changed
-# them (a case is found by its corrected details, and by those it was logged with). Each value is
-# read from the event's JSON by the database's own function, so that the keys of the JSON never
-# match. `:search_json` is the same pattern as the JSON text writes it (a quote as \\"): a cheap
-# first test of the event's whole text, so that only the events that contain it are parsed.
+# looked for, whatever its case, in the reference and name of the case row, and in the contact
+# details and summary (SEARCHED_DETAILS) as the case's `logged` event gave them and as each
+# `amended` event changed them (a case is found by its corrected details, and by those it was
+# logged with). Each value is read from the event's JSON by the database's own function, so that
+# the keys of the JSON never match. `:search_json` is the same pattern as the JSON text writes it
+# (a quote as \\"): a cheap first test of the event's whole text, so that only the events that
+# contain it are parsed. The events are read once, through their kind's index, rather than once
+# for each case: a rare word costs one pass over them. SQLite's LIKE ignores the case of ASCII
+# letters; PostgreSQL's ILIKE that of every letter.
 SEARCHED_DETAILS = ("email", "phone", "address", "representative", "summary")
-# The events that give a case's details: its first, `logged`, and the corrections.
-_DETAIL_EVENTS = "((e.number = 1 AND e.kind = 'logged') OR e.kind = 'amended')"
+# The events that give a case's details: `logged`, and the corrections.
+_DETAIL_EVENTS = "e.kind IN ('logged', 'amended')"
 # A detail as `logged` has it, else as an `amended` event changed it.
 _SQLITE_DETAIL = "coalesce(json_extract(e.details, '$.{key}'), json_extract(e.details, '$.changes.{key}.after'))"
 _POSTGRES_DETAIL = "coalesce(CAST(e.details AS json) ->> '{key}', CAST(e.details AS json) -> 'changes' -> '{key}' ->> 'after')"
 
 
-def _search(detail: str) -> str:
-    like = "ESCAPE '\\'"
-    found = " OR ".join(f"lower({detail.format(key=key)}) LIKE :search {like}" for key in SEARCHED_DETAILS)
+def _search(detail: str, like: str) -> str:
+    escape = "ESCAPE '\\'"
+    found = " OR ".join(f"{detail.format(key=key)} {like} :search {escape}" for key in SEARCHED_DETAILS)
     return (
-        f"(lower(reference) LIKE :search {like} OR lower(name) LIKE :search {like} OR EXISTS ("
-        f"SELECT 1 FROM events e WHERE e.case_id = cases.id AND {_DETAIL_EVENTS} "
-        f"AND lower(e.details) LIKE :search_json {like} AND ({found})))"
+        f"(reference {like} :search {escape} OR name {like} :search {escape} OR id IN ("
+        f"SELECT e.case_id FROM events e WHERE {_DETAIL_EVENTS} "
+        f"AND e.details {like} :search_json {escape} AND ({found})))"
     )
 
 
-SQLITE_LIST_SEARCH = _search(_SQLITE_DETAIL)
-POSTGRES_LIST_SEARCH = _search(_POSTGRES_DETAIL)
+SQLITE_LIST_SEARCH = _search(_SQLITE_DETAIL, "LIKE")
+POSTGRES_LIST_SEARCH = _search(_POSTGRES_DETAIL, "ILIKE")
 
 # The complaints still open that look like the one just logged (`:other_than`): received in the
 # window, about the same service (`:same_service` in lower case, '' for none), from the same
