@@ -169,7 +169,7 @@ class Queries:
         limit: int | None = None,
         search: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Cases newest first (by receipt, then reference), the `limit` newest; a filter not
+        """Cases newest first (by receipt, then the latest logged), the `limit` newest; a filter not
         given (or empty) does not filter. `status` is one status or several; `search` is text
         found, whatever its case, in the reference, name, contact details or summary."""
         given = {

@@ -235,8 +235,9 @@ _OPEN_LOOK_ALIKES = f"""
 """
 SQLITE_OPEN_LOOK_ALIKES = _OPEN_LOOK_ALIKES.format(email=_SQLITE_DETAIL.format(key="email"))
 POSTGRES_OPEN_LOOK_ALIKES = _OPEN_LOOK_ALIKES.format(email=_POSTGRES_DETAIL.format(key="email"))
-# Newest first: the latest received, and of one day the latest logged.
-LIST_ORDER = " ORDER BY received_on DESC, reference DESC"
+# Newest first: the latest received, and of one day the latest logged (the order of the ids; a
+# reference's number may outgrow its five digits, and text would put 100000 before 99999).
+LIST_ORDER = " ORDER BY received_on DESC, id DESC"
 LIMIT = " LIMIT :limit"
 
 
