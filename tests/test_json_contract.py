@@ -21,6 +21,7 @@ SPEC_CASE_KEYS = {
 CASE_KEYS = SPEC_CASE_KEYS | {
     "over_12_months", "next_due", "stages", "actions",
     "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
+    "representative_email", "representative_address",
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
 }
 EVENT_KEYS = {"number", "kind", "on", "officer", "recorded_at", "details", "voided"}
@@ -211,10 +212,10 @@ def test_verify_json_keys(case):
 EXPLAIN_KEYS = {"reference", "type", "policy_version", "deadlines"}
 SPEC_DEADLINE_KEYS = {"what", "stage", "due", "from", "from_why", "days", "policy", "skipped", "extensions"}
 DEADLINE_KEYS = SPEC_DEADLINE_KEYS | {
-    "from_reason", "from_key", "unit", "working_days", "policy_key", "policy_version", "nation",
+    "from_key", "unit", "working_days", "policy_version", "nation",
     "due_before_extensions", "in_time_by", "clamped", "done_on", "in_time",
 }
-SKIPPED_KEYS = {"date", "why", "reason", "name"}
+SKIPPED_KEYS = {"date", "why", "reason"}
 EXTENSION_KEYS = {"on", "days", "reason", "good_reason", "late_reason"}
 
 

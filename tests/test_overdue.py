@@ -44,6 +44,9 @@ EXPECTED_WITHIN_5 = [
     ("CMP-2026-00005", 1, "acknowledge", "2026-09-02", 0),
     # Closed case, action 3 due Fri 4 Sep: 3 and 4 Sep still to come.
     ("CMP-2026-00004", 1, "action", "2026-09-04", -2),
+    # Not acknowledged, so its response counts from the last day to acknowledge, Mon 24 Aug:
+    # 25-28 Aug (4), 1-4 Sep (8), 7-8 Sep (10): Tue 8 Sep, 4 to come. Every deadline is listed.
+    ("CMP-2026-00001", 1, "respond", "2026-09-08", -4),
     # Acknowledged Tue 25 Aug: 26-28 Aug (3), 1-4 Sep (7), 7-9 Sep (10): Wed 9 Sep, 5 to come.
     ("CMP-2026-00006", 1, "respond", "2026-09-09", -5),
 ]
@@ -236,6 +239,8 @@ def test_a_line_is_what_json_would_write(text, maybe, numbers, due):
     stage, late, action = numbers
     item = Item(text, stage, "action" if action else "respond", due, late, late > 0, maybe, action, maybe, text, maybe)
     assert json_line(item) == json.dumps(item.as_dict(), ensure_ascii=False, default=_iso)
+    item = item._replace(what="order", action=None, owner=None, order=action)
+    assert json_line(item) == json.dumps(item.as_dict(), ensure_ascii=False, default=_iso)
 
 
 def test_csv_parses_with_the_same_items(dataset):
@@ -243,7 +248,7 @@ def test_csv_parses_with_the_same_items(dataset):
         outcome = dataset.ok("overdue", "--csv", "--within", "5")
     rows = list(csv.DictReader(io.StringIO(outcome.stdout)))
     assert [(r["reference"], int(r["stage"]), r["what"], r["due"], int(r["working_days_overdue"])) for r in rows] == EXPECTED_WITHIN_5
-    assert [r["overdue"] for r in rows] == ["true"] * 4 + ["false"] * 3
+    assert [r["overdue"] for r in rows] == ["true"] * 4 + ["false"] * 4
     assert rows[3]["description"] == "Replace the fence panel"
 
 
@@ -251,7 +256,7 @@ def test_csv_of_nothing_is_a_header(cli):
     with freeze_time(TODAY):
         outcome = cli.ok("overdue", "--csv")
     assert list(csv.reader(io.StringIO(outcome.stdout))) == [
-        ["reference", "stage", "what", "due", "working_days_overdue", "overdue", "handler", "action", "description", "owner", "service"]
+        ["reference", "stage", "what", "due", "working_days_overdue", "overdue", "handler", "action", "description", "owner", "service", "order"]
     ]
 
 
@@ -259,7 +264,7 @@ def test_table_for_people_is_plain_fits_80_columns_and_reads_most_late_first(dat
     with freeze_time(TODAY):
         outcome = dataset.ok("overdue", "--within", "5")
     lines = outcome.stdout.splitlines()
-    assert lines[0] == "As of Wed 2 September 2026: 4 overdue, 3 due within 5 working days"
+    assert lines[0] == "As of Wed 2 September 2026: 4 overdue, 4 due within 5 working days"
     assert all(len(line) <= 80 for line in lines)
     assert "\x1b" not in outcome.stdout
     header = next(index for index, line in enumerate(lines) if line.startswith("Reference"))
@@ -269,7 +274,7 @@ def test_table_for_people_is_plain_fits_80_columns_and_reads_most_late_first(dat
     assert body[0].split()[-1] == "11" and "Sam Lee" in body[0] and "acknowledge" in body[0]
     # Long action texts are shortened to keep one line per item; CSV and JSON have them whole.
     assert body[3].endswith("4") and "action 1: Replace the fence" in body[3]
-    assert body[4].endswith("today") and body[6].endswith("in 5")
+    assert body[4].endswith("today") and body[6].endswith("in 4") and body[7].endswith("in 5")
 
 
 def test_update_due_is_a_deadline_when_the_policy_asks_for_updates(tmp_path, db_location):
@@ -284,7 +289,11 @@ def test_update_due_is_a_deadline_when_the_policy_asks_for_updates(tmp_path, db_
         cli.ok("extend", "CMP-2026-00001", "--days", "10", "--reason", "Survey needed", "--on", "2026-08-17")
         items = cli.ok("overdue", "--json").json()
     # An update every 5 working days from the extension: Mon 24 Aug; late by 6 as of Wed 2 Sep.
-    assert summary_of(items) == [("CMP-2026-00001", 1, "update", "2026-08-24", 6)]
+    # The extended response date, Tue 1 Sep, has passed too: both are listed.
+    assert summary_of(items) == [
+        ("CMP-2026-00001", 1, "update", "2026-08-24", 6),
+        ("CMP-2026-00001", 1, "respond", "2026-09-01", 1),
+    ]
 
 
 def test_bad_values_are_refused_with_exit_2(dataset):
@@ -337,7 +346,7 @@ def test_nightly_script_writes_dated_csv_and_summary_and_exits_3(dataset, tmp_pa
         (ref, due, late) for ref, _, _, due, late in EXPECTED_WITHIN_5
     ]
     summary = (out_dir / "overdue-2026-09-02.txt").read_text()
-    assert summary.startswith("As of Wed 2 September 2026: 4 overdue, 3 due within 5 working days\n")
+    assert summary.startswith("As of Wed 2 September 2026: 4 overdue, 4 due within 5 working days\n")
     assert "\x1b" not in summary
     *table, _, path = summary.splitlines()
     assert all(len(line) <= 80 for line in table)
@@ -376,8 +385,9 @@ def test_todays_list_is_read_without_the_orm(dataset):
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert result.stderr.split() == ["3", "False"], result.stderr
-    # Today (whenever the test runs) is after every due date in the dataset.
-    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == len(EXPECTED_WITHIN_5)
+    # Today (whenever the test runs) is after every due date in the dataset: every deadline of
+    # every open case is listed, with the stage 2 response of 00003 and the response of 00005.
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == len(EXPECTED_WITHIN_5) + 2
 
 
 @freeze_time("2026-11-30 10:00:00")

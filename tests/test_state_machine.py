@@ -300,16 +300,22 @@ class Rules:
         }
 
     def overdue(self, cases: list[Case], as_of: date, within: int | None) -> list[dict]:
-        """SPEC §7 and the README: each open case's next deadline and each outstanding action,
-        due before as-of (or, with --within N, on or before the N-th working day after it)."""
+        """SPEC §7, §10 and the README: every deadline of each open case (acknowledge until it is
+        acknowledged, respond) and each outstanding action, due before as-of (or, with --within
+        N, on or before the N-th working day after it)."""
         horizon = as_of - ONE_DAY if within is None else self.days.add(as_of, within)
         items = []
         for case in cases:
             if not case.has_clock:
                 continue
-            upcoming = self.next_due(case)
-            if upcoming and upcoming[1] <= horizon:
-                items.append(self._item(case, case.current.number, upcoming[0], upcoming[1], None, as_of))
+            stage = case.current
+            if not stage.closed_on:
+                pending = [("respond", self.respond_by(stage))]
+                if stage.acknowledged_on is None:
+                    pending.append(("acknowledge", self.acknowledge_by(stage)))
+                for what, due in pending:
+                    if due <= horizon:
+                        items.append(self._item(case, stage.number, what, due, None, as_of))
             for action in case.actions:
                 if action.done_on is None and action.due <= horizon:
                     items.append(self._item(case, action.stage, "action", action.due, action.number, as_of))

@@ -30,8 +30,9 @@ READS = {
     "APPLIED_MIGRATIONS": "both", "META": "both", "COUNTER": "both", "CASE_ID": "both", "REFERENCES_STARTING": "both",
     "REFERENCES_AMONG": "both", "SQLITE_OPEN_LOOK_ALIKES": "sqlite", "POSTGRES_OPEN_LOOK_ALIKES": "postgresql",
     "EVENTS": "both", "EVENTS_OF_CASES": "both", "CASES_CHANGED_AFTER": "both", "CASES_TO_REDERIVE": "both",
-    "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both",
-    "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
+    "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both", "OFFICERS": "both", "OPEN_CASES_HANDLED_BY": "both",
+    "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ORDERS_DUE_BY": "both", "OPEN_CASES": "both",
+    "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
     "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "LEARNING_COUNT": "both",
     "LEARNING_LISTED": "both", "OMBUDSMAN_COUNTS": "both", "OMBUDSMAN_FINDINGS": "both", "OMBUDSMAN_ORDERS": "both",
     "SURVEY_ANSWERS": "both", "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
@@ -40,7 +41,7 @@ READS = {
 WRITES = {
     "CREATE_MIGRATIONS_TABLE", "RECORD_MIGRATION", "UPDATE_META", "INSERT_META", "INSERT_COUNTER", "UPDATE_COUNTER",
     "INSERT_EVENT", "INSERT_CASE", "UPDATE_CASE", "INSERT_STAGE", "DELETE_STAGES", "INSERT_ACTION", "DELETE_ACTIONS",
-    "INSERT_RECORDS", "DELETE_RECORDS", "INSERT_POLICY_VERSION",
+    "INSERT_RECORDS", "DELETE_RECORDS", "INSERT_POLICY_VERSION", "INSERT_OFFICER", "RETIRE_OFFICER",
 }
 # Run as the connections and transactions use them (test_connection_statements).
 CONNECTION = {
@@ -55,7 +56,7 @@ FRAGMENTS = {
 # Names, not SQL.
 NOT_SQL = {
     "DATE_COLUMNS", "POSTGRES_WRITE_LOCK_KEY", "EVENT_COLUMNS", "CASE_COLUMNS", "STAGE_COLUMNS", "ACTION_COLUMNS",
-    "RECORD_COLUMNS", "RECORD_TABLES", "POLICY_VERSION_COLUMNS", "SEARCHED_DETAILS",
+    "RECORD_COLUMNS", "RECORD_TABLES", "POLICY_VERSION_COLUMNS", "OFFICER_COLUMNS", "SEARCHED_DETAILS",
 }
 COMPOSED = {
     "list_cases(every filter, limited)": statements.list_cases(statements.LIST_FILTERS, limited=True),
@@ -73,6 +74,7 @@ SEARCHES = {
 FIRST = "CMP-2025-00002"  # every kind of record (test_report_read_path.recorded)
 PLAIN = "CMP-2026-00002"  # open, nothing recorded but its receipt: the writes' case
 DATES = {"start": date(2024, 4, 1), "end": date(2026, 3, 31), "as_of": date(2025, 7, 1), "cutoff": date(2027, 1, 1),
+         "standing_on": date(2027, 1, 1),
          "today": date(2025, 1, 1), "received_from": date(2025, 1, 1), "received_to": date(2026, 12, 31)}
 BOOLEANS = {"housing", "over_12_months", "in_time", "apology", *statements.RECORD_COLUMNS["surveys"][3:]}
 NUMBERS = {"stage": 1, "number": 99, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
@@ -81,6 +83,7 @@ WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": 
          "type": "complaint", "case_type": "complaint", "status": "closed", "outcome": "upheld", "kind": "logged",
          "handler": "jo officer", "service": "repairs", "ombudsman": "HOS", "finding": "maladministration",
          "next_due_what": "respond", "details": "{}", "since": "2025-06-01T00:00:00+00:00",
+         "name": "jo officer", "login": "jo",
          "search": "%repairs%", "search_json": "%repairs%",
          "other_than": FIRST, "same_service": "lettings", "same_name": "ann example", "same_email": "ann@example.org"}
 # Values the writes need to be new: a reference, a meta key, a counter, a migration.
@@ -167,10 +170,15 @@ def ways(location: str, backend: str) -> dict:
 
 
 def seed(cli: Cli) -> None:
-    """Two years of every kind of record, and an outstanding action."""
+    """Two years of every kind of record, an outstanding action, an open case handled by an
+    officer, and a team roster."""
     recorded(cli)
     with freeze_time(TODAY):
         cli.ok("action", "add", FIRST, "--what", "Call back", "--due", "2025-09-01", "--on", "2025-08-29")
+        handled = cli.ok("log", "--name", "Cy Open", "--summary", "Open", "--received", "2026-03-03").stdout.split()[0]
+        cli.ok("acknowledge", handled, "--handler", "Jo Officer", "--on", "2026-03-04")
+        cli.ok("officer", "add", "Officer One", "--login", "officer.one")
+        cli.ok("officer", "add", "Jo Officer", "--login", "jo", "--role", "handler", "--role", "reviewer")
 
 
 @pytest.fixture
@@ -286,6 +294,8 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
     return {
         "meta": bool(tx.meta("chain_head")),
         "policy_versions": [(version.number, version.policy.raw, version.note) for version in tx.policy_versions()],
+        "officers": tx.officers(),
+        "open_cases_handled_by": [tx.open_cases_handled_by(officer) for officer in tx.officers()],
         "case_id": tx.case_id(FIRST),
         "references_starting": tx.references_starting("CMP-2025-0000", 3),
         "events": tx.events(case_ids[0]),
@@ -304,6 +314,7 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
         ],
         "deadlines_due_by": tx.deadlines_due_by(DATES["cutoff"]),
         "actions_due_by": tx.actions_due_by(DATES["cutoff"]),
+        "orders_due_by": [tx.orders_due_by(DATES["cutoff"], DATES["cutoff"]), tx.orders_due_by(DATES["cutoff"], DATES["as_of"])],
         "all_actions": [tx.all_actions(), tx.all_actions(outstanding_only=True)],
         "received_by_day": sorted(tx.received_by_day(start, end)),
         "themes": sorted(tx.themes(start, end), key=repr),

@@ -3,7 +3,8 @@
 `runtime` holds the app, the settings resolved once per process and the one-line errors;
 `options` the option callbacks and `results` what a step prints. Each other module registers
 one group of commands on the app when imported: `setup` (init), `steps` (log, acknowledge,
-extend, update, close, escalate, note), `corrections` (amend, void), `cases` (show, list), `actions`, `workdays`,
+extend, update, close, escalate, note), `corrections` (amend, void), `team` (officer add/list/retire,
+assign), `cases` (show, list), `explain`, `actions`, `workdays`,
 `integrity` (verify, backup), `letters`, `overdue`, `records` (ombudsman, survey, learning),
 `reports` and `shell` (over `session`). Nothing outside this package imports from it but the
 entry points.
@@ -14,6 +15,7 @@ entry points.
 from complaintctl.cli import setup  # noqa: F401  (each registers its commands on the app)
 from complaintctl.cli import steps  # noqa: F401
 from complaintctl.cli import corrections  # noqa: F401
+from complaintctl.cli import team  # noqa: F401
 from complaintctl.cli import cases  # noqa: F401
 from complaintctl.cli import explain  # noqa: F401
 from complaintctl.cli import actions  # noqa: F401

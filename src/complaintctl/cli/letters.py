@@ -20,7 +20,7 @@ def letter(
         help=f"{alternatives(LETTER_KINDS)}; default: the letter of the latest step.",
     ),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
-    fmt: str = typer.Option("text", "--format", callback=choice(*LETTER_FORMATS), help="text (to paste), html, or eml (a ready email)."),
+    fmt: Optional[str] = typer.Option(None, "--format", callback=choice(*LETTER_FORMATS), help="text (to paste), html, or eml (an unsent email draft); default: the --out file's suffix (.txt, .html, .eml), else text."),
     out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
 ) -> None:
@@ -32,6 +32,7 @@ def letter(
     from complaintctl.output import render
     from complaintctl import services
 
+    fmt = _chosen_format(fmt, out)
     context = settings.reading_context()
     case = services.get_case(context, reference.strip().upper())
     # Printed again, a letter says what it said then: the policy version of its step.
@@ -40,10 +41,12 @@ def letter(
         chosen_kind, latest_stage = letters.default_kind(case)
         chosen_stage = stage or latest_stage
     case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
-    content = letters.render(case, policy, templates_folder() / "letters", kind, stage, fmt)
+    content = letters.render(
+        case, policy, templates_folder() / "letters", chosen_kind, chosen_stage, fmt, services.roster(context)
+    )
     if out:
         letters.write(out, content, force=force)
-        render.say(f"Wrote the {kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
+        render.say(f"Wrote the {chosen_kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
     elif isinstance(content, bytes):
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -52,3 +55,18 @@ def letter(
         typer.echo(render.printable(content, multiline=True), nl=False)
     else:
         typer.echo(content, nl=False)
+
+
+def _chosen_format(fmt: Optional[str], out: Optional[str]) -> str:
+    """--format, else the format the --out file's suffix names, else text. A suffix that names
+    another format than --format is a contradiction on the command line (exit 2): a `.eml`
+    holding plain text would open as a broken email."""
+    from complaintctl.output.letters import format_of_suffix
+
+    named = format_of_suffix(out) if out else None
+    if fmt and named and fmt != named:
+        raise typer.BadParameter(
+            f"--format {fmt} contradicts the suffix of {out!r} ({named}); drop --format or give the file a matching suffix",
+            param_hint="'--format' / '--out'",
+        )
+    return fmt or named or "text"

@@ -47,6 +47,8 @@ def due_words(item: "Item") -> str:
         text = f"action {item.action}: {item.description}"
         text += f" ({item.owner})" if item.owner else ""
         return " ".join(text.split())
+    if item.what == "order":
+        return " ".join(f"order {item.order}: {item.description}".split())
     return item.what
 
 
@@ -103,7 +105,7 @@ def overdue(
     as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
 ) -> None:
-    """Each open case's next deadline and every outstanding action past its date, most late first.
+    """Every deadline of each open case, outstanding actions and Ombudsman orders past their date, most late first.
 
     Late is counted in working days after the due date up to and including the as-of date
     (due Monday, as of Wednesday: 2).

@@ -22,13 +22,40 @@ def deadline_words(case) -> str:
     return f"; next: {nxt[0]} by {nxt[1].isoformat()}" if nxt else ""
 
 
-def write_letter(case, path: Optional[str], force: bool = False) -> None:
-    """Write the letter of the case's latest step to `path`, when one was given, under the policy
-    in force now: the step was recorded under it."""
-    if path:
-        from complaintctl.output import render
-        from complaintctl.output.letters import write_step_letter
+class StepLetter:
+    """`--letter FILE` of an event command. The letter is rendered from the case as the step
+    leaves it, inside the step's transaction, under the policy the step is recorded under: a
+    letter that cannot be written (an `.eml` for a case with no email address, a template error)
+    refuses the step, and nothing is recorded. Once the step is recorded, the file is written."""
+
+    def __init__(self, path: Optional[str], force: bool = False) -> None:
+        self.path = path
+        self.force = force
+        self.kind = ""
+        self.content: "str | bytes" = ""
+
+    def context(self):
+        """The command's Context, set to render the letter before the step is committed."""
+        context = settings.context()
+        if self.path:
+            context.before_commit = lambda case: self.render(case, context)
+        return context
+
+    def render(self, case, context) -> None:
+        """Under the policy the step is recorded under, naming officers as the roster the step's
+        transaction read."""
+        from complaintctl import services
+        from complaintctl.output.letters import render_step_letter
         from complaintctl.storage.locations import templates_folder
 
-        kind = write_step_letter(case, settings.policy(), templates_folder() / "letters", path, force=force)
-        render.say(f"Wrote the {kind} letter for {case.reference} to {path}")
+        self.kind, self.content = render_step_letter(
+            case, context.policy, templates_folder() / "letters", self.path, services.roster(context)
+        )
+
+    def write(self, case) -> None:
+        if self.path:
+            from complaintctl.output import render
+            from complaintctl.output.letters import write_step_letter
+
+            write_step_letter(case, self.path, self.kind, self.content, force=self.force)
+            render.say(f"Wrote the {self.kind} letter for {case.reference} to {self.path}")

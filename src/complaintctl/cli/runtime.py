@@ -25,6 +25,7 @@ from complaintctl.domain.text import ONE_LINE, problem
 from complaintctl.errors import EXIT_REFUSED, ComplaintError, InvalidInput
 
 if TYPE_CHECKING:
+    from complaintctl.domain.officers import Roster
     from complaintctl.domain.policy import Policy
     from complaintctl.services.context import Context
 
@@ -186,6 +187,12 @@ class Settings:
         from complaintctl.domain import policy
 
         return policy.load(None)
+
+    def roster(self) -> "Roster":
+        """The team roster: as this command's step read it, else as the database holds it now."""
+        from complaintctl import services
+
+        return services.roster(self._context if self._context is not None else self.reading_context())
 
     def context(self, *, create: bool = False, policy: "Optional[Policy]" = None) -> "Context":
         """Open the database (or, with `create`, create it) under its policy: the one given

@@ -21,7 +21,7 @@ from complaintctl.cli.options import (
     reference_argument,
     text_option,
 )
-from complaintctl.cli.results import deadline_words, print_case, write_letter
+from complaintctl.cli.results import StepLetter, deadline_words, print_case
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
 from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OUTCOMES, PREFERRED_CONTACT
@@ -37,6 +37,8 @@ def log(
     preferred_contact: Optional[str] = typer.Option(None, "--preferred-contact", callback=choice(*PREFERRED_CONTACT), help=f"{alternatives(PREFERRED_CONTACT)}."),
     channel: Optional[str] = typer.Option(None, "--channel", callback=choice(*CHANNELS), help=f"How it arrived: {', '.join(CHANNELS)}."),
     representative: Optional[str] = line_option("--representative", help="Someone acting for the complainant."),
+    representative_email: Optional[str] = typer.Option(None, "--representative-email", callback=email_address, help="The representative's email address (letters go there)."),
+    representative_address: Optional[str] = text_option("--representative-address", help="The representative's postal address (letters go there)."),
     anonymous: bool = typer.Option(False, "--anonymous", help="No name given."),
     service: Optional[str] = line_option("--service", help="Service area, e.g. Housing Repairs."),
     category: Optional[str] = line_option("--category", help="Category for the thematic analysis."),
@@ -65,6 +67,8 @@ def log(
             "preferred_contact": preferred_contact,
             "channel": channel,
             "representative": representative,
+            "representative_email": representative_email,
+            "representative_address": representative_address,
             "anonymous": anonymous,
             "service": service,
             "category": category,
@@ -109,8 +113,10 @@ def acknowledge(
     """Record that the complaint (or stage 2 request) was acknowledged."""
     from complaintctl import services
 
-    case = services.acknowledge(settings.context(), reference.strip().upper(), on, handler, understanding, outcomes_sought)
-    write_letter(case, letter, force)
+    step_letter = StepLetter(letter, force)
+
+    case = services.acknowledge(step_letter.context(), reference.strip().upper(), on, handler, understanding, outcomes_sought)
+    step_letter.write(case)
     print_case(case, as_json, f"{case.reference} stage {case.stage} acknowledged on {on.isoformat()}, handler {case.handler}{deadline_words(case)}")
 
 
@@ -131,8 +137,10 @@ def extend(
     """Extend the response date of the current stage."""
     from complaintctl import services
 
-    case = services.extend(settings.context(), reference.strip().upper(), on, reason or "", days, to, good_reason, late_reason)
-    write_letter(case, letter, force)
+    step_letter = StepLetter(letter, force)
+
+    case = services.extend(step_letter.context(), reference.strip().upper(), on, reason or "", days, to, good_reason, late_reason)
+    step_letter.write(case)
     print_case(case, as_json, f"{case.reference} stage {case.stage} extended: respond by {case.current.respond_by.isoformat()} ({case.current.extension_days} working days of extension)")
 
 
@@ -150,8 +158,10 @@ def update(
     """Record a progress update sent to the complainant."""
     from complaintctl import services
 
-    case = services.record_update(settings.context(), reference.strip().upper(), on, progress or "", next_update)
-    write_letter(case, letter, force)
+    step_letter = StepLetter(letter, force)
+
+    case = services.record_update(step_letter.context(), reference.strip().upper(), on, progress or "", next_update)
+    step_letter.write(case)
     print_case(case, as_json, f"{case.reference} update recorded on {on.isoformat()}{deadline_words(case)}")
 
 
@@ -177,6 +187,8 @@ def close(
     """Issue the stage's outcome."""
     from complaintctl import services
 
+    step_letter = StepLetter(letter, force)
+
     if len(actions) != len(action_due):
         fail(f"{reference.strip().upper()}: give one --action-due DATE for each --action TEXT")
     due_dates = []
@@ -187,7 +199,7 @@ def close(
             raise typer.BadParameter(str(problem), param_hint="'--action-due'") from None
     chosen_exclusion = exclusion.strip().lower() if exclusion else None
     case = services.close(
-        settings.context(),
+        step_letter.context(),
         reference.strip().upper(),
         on,
         outcome,
@@ -206,7 +218,7 @@ def close(
         from complaintctl.output.render import say
 
         say(f"Warning: {case.reference} is anonymous: the compensation recorded has no one to be paid to; check how it will reach the complainant.")
-    write_letter(case, letter, force)
+    step_letter.write(case)
     message = f"{case.reference} stage {case.current.number} closed on {on.isoformat()}: {outcome}"
     if case.escalate_by:
         message += f"; stage 2 may be requested until {case.escalate_by.isoformat()}"
@@ -228,8 +240,10 @@ def escalate(
     """Open stage 2 from a closed stage 1 at the complainant's request."""
     from complaintctl import services
 
-    case = services.escalate(settings.context(), reference.strip().upper(), on, handler, late_reason, outcomes_sought)
-    write_letter(case, letter, force)
+    step_letter = StepLetter(letter, force)
+
+    case = services.escalate(step_letter.context(), reference.strip().upper(), on, handler, late_reason, outcomes_sought)
+    step_letter.write(case)
     print_case(case, as_json, f"{case.reference} escalated to stage 2 on {on.isoformat()}{deadline_words(case)}")
 
 

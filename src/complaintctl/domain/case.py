@@ -47,6 +47,8 @@ class Stage:
     received_on: date
     acknowledge_by: date | None
     handler: str | None = None
+    # Everyone who has handled the stage, in order: stage 2 needs someone who is none of stage 1's.
+    handlers: list[str] = field(default_factory=list)
     acknowledged_on: date | None = None
     understanding: str | None = None
     outcomes_sought: str | None = None
@@ -147,10 +149,10 @@ class Case:
     def outstanding_actions(self) -> list[Action]:
         return [action for action in self.actions if action.outstanding]
 
-    def next_deadline(self) -> tuple[str, date] | None:
-        """The earliest thing the case is waiting for: acknowledge, respond or update."""
+    def deadlines(self) -> list[tuple[str, date]]:
+        """Everything the open case is waiting for (acknowledge, respond, update), earliest first."""
         if not self.has_clock or self.current.is_closed:
-            return None
+            return []
         stage = self.current
         pending: list[tuple[date, int, str]] = []
         if stage.acknowledged_on is None and stage.acknowledge_by is not None:
@@ -159,10 +161,12 @@ class Case:
             pending.append((stage.respond_by, 1, "respond"))
         if stage.update_due is not None:
             pending.append((stage.update_due, 2, "update"))
-        if not pending:
-            return None
-        due, _, what = min(pending)
-        return what, due
+        return [(what, due) for due, _, what in sorted(pending)]
+
+    def next_deadline(self) -> tuple[str, date] | None:
+        """The earliest thing the case is waiting for: acknowledge, respond or update."""
+        pending = self.deadlines()
+        return pending[0] if pending else None
 
 
 def add_window(window, closed_on: date, calendar: Calendar) -> date | None:
@@ -210,13 +214,20 @@ def _settle_deadlines(stage: Stage, policy: Policy, calendar: Calendar) -> None:
     stage.in_time_by = calendar.add(stage.original_respond_by, timely_days)
 
     stage.update_due = None
+    if stage.is_closed:
+        return
     every = policy.update_every_days
-    if every and not stage.is_closed:
+    if every:
         clock_starts = stage.original_respond_by
         if stage.extensions:
             clock_starts = min(clock_starts, stage.extensions[0]["on"])
         last_contact = max([clock_starts, *(update["on"] for update in stage.updates)])
         stage.update_due = calendar.add(last_contact, every)
+    # The latest update's promise to write again by a date (`update --next`), when sooner.
+    promised = stage.updates[-1].get("next_update") if stage.updates else None
+    if promised:
+        promised_by = date.fromisoformat(promised)
+        stage.update_due = min(stage.update_due, promised_by) if stage.update_due else promised_by
 
 
 class _Rules:
@@ -291,18 +302,24 @@ def derive(
     return case
 
 
+def _hand_to(stage: Stage, handler: str | None) -> None:
+    stage.handler = handler
+    if handler and handler not in stage.handlers:
+        stage.handlers.append(handler)
+
+
 def _apply(case: Case, event: Event, rules: _Rules) -> None:
     stage = case.current
     data = event.details
     kind = event.kind
     if kind == "acknowledged":
         stage.acknowledged_on = event.on
-        stage.handler = data.get("handler") or stage.handler
+        _hand_to(stage, data.get("handler") or stage.handler)
         stage.understanding = data.get("understanding")
         stage.outcomes_sought = data.get("outcomes_sought")
         _settle_acknowledge_by(stage, *rules.at(event))
-    elif kind == "handler-changed":
-        stage.handler = data["handler"]
+    elif kind in ("handler-changed", "assigned"):
+        _hand_to(stage, data["handler"])
     elif kind == "extended":
         stage.extension_days += int(data["days"])
         stage.extensions.append({**data, "on": event.on})
@@ -328,7 +345,7 @@ def _apply(case: Case, event: Event, rules: _Rules) -> None:
     elif kind == "escalated":
         # Stage 2 is open: its deadlines follow the policy in force until it is settled.
         new_stage = _new_stage(2, event.on, rules.policy, rules.calendar)
-        new_stage.handler = data.get("handler")
+        _hand_to(new_stage, data.get("handler"))
         new_stage.late_reason = data.get("late_reason")
         new_stage.outcomes_sought = data.get("outcomes_sought")
         case.stages.append(new_stage)

@@ -45,6 +45,8 @@ AMENDABLE = (
     Amendable("address", "text", "Postal address; \"\" removes it."),
     Amendable("preferred_contact", "choice", "How they prefer to be contacted.", PREFERRED_CONTACT),
     Amendable("representative", "line", "Someone acting for the complainant; \"\" removes them."),
+    Amendable("representative_email", "email", "The representative's email address, where letters go; \"\" removes it."),
+    Amendable("representative_address", "text", "The representative's postal address, where letters go; \"\" removes it."),
     Amendable("service", "line", "Service area."),
     Amendable("category", "line", "Category for the thematic analysis."),
     Amendable("summary", "text", "What it is about."),

@@ -11,6 +11,7 @@ CASE_KINDS = (
     "logged",
     "acknowledged",
     "handler-changed",
+    "assigned",
     "extended",
     "updated",
     "closed",

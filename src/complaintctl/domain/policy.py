@@ -22,7 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.vocabulary import OMBUDSMEN
+from complaintctl.domain.vocabulary import OFFICER_ROLES, OMBUDSMEN
 from complaintctl.errors import PolicyError
 
 if TYPE_CHECKING:
@@ -157,6 +157,13 @@ class Policy:
         return EscalationWindow.parse(self.raw["stage2"]["escalation_window"])
 
     @property
+    def reviewer_role(self) -> str | None:
+        """The role a stage 2 handler must hold on the team roster (`[stage2] reviewer_role`); None
+        when any officer who did not handle stage 1 may. An optional key, absent from DEFAULTS, so
+        that a policy without it keeps its fingerprint."""
+        return self.raw["stage2"].get("reviewer_role") or None
+
+    @property
     def update_every_days(self) -> int:
         return self.raw["updates"]["every_days"]
 
@@ -265,7 +272,11 @@ CHECKS: dict[str, dict[str, Any]] = {
         "closures": _check_closures,
     },
     "stage1": dict(_STAGE_CHECKS),
-    "stage2": {"escalation_window": _check_window, **_STAGE_CHECKS},
+    "stage2": {
+        "escalation_window": _check_window,
+        **_STAGE_CHECKS,
+        "reviewer_role": _check_choice(("", *OFFICER_ROLES)),
+    },
     "updates": {"every_days": _check_int},
     "letters": {"templates": _check_text},
     "ombudsman": {"housing": _OMBUDSMAN_CHECKS, "lgsco": _OMBUDSMAN_CHECKS},

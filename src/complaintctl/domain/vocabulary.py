@@ -15,6 +15,8 @@ LIVE = "live"
 LIVE_STATUSES = ("open", "acknowledged")
 CHANNELS = ("online", "email", "phone", "letter", "in-person", "social-media", "representative")
 PREFERRED_CONTACT = ("email", "phone", "letter")
+# What an officer on the team roster may do; a policy can ask that stage 2 is handled by one role.
+OFFICER_ROLES = ("handler", "reviewer", "manager")
 
 # The two Ombudsmen: the Housing Ombudsman for landlord matters, the LGSCO for the rest.
 OMBUDSMEN = ("housing", "lgsco")

@@ -161,17 +161,15 @@ def deadline_json(deadline: Deadline) -> dict[str, Any]:
         "due": _iso(deadline.due),
         "from": _iso(deadline.start),
         "from_why": deadline.start_why,
-        "from_reason": deadline.start_why,
         "from_key": deadline.start_key,
         "unit": deadline.unit,
         "days": deadline.amount,
         "working_days": deadline.working_days,
         "policy": deadline.policy_key,
-        "policy_key": deadline.policy_key,
         "policy_version": deadline.policy_version,
         "nation": deadline.nation,
         "skipped": [
-            {"date": _iso(skipped.day), "why": skipped.name, "reason": skipped.reason, "name": skipped.name}
+            {"date": _iso(skipped.day), "why": skipped.name, "reason": skipped.reason}
             for skipped in deadline.skipped
         ],
         "extensions": [

@@ -34,6 +34,8 @@ if TYPE_CHECKING:
     from email.message import EmailMessage
 
     from complaintctl.domain.case import Action, Case, Stage
+    from complaintctl.domain.events import Event
+    from complaintctl.domain.officers import Roster
     from complaintctl.domain.policy import Policy
 
 SUFFIX = {"text": "txt", "html": "html"}
@@ -225,6 +227,20 @@ def _actions(case: "Case", as_of: date) -> list[dict[str, Any]]:
     return [{"what": action.what, "due": action.due} for action in sorted(chosen, key=lambda a: (a.due, a.number))]
 
 
+def _completed(case: "Case", kind: str, stage_number: int) -> list[dict[str, Any]]:
+    """For a closure letter written because an action was done: that action, and when."""
+    if kind != "closure":
+        return []
+    step = _closure_step(case, stage_number)
+    if step is None or step.kind != "action-done":
+        return []
+    return [
+        {"what": action.what, "due": action.due, "done_on": action.done_on}
+        for action in case.actions
+        if action.number == int(step.details["number"]) and action.done_on is not None
+    ]
+
+
 def _letter_date(case: "Case", kind: str, stage: "Stage") -> date:
     if kind == "acknowledgement":
         if stage.acknowledged_on:
@@ -255,16 +271,22 @@ def _letter_date(case: "Case", kind: str, stage: "Stage") -> date:
     if kind == "refusal" and stage.outcome != "refused":
         raise InvalidTransition(f"{case.reference}: stage {stage.number} was not refused; write the decision or closure letter")
     if kind == "closure":
-        later = [stage.closed_on]
-        for action in case.actions:
-            if action.added_on >= stage.closed_on:
-                later.append(action.added_on)
-            if action.done_on and action.done_on >= stage.closed_on:
-                later.append(action.done_on)
-        if stage.number == 1 and len(case.stages) > 1:
-            later = [day for day in later if day < case.stages[1].received_on] or [stage.closed_on]
-        return max(later)
+        return _closure_step(case, stage.number).on
     return stage.closed_on
+
+
+def _closure_step(case: "Case", stage_number: int) -> "Event":
+    """The step a closure letter is about: the stage's close, or the latest action added or done
+    after it while the case was at that stage (steps in force: a voided one never happened)."""
+    step = None
+    at = 1
+    for event in case.events_in_force:
+        at = 2 if event.kind == "escalated" else at
+        if at != stage_number:
+            continue
+        if event.kind == "closed" or (step is not None and event.kind in ("action-added", "action-done")):
+            step = event
+    return step
 
 
 def _respond_by_then(stage: "Stage", on: date, policy: "Policy") -> date | None:
@@ -276,8 +298,11 @@ def _respond_by_then(stage: "Stage", on: date, policy: "Policy") -> date | None:
     return policy.calendar().add(stage.original_respond_by, days)
 
 
-def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None) -> Letter:
-    """Everything a letter may say about the case, as plain values for the templates."""
+def build(
+    case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None, roster: "Roster | None" = None
+) -> Letter:
+    """Everything a letter may say about the case, as plain values for the templates. The handler
+    is named as the team `roster` names them: a login recorded as a handler is never shown."""
     if not case.has_clock:
         raise InvalidTransition(f"{case.reference} is a {case.type}; letters are for complaints")
     if kind is None:
@@ -299,6 +324,8 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
             "reason": latest["reason"],
             "previous_respond_by": date.fromisoformat(latest["previous_respond_by"]),
             "new_respond_by": date.fromisoformat(latest["new_respond_by"]),
+            # Asked for after the response was already due: the letter apologises for the delay.
+            "late": bool(latest.get("late")),
         }
     update = None
     if stage.updates and kind == "update":
@@ -312,6 +339,10 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
     name = case.name if not details.get("anonymous") else ""
     representative = details.get("representative") or ""
     recipient = representative or name
+    # A representative is written to at their own address and email when recorded; without
+    # them, at the contact details the complaint gave.
+    address = (representative and details.get("representative_address")) or details.get("address") or ""
+    email = (representative and details.get("representative_email")) or details.get("email") or ""
     organisation = {key: policy.organisation[key] for key in ("name", "team", "address", "phone", "email", "website", "signatory")}
     ombudsman = {"key": case.ombudsman, **policy.ombudsman(case.ombudsman)}
     window = policy.escalation_window
@@ -326,8 +357,8 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
         "recipient": {
             "name": recipient,
             "salutation": f"Dear {recipient}" if recipient else "Dear Sir or Madam",
-            "address": details.get("address") or "",
-            "email": details.get("email") or "",
+            "address": address,
+            "email": email,
             "on_behalf_of": name if representative and name else "",
         },
         "case": {
@@ -342,7 +373,11 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
             "final": stage.number == 2,
             "received_on": stage.received_on,
             "acknowledged_on": stage.acknowledged_on,
-            "handler": stage.handler or "",
+            "acknowledge_by": stage.acknowledge_by,
+            "acknowledged_late": bool(
+                stage.acknowledged_on and stage.acknowledge_by and stage.acknowledged_on > stage.acknowledge_by
+            ),
+            "handler": (roster.display_name(stage.handler) if roster else stage.handler) or "",
             "understanding": stage.understanding or details.get("summary") or "",
             "outcomes_sought": stage.outcomes_sought or details.get("outcomes_sought") or "",
             "respond_by": _respond_by_then(stage, on, policy),
@@ -367,6 +402,7 @@ def build(case: "Case", policy: "Policy", kind: str | None = None, stage_number:
         "extension": extension,
         "update": update,
         "actions": _actions(case, on),
+        "completed": _completed(case, kind, stage.number),
     }
     subject = f"{case.reference}: {variables['title']}"
     if stage.number == 2 and "stage 2" not in subject and "final" not in subject:
@@ -396,11 +432,17 @@ def _problem(error: Exception, name: str) -> TemplateProblem:
 
 
 def render(
-    case: "Case", policy: "Policy", builtin: Path, kind: str | None = None, stage: int | None = None, fmt: str = "text"
+    case: "Case",
+    policy: "Policy",
+    builtin: Path,
+    kind: str | None = None,
+    stage: int | None = None,
+    fmt: str = "text",
+    roster: "Roster | None" = None,
 ) -> str | bytes:
     """The letter as text, HTML, or the bytes of an .eml message; `builtin` is the folder of the
     built-in letter templates."""
-    letter = build(case, policy, kind, stage)
+    letter = build(case, policy, kind, stage, roster)
     env = environment(policy, builtin)
     if fmt == "eml":
         return message(letter, env).as_bytes()
@@ -430,7 +472,7 @@ def message(letter: Letter, env: jinja2.Environment) -> "EmailMessage":
     organisation = letter.variables["organisation"]
     reference = letter.variables["case"]["reference"]
     if not recipient["email"]:
-        raise InvalidInput(f"{reference} has no email address recorded; use --format text or html and send it another way")
+        raise InvalidInput(f"{reference} has no email address recorded; write the letter as text or HTML (.txt, .html) and send it another way")
     if not organisation["email"]:
         raise InvalidInput("the policy has no [organisation] email to send from; set it, or use --format text or html")
     text = _render(letter, env, "text")
@@ -442,6 +484,8 @@ def message(letter: Letter, env: jinja2.Environment) -> "EmailMessage":
     except (ValueError, IndexError) as problem:
         raise InvalidInput(f"{reference}: an email address cannot be used ({problem}); correct it or use --format text") from None
     mail["Subject"] = letter.subject
+    # A draft to check and send: mail clients open it for editing, not as mail received.
+    mail["X-Unsent"] = "1"
     from datetime import datetime, time
     from zoneinfo import ZoneInfo
 
@@ -480,9 +524,17 @@ def _styles(large: bool) -> dict[str, str]:
 # -- writing files ---------------------------------------------------------------------------------
 
 
+# The suffixes that name a letter's format; any other file gets text.
+FORMAT_OF_SUFFIX = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".eml": "eml"}
+
+
+def format_of_suffix(path: str | Path) -> str | None:
+    """The format a file's suffix names, or None when it names none."""
+    return FORMAT_OF_SUFFIX.get(Path(path).suffix.lower())
+
+
 def format_for(path: str | Path) -> str:
-    suffix = Path(path).suffix.lower()
-    return {".html": "html", ".htm": "html", ".eml": "eml"}.get(suffix, "text")
+    return format_of_suffix(path) or "text"
 
 
 def write(path: str | Path, content: str | bytes, force: bool = False) -> None:
@@ -493,14 +545,28 @@ def write(path: str | Path, content: str | bytes, force: bool = False) -> None:
     write_private(path, content, force=force)
 
 
-def write_step_letter(case: "Case", policy: "Policy", builtin: Path, path: str | Path, force: bool = False) -> str:
-    """After a recorded step: write its letter to `path` (format from the file's suffix)."""
+def render_step_letter(
+    case: "Case", policy: "Policy", builtin: Path, path: str | Path, roster: "Roster | None" = None
+) -> tuple[str, str | bytes]:
+    """The letter of a step about to be recorded (`case` as the step leaves it), in the format of
+    the file's suffix: its kind and content. A letter that cannot be written (an `.eml` for a
+    case with no email address, a template error) is refused here, so the step is not recorded
+    without it."""
     try:
         kind, stage = default_kind(case)
-        write(path, render(case, policy, builtin, kind, stage, format_for(path)), force=force)
+        return kind, render(case, policy, builtin, kind, stage, format_for(path), roster)
     except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
         raise type(problem)(
-            f"{case.reference}: the step was recorded, but its letter was not written: {problem}; "
+            f"{case.reference}: nothing was recorded, because the step's letter cannot be written to {path}: {problem}"
+        ) from None
+
+
+def write_step_letter(case: "Case", path: str | Path, kind: str, content: str | bytes, force: bool = False) -> None:
+    """After the step was recorded: write its letter (rendered by `render_step_letter`)."""
+    try:
+        write(path, content, force=force)
+    except (TemplateProblem, InvalidInput, InvalidTransition) as problem:
+        raise type(problem)(
+            f"{case.reference}: the step was recorded, but its {kind} letter was not written: {problem}; "
             f"write it later with `complaintctl letter {case.reference} --out {path}`"
         ) from None
-    return kind

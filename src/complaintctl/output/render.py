@@ -49,7 +49,8 @@ def stage_json(stage: "Stage") -> dict[str, Any]:
 
 
 CONTACT_KEYS = (
-    "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
+    "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "representative_email",
+    "representative_address", "anonymous",
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
 )
 
@@ -260,6 +261,7 @@ def show_case(case: "Case") -> None:
         ["Contact", ", ".join(str(details[k]) for k in ("email", "phone") if details.get(k)) or None],
         ["Address", details.get("address")],
         ["Prefers", details.get("preferred_contact")],
+        ["Representative", ", ".join(str(details[k]) for k in ("representative", "representative_email", "representative_address") if details.get(k)) or None],
         ["Service", " / ".join(str(details[k]) for k in ("service", "category") if details.get(k)) or None],
         ["Received", f"{case.received_on.isoformat()} ({details.get('channel') or 'channel not recorded'})"],
         ["Issue date", details.get("issue_date")],
@@ -321,6 +323,9 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return details.get("summary") or details.get("type", "")
     if kind == "acknowledged":
         return f"handler {details.get('handler')}"
+    if kind == "assigned":
+        text = f"stage {details.get('stage')} to {details.get('handler')}"
+        return text + (f": {details['reason']}" if details.get("reason") else "")
     if kind == "extended":
         text = f"+{details['days']} working days to {details.get('new_respond_by')}: {details.get('reason')}"
         return text + (" (late)" if details.get("late") else "")

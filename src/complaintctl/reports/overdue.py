@@ -1,10 +1,13 @@
-"""The overdue report: what each open case is waiting for, and promised actions past their date.
+"""The overdue report: every deadline an open case is waiting for, promised actions and
+Ombudsman orders past their date.
 
-The database chooses the items: an indexed range scan on each open case's next deadline
-(`cases.next_due`) and on the due date of actions not yet done (`actions (done_on, due)`), so
-the cost follows the number of items due, never the number of cases. This module counts the
-working days and puts the items in order of lateness. A past as-of date replays only the cases
-with steps recorded after it.
+The database chooses the items: an indexed range scan on each open case's earliest deadline
+(`cases.next_due`, which carries its other deadlines beside it: a case is due by the cutoff
+exactly when its earliest deadline is), on the due date of actions not yet done
+(`actions (done_on, due)`) and on orders not complied with (`ombudsman_orders (complied_on,
+due)`), so the cost follows the number of items due, never the number of cases. This module
+counts the working days and puts the items in order of lateness. A past as-of date replays only
+the cases with steps recorded after it; an order counts from the date it was made.
 
 An item is overdue when its due date is before the as-of date ("within N working days" means
 on or before the date). `working_days_overdue` counts the working days after the due date up to
@@ -20,25 +23,27 @@ from json.encoder import encode_basestring as quoted
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaintctl.domain.events import CASE_KINDS, CORRECTION_KINDS
+from complaintctl.domain.vocabulary import ORDER_KINDS
 
 if TYPE_CHECKING:
     from complaintctl.domain.calendar import Calendar
     from complaintctl.services.context import Context, Reading
 
 # Within a case, the order in which its items are listed when equally late.
-WHAT_ORDER = {"acknowledge": 0, "respond": 1, "update": 2, "action": 3}
+WHAT_ORDER = {"acknowledge": 0, "respond": 1, "update": 2, "action": 3, "order": 4}
 
 COLUMNS = (
     "reference", "stage", "what", "due", "working_days_overdue", "overdue",
-    "handler", "action", "description", "owner", "service",
+    "handler", "action", "description", "owner", "service", "order",
 )
 
 
 class Item(NamedTuple):
     """One thing due: a case's next deadline, or an outstanding action.
 
-    `what` is acknowledge, respond, update or action; for an action, `action` is its number
-    on the case, `description` what was promised and `owner` who is doing it. A named tuple,
+    `what` is acknowledge, respond, update, action or order; for an action, `action` is its
+    number on the case, `description` what was promised and `owner` who is doing it; for an
+    Ombudsman order, `order` is its number on the case and `description` what was ordered. A named tuple,
     fields in the order of COLUMNS: a nightly list at a large council runs to thousands.
     """
 
@@ -53,6 +58,7 @@ class Item(NamedTuple):
     description: str | None = None
     owner: str | None = None
     service: str | None = None
+    order: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return dict(zip(COLUMNS, self))
@@ -106,27 +112,60 @@ class WorkingDayCounter:
         return self.running[(self.as_of - self.start).days] - self.running[(due - self.start).days]
 
 
+def case_deadlines(row: dict[str, Any], last: date) -> list[tuple[str, date]]:
+    """Each deadline of an open case's row that falls by `last`: acknowledge (until it is
+    acknowledged), respond, and the next progress update."""
+    found = []
+    if row["acknowledged_on"] is None and row["acknowledge_by"] is not None and row["acknowledge_by"] <= last:
+        found.append(("acknowledge", row["acknowledge_by"]))
+    if row["respond_by"] is not None and row["respond_by"] <= last:
+        found.append(("respond", row["respond_by"]))
+    if row["update_due"] is not None and row["update_due"] <= last:
+        found.append(("update", row["update_due"]))
+    return found
+
+
+def order_words(row: dict[str, Any]) -> str:
+    """What an Ombudsman order asks, in words: `Compensation £250.00`, `Repairs: fix the roof`."""
+    text = ORDER_KINDS.get(row["kind"], row["kind"])
+    if row.get("amount_pence"):
+        pounds, pence = divmod(row["amount_pence"], 100)
+        text += f" £{pounds:,}.{pence:02d}"
+    return text + (f": {row['what']}" if row.get("what") else "")
+
+
 def build(
     deadlines: list[dict[str, Any]],
     actions: list[dict[str, Any]],
     calendar: "Calendar",
     as_of: date,
     within: int | None,
+    orders: list[dict[str, Any]] = (),
 ) -> Report:
     """Shape the rows the store returned into a report. Pure: rows and dates in, report out."""
     last = horizon(calendar, as_of, within)
-    deadlines = [row for row in deadlines if row["next_due"] is not None and row["next_due"] <= last]
+    due_deadlines = [
+        (row, what, due)
+        for row in deadlines
+        if row["next_due"] is not None and row["next_due"] <= last
+        for what, due in case_deadlines(row, last)
+    ]
     actions = [row for row in actions if row["due"] <= last]
-    dues = {row["next_due"] for row in deadlines} | {row["due"] for row in actions}
+    orders = [row for row in orders if row["due"] <= last]
+    dues = {due for _, _, due in due_deadlines} | {row["due"] for row in actions} | {row["due"] for row in orders}
     counter = WorkingDayCounter(calendar, as_of, list(dues))
     # Thousands of items fall on a few dozen dates: count each date once.
     late = {due: counter.overdue_by(due) for due in dues}
     items = [
+        Item(row["reference"], row["stage"], what, due, late[due], due < as_of, row["handler"], service=row.get("service"))
+        for row, what, due in due_deadlines
+    ]
+    items += [
         Item(
-            row["reference"], row["stage"], row["next_due_what"], row["next_due"], late[row["next_due"]],
-            row["next_due"] < as_of, row["handler"], service=row.get("service"),
+            row["reference"], row["stage"], "order", row["due"], late[row["due"]], row["due"] < as_of,
+            row.get("handler"), description=order_words(row), service=row.get("service"), order=row["number"],
         )
-        for row in deadlines
+        for row in orders
     ]
     items += [
         Item(
@@ -137,7 +176,8 @@ def build(
     ]
     items.sort(
         key=lambda item: (
-            -item.working_days_overdue, item.due, item.reference, WHAT_ORDER.get(item.what, len(WHAT_ORDER)), item.action or 0
+            -item.working_days_overdue, item.due, item.reference, WHAT_ORDER.get(item.what, len(WHAT_ORDER)),
+            item.action or item.order or 0,
         )
     )
     return Report(as_of=as_of, within=within, horizon=last, items=items)
@@ -156,12 +196,14 @@ def json_line(item: Item) -> str:
         f'"due": "{item.due.isoformat()}", "working_days_overdue": {item.working_days_overdue}, '
         f'"overdue": {"true" if item.overdue else "false"}, "handler": {_text(item.handler)}, '
         f'"action": {"null" if item.action is None else item.action}, "description": {_text(item.description)}, '
-        f'"owner": {_text(item.owner)}, "service": {_text(item.service)}}}'
+        f'"owner": {_text(item.owner)}, "service": {_text(item.service)}, '
+        f'"order": {"null" if item.order is None else item.order}}}'
     )
 
 
 def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
-    """Every open case's next deadline and every outstanding action due by the horizon.
+    """Every open case's deadlines, every outstanding action and every Ombudsman order not
+    complied with, due by the horizon.
 
     For a past as-of date, cases with steps recorded after it are taken as they stood then
     (see `as_it_was`); a database with nothing recorded after the as-of date (today, or any
@@ -171,6 +213,8 @@ def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
     with ctx.store.reading() as tx:
         deadlines = tx.deadlines_due_by(last)
         actions = tx.actions_due_by(last)
+        # Orders made by the as-of date and not complied with by then: their dates say so.
+        orders = [row for row in tx.orders_due_by(last, as_of) if row["received_on"] <= as_of]
         if as_of < ctx.today:
             # A case received after the as-of date did not exist yet.
             deadlines = [row for row in deadlines if row["received_on"] <= as_of]
@@ -185,7 +229,7 @@ def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
                 then_deadlines, then_actions = as_it_was(ctx, tx, changed, as_of, last)
                 deadlines += then_deadlines
                 actions += then_actions
-    return build(deadlines, actions, ctx.calendar, as_of, within)
+    return build(deadlines, actions, ctx.calendar, as_of, within, orders)
 
 
 def as_it_was(
@@ -208,6 +252,7 @@ def as_it_was(
         service = case.details.get("service")
         upcoming = case.next_deadline()
         if upcoming and upcoming[1] <= last:
+            stage = case.current
             deadlines.append(
                 {
                     "reference": reference,
@@ -217,6 +262,10 @@ def as_it_was(
                     "service": service,
                     "next_due": upcoming[1],
                     "next_due_what": upcoming[0],
+                    "acknowledge_by": stage.acknowledge_by,
+                    "acknowledged_on": stage.acknowledged_on,
+                    "respond_by": stage.respond_by,
+                    "update_due": stage.update_due,
                 }
             )
         for action in case.outstanding_actions:

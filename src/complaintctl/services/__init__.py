@@ -14,12 +14,14 @@ from complaintctl.services.reading import (
     open_look_alikes,
 )
 from complaintctl.services.record_steps import add_order, comply, determine, record_learning, record_survey, refer
+from complaintctl.services.team import Added, Retired, add_officer, retire_officer, roster
 from complaintctl.services.steps import (
     PolicyChange,
     Remedy,
     acknowledge,
     add_action,
     add_note,
+    assign,
     close,
     complete_action,
     derive_case,
@@ -32,16 +34,20 @@ from complaintctl.services.steps import (
 )
 
 __all__ = [
+    "Added",
     "LOOK_ALIKE_WORKING_DAYS",
     "Context",
     "PolicyChange",
     "Remedy",
+    "Retired",
     "Step",
     "acknowledge",
     "add_action",
     "add_note",
+    "add_officer",
     "add_order",
     "amend",
+    "assign",
     "close",
     "complete_action",
     "comply",
@@ -60,6 +66,8 @@ __all__ = [
     "record_survey",
     "record_update",
     "refer",
+    "retire_officer",
+    "roster",
     "stored_policy",
     "sync_policy",
     "void",

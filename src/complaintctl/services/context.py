@@ -3,7 +3,7 @@ date; and the read and write protocols that both the full store and the light re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from complaintctl.domain.calendar import Calendar
     from complaintctl.domain.case import Case
     from complaintctl.domain.events import Event
+    from complaintctl.domain.officers import Officer, Roster
     from complaintctl.domain.policy import Policy, PolicyHistory, PolicyVersion
 
 # A step to record: (kind, business date, details).
@@ -27,6 +28,14 @@ class Reading(Protocol):
     def policy_versions(self) -> list["PolicyVersion"]:
         """Every version of the policy the database stored, oldest first (none before the first
         command of this release has run)."""
+        ...
+
+    def officers(self) -> list["Officer"]:
+        """The team roster, retired officers too, in the order they were added."""
+        ...
+
+    def open_cases_handled_by(self, officer: "Officer") -> list[str]:
+        """References of the cases not closed that `officer` handles (by name or login)."""
         ...
 
     def case_id(self, reference: str) -> int: ...
@@ -55,6 +64,10 @@ class Reading(Protocol):
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
 
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
+
+    def orders_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
+        """Ombudsman orders due by `cutoff`, made by `as_of` and not complied with by then."""
+        ...
 
     def all_actions(self, outstanding_only: bool = False) -> list[dict[str, Any]]: ...
 
@@ -112,6 +125,12 @@ class Writing(Reading, Protocol):
 
     def add_policy_version(self, version: "PolicyVersion") -> None: ...
 
+    def add_officer(self, officer: "Officer") -> int:
+        """Put an officer on the roster; returns their id."""
+        ...
+
+    def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None: ...
+
     def next_reference(self, prefix: str, year: int) -> str: ...
 
     def append(self, reference: str, case_id: int, events: list["Event"]) -> None: ...
@@ -143,7 +162,10 @@ class Database(Protocol):
 class Context:
     """`policy` and `calendar` are those in force now; `history` holds every version of the
     database's policy (set by services.sync_policy), so that a step taken under an earlier
-    version keeps its deadlines. Without a history, cases are derived under `policy` alone."""
+    version keeps its deadlines. Without a history, cases are derived under `policy` alone.
+
+    `roster` is the team roster as the write transaction of a step read it (services.team.join);
+    from then on `officer` is the roster's name for whoever is recording."""
 
     store: Database
     policy: "Policy"
@@ -152,3 +174,7 @@ class Context:
     today: date
     now: datetime
     history: "PolicyHistory | None" = None
+    roster: "Roster | None" = None
+    # Called with the case as a step leaves it, inside the step's transaction and before it is
+    # committed: raising refuses the step, so nothing is recorded (a letter that cannot be written).
+    before_commit: "Callable[[Case], None] | None" = None

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.case import Case, derive
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import CORRECTION_KINDS, Event
 from complaintctl.domain.explain import Explanation, explain
 from complaintctl.errors import InvalidInput
 from complaintctl.services.context import Context
@@ -103,15 +103,36 @@ def letter_step(case: Case, kind: str, stage_number: int) -> Event | None:
     return step
 
 
+def step_events(case: Case, step: Event) -> list[Event]:
+    """The case's events up to and including `step`, with the actions the same command promised
+    after it (a close records its actions straight after the close): what the case was when the
+    step's letter was first written. Corrections recorded later are kept: an amended detail (a
+    mistyped address) was wrong then too, and a voided step never happened."""
+    kept = [event for event in case.events if event.number <= step.number]
+    later = case.events[len(kept) :]
+    same_command = 0
+    for event in later:
+        if event.kind != "action-added" or event.recorded_at != step.recorded_at or event.on != step.on:
+            break
+        same_command += 1
+    return kept + later[:same_command] + [event for event in later[same_command:] if event.kind in CORRECTION_KINDS]
+
+
 def letter_case(ctx: Context, case: Case, kind: str | None, stage_number: int) -> tuple[Case, "Policy"]:
-    """The case and the policy a letter about one of its steps is written with: those of the
-    policy version in force when the step was recorded, so that a letter printed again says
-    what it said when it was first sent (its dates, the organisation, the Ombudsman)."""
-    step = letter_step(case, kind, stage_number) if kind and ctx.history else None
-    if step is None or ctx.history is None:
+    """The case and the policy a letter about one of its steps is written with: the case derived
+    from its events up to that step, under the policy version in force when the step was
+    recorded, so that a letter printed again says what it said when it was first sent (its date,
+    its dates, the actions then outstanding, the organisation, the Ombudsman)."""
+    step = letter_step(case, kind, stage_number) if kind else None
+    if step is None:
         return case, ctx.policy
+    events = step_events(case, step)
+    if ctx.history is None:
+        if len(events) == len(case.events):
+            return case, ctx.policy
+        return derive(case.reference, events, ctx.policy, ctx.calendar), ctx.policy
     history = ctx.history.until(step.recorded_at)
     version = history.latest
-    if version.number == ctx.history.latest.number:
+    if version.number == ctx.history.latest.number and len(events) == len(case.events):
         return case, ctx.policy
-    return derive(case.reference, case.events, version.policy, version.calendar, history), version.policy
+    return derive(case.reference, events, version.policy, version.calendar, history), version.policy

@@ -13,10 +13,12 @@ from typing import Any
 
 from complaintctl.domain.case import Case, derive
 from complaintctl.domain.events import Event
+from complaintctl.domain.officers import check_reviewer
 from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_keys
 from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
 from complaintctl.services.context import Context, Database, Step
+from complaintctl.services.team import join
 
 
 def clean(text: str | None) -> str | None:
@@ -24,10 +26,6 @@ def clean(text: str | None) -> str | None:
         return None
     stripped = text.strip()
     return stripped or None
-
-
-def _same_person(first: str | None, second: str | None) -> bool:
-    return bool(first and second) and " ".join(first.lower().split()) == " ".join(second.lower().split())
 
 
 def check_on(
@@ -69,6 +67,7 @@ def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
 def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:
     """Load a case, let `plan` validate and choose its new events, append them, save the projection."""
     with ctx.store.writing() as tx:
+        join(ctx, tx)
         case_id = tx.case_id(reference)
         events = tx.events(case_id)
         case = derive_case(ctx, reference, events)
@@ -86,6 +85,8 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
         tx.append(reference, case_id, new_events)
         updated = derive_case(ctx, reference, events + new_events)
         tx.save_case(case_id, updated)
+        if ctx.before_commit is not None:
+            ctx.before_commit(updated)
     return updated
 
 
@@ -169,6 +170,10 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
         raise InvalidInput("use either --name or --anonymous, not both")
     if not details.get("anonymous") and not details.get("name"):
         raise InvalidInput("say who made it with --name NAME, or record it with --anonymous")
+    if not details.get("representative"):
+        for key in ("representative_email", "representative_address"):
+            if details.get(key):
+                raise InvalidInput(f"--{key.replace('_', '-')} needs --representative NAME as well")
     preferred = details.get("preferred_contact")
     if preferred in ("email", "phone") and not details.get(preferred):
         raise InvalidInput(f"--preferred-contact {preferred} needs --{preferred} as well")
@@ -180,6 +185,7 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
     details["issue_date"] = issue_date.isoformat() if issue_date else None
 
     with ctx.store.writing() as tx:
+        join(ctx, tx)
         reference = tx.next_reference(ctx.policy.reference_prefix, received_on.year)
         logged = Event(kind="logged", on=received_on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=1)
         case = derive_case(ctx, reference, [logged])
@@ -207,8 +213,9 @@ def acknowledge(
                 f"{case.reference}: stage {stage.number} was already acknowledged on {stage.acknowledged_on.isoformat()}"
             )
         check_on(ctx, case, on, what="the acknowledgement")
-        chosen = clean(handler) or stage.handler or ctx.officer
-        _check_reviewer(case, chosen)
+        chosen = _handler(ctx, handler, stage.handler)
+        if stage.number == 2:
+            check_reviewer(case, chosen, ctx.roster, ctx.policy.reviewer_role)
         return [
             (
                 "acknowledged",
@@ -225,12 +232,14 @@ def acknowledge(
     return record_steps(ctx, reference, plan)
 
 
-def _check_reviewer(case: Case, handler: str | None) -> None:
-    if case.stage == 2 and _same_person(handler, case.stages[0].handler):
-        raise RuleViolation(
-            f"{case.reference}: {handler} handled stage 1, and stage 2 needs someone with no prior involvement; "
-            "name another officer with --handler"
-        )
+def _handler(ctx: Context, typed: str | None, kept: str | None = None) -> str:
+    """Who handles the stage: the officer named with --handler, else the stage's handler so far,
+    else whoever is recording; once the roster has officers, always a current one of them."""
+    if clean(typed):
+        return ctx.roster.handler(clean(typed))
+    if kept:
+        return ctx.roster.kept(kept)
+    return ctx.officer
 
 
 def extend(
@@ -432,12 +441,8 @@ def escalate(
                 f"{case.reference}: the window to ask for stage 2 ended on {first.escalate_by.isoformat()}; "
                 "accept the request late with --late-reason TEXT"
             )
-        chosen = clean(handler)
-        if _same_person(chosen, first.handler):
-            raise RuleViolation(
-                f"{case.reference}: {chosen} handled stage 1, and stage 2 needs someone with no prior involvement; "
-                "name another officer with --handler"
-            )
+        chosen = ctx.roster.handler(clean(handler)) if clean(handler) else None
+        check_reviewer(case, chosen, ctx.roster, ctx.policy.reviewer_role)
         late = bool(first.escalate_by and on > first.escalate_by)
         return [
             (
@@ -448,6 +453,31 @@ def escalate(
                     "late_reason": clean(late_reason) if late else None,
                     "outcomes_sought": clean(outcomes_sought),
                 },
+            )
+        ]
+
+    return record_steps(ctx, reference, plan)
+
+
+def assign(ctx: Context, reference: str, on: date, handler: str, reason: str | None = None) -> Case:
+    """Give the current stage to another officer, before or after its acknowledgement."""
+
+    def plan(case: Case) -> list[Step]:
+        _require_open(case, "be given to another officer")
+        stage = case.current
+        check_on(ctx, case, on, after=stage.received_on, what="the assignment")
+        if not clean(handler):
+            raise InvalidInput("name the officer who takes the case over with --handler NAME")
+        chosen = ctx.roster.handler(clean(handler))
+        if ctx.roster.identity(chosen) == ctx.roster.identity(stage.handler):
+            raise InvalidTransition(f"{case.reference}: stage {stage.number} is already handled by {chosen}")
+        if stage.number == 2:
+            check_reviewer(case, chosen, ctx.roster, ctx.policy.reviewer_role)
+        return [
+            (
+                "assigned",
+                on,
+                {"stage": stage.number, "handler": chosen, "previous_handler": stage.handler, "reason": clean(reason)},
             )
         ]
 

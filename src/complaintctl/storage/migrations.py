@@ -196,11 +196,45 @@ def m003_policy_versions(conn: "Connection") -> None:
     )
 
 
+def m005_officers(conn: "Connection") -> None:
+    """The team roster. Officers are added and retired, never deleted; each change keeps who made
+    it and when in the officer's own row (the roster is not a case, so not in the events' chain)."""
+    identity = _id_column(conn)
+    conn.exec_driver_sql(
+        f"""CREATE TABLE officers (
+            {identity},
+            name TEXT NOT NULL,
+            login TEXT,
+            email TEXT,
+            roles TEXT NOT NULL,
+            added_at VARCHAR(40) NOT NULL,
+            added_by TEXT NOT NULL,
+            retired_at VARCHAR(40),
+            retired_by TEXT
+        )"""
+    )
+
+
+def m007_update_due(conn: "Connection") -> None:
+    """Each open case's next progress update due (the policy's cadence, or sooner the date an
+    update promised to write again by), beside next_due, so that `overdue` lists a missed update
+    with a missed response. The open cases are then derived again (REDERIVE_OPEN_CASES): a
+    promised date now counts."""
+    conn.exec_driver_sql("ALTER TABLE cases ADD COLUMN update_due DATE")
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
     ("003_policy_versions", m003_policy_versions),
+    ("005_officers", m005_officers),
+    ("007_update_due", m007_update_due),
 ]
+
+
+# Migrations after which the store derives the open cases again from their events, once the
+# schema is complete: the derived state they project changed with them.
+REDERIVE_OPEN_CASES = frozenset({"007_update_due"})
 
 
 def pending(applied: set[str]) -> list[tuple[str, Callable[["Connection"], None]]]:

@@ -65,6 +65,9 @@ def case_values(case: Case) -> dict[str, Any]:
         "next_due": nxt[1] if nxt else None,
         "next_due_what": nxt[0] if nxt else None,
         "over_12_months": case.over_12_months,
+        # The next progress update due (policy cadence or the date an update promised), kept
+        # beside next_due so that overdue lists a missed update with a missed response.
+        "update_due": stage.update_due if case.has_clock and not stage.is_closed else None,
     }
 
 

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from complaintctl.domain.events import Event
+from complaintctl.domain.officers import Officer
 from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.domain.references import closest, slips
 from complaintctl.errors import NotFound
@@ -105,6 +106,29 @@ class Queries:
             )
             for row in self.dicts(statements.POLICY_VERSIONS)
         ]
+
+    def officers(self) -> list[Officer]:
+        """The team roster, retired officers too, in the order they were added."""
+        return [
+            Officer(
+                id=row["id"],
+                name=row["name"],
+                login=row["login"],
+                email=row["email"],
+                roles=tuple(role for role in row["roles"].split(",") if role),
+                added_at=datetime.fromisoformat(row["added_at"]),
+                added_by=row["added_by"],
+                retired_at=datetime.fromisoformat(row["retired_at"]) if row["retired_at"] else None,
+                retired_by=row["retired_by"],
+            )
+            for row in self.dicts(statements.OFFICERS)
+        ]
+
+    def open_cases_handled_by(self, officer: Officer) -> list[str]:
+        """The references of the cases not closed whose handler is `officer`, by name or login."""
+        name = " ".join(officer.name.split()).lower()
+        login = (officer.login or officer.name).lower()
+        return [reference for (reference,) in self.tuples(statements.OPEN_CASES_HANDLED_BY, name=name, login=login)]
 
     def case_id(self, reference: str) -> int:
         found = self.value(statements.CASE_ID, reference=reference)
@@ -221,6 +245,9 @@ class Queries:
 
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.DEADLINES_DUE_BY, cutoff=cutoff)
+
+    def orders_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
+        return self.dicts(statements.ORDERS_DUE_BY, cutoff=cutoff, standing_on=as_of)
 
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.ACTIONS_DUE_BY, cutoff=cutoff)

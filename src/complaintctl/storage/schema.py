@@ -49,6 +49,22 @@ class PolicyVersionRow(SQLModel, table=True):
     note: str = Field(sa_type=Text)
 
 
+class OfficerRow(SQLModel, table=True):
+    """An officer on the team roster (domain.officers.Officer); `roles` is a comma-separated list
+    of vocabulary.OFFICER_ROLES, the times ISO text in UTC."""
+
+    __tablename__ = "officers"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=Text)
+    login: Optional[str] = Field(default=None, sa_type=Text)
+    email: Optional[str] = Field(default=None, sa_type=Text)
+    roles: str = Field(sa_type=Text)
+    added_at: str = Field(max_length=40)
+    added_by: str = Field(sa_type=Text)
+    retired_at: Optional[str] = Field(default=None, max_length=40)
+    retired_by: Optional[str] = Field(default=None, sa_type=Text)
+
+
 # -- the events, and the case tables projected from them ------------------------------------------
 
 
@@ -89,6 +105,7 @@ class CaseRow(SQLModel, table=True):
     next_due: Optional[date] = None
     next_due_what: Optional[str] = Field(default=None, max_length=20)
     over_12_months: bool = False
+    update_due: Optional[date] = None
 
 
 class StageRow(SQLModel, table=True):
@@ -191,6 +208,7 @@ migrations_table = MigrationRow.__table__
 meta_table = MetaRow.__table__
 counters_table = CounterRow.__table__
 policy_versions_table = PolicyVersionRow.__table__
+officers_table = OfficerRow.__table__
 events_table = EventRow.__table__
 cases_table = CaseRow.__table__
 stages_table = StageRow.__table__

@@ -27,7 +27,7 @@ DATE_COLUMNS = frozenset(
     {
         "received_on", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by", "next_due",
         "closed_on", "business_date", "due", "done_on", "referred_on", "determined_on", "made_on",
-        "complied_on", "answered_on", "recorded_on",
+        "complied_on", "answered_on", "recorded_on", "update_due",
     }
 )
 
@@ -98,6 +98,17 @@ POLICY_VERSIONS = f"SELECT {', '.join(POLICY_VERSION_COLUMNS)} FROM policy_versi
 LATEST_POLICY_FINGERPRINT = "SELECT fingerprint FROM policy_versions ORDER BY number DESC LIMIT 1"
 INSERT_POLICY_VERSION = _insert("policy_versions", POLICY_VERSION_COLUMNS)
 
+# -- the team roster ---------------------------------------------------------------------------------
+
+OFFICER_COLUMNS = ("name", "login", "email", "roles", "added_at", "added_by", "retired_at", "retired_by")
+OFFICERS = f"SELECT id, {', '.join(OFFICER_COLUMNS)} FROM officers ORDER BY id"
+INSERT_OFFICER = _insert("officers", OFFICER_COLUMNS)
+RETIRE_OFFICER = "UPDATE officers SET retired_at = :retired_at, retired_by = :retired_by WHERE id = :id AND retired_at IS NULL"
+# Open cases whose handler is an officer, by full name or login (`:name` and `:login` lower case).
+OPEN_CASES_HANDLED_BY = (
+    "SELECT reference FROM cases WHERE status != 'closed' AND lower(handler) IN (:name, :login) ORDER BY reference"
+)
+
 CASE_ID = "SELECT id FROM cases WHERE reference = :reference"
 # Through the reference index: `before` is `beginning` followed by the highest character.
 REFERENCES_STARTING = (
@@ -134,7 +145,7 @@ CASES_CHANGED_AFTER = """
 CASE_COLUMNS = (
     "type", "stage", "status", "outcome", "received_on", "name", "service", "category", "housing",
     "ombudsman", "handler", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by",
-    "extension_days", "next_due", "next_due_what", "over_12_months",
+    "extension_days", "next_due", "next_due_what", "over_12_months", "update_due",
 )
 INSERT_CASE = _insert("cases", ("reference", *CASE_COLUMNS))
 UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE_COLUMNS)} WHERE id = :id"
@@ -200,7 +211,9 @@ LIST_FILTERS = {
 # contain it are parsed. The events are read once, through their kind's index, rather than once
 # for each case: a rare word costs one pass over them. SQLite's LIKE ignores the case of ASCII
 # letters; PostgreSQL's ILIKE that of every letter.
-SEARCHED_DETAILS = ("email", "phone", "address", "representative", "summary")
+SEARCHED_DETAILS = (
+    "email", "phone", "address", "representative", "representative_email", "representative_address", "summary",
+)
 # The events that give a case's details: `logged`, and the corrections.
 _DETAIL_EVENTS = "e.kind IN ('logged', 'amended')"
 # A detail as `logged` has it, else as an `amended` event changed it.
@@ -251,10 +264,27 @@ def list_cases(filters: Iterable[str], limited: bool = False, search: str | None
     return LIST_CASES + where + LIST_ORDER + (LIMIT if limited else "")
 
 
+# Open cases whose earliest deadline falls by the cutoff, through the next_due index, with each
+# of their deadlines: any of them may fall by the cutoff too (a late case past its update date).
 DEADLINES_DUE_BY = (
-    "SELECT reference, stage, status, name, handler, service, next_due, next_due_what, received_on FROM cases "
+    "SELECT reference, stage, status, name, handler, service, next_due, next_due_what, received_on, "
+    "acknowledge_by, acknowledged_on, respond_by, update_due FROM cases "
     "WHERE next_due <= :cutoff AND status != 'closed' ORDER BY next_due, reference"
 )
+# Ombudsman orders due by the cutoff as they stood on a day: made by `:standing_on` and not
+# complied with by then. Two range scans of the (complied_on, due) index: orders never complied
+# with, and orders complied with after that day.
+_ORDERS = (
+    "SELECT c.reference, c.stage, c.handler, c.service, c.received_on, o.number, o.kind, o.what, "
+    "o.amount_pence, o.due, o.made_on FROM ombudsman_orders o JOIN cases c ON o.case_id = c.id "
+)
+ORDERS_DUE_BY = (
+    _ORDERS + "WHERE o.complied_on IS NULL AND o.due <= :cutoff AND o.made_on <= :standing_on "
+    "UNION ALL "
+    + _ORDERS + "WHERE o.complied_on > :standing_on AND o.due <= :cutoff AND o.made_on <= :standing_on"
+)
+# The open cases, to derive again when how their deadlines are derived changes.
+OPEN_CASES = "SELECT id, reference FROM cases WHERE status != 'closed' ORDER BY id"
 ACTIONS_DUE_BY = (
     "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.name, c.service, c.received_on "
     "FROM actions a JOIN cases c ON a.case_id = c.id "

@@ -29,6 +29,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
+from complaintctl.domain.officers import Officer
 from complaintctl.domain.policy import PolicyVersion
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
@@ -173,12 +174,15 @@ class Store:
                         f"{shown(self.location)} already holds a complaintctl database; use it as it is, or choose another --db"
                     )
                 self._refuse_newer(applied)
-                for name, step in migrations.pending(applied):
+                applying = migrations.pending(applied)
+                for name, step in applying:
                     step(conn)
                     conn.execute(
                         statement(statements.RECORD_MIGRATION),
                         {"name": name, "applied_at": datetime.now().isoformat(timespec="seconds")},
                     )
+                if not fresh and migrations.REDERIVE_OPEN_CASES & {name for name, _ in applying}:
+                    rederive_open_cases(conn)
         except OperationalError as problem:
             raise StorageError(f"cannot use the database {shown(self.location)}: {problem.orig}") from None
         except ProgrammingError as problem:
@@ -240,6 +244,11 @@ class Store:
         self.engine.dispose()
 
 
+def _utc_text(moment: datetime) -> str:
+    """A moment as the roster keeps it: ISO text in UTC."""
+    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
 @lru_cache(maxsize=512)
 def statement(sql: str) -> TextClause:
     """A statement of statements.py as SQLAlchemy runs it; made once for each text."""
@@ -298,6 +307,26 @@ class Transaction(Queries):
             officer=version.officer,
             note=version.note,
         )
+
+    # -- the team roster ---------------------------------------------------------------------------
+
+    def add_officer(self, officer: Officer) -> int:
+        """Put an officer on the roster; returns the id the roster gave them."""
+        self.write(
+            statements.INSERT_OFFICER,
+            name=officer.name,
+            login=officer.login,
+            email=officer.email,
+            roles=",".join(officer.roles),
+            added_at=_utc_text(officer.added_at),
+            added_by=officer.added_by,
+            retired_at=None,
+            retired_by=None,
+        )
+        return max(row.id for row in self.officers())
+
+    def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None:
+        self.write(statements.RETIRE_OFFICER, id=officer_id, retired_at=_utc_text(retired_at), retired_by=retired_by)
 
     # -- references ----------------------------------------------------------------------------
 
@@ -386,3 +415,24 @@ class Transaction(Queries):
         # As the events' recorded times are written: ISO text in UTC.
         utc = since.astimezone(timezone.utc) if since.tzinfo else since.replace(tzinfo=timezone.utc)
         return dict(self.tuples(statements.CASES_TO_REDERIVE, since=utc.isoformat()))
+
+
+def rederive_open_cases(conn: Connection) -> None:
+    """Derive every open case again from its events under the stored policy, inside a migration
+    (a closed case has no deadline left to change). A database with no policy stored yet has
+    every case derived when its first version is stored (services.sync_policy)."""
+    from complaintctl.domain.case import derive
+    from complaintctl.domain.policy import PolicyHistory
+
+    tx = Transaction(conn, conn.dialect.name == "sqlite")
+    versions = tx.policy_versions()
+    if not versions:
+        return
+    history = PolicyHistory(versions)
+    latest = history.latest
+    cases = dict(tx.tuples(statements.OPEN_CASES))
+    ids = list(cases)
+    for start in range(0, len(ids), 500):
+        for case_id, events in tx.histories(ids[start : start + 500]).items():
+            if events:
+                tx.save_case(case_id, derive(cases[case_id], events, latest.policy, latest.calendar, history))
