@@ -34,8 +34,8 @@ from complaintctl.services.steps import (
 )
 
 __all__ = [
-    "Added",
     "LOOK_ALIKE_WORKING_DAYS",
+    "Added",
     "Context",
     "PolicyChange",
     "Remedy",
