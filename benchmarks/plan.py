@@ -20,7 +20,7 @@ TASKWARRIOR_SIZE = 10_000
 READS = ("show_json", "show", "list", "overdue_json", "overdue", "letter")
 WRITES = ("log", "acknowledge", "extend", "close", "note")
 MEMORY_MB = 60
-MEMORY_OF = (*READS, "report")  # the report only reads too
+MEMORY_OF = (*READS, "report", "self_assessment")  # the reports only read too
 FLOOR = [sys.executable, "-c", "import typer, rich.console"]
 
 
@@ -44,6 +44,7 @@ GOALS = [
     *(Goal(read, 1.4) for read in READS),
     *(Goal(write, 1.8) for write in WRITES),
     Goal("report", 3.0, sizes=(1_000_000,)),
+    Goal("self_assessment", 3.0, sizes=(1_000_000,)),
     Goal("show", 1.0, against="task_info", sizes=(TASKWARRIOR_SIZE,)),
     Goal("overdue", 1.0, against="task_overdue", sizes=(TASKWARRIOR_SIZE,)),
     Goal("log", 2.0, against="task_add", sizes=(TASKWARRIOR_SIZE,)),
@@ -60,6 +61,9 @@ def complaintctl(cli: list[str], cases: Cases, list_status: str, year: int) -> d
         "overdue": Command("`overdue`", [*cli, "overdue"]),
         "letter": Command("`letter REF`", [*cli, "letter", cases.shown]),
         "report": Command("`report annual --json`", [*cli, "report", "annual", "--year", str(year), "--json"]),
+        "self_assessment": Command(
+            "`report self-assessment --json`", [*cli, "report", "self-assessment", "--year", str(year), "--json"]
+        ),
         "log": Command(
             "`log … --json`",
             [*cli, "log", "--name", "Sam Bench", "--summary", "Pothole on Mill Lane", "--service", "Highways", "--json"],

@@ -74,6 +74,23 @@ def test_eight_processes_logging_at_once(cli, tmp_path):
     cli.ok("verify")
 
 
+def test_the_light_writer_and_the_store_logging_at_once(cli, tmp_path):
+    """Four processes writing through sqlite3 (as the command line does on an up-to-date file)
+    and four through SQLAlchemy (as it does with a policy to store first) share one lock."""
+    each = 15
+    go = tmp_path / "go"
+    arguments = [[mode, cli.db, str(each), f"{mode}{n}", str(go)] for n in range(4) for mode in ("log", "log-store")]
+    printed = finish(start_writers(arguments, go))
+
+    references = [reference for output in printed for reference in output]
+    numbers = sorted(int(reference.rsplit("-", 1)[1]) for reference in references)
+    assert numbers == list(range(1, 8 * each + 1))
+    # Half of them each way: the store's writers record as their own officer.
+    by_officer = query(cli.db, "SELECT officer, count(*) FROM events WHERE kind = 'logged' GROUP BY officer ORDER BY officer")
+    assert by_officer == [("officer.one", 4 * each), ("store writer", 4 * each)]
+    cli.ok("verify")
+
+
 def test_eight_real_command_lines_logging_at_once(cli):
     """The installed executable itself, eight copies started together."""
     processes = [

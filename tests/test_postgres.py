@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
+import first_release
 from conftest import Cli
 from pg import SUPERUSER
 
@@ -148,22 +149,16 @@ def test_a_command_on_a_database_without_init_says_to_run_init(pg_url):
     assert _rows(pg_url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") == [(0,)]
 
 
-def test_an_older_schema_is_upgraded_once_without_losing_a_case(pg_url, monkeypatch):
+def test_an_older_schema_is_upgraded_once_without_losing_a_case(pg_url):
     from complaintctl.storage import migrations
 
     released = list(migrations.MIGRATIONS)
     if len(released) == 1:
         pytest.skip("one migration only: no older schema to upgrade from")
-    from complaintctl import services
-
     cli = Cli(pg_url)
-    with monkeypatch.context() as earlier_release:
-        earlier_release.setattr(migrations, "MIGRATIONS", released[:1])
-        # The first release stored no policy versions (003_policy_versions).
-        earlier_release.setattr(services, "stored_policy", lambda store: None)
-        earlier_release.setattr(services, "sync_policy", lambda context: None)
-        cli.ok("init")
-        cli.ok("log", "--name", "Ann Example", "--summary", "Leak", "--received", "2026-11-02")
+    cli.ok("init")
+    cli.ok("log", "--name", "Ann Example", "--summary", "Leak", "--received", "2026-11-02")
+    first_release.postgresql(pg_url)
     assert _rows(pg_url, "SELECT name FROM schema_migrations") == [(released[0][0],)]
 
     results = _finish(_spawn(pg_url, ["list", "--json"], copies=4))

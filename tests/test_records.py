@@ -9,6 +9,8 @@ from datetime import date
 import pytest
 from freezegun import freeze_time
 
+import first_release
+
 pytestmark = pytest.mark.usefixtures("frozen")
 
 
@@ -213,22 +215,12 @@ def test_learning_on_a_closed_case(cli):
 
 def test_an_old_database_gains_the_record_tables_and_keeps_its_data(cli):
     ref = closed_case(cli)
-    with sqlite3.connect(cli.db) as conn:
-        for table in ("ombudsman_findings", "ombudsman_orders", "ombudsman_cases", "surveys", "learning"):
-            conn.execute(f"DROP TABLE {table}")
-        conn.execute("DROP INDEX ix_cases_type_received")
-        # The later migrations go too: a database of the first release had none of them.
-        conn.execute("DROP TABLE policy_versions")
-        conn.execute("DROP TABLE officers")
-        conn.execute("ALTER TABLE cases DROP COLUMN update_due")
-        conn.execute(
-            "DELETE FROM schema_migrations WHERE name IN ('002_records', '003_policy_versions', '005_officers', '007_update_due')"
-        )
+    first_release.sqlite(cli.db)
     assert rows(cli.db, "SELECT name FROM schema_migrations") == [("001_initial",)]
     assert cli.show(ref)["outcome"] == "upheld"
-    assert sorted(rows(cli.db, "SELECT name FROM schema_migrations")) == [
-        ("001_initial",), ("002_records",), ("003_policy_versions",), ("005_officers",), ("007_update_due",)
-    ]
+    assert sorted(rows(cli.db, "SELECT name FROM schema_migrations")) == sorted(
+        [("001_initial",)] + [(name,) for name in first_release.later_migrations()]
+    )
     cli.ok("survey", ref, "--satisfied", "yes", "--on", "2025-10-20")
     assert rows(cli.db, "SELECT count(*) FROM surveys") == [(1,)]
 

@@ -142,33 +142,45 @@ def test_command_signatures_are_not_strings_to_compile_at_each_start():
 
 
 # What each command may not import on a SQLite file that is up to date. pydantic, the ORM and the
-# holidays library are off every path; SQLAlchemy off every read; Jinja only for letters and
-# the annual report; rich's tables only where a table is printed.
-NEVER = ("pydantic", "sqlmodel", "holidays")
-READ = (*NEVER, "sqlalchemy")
+# holidays library are off every path, reads and writes alike; Jinja only for letters and the
+# annual report; rich's tables only where a table is printed. Each command but the last runs to
+# its end (a refusal before the database is opened would prove nothing about its path); the
+# last is refused as it parses, and must not load the database libraries just to say so.
+NEVER = ("pydantic", "sqlmodel", "sqlalchemy", "holidays")
 COMMANDS = [
-    (["show", "{ref}", "--json"], (*READ, "jinja2", "rich.table")),
-    (["show", "{ref}"], (*READ, "jinja2")),
-    (["show", "{ref}", "--explain"], (*READ, "jinja2")),
-    (["list", "--status", "open", "--json"], (*READ, "jinja2", "rich.table")),
-    (["list"], (*READ, "jinja2")),
-    (["list", "--search", "ng18 1ab", "--status", "live", "--json"], (*READ, "jinja2", "rich.table")),
-    (["list", "--search", "a"], (*READ, "jinja2")),
-    (["overdue", "--json"], (*READ, "jinja2", "rich.table")),
-    (["overdue"], (*READ, "jinja2", "rich.table")),
-    (["letter", "{ref}"], (*READ, "rich.table")),
-    (["explain", "{ref}"], (*READ, "jinja2", "rich.table")),
-    (["explain", "{ref}", "--json"], (*READ, "jinja2", "rich.table")),
-    (["report", "annual", "--year", "2026", "--json"], (*READ, "jinja2", "rich.table")),
-    (["workdays", "add", "2026-12-24", "5", "--json"], (*READ, "jinja2", "rich.table")),
+    (["show", "{ref}", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["show", "{ref}"], (*NEVER, "jinja2")),
+    (["show", "{ref}", "--explain"], (*NEVER, "jinja2")),
+    (["list", "--status", "open", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["list"], (*NEVER, "jinja2")),
+    (["list", "--search", "ng18 1ab", "--status", "live", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["list", "--search", "a"], (*NEVER, "jinja2")),
+    (["overdue", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["overdue"], (*NEVER, "jinja2", "rich.table")),
+    (["letter", "{ref}"], (*NEVER, "rich.table")),
+    (["explain", "{ref}"], (*NEVER, "jinja2", "rich.table")),
+    (["explain", "{ref}", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["report", "annual", "--year", "2026", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["workdays", "add", "2026-12-24", "5", "--json"], (*NEVER, "jinja2", "rich.table")),
     (["log", "--name", "B", "--summary", "s", "--received", "2026-11-27", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["log", "--name", "B", "--summary", "s", "--received", "2026-11-27"], (*NEVER, "jinja2", "rich.table")),
+    (["acknowledge", "{fresh}", "--on", "2026-11-27", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["extend", "{ref}", "--days", "5", "--reason", "r", "--on", "2026-11-27", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["update", "{ref}", "--progress", "p", "--on", "2026-11-27"], (*NEVER, "jinja2", "rich.table")),
     (["note", "{ref}", "a note", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["close", "{to_close}", "--outcome", "upheld", "--reasons", "r", "--on", "2026-11-27", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["escalate", "{closed}", "--handler", "Other Officer", "--on", "2026-11-27", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["action", "add", "{ref}", "--what", "w", "--due", "2026-12-18", "--on", "2026-11-27"], (*NEVER, "jinja2", "rich.table")),
     (["extend", "{ref}", "--days", "abc", "--reason", "r"], (*NEVER, "jinja2", "rich.table")),
 ]
+REFUSED_AS_IT_PARSES = ["extend", "{ref}", "--days", "abc", "--reason", "r"]
 
 
 @pytest.fixture(scope="module")
-def acknowledged(tmp_path_factory) -> tuple[str, str]:
+def cases(tmp_path_factory) -> tuple[str, dict[str, str]]:
+    """A database, and a case in the state each step needs: acknowledged (`ref`, which the
+    steps that keep a case open share), new (`fresh`), acknowledged for closing (`to_close`),
+    closed with a decision (`closed`)."""
     from typer.testing import CliRunner
 
     from complaintctl.cli import app
@@ -176,32 +188,52 @@ def acknowledged(tmp_path_factory) -> tuple[str, str]:
     db = str(tmp_path_factory.mktemp("startup") / "complaints.db")
     runner = CliRunner()
     assert runner.invoke(app, ["--db", db, "init"]).exit_code == 0
-    logged = runner.invoke(app, ["--db", db, "log", "--name", "A", "--summary", "s", "--received", "2026-11-25"])
-    reference = logged.stdout.strip()
-    assert runner.invoke(app, ["--db", db, "acknowledge", reference, "--on", "2026-11-26"]).exit_code == 0
-    return db, reference
+    found = {}
+    for name in ("ref", "fresh", "to_close", "closed"):
+        logged = runner.invoke(app, ["--db", db, "log", "--name", "A", "--summary", "s", "--received", "2026-11-25"])
+        found[name] = logged.stdout.strip()
+    for name in ("ref", "to_close", "closed"):
+        acknowledged = ["acknowledge", found[name], "--on", "2026-11-26", "--handler", "First Officer"]
+        assert runner.invoke(app, ["--db", db, *acknowledged]).exit_code == 0
+    closed = ["close", found["closed"], "--outcome", "upheld", "--reasons", "r", "--on", "2026-11-26"]
+    assert runner.invoke(app, ["--db", db, *closed]).exit_code == 0
+    return db, found
 
 
-@pytest.mark.parametrize(("arguments", "forbidden"), COMMANDS, ids=[" ".join(args[:2]) for args, _ in COMMANDS])
-def test_each_command_imports_only_what_it_needs(acknowledged, arguments, forbidden):
-    db, reference = acknowledged
-    command = ["--db", db, *(part.format(ref=reference) for part in arguments)]
+def shown(arguments: list[str]) -> str:
+    """The command's words before its first option or reference, and how it is run."""
+    words = []
+    for word in arguments:
+        if word.startswith(("-", "{")):
+            break
+        words.append(word)
+    return " ".join(words + ["--json"] * ("--json" in arguments) + ["refused"] * (arguments == REFUSED_AS_IT_PARSES))
+
+
+@pytest.mark.parametrize(("arguments", "forbidden"), COMMANDS, ids=[shown(args) for args, _ in COMMANDS])
+def test_each_command_imports_only_what_it_needs(cases, arguments, forbidden):
+    db, references = cases
+    command = ["--db", db, *(part.format(**references) for part in arguments)]
     result = run_python(
         f"""
         import json, sys
         from complaintctl.cli import app
         try:
-            app({command!r}, prog_name="complaintctl", standalone_mode=False)
-        except SystemExit:
-            pass
+            code = app({command!r}, prog_name="complaintctl", standalone_mode=False)
+        except SystemExit as done:
+            code = done.code
         except Exception as problem:
-            sys.stderr.write(type(problem).__name__)
+            code = type(problem).__name__
         sys.stdout.flush()
-        sys.stderr.write(chr(10) + json.dumps(sorted(sys.modules)))
+        sys.stderr.write(chr(10) + json.dumps([code, sorted(sys.modules)]))
         """
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    modules = json.loads(result.stderr.splitlines()[-1])
+    code, modules = json.loads(result.stderr.splitlines()[-1])
+    if arguments == REFUSED_AS_IT_PARSES:
+        assert code == 2
+    else:
+        assert code in (0, None), result.stderr[-2000:]
     assert "complaintctl.cli" in modules
     loaded = sorted({name for name in modules for banned in forbidden if name == banned or name.startswith(banned + ".")})
     assert loaded == []

@@ -1,11 +1,16 @@
 """A writer process for the concurrency and crash tests: `python tests/writer.py MODE DB ...`.
 
-Each command runs exactly as the command line runs it (a new Store, one transaction), but many
-of them share one Python start-up, so that a test can afford enough writes to collide.
+Each command runs exactly as the command line runs it (the database opened afresh, one
+transaction), but many of them share one Python start-up, so that a test can afford enough
+writes to collide. On an up-to-date SQLite file the command line writes through the light
+writer (storage/writer.py): `log` and `note` fail if anything loaded the ORM instead, and
+`lifecycle` stops at once. `log-store` logs through the full store, as a command does that has
+a policy to store first, so that the two kinds of writer can be set against each other.
 
-  log DB COUNT TAG GO [STOP]     log COUNT complaints, or until STOP exists; print each reference
-  note DB COUNT TAG GO REF       add COUNT notes to one case
-  lifecycle DB TAG               log, acknowledge and close with two actions, for ever (until killed)
+  log DB COUNT TAG GO [STOP]        log COUNT complaints, or until STOP exists; print each reference
+  log-store DB COUNT TAG GO [STOP]  the same, each through a new SQLAlchemy store
+  note DB COUNT TAG GO REF          add COUNT notes to one case
+  lifecycle DB TAG                  log, acknowledge and close with two actions, for ever (until killed)
 
 GO is a file to wait for, so that every writer starts at the same moment.
 """
@@ -43,13 +48,37 @@ def run_cli(db: str, *args: str) -> tuple[int, str]:
     return (result or 0), captured.getvalue()
 
 
-def log_many(db: str, count: int, tag: str, go: str, stop: str | None) -> int:
+def log_through_store(db: str, *args: str) -> tuple[int, str]:
+    """What `log --name N --summary S --service V` records, through a Store opened for it."""
+    from complaintctl import services
+    from complaintctl.clock import now_utc, today_in_london
+    from complaintctl.services.context import Context
+    from complaintctl.storage.store import Store
+
+    fields = dict(zip(args[1::2], args[2::2]))
+    store = Store.open(db)
+    try:
+        history = services.stored_policy(store)
+        latest = history.latest
+        context = Context(store, latest.policy, latest.calendar, "store writer", today_in_london(), now_utc(), history)
+        case = services.log_case(
+            context,
+            {"type": "complaint", "name": fields["--name"], "summary": fields["--summary"], "service": fields["--service"],
+             "received_on": context.today, "housing": False, "anonymous": False},
+        )
+    finally:
+        store.dispose()
+    return 0, f"{case.reference}\n"
+
+
+def log_many(db: str, count: int, tag: str, go: str, stop: str | None, through_store: bool = False) -> int:
     failures = 0
+    log = log_through_store if through_store else run_cli
     wait_for(go)
     for index in range(count):
         if stop and Path(stop).exists():
             break
-        code, out = run_cli(db, "log", "--name", f"{tag} {index}", "--summary", f"written by {tag} #{index}", "--service", tag)
+        code, out = log(db, "log", "--name", f"{tag} {index}", "--summary", f"written by {tag} #{index}", "--service", tag)
         if code != 0:
             failures += 1
             print(f"FAILED {tag} {index} exit {code}", file=sys.stderr)
@@ -80,6 +109,8 @@ def lifecycle_forever(db: str, tag: str) -> None:
 
     settings.db = db
     context = settings.context()
+    if orm_loaded():
+        sys.exit("the ORM was loaded: the light writer was not used")
     index = 0
     while True:
         index += 1
@@ -104,16 +135,25 @@ def lifecycle_forever(db: str, tag: str) -> None:
         print(case.reference, flush=True)
 
 
+def orm_loaded() -> bool:
+    return "sqlalchemy" in sys.modules
+
+
 def main() -> int:
     mode, db = sys.argv[1], sys.argv[2]
-    if mode == "log":
-        stop = sys.argv[6] if len(sys.argv) > 6 else None
-        return 1 if log_many(db, int(sys.argv[3]), sys.argv[4], sys.argv[5], stop) else 0
-    if mode == "note":
-        return 1 if note_many(db, int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]) else 0
     if mode == "lifecycle":
         lifecycle_forever(db, sys.argv[3])
-    return 2
+    if mode in ("log", "log-store"):
+        stop = sys.argv[6] if len(sys.argv) > 6 else None
+        failures = log_many(db, int(sys.argv[3]), sys.argv[4], sys.argv[5], stop, through_store=mode == "log-store")
+    elif mode == "note":
+        failures = note_many(db, int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6])
+    else:
+        return 2
+    if mode != "log-store" and orm_loaded():
+        print("the ORM was loaded: the command lines did not write through the light writer", file=sys.stderr)
+        return 1
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.vocabulary import REPORT_FORMATS
 from complaintctl.errors import EXIT_USAGE
 
-report_app = typer.Typer(help="Reports: the annual complaints performance and service improvement report.", no_args_is_help=True)
+report_app = typer.Typer(help="Reports: the annual complaints performance and service improvement report, and the self-assessment against the Code.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 
 
@@ -64,5 +64,39 @@ def annual(
 
         write_private(out, text, force=force)
         say(f"Wrote the {report['year']} annual report to {out}")
+    else:
+        typer.echo(text, nl=False)
+
+
+@report_app.command("self-assessment")
+@handled
+def self_assessment(
+    year: str = typer.Option(..., "--year", callback=_year_value, help="The year starting 1 April, e.g. 2025 for 2025/26."),
+    fmt: str = typer.Option("text", "--format", callback=choice(*REPORT_FORMATS), help=f"{alternatives(REPORT_FORMATS)}."),
+    as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
+    out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout (0600, never over a file without --force)."),
+    force: bool = force_option("the --out file"),
+) -> None:
+    """The year's self-assessment figures against the Code.
+
+    The measurable commitments of the Housing Ombudsman's Complaint Handling Code with the figures
+    for 1 April YYYY to 31 March YYYY+1, each line naming the Code section it evidences.
+    """
+    from complaintctl.output.render import say
+    from complaintctl.reports.self_assessment import self_assessment as assessed
+    from complaintctl.reports.self_assessment_render import render
+    from complaintctl.storage.locations import templates_folder
+
+    if as_json and fmt not in ("text", "json"):
+        raise typer.BadParameter(
+            f"--json asks for JSON but --format asks for {fmt}; give one of them", param_hint="'--json' / '--format'"
+        )
+    report = assessed(settings.reading_context(), year)
+    text = render(report, "json" if as_json else fmt, templates_folder() / "reports")
+    if out:
+        from complaintctl.output.files import write_private
+
+        write_private(out, text, force=force)
+        say(f"Wrote the {report['year']} self-assessment to {out}")
     else:
         typer.echo(text, nl=False)

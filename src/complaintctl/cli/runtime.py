@@ -27,7 +27,7 @@ from complaintctl.errors import EXIT_REFUSED, ComplaintError, InvalidInput
 if TYPE_CHECKING:
     from complaintctl.domain.officers import Roster
     from complaintctl.domain.policy import Policy
-    from complaintctl.services.context import Context
+    from complaintctl.services.context import Context, Database
 
 try:
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
@@ -197,13 +197,22 @@ class Settings:
     def context(self, *, create: bool = False, policy: "Optional[Policy]" = None) -> "Context":
         """Open the database (or, with `create`, create it) under its policy: the one given
         (`policy`, else --config), stored as a new version when it differs from the stored one,
-        or else the stored one (a database without one stores the built-in policy)."""
+        or else the stored one (a database without one stores the built-in policy).
+
+        A SQLite file with nothing to migrate and no policy to store is written through sqlite3
+        alone, without importing the ORM (see storage.writer); the full store does the rest."""
+        given = policy or self.given_policy()
+        if not create:
+            from complaintctl.storage.writer import open_writer
+
+            writer = open_writer(self.database(), given.fingerprint() if given is not None else None)
+            if writer is not None:
+                return self._context_as_stored(writer, given)
         from complaintctl.clock import now_utc
         from complaintctl import services
         from complaintctl.services.context import Context
         from complaintctl.storage.store import Store
 
-        given = policy or self.given_policy()
         store = (Store.create if create else Store.open)(self.database())
         officer, now = self.officer_name(), now_utc()
         history = None if given is not None or create else services.stored_policy(store)
@@ -231,15 +240,20 @@ class Settings:
         reader = open_reader(self.database(), given.fingerprint() if given is not None else None)
         if reader is None:
             return self.context()
+        return self._context_as_stored(reader, given)
+
+    def _context_as_stored(self, database: "Database", given: "Optional[Policy]") -> "Context":
+        """The Context on a database whose latest stored policy is the one in force: `given`,
+        the same policy by its fingerprint, or the stored one when none was given."""
         from complaintctl.clock import now_utc
         from complaintctl.domain.policy import PolicyHistory
         from complaintctl.services.context import Context
 
-        with reader.reading() as tx:
+        with database.reading() as tx:
             history = PolicyHistory(tx.policy_versions())
         latest = history.latest
         chosen, calendar = (given, given.calendar()) if given is not None else (latest.policy, latest.calendar)
-        self._context = Context(reader, chosen, calendar, self.officer_name(), self.today, now_utc(), history)
+        self._context = Context(database, chosen, calendar, self.officer_name(), self.today, now_utc(), history)
         return self._context
 
 

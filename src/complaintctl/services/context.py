@@ -1,5 +1,6 @@
 """What every use case is given: the database, the policy, its calendar, the officer and the
-date; and the read and write protocols that both the full store and the light reader satisfy."""
+date; and the read and write protocols that the full store and the light SQLite reader and
+writer satisfy."""
 
 from __future__ import annotations
 
@@ -118,6 +119,37 @@ class Reading(Protocol):
         ...
 
 
+    # The figures of the self-assessment against the Complaint Handling Code; `caps` are the
+    # extension caps of stage 1 and stage 2 in working days.
+
+    def self_assessment_received(self, start: date, end: date, today: date, caps: tuple[int, int]) -> list[tuple[Any, ...]]:
+        """Accepted complaints received per stage: (stage, received, acknowledgements due,
+        acknowledged in time, never acknowledged, extended, extension days, beyond the cap,
+        open past the response date)."""
+        ...
+
+    def self_assessment_closed(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Stages closed per stage: (stage, decisions, decided in time, upheld or partly upheld,
+        apologies, compensated, compensation in pence)."""
+        ...
+
+    def self_assessment_escalations(self, start: date, end: date) -> tuple[Any, ...]:
+        """(stage 2 requests received, refused, accepted late)."""
+        ...
+
+    def self_assessment_handlers(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Accepted stage 2 complaints received: (stage 1 handler, stage 2 handler, count)."""
+        ...
+
+    def self_assessment_refused(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """Requests refused: (stage, exclusion, count)."""
+        ...
+
+    def self_assessment_beyond_cap(self, start: date, end: date, caps: tuple[int, int], limit: int) -> list[tuple[Any, ...]]:
+        """The first `limit` stages extended beyond the cap: (case id, reference, stage, extension days)."""
+        ...
+
+
 class Writing(Reading, Protocol):
     """The statements of one write transaction, which holds the write lock throughout."""
 
@@ -146,7 +178,8 @@ class Writing(Reading, Protocol):
 
 
 class Database(Protocol):
-    """A complaints database: the full store (SQLite or PostgreSQL) or the light SQLite reader."""
+    """A complaints database: the full store (SQLite or PostgreSQL), or the light SQLite reader
+    (which refuses to write) or writer."""
 
     location: str
     is_sqlite: bool

@@ -6,6 +6,7 @@ of MIGRATIONS. The names applied are kept in the `schema_migrations` table.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -223,12 +224,57 @@ def m007_update_due(conn: "Connection") -> None:
     conn.exec_driver_sql("ALTER TABLE cases ADD COLUMN update_due DATE")
 
 
+def m008_self_assessment(conn: "Connection") -> None:
+    """Whether a stage 2 request was accepted outside the escalation window (with a late reason),
+    for the self-assessment's figure of late escalation requests; filled in from the events: the
+    escalation in force (not voided) of each case that has a stage 2."""
+    false = "false" if conn.dialect.name == "postgresql" else "0"
+    conn.exec_driver_sql(f"ALTER TABLE stages ADD COLUMN escalated_late BOOLEAN NOT NULL DEFAULT {false}")
+    # The self-assessment's figures read from indexes alone: those of the stages received in a
+    # year, and those of the stages closed (the annual report's own covering index of
+    # 006_report_indexes, hence IF NOT EXISTS: whichever migration comes first makes it).
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_stages_self_assessment ON stages (number, received_on, outcome, exclusion, acknowledge_by, "
+        "acknowledged_on, closed_on, respond_by, extension_days, escalated_late)"
+    )
+    conn.exec_driver_sql(
+        "CREATE INDEX IF NOT EXISTS ix_stages_closed_figures ON stages "
+        "(number, closed_on, outcome, in_time, apology, compensation_pence)"
+    )
+    rows = conn.exec_driver_sql(
+        "SELECT e.case_id, e.number, e.kind, e.details FROM events e "
+        "WHERE e.kind IN ('escalated', 'voided') AND e.case_id IN (SELECT case_id FROM stages WHERE number = 2) "
+        "ORDER BY e.case_id, e.number"
+    )
+    escalations: dict[int, list[tuple[int, bool]]] = {}
+    voided: dict[int, set[int]] = {}
+    for case_id, number, kind, details in rows:
+        content = json.loads(details)
+        if kind == "voided":
+            voided.setdefault(case_id, set()).update(content.get("events", ()))
+        else:
+            escalations.setdefault(case_id, []).append((number, bool(content.get("late_reason"))))
+    late = [
+        case_id
+        for case_id, found in escalations.items()
+        if [was_late for number, was_late in found if number not in voided.get(case_id, set())][-1:] == [True]
+    ]
+    if late:
+        from sqlalchemy import text
+
+        conn.execute(
+            text("UPDATE stages SET escalated_late = :late WHERE case_id = :case_id AND number = 2"),
+            [{"late": True, "case_id": case_id} for case_id in late],
+        )
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
     ("003_policy_versions", m003_policy_versions),
     ("005_officers", m005_officers),
     ("007_update_due", m007_update_due),
+    ("008_self_assessment", m008_self_assessment),
 ]
 
 

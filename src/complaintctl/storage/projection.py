@@ -89,6 +89,7 @@ def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
             "in_time": stage.responded_in_time,
             "apology": stage.apology,
             "compensation_pence": stage.compensation_pence,
+            "escalated_late": bool(stage.late_reason),
         }
         for stage in case.stages
     ]

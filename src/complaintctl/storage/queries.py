@@ -1,11 +1,13 @@
-"""The read queries of a transaction, written once for the light reader and the full store.
+"""The read queries of a transaction, written once for the light reader and writer and the
+full store.
 
 `Queries` runs the statements of statements.py through one method its subclasses give, `run`:
-reader.Reader with `sqlite3`, store.Transaction with SQLAlchemy (SQLite or PostgreSQL). Whatever
-runs them, the answers are the same Python values: a `date` for every date column (SQLite keeps
-them as ISO text, bound and read back here), and the rows as dicts or tuples as each method says.
+reader.Reader (and writer.Writer) with `sqlite3`, store.Transaction with SQLAlchemy (SQLite or
+PostgreSQL); writes.Writes adds the writes. Whatever runs them, the answers are the same Python
+values: a `date` for every date column (SQLite keeps them as ISO text, bound and read back
+here), and the rows as dicts or tuples as each method says.
 
-Imports neither SQLAlchemy nor SQLModel: the light reader loads this module.
+Imports neither SQLAlchemy nor SQLModel: the light reader and writer load this module.
 """
 
 from __future__ import annotations
@@ -289,3 +291,27 @@ class Queries:
 
     def survey_answers(self, start: date, end: date) -> tuple[Any, ...]:
         return self.tuples(statements.SURVEY_ANSWERS, start=start, end=end)[0]
+
+    # -- the self-assessment: rows as tuples, columns as statements.py lists them ----------------------
+
+    def self_assessment_received(self, start: date, end: date, today: date, caps: tuple[int, int]) -> list[tuple[Any, ...]]:
+        return self.tuples(
+            statements.SELF_ASSESSMENT_RECEIVED, start=start, end=end, today=today, stage1_cap=caps[0], stage2_cap=caps[1]
+        )
+
+    def self_assessment_closed(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.SELF_ASSESSMENT_CLOSED, start=start, end=end)
+
+    def self_assessment_escalations(self, start: date, end: date) -> tuple[Any, ...]:
+        return self.tuples(statements.SELF_ASSESSMENT_ESCALATIONS, start=start, end=end)[0]
+
+    def self_assessment_handlers(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.SELF_ASSESSMENT_HANDLERS, start=start, end=end)
+
+    def self_assessment_refused(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.SELF_ASSESSMENT_REFUSED, start=start, end=end)
+
+    def self_assessment_beyond_cap(self, start: date, end: date, caps: tuple[int, int], limit: int) -> list[tuple[Any, ...]]:
+        return self.tuples(
+            statements.SELF_ASSESSMENT_BEYOND_CAP, start=start, end=end, stage1_cap=caps[0], stage2_cap=caps[1], limit=limit
+        )

@@ -22,6 +22,7 @@ from typing import Any
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
 from complaintctl.storage.database_file import applied_migrations, connect
+from complaintctl.storage.locations import is_url
 from complaintctl.storage.queries import Queries
 
 
@@ -31,14 +32,30 @@ def open_reader(location: str, fingerprint: str | None = None) -> "Reader | None
     command was given) a policy that differs from the one stored, to be stored as a new version.
 
     Refuses a file that is not a complaintctl database (see `applied_migrations`)."""
-    if "://" in location or not Path(location).is_file():
+    if is_url(location) or not Path(location).is_file():
         return None
-    from complaintctl.storage import migrations
-
     try:
         conn = connect(location)
     except sqlite3.Error:
         return None
+    try:
+        usable = usable_as_it_is(conn, location, fingerprint)
+    except StorageError:
+        conn.close()
+        raise
+    if not usable:
+        conn.close()
+        return None
+    return Reader(location, conn)
+
+
+def usable_as_it_is(conn: sqlite3.Connection, location: str, fingerprint: str | None) -> bool:
+    """Whether the SQLite database on `conn` needs nothing stored before a command uses it: its
+    schema current, a policy stored and (given a policy's `fingerprint`) that one the latest.
+    Read in one transaction, changing nothing. False when it cannot be read (busy, damaged): the
+    full store then says why. Refuses a file that is not a complaintctl database."""
+    from complaintctl.storage import migrations
+
     try:
         conn.execute(statements.BEGIN)
         applied = applied_migrations(conn, location)
@@ -46,21 +63,14 @@ def open_reader(location: str, fingerprint: str | None = None) -> "Reader | None
         if not migrations.pending(applied) and not migrations.unknown(applied):
             stored = conn.execute(statements.LATEST_POLICY_FINGERPRINT).fetchone()
         conn.execute(statements.COMMIT)
-    except StorageError:
-        conn.close()
-        raise
     except sqlite3.Error:
-        conn.close()
-        return None
-    if not stored or (fingerprint is not None and stored[0] != fingerprint):
-        conn.close()
-        return None
-    return Reader(location, conn)
+        return False
+    return bool(stored) and (fingerprint is None or stored[0] == fingerprint)
 
 
 def references_starting(location: str, start: str, limit: int) -> list[str]:
     """Case references beginning with `start`, in order, through the reference index."""
-    if "://" in location:
+    if is_url(location):
         from complaintctl.storage.store import Store
 
         store = Store.open(location)
@@ -107,3 +117,10 @@ class Reader(Queries):
     def run(self, sql: str, params: Mapping[str, Any]) -> tuple[Sequence[str], sqlite3.Cursor]:
         cursor = self.conn.execute(sql, params)
         return [column[0] for column in cursor.description or ()], cursor
+
+    def stream(self, sql: str, batch: int) -> Iterator[dict[str, Any]]:
+        """The rows of a statement as dicts, as store.Transaction.stream gives them; SQLite
+        steps through them as they are iterated, so `batch` needs no say here."""
+        names, rows = self.cursor(sql, {})
+        for row in rows:
+            yield dict(zip(names, row))

@@ -125,6 +125,8 @@ class StageRow(SQLModel, table=True):
     in_time: Optional[bool] = None
     apology: bool = False
     compensation_pence: int = Field(default=0, sa_type=BigInteger)
+    # A stage 2 request accepted outside the escalation window, with a late reason.
+    escalated_late: bool = False
 
 
 class ActionRow(SQLModel, table=True):

@@ -1,17 +1,18 @@
 """Every SQL statement complaintctl sends, each written once, with named parameters (`:name`).
 
-The light reader (reader.py) runs them through `sqlite3`; the full store (store.py) through
-SQLAlchemy's `text()`, on SQLite or PostgreSQL. So each is written in the SQL both databases
-take; where they differ (the catalogue, row locks, connection settings) there is a statement or
-a fragment for each, named for its database. Queries with optional parts (`list`'s filters) are
-put together from the fixed fragments here; a list of values for `IN` is spelled out with
-`expand`. The tables themselves are created by the migrations (migrations.py) and described by
-the models (schema.py); tests/test_statements.py runs every statement here on both databases.
+The light reader and writer (reader.py, writer.py) run them through `sqlite3`; the full store
+(store.py) through SQLAlchemy's `text()`, on SQLite or PostgreSQL. So each is written in the SQL
+both databases take; where they differ (the catalogue, row locks, connection settings) there is
+a statement or a fragment for each, named for its database. Queries with optional parts
+(`list`'s filters) are put together from the fixed fragments here; a list of values for `IN` is
+spelled out with `expand`. The tables themselves are created by the migrations (migrations.py)
+and described by the models (schema.py); tests/test_statements.py runs every statement here on
+both databases.
 
 Dates: SQLite keeps them as ISO text, PostgreSQL as dates. The transactions bind dates as text
 on SQLite and give back a `date` for every column named in DATE_COLUMNS, on either database.
 
-Imports nothing heavier than the vocabulary: the light reader loads this module.
+Imports nothing heavier than the vocabulary: the light reader and writer load this module.
 """
 
 from __future__ import annotations
@@ -51,13 +52,14 @@ def expand(sql: str, name: str, values: Sequence[Any]) -> tuple[str, dict[str, A
 
 # Every SQLite connection waits up to 30 s for another writer rather than failing at once.
 SQLITE_BUSY_TIMEOUT = "PRAGMA busy_timeout = 30000"
-# The full store's SQLite connections, after the busy timeout.
+# The SQLite connections that write (the full store's, the light writer's), after the busy timeout.
 SQLITE_SETTINGS = ("PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL")
 # The light reader's: it never writes.
 SQLITE_READ_ONLY = "PRAGMA query_only = 1"
 
 BEGIN = "BEGIN"
 COMMIT = "COMMIT"
+ROLLBACK = "ROLLBACK"
 # A SQLite writer takes the write lock with its first statement.
 SQLITE_BEGIN_WRITE = "BEGIN IMMEDIATE"
 # A PostgreSQL writer waits here until the previous one commits, as on SQLite: a reference, an
@@ -153,6 +155,7 @@ UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE
 STAGE_COLUMNS = (
     "case_id", "number", "received_on", "handler", "acknowledge_by", "acknowledged_on", "respond_by",
     "extension_days", "closed_on", "outcome", "exclusion", "in_time", "apology", "compensation_pence",
+    "escalated_late",
 )
 INSERT_STAGE = _insert("stages", STAGE_COLUMNS)
 DELETE_STAGES = "DELETE FROM stages WHERE case_id = :case_id"
@@ -386,6 +389,80 @@ SURVEY_ANSWERS = (
     f"SELECT count(*), {', '.join(f'{_count_if(key)}, count({key})' for key in SURVEY_QUESTIONS)} "
     "FROM surveys WHERE answered_on BETWEEN :start AND :end"
 )
+
+# -- the self-assessment against the Complaint Handling Code ------------------------------------------
+#
+# Counted from two covering indexes of `stages` (migration 008_self_assessment), never visiting
+# the cases: a complaint's stage always has an acknowledgement date, a compliment's or comment's
+# never, so `acknowledge_by IS NOT NULL` says which stages are complaints'. "Accepted" is as in
+# the annual report: not refused.
+
+_ACCEPTED = "acknowledge_by IS NOT NULL AND (outcome IS NULL OR outcome != 'refused')"
+# A stage's acknowledgement fell due by the as-of date: it was acknowledged, or its date passed
+# while the stage was open (a stage closed, say withdrawn, before its date was never due).
+_ACKNOWLEDGEMENT_DUE = "acknowledged_on IS NOT NULL OR acknowledge_by < coalesce(closed_on, :today)"
+_BEYOND_CAP = "extension_days > CASE number WHEN 1 THEN :stage1_cap ELSE :stage2_cap END"
+
+# Accepted complaints received per stage: number, received, acknowledgements due, acknowledged in
+# time, due and never acknowledged, extended, the extensions' working days, stages whose
+# extensions total more than the cap, and stages still open past their response date.
+SELF_ASSESSMENT_RECEIVED = f"""
+    SELECT number, count(*) AS received,
+           {_count_if(_ACKNOWLEDGEMENT_DUE)} AS acknowledgements_due,
+           {_count_if("acknowledged_on IS NOT NULL AND acknowledged_on <= acknowledge_by")} AS acknowledged_in_time,
+           {_count_if(f"acknowledged_on IS NULL AND ({_ACKNOWLEDGEMENT_DUE})")} AS not_acknowledged,
+           {_count_if("extension_days > 0")} AS extended,
+           coalesce(sum(extension_days), 0) AS extension_days,
+           {_count_if(_BEYOND_CAP)} AS beyond_cap,
+           {_count_if("closed_on IS NULL AND respond_by < :today")} AS open_past_response_date
+    FROM stages
+    WHERE number IN (1, 2) AND received_on BETWEEN :start AND :end AND {_ACCEPTED}
+    GROUP BY number
+"""
+# Stages closed per stage: number, decisions, decisions in time, upheld or partly upheld,
+# apologies, stages with compensation, the compensation in pence.
+SELF_ASSESSMENT_CLOSED = f"""
+    SELECT number, {_count_if(f"outcome IN ({_DECISIONS})")} AS decisions,
+           {_count_if(f"outcome IN ({_DECISIONS}) AND in_time")} AS decided_in_time,
+           {_count_if("outcome IN ('upheld', 'partly-upheld')")} AS upheld,
+           {_count_if("apology")} AS apologies,
+           {_count_if("compensation_pence > 0")} AS compensated,
+           coalesce(sum(compensation_pence), 0) AS compensation_pence
+    FROM stages
+    WHERE number IN (1, 2) AND closed_on BETWEEN :start AND :end
+    GROUP BY number
+"""
+# Stage 2 requests received (refused ones too): one row of requests, refused, accepted late.
+SELF_ASSESSMENT_ESCALATIONS = f"""
+    SELECT count(*) AS requested, {_count_if("outcome = 'refused'")} AS refused, {_count_if("escalated_late")} AS accepted_late
+    FROM stages WHERE number = 2 AND received_on BETWEEN :start AND :end
+"""
+# Accepted stage 2 complaints received, by the handlers of their two stages: stage 1's handler,
+# stage 2's, count. Officers are few, so the pairs are; who counts as the same person is decided
+# over them (reports/self_assessment.py), by the roster.
+SELF_ASSESSMENT_HANDLERS = """
+    SELECT s1.handler AS stage1_handler, s.handler AS stage2_handler, count(*) AS stages
+    FROM stages s JOIN stages s1 ON s1.case_id = s.case_id AND s1.number = 1
+    WHERE s.number = 2 AND s.received_on BETWEEN :start AND :end AND (s.outcome IS NULL OR s.outcome != 'refused')
+    GROUP BY s1.handler, s.handler
+"""
+# Requests refused, by stage and exclusion: number, exclusion, count.
+SELF_ASSESSMENT_REFUSED = """
+    SELECT number, exclusion, count(*) AS stages FROM stages
+    WHERE number IN (1, 2) AND received_on BETWEEN :start AND :end AND outcome = 'refused'
+    GROUP BY number, exclusion
+"""
+# The first `limit` accepted stages whose extensions total more than the cap: case id,
+# reference, number, extension days.
+SELF_ASSESSMENT_BEYOND_CAP = """
+    SELECT c.id, c.reference, s.number, s.extension_days
+    FROM stages s JOIN cases c ON c.id = s.case_id
+    WHERE s.number IN (1, 2) AND s.received_on BETWEEN :start AND :end
+      AND s.acknowledge_by IS NOT NULL AND (s.outcome IS NULL OR s.outcome != 'refused')
+      AND s.extension_days > CASE s.number WHEN 1 THEN :stage1_cap ELSE :stage2_cap END
+    ORDER BY s.received_on, c.reference, s.number
+    LIMIT :limit
+"""
 
 # -- verify: every row, in the order the checks walk them ---------------------------------------------
 

@@ -6,39 +6,34 @@ previous event's hash. The `cases`, `stages` and `actions` tables and the report
 projection of the events, rewritten whenever a case changes and re-derivable at any time.
 
 A transaction runs the statements of statements.py through SQLAlchemy's `text()`: the reads
-are queries.Queries, shared with the light reader; the writes are here.
+are queries.Queries, shared with the light reader; the writes are writes.Writes, shared with the
+light writer. Only the running of a statement is here.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, text
 from sqlalchemy import event as sa_event
-from sqlalchemy.engine import Connection, CursorResult, Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.elements import TextClause
 
-from complaintctl.domain.case import Case
-from complaintctl.domain.events import Event
-from complaintctl.domain.officers import Officer
-from complaintctl.domain.policy import PolicyVersion
-from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
 from complaintctl.storage import migrations, statements
 from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER, Keyring, make_key
 from complaintctl.storage.database_file import check_database_file, not_complaintctl
 from complaintctl.storage.locations import is_url, shown
-from complaintctl.storage.projection import action_rows, case_values, event_hash, record_rows, stage_rows
-from complaintctl.storage.queries import Queries, dated
+from complaintctl.storage.queries import dated
+from complaintctl.storage.writes import Writes
 
 
 def _create_private_file(path: Path) -> None:
@@ -244,20 +239,15 @@ class Store:
         self.engine.dispose()
 
 
-def _utc_text(moment: datetime) -> str:
-    """A moment as the roster keeps it: ISO text in UTC."""
-    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
-
-
 @lru_cache(maxsize=512)
 def statement(sql: str) -> TextClause:
     """A statement of statements.py as SQLAlchemy runs it; made once for each text."""
     return text(sql)
 
 
-class Transaction(Queries):
+class Transaction(Writes):
     """The repository operations, inside one transaction: the reads of queries.Queries and the
-    writes, each a statement of statements.py."""
+    writes of writes.Writes, each a statement of statements.py run through SQLAlchemy."""
 
     def __init__(self, conn: Connection, is_sqlite: bool, keys: Keyring | None = None) -> None:
         self.conn = conn
@@ -281,140 +271,11 @@ class Transaction(Queries):
         for row in rows:
             yield dict(zip(names, row))
 
-    def write(self, sql: str, **params: Any) -> CursorResult[Any]:
-        return self.conn.execute(statement(sql), self.bound(params))
+    def execute(self, sql: str, params: Mapping[str, Any]) -> int:
+        return self.conn.execute(statement(sql), params).rowcount
 
-    def write_rows(self, sql: str, rows: list[dict[str, Any]]) -> None:
-        """One statement for many rows; none for none."""
-        if rows:
-            self.conn.execute(statement(sql), [self.bound(row) for row in rows])
-
-    # -- meta --------------------------------------------------------------------------------
-
-    def set_meta(self, key: str, value: str) -> None:
-        if self.write(statements.UPDATE_META, key=key, value=value).rowcount == 0:
-            self.write(statements.INSERT_META, key=key, value=value)
-
-    # -- the policy's versions ----------------------------------------------------------------------
-
-    def add_policy_version(self, version: PolicyVersion) -> None:
-        self.write(
-            statements.INSERT_POLICY_VERSION,
-            number=version.number,
-            fingerprint=version.policy.fingerprint(),
-            content=version.policy.content(),
-            recorded_at=version.recorded_at.isoformat(),
-            officer=version.officer,
-            note=version.note,
-        )
-
-    # -- the team roster ---------------------------------------------------------------------------
-
-    def add_officer(self, officer: Officer) -> int:
-        """Put an officer on the roster; returns the id the roster gave them."""
-        self.write(
-            statements.INSERT_OFFICER,
-            name=officer.name,
-            login=officer.login,
-            email=officer.email,
-            roles=",".join(officer.roles),
-            added_at=_utc_text(officer.added_at),
-            added_by=officer.added_by,
-            retired_at=None,
-            retired_by=None,
-        )
-        return max(row.id for row in self.officers())
-
-    def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None:
-        self.write(statements.RETIRE_OFFICER, id=officer_id, retired_at=_utc_text(retired_at), retired_by=retired_by)
-
-    # -- references ----------------------------------------------------------------------------
-
-    def next_reference(self, prefix: str, year: int) -> str:
-        """Allocate the next reference; the transaction's lock keeps it unique."""
-        current = self.value(statements.COUNTER + self.for_update, prefix=prefix, year=year)
-        if current is None:
-            number = 1
-            self.write(statements.INSERT_COUNTER, prefix=prefix, year=year, last_number=number)
-        else:
-            number = current + 1
-            self.write(statements.UPDATE_COUNTER, prefix=prefix, year=year, last_number=number)
-        return f"{prefix}-{year}-{number:05d}"
-
-    # -- events ----------------------------------------------------------------------------------
-
-    def append(self, reference: str, case_id: int, events: list[Event]) -> None:
-        """Append events to a case's history, chaining each to the previous event recorded under
-        the database's chain key; without the key nothing is written."""
-        if not events:
-            return
-        head = self.value(statements.META + self.for_update, key="chain_head") or ""
-        key = self.chain_key(head)
-        rows = []
-        for item in events:
-            digest = event_hash(reference, item, head, key)
-            rows.append(
-                {
-                    "case_id": case_id,
-                    "number": item.number,
-                    "kind": item.kind,
-                    "business_date": item.on,
-                    "officer": item.officer,
-                    "recorded_at": item.recorded_at.isoformat(),
-                    "details": json.dumps(item.details, sort_keys=True, ensure_ascii=False),
-                    "prev_hash": head,
-                    "hash": digest,
-                }
-            )
-            head = digest
-        self.write_rows(statements.INSERT_EVENT, rows)
-        self.set_meta("chain_head", head)
-
-    def chain_key(self, head: str) -> bytes:
-        """The key new events are chained under. A database recorded before keys is given one
-        here, as `init` would, and its chain is keyed from the event after `head` on."""
-        wanted = self.meta(KEY_ID)
-        if wanted is not None:
-            return self.keys.secret(wanted)
-        key = make_key()
-        self.set_meta(KEY_ID, key.id)
-        self.set_meta(KEYED_AFTER, head)
-        return key.secret
-
-    # -- the projection ----------------------------------------------------------------------------
-
-    def insert_case(self, case: Case) -> int:
-        self.write(statements.INSERT_CASE, reference=case.reference, **case_values(case))
-        case_id = self.case_id(case.reference)
-        self._write_children(case_id, case)
-        return case_id
-
-    def save_case(self, case_id: int, case: Case) -> None:
-        self.write(statements.UPDATE_CASE, id=case_id, **case_values(case))
-        self.write(statements.DELETE_STAGES, case_id=case_id)
-        self.write(statements.DELETE_ACTIONS, case_id=case_id)
-        self._write_children(case_id, case)
-
-    def _write_children(self, case_id: int, case: Case) -> None:
-        self.write_rows(statements.INSERT_STAGE, stage_rows(case_id, case))
-        self.write_rows(statements.INSERT_ACTION, action_rows(case_id, case))
-        # The report records (Ombudsman, surveys, learning) are projected with the case; a case
-        # with no record events never has rows, so costs nothing.
-        if not has_records(case):
-            return
-        for table in statements.RECORD_TABLES:
-            self.write(statements.DELETE_RECORDS[table], case_id=case_id)
-        for table, rows in record_rows(case_id, case).items():
-            self.write_rows(statements.INSERT_RECORDS[table], rows)
-
-    def cases_to_rederive(self, since: datetime | None) -> dict[int, str]:
-        """Cases (id → reference) to derive again under a policy version in force from `since`:
-        the open ones and any with a step recorded since; every case when `since` is None."""
-        if since is None:
-            return dict(self.tuples(statements.CASE_REFERENCES))
-        # As the events' recorded times are written: ISO text in UTC.
-        utc = since.astimezone(timezone.utc) if since.tzinfo else since.replace(tzinfo=timezone.utc)
-        return dict(self.tuples(statements.CASES_TO_REDERIVE, since=utc.isoformat()))
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        self.conn.execute(statement(sql), list(rows))
 
 
 def rederive_open_cases(conn: Connection) -> None:

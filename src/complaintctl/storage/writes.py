@@ -1,0 +1,195 @@
+"""The writes of a transaction, written once for the light SQLite writer and the full store.
+
+`Writes` adds to the reads of queries.Queries every write the services make: a reference, the
+events with their keyed chain hash, the projected rows of a case, the policy's versions, the
+team roster. Each is a statement of statements.py, sent through two methods its subclasses
+give, as `run` for the reads: `execute` (one statement, one set of parameters) and
+`execute_many` (one statement, many rows). writer.Writer runs them with `sqlite3`,
+store.Transaction with SQLAlchemy (SQLite or PostgreSQL), so both write the same rows.
+
+A write method belongs here, not in one of the subclasses: the writer stands in for the store
+whenever a command runs on an up-to-date SQLite file, and must be able to do whatever the store
+does there (tests/test_statements.py holds the two to the same methods).
+
+Imports neither SQLAlchemy nor SQLModel: the light writer loads this module.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from complaintctl.domain.records import has_records
+from complaintctl.storage import statements
+from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER, Keyring, make_key
+from complaintctl.storage.projection import action_rows, case_values, event_hash, record_rows, stage_rows
+from complaintctl.storage.queries import Queries
+
+if TYPE_CHECKING:
+    from complaintctl.domain.case import Case
+    from complaintctl.domain.events import Event
+    from complaintctl.domain.officers import Officer
+    from complaintctl.domain.policy import PolicyVersion
+
+
+def utc_text(moment: datetime) -> str:
+    """A moment as the roster keeps it, and as the events' recorded times compare: ISO text in UTC."""
+    return (moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
+class Writes(Queries):
+    """Every write of one write transaction, each one statement of statements.py; the
+    transaction holds the database's write lock from its first statement."""
+
+    # The chain keys found so far (a subclass gives each store or writer its own).
+    keys: Keyring
+    # Appended to a SELECT of rows to be written back: PostgreSQL locks them; a SQLite writer
+    # holds the whole file already.
+    for_update = ""
+
+    def execute(self, sql: str, params: Mapping[str, Any]) -> int:
+        """Run one statement with parameters as the database keeps them; the rows it changed."""
+        raise NotImplementedError
+
+    def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        """Run one statement once for each of `rows` (at least one), bound as `execute` binds."""
+        raise NotImplementedError
+
+    # -- running a statement -----------------------------------------------------------------------
+
+    def write(self, sql: str, **params: Any) -> int:
+        """Run one statement; the number of rows it changed."""
+        return self.execute(sql, self.bound(params))
+
+    def write_rows(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """One statement for many rows; none for none."""
+        if rows:
+            self.execute_many(sql, [self.bound(row) for row in rows])
+
+    # -- meta --------------------------------------------------------------------------------------
+
+    def set_meta(self, key: str, value: str) -> None:
+        if self.write(statements.UPDATE_META, key=key, value=value) == 0:
+            self.write(statements.INSERT_META, key=key, value=value)
+
+    # -- the policy's versions ----------------------------------------------------------------------
+
+    def add_policy_version(self, version: "PolicyVersion") -> None:
+        self.write(
+            statements.INSERT_POLICY_VERSION,
+            number=version.number,
+            fingerprint=version.policy.fingerprint(),
+            content=version.policy.content(),
+            recorded_at=version.recorded_at.isoformat(),
+            officer=version.officer,
+            note=version.note,
+        )
+
+    # -- the team roster -----------------------------------------------------------------------------
+
+    def add_officer(self, officer: "Officer") -> int:
+        """Put an officer on the roster; returns the id the roster gave them."""
+        self.write(
+            statements.INSERT_OFFICER,
+            name=officer.name,
+            login=officer.login,
+            email=officer.email,
+            roles=",".join(officer.roles),
+            added_at=utc_text(officer.added_at),
+            added_by=officer.added_by,
+            retired_at=None,
+            retired_by=None,
+        )
+        return max(row.id for row in self.officers())
+
+    def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None:
+        self.write(statements.RETIRE_OFFICER, id=officer_id, retired_at=utc_text(retired_at), retired_by=retired_by)
+
+    # -- references ----------------------------------------------------------------------------------
+
+    def next_reference(self, prefix: str, year: int) -> str:
+        """Allocate the next reference; the transaction's lock keeps it unique."""
+        current = self.value(statements.COUNTER + self.for_update, prefix=prefix, year=year)
+        if current is None:
+            number = 1
+            self.write(statements.INSERT_COUNTER, prefix=prefix, year=year, last_number=number)
+        else:
+            number = current + 1
+            self.write(statements.UPDATE_COUNTER, prefix=prefix, year=year, last_number=number)
+        return f"{prefix}-{year}-{number:05d}"
+
+    # -- events --------------------------------------------------------------------------------------
+
+    def append(self, reference: str, case_id: int, events: list["Event"]) -> None:
+        """Append events to a case's history, chaining each to the previous event recorded under
+        the database's chain key; without the key nothing is written."""
+        if not events:
+            return
+        head = self.value(statements.META + self.for_update, key="chain_head") or ""
+        key = self.chain_key(head)
+        rows = []
+        for item in events:
+            digest = event_hash(reference, item, head, key)
+            rows.append(
+                {
+                    "case_id": case_id,
+                    "number": item.number,
+                    "kind": item.kind,
+                    "business_date": item.on,
+                    "officer": item.officer,
+                    "recorded_at": item.recorded_at.isoformat(),
+                    "details": json.dumps(item.details, sort_keys=True, ensure_ascii=False),
+                    "prev_hash": head,
+                    "hash": digest,
+                }
+            )
+            head = digest
+        self.write_rows(statements.INSERT_EVENT, rows)
+        self.set_meta("chain_head", head)
+
+    def chain_key(self, head: str) -> bytes:
+        """The key new events are chained under. A database recorded before keys is given one
+        here, as `init` would, and its chain is keyed from the event after `head` on."""
+        wanted = self.meta(KEY_ID)
+        if wanted is not None:
+            return self.keys.secret(wanted)
+        key = make_key()
+        self.set_meta(KEY_ID, key.id)
+        self.set_meta(KEYED_AFTER, head)
+        return key.secret
+
+    # -- the projection ------------------------------------------------------------------------------
+
+    def insert_case(self, case: "Case") -> int:
+        self.write(statements.INSERT_CASE, reference=case.reference, **case_values(case))
+        case_id = self.case_id(case.reference)
+        self.write_children(case_id, case)
+        return case_id
+
+    def save_case(self, case_id: int, case: "Case") -> None:
+        self.write(statements.UPDATE_CASE, id=case_id, **case_values(case))
+        self.write(statements.DELETE_STAGES, case_id=case_id)
+        self.write(statements.DELETE_ACTIONS, case_id=case_id)
+        self.write_children(case_id, case)
+
+    def write_children(self, case_id: int, case: "Case") -> None:
+        """The rows a case projects beside its own: stages, actions and report records."""
+        self.write_rows(statements.INSERT_STAGE, stage_rows(case_id, case))
+        self.write_rows(statements.INSERT_ACTION, action_rows(case_id, case))
+        # The report records (Ombudsman, surveys, learning) are projected with the case; a case
+        # with no record events never has rows, so costs nothing.
+        if not has_records(case):
+            return
+        for table in statements.RECORD_TABLES:
+            self.write(statements.DELETE_RECORDS[table], case_id=case_id)
+        for table, rows in record_rows(case_id, case).items():
+            self.write_rows(statements.INSERT_RECORDS[table], rows)
+
+    def cases_to_rederive(self, since: datetime | None) -> dict[int, str]:
+        """Cases (id → reference) to derive again under a policy version in force from `since`:
+        the open ones and any with a step recorded since; every case when `since` is None."""
+        if since is None:
+            return dict(self.tuples(statements.CASE_REFERENCES))
+        return dict(self.tuples(statements.CASES_TO_REDERIVE, since=utc_text(since)))
