@@ -204,9 +204,15 @@ def test_north_west_leicestershire_from_receipt_with_a_late_request_in_a_leap_ye
     # Wed 1 Mar 2028 is a day late: refused without a reason, accepted with one.
     _refused(cli, ref, "escalate", ref, "--handler", "Morgan Ellis", "--on", "2028-03-01",
              words=("ended on 2028-02-29", "--late-reason"))
+    # "You will need to explain which aspects of the previous reply you are not happy with and
+    #  what more you think we should do." An LGSCO case: required ([stage2] reasons).
+    _refused(cli, ref, "escalate", ref, "--handler", "Morgan Ellis", "--on", "2028-03-01",
+             "--late-reason", "The complainant was in hospital in February", words=("--reasons", "LGSCO"))
     case = _step(cli, "escalate", ref, "--handler", "Morgan Ellis", "--on", "2028-03-01",
-                 "--late-reason", "The complainant was in hospital in February")
+                 "--late-reason", "The complainant was in hospital in February",
+                 "--reasons", "The collections were missed again after the reply.")
     assert case["stage"] == 2
+    assert case["events"][-1]["details"]["reasons"] == "The collections were missed again after the reply."
     assert case["stages"][1]["late_reason"] == "The complainant was in hospital in February"
     assert case["stages"][0]["escalate_by"] == "2028-02-29"
     # "acknowledge your request for a review within 2 working days": Thu 2 (1), Fri 3 Mar (2).
@@ -215,6 +221,10 @@ def test_north_west_leicestershire_from_receipt_with_a_late_request_in_a_leap_ye
     assert _dates(case) == ("2028-03-03", "2028-03-15")
     case = _step(cli, "acknowledge", ref, "--on", "2028-03-02")
     assert case["respond_by"] == "2028-03-15"
+    acknowledgement = cli.ok("letter", ref, "acknowledgement", "--stage", "2").stdout
+    assert "What you remain unhappy about" in acknowledgement
+    assert "The collections were missed again after the reply." in acknowledgement
+    assert "You did not have to tell us" not in acknowledgement
     case = _step(cli, "close", ref, "--outcome", "upheld", "--reasons", "Collections are now monitored.", "--on", "2028-03-15")
     assert (case["stage"], case["status"]) == (2, "closed")
     assert case["stages"][1]["responded_in_time"] is True
@@ -280,7 +290,11 @@ def test_corporate_procedure_bank_holiday_and_a_late_extension_2026(db_location)
 
     # Asked Wed 14 Oct (the last day). "acknowledge the request within five working days of
     # receipt": Thu 15 (1), Fri 16 (2), Mon 19 – Wed 21 (3–5) → 21 Oct 2026.
-    case = _step(cli, "escalate", ref, "--handler", "Chris Dale", "--on", "2026-10-14")
+    # "... explaining why you are unhappy with the response at Stage 1 and what outcome you are
+    #  seeking." Required for an LGSCO case ([stage2] reasons = "required-lgsco").
+    _refused(cli, ref, "escalate", ref, "--handler", "Chris Dale", "--on", "2026-10-14", words=("--reasons",))
+    case = _step(cli, "escalate", ref, "--handler", "Chris Dale", "--on", "2026-10-14",
+                 "--reasons", "The reply did not say when the letter will be sent.")
     assert case["acknowledge_by"] == "2026-10-21"
     # Acknowledged Mon 19 Oct. "within twenty working days of the complaint being acknowledged":
     # Tue 20 – Fri 23 (1–4), Oct 26–30 (5–9), Nov 2–6 (10–14), Nov 9–13 (15–19), Mon 16 (20).
@@ -402,3 +416,123 @@ def test_closure_days_move_open_deadlines_and_a_late_request_in_working_days(db_
     case = _step(cli, "close", ref, "--outcome", "upheld", "--reasons", "Final.", "--on", "2028-03-13")
     assert (case["stage"], case["status"]) == (2, "closed")
     assert case["stages"][1]["responded_in_time"] is True
+
+
+# -- the rules around the dates, seed by seed --------------------------------------------------------
+
+
+COMPLAINT = ("--name", "A Tenant", "--summary", "Nobody came.", "--received", "2027-05-04")
+
+
+def _email_case(cli: Cli, *args: str) -> str:
+    return cli.ok(
+        "log", "--name", "Ms Jane Doe", "--email", "jane@example.org", "--summary", "The repair was not finished.",
+        "--received", "2027-05-04", *args,
+    ).stdout.strip()
+
+
+def test_housing_ombudsman_code_never_asks_for_reasons_and_keeps_the_built_in_sentences(db_location):
+    cli = _runner(db_location, POLICIES / "housing-ombudsman-2024.toml")
+    ref = _log(cli, "2027-05-04")["reference"]
+    cli.ok("acknowledge", ref, "--handler", "Sam Patel", "--on", "2027-05-05")
+    cli.ok("close", ref, "--outcome", "upheld", "--reasons", "Upheld.", "--on", "2027-05-10")
+    # 6.12 "Residents must not be required to explain their reasons for requesting a stage 2
+    # consideration": no --reasons, and the letter says so.
+    cli.ok("escalate", ref, "--handler", "Jo Brown", "--on", "2027-05-12")
+    assert "You did not have to tell us why" in cli.ok("letter", ref, "acknowledgement", "--stage", "2").stdout
+    # The built-in exclusion sentences: proceedings "have already started", crime referred by us.
+    refused = _log(cli, "2027-05-04")["reference"]
+    cli.ok("close", refused, "--outcome", "refused", "--exclusion", "criminal", "--reasons", "A theft.", "--on", "2027-05-05")
+    letter = cli.ok("letter", refused).stdout
+    assert "possible criminal activity, which we refer to the police" in letter
+    assert "101" not in letter
+
+
+def test_mansfield_replies_in_the_complainants_way_and_routes_its_landlord_services(db_location):
+    cli = _runner(db_location, POLICIES / "mansfield.toml")
+    # 000: "an acknowledgement within 5 working days of receipt depending on your preferred method
+    # of communication": with no --format, `letter` follows the preferred contact.
+    by_email = _email_case(cli, "--preferred-contact", "email")
+    by_post = _email_case(cli, "--address", "1 High Street, Mansfield", "--preferred-contact", "letter")
+    by_phone = _email_case(cli, "--phone", "01623 000000", "--preferred-contact", "phone")
+    for ref in (by_email, by_post, by_phone):
+        cli.ok("acknowledge", ref, "--handler", "Kim Lee", "--on", "2027-05-05")
+    mail = cli.ok("letter", by_email).stdout
+    assert "Subject: MDC-2027-00001" in mail and "To: Ms Jane Doe <jane@example.org>" in mail
+    assert cli.ok("letter", by_post).stdout.startswith("<!DOCTYPE html>")
+    call_notes = cli.ok("letter", by_phone).stdout
+    assert call_notes.startswith("Mansfield District Council") and "<" not in call_notes
+    # --format still wins over the preference.
+    assert cli.ok("letter", by_email, "--format", "text").stdout.startswith("Mansfield District Council")
+
+    # 003 names the landlord's services, "Repairs Service" and "Lettings and Tenancy Services":
+    # the Housing Ombudsman without --housing; any other service the LGSCO; --no-housing overrides.
+    repairs = cli.ok("log", *COMPLAINT, "--service", "repairs service", "--json").json()
+    assert (repairs["ombudsman"], repairs["housing"]) == ("housing", True)
+    waste = cli.ok("log", *COMPLAINT, "--service", "Waste and Recycling", "--json").json()
+    assert waste["ombudsman"] == "lgsco"
+    overridden = cli.ok("log", *COMPLAINT, "--service", "Lettings and Tenancy Services", "--no-housing", "--json").json()
+    assert overridden["ombudsman"] == "lgsco"
+    # 000: "When there are other legal rights of appeal" in its own words in the refusal letter.
+    cli.ok("close", waste["reference"], "--outcome", "refused", "--exclusion", "statutory-appeal", "--reasons", "Appeal.",
+           "--on", "2027-05-05")
+    assert "There are other legal rights of appeal for this matter" in cli.ok("letter", waste["reference"], "--format", "text").stdout
+
+
+def test_north_west_leicestershire_anonymous_complaints_are_answered_but_counted_apart(db_location):
+    cli = _runner(db_location, POLICIES / "north-west-leicestershire.toml")
+    # "complaints may be made anonymously and will still be treated with the same degree of
+    #  importance and within the relevant timescales ... in most cases will be recorded as
+    #  informal complaints": the clock runs (received Tue 4 May 2027, acknowledge within two
+    # working days: Wed 5 (1), Thu 6 (2)), and the report counts it apart.
+    logged = cli.ok("log", "--anonymous", "--summary", "Bins missed on the estate.", "--received", "2027-05-04", "--json")
+    anonymous = logged.json()
+    assert anonymous["acknowledge_by"] == "2027-05-06"
+    assert "handled informally" in logged.stderr
+    named = _log(cli, "2027-05-04")["reference"]
+    for ref in (anonymous["reference"], named):
+        cli.ok("acknowledge", ref, "--handler", "Alex Green", "--on", "2027-05-05")
+        cli.ok("close", ref, "--outcome", "upheld", "--reasons", "Missed.", "--on", "2027-05-14")
+    report = cli.ok("report", "annual", "--year", "2027", "--json").json()
+    assert report["anonymous_informal"] == 1
+    assert (report["stage1"]["received"], report["stage1"]["responded"], report["stage1"]["responded_in_time"]) == (1, 1, 1)
+    assert report["outcomes"]["upheld"] == 1
+    assert "Anonymous complaints handled informally: 1" in cli.ok("report", "annual", "--year", "2027").stdout
+    # The Code forbids insisting on reasons for a Housing Ombudsman case, required-lgsco or not.
+    tenant = cli.ok("log", *COMPLAINT, "--housing", "--json").json()["reference"]
+    cli.ok("acknowledge", tenant, "--handler", "Alex Green", "--on", "2027-05-05")
+    cli.ok("close", tenant, "--outcome", "not-upheld", "--reasons", "Done.", "--on", "2027-05-14")
+    assert cli.ok("escalate", tenant, "--handler", "Morgan Ellis", "--on", "2027-05-20", "--json").json()["stage"] == 2
+
+
+def test_chesterfield_sends_homelessness_the_register_and_careline_to_the_lgsco(db_location):
+    cli = _runner(db_location, POLICIES / "chesterfield.toml")
+    # "It does not review complaints around homelessness, the housing waiting list or Careline
+    #  services. Complaints relating to these services are dealt with by the Local Government and
+    #  Social Care Ombudsman."
+    def ombudsman(*args: str) -> str:
+        return cli.ok("log", *COMPLAINT, *args, "--json").json()["ombudsman"]
+
+    assert ombudsman("--service", "Housing Repairs") == "housing"
+    assert ombudsman("--service", "  tenancy   management ") == "housing"
+    assert ombudsman("--service", "Homelessness") == "lgsco"
+    assert ombudsman("--service", "Housing Register") == "lgsco"
+    assert ombudsman("--service", "Careline") == "lgsco"
+    assert ombudsman("--service", "Housing Repairs", "--no-housing") == "lgsco"
+    assert ombudsman("--service", "Careline", "--housing") == "housing"
+    # "Criminal activity will be referred to the police": the built-in sentence is this seed's.
+    ref = _log(cli, "2027-05-04")["reference"]
+    cli.ok("close", ref, "--outcome", "refused", "--exclusion", "legal-proceedings", "--reasons", "A claim.", "--on", "2027-05-05")
+    assert "Legal proceedings about this matter have already started." in cli.ok("letter", ref).stdout
+
+
+def test_corporate_procedure_words_legal_proceedings_its_own_way(db_location):
+    cli = _runner(db_location, POLICIES / "corporate-procedure.toml")
+    # "where the complainant or another person has commenced or intends to commence legal
+    #  proceedings against the Council"
+    ref = _log(cli, "2027-05-04")["reference"]
+    cli.ok("close", ref, "--outcome", "refused", "--exclusion", "legal-proceedings", "--reasons", "A claim is planned.",
+           "--on", "2027-05-05")
+    letter = cli.ok("letter", ref).stdout
+    assert "has commenced or intends to commence legal proceedings about this matter" in letter
+    assert "have already started" not in letter

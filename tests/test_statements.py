@@ -36,7 +36,7 @@ READS = {
     "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both", "OFFICERS": "both", "OPEN_CASES_HANDLED_BY": "both",
     "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ORDERS_DUE_BY": "both", "OPEN_CASES": "both",
     "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
-    "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "LEARNING_COUNT": "both",
+    "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "ANNUAL_ANONYMOUS": "both", "LEARNING_COUNT": "both",
     "LEARNING_LISTED": "both", "OMBUDSMAN_COUNTS": "both", "OMBUDSMAN_FINDINGS": "both", "OMBUDSMAN_ORDERS": "both",
     "SURVEY_ANSWERS": "both", "SELF_ASSESSMENT_RECEIVED": "both", "SELF_ASSESSMENT_CLOSED": "both", "SELF_ASSESSMENT_ESCALATIONS": "both",
     "SELF_ASSESSMENT_HANDLERS": "both", "SELF_ASSESSMENT_REFUSED": "both", "SELF_ASSESSMENT_BEYOND_CAP": "both",
@@ -194,12 +194,15 @@ def ways(location: str, backend: str) -> dict:
 
 def seed(cli: Cli) -> None:
     """Two years of every kind of record, an outstanding action, an open case handled by an
-    officer, and a team roster."""
+    officer, an anonymous complaint, and a team roster."""
     recorded(cli)
     with freeze_time(TODAY):
         cli.ok("action", "add", FIRST, "--what", "Call back", "--due", "2025-09-01", "--on", "2025-08-29")
         handled = cli.ok("log", "--name", "Cy Open", "--summary", "Open", "--received", "2026-03-03").stdout.split()[0]
         cli.ok("acknowledge", handled, "--handler", "Jo Officer", "--on", "2026-03-04")
+        anonymous = cli.ok("log", "--anonymous", "--summary", "Anonymous", "--received", "2025-05-01").stdout.split()[0]
+        cli.ok("acknowledge", anonymous, "--handler", "Jo Officer", "--on", "2025-05-02")
+        cli.ok("close", anonymous, "--outcome", "upheld", "--reasons", "Missed", "--on", "2025-05-09")
         cli.ok("officer", "add", "Officer One", "--login", "officer.one")
         cli.ok("officer", "add", "Jo Officer", "--login", "jo", "--role", "handler", "--role", "reviewer")
 

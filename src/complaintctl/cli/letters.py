@@ -20,7 +20,10 @@ def letter(
         help=f"{alternatives(LETTER_KINDS)}; default: the letter of the latest step.",
     ),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
-    fmt: Optional[str] = typer.Option(None, "--format", callback=choice(*LETTER_FORMATS), help="text (to paste), html, or eml (an unsent email draft); default: the --out file's suffix (.txt, .html, .eml), else text."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", callback=choice(*LETTER_FORMATS),
+        help="text (to paste), html, or eml (an unsent email draft); default: the --out file's suffix (.txt, .html, .eml), else the preferred contact (email: eml, letter: html, phone: text), else text.",
+    ),
     out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
 ) -> None:
@@ -42,7 +45,8 @@ def letter(
         chosen_stage = stage or latest_stage
     case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
     content = letters.render(
-        case, policy, templates_folder() / "letters", chosen_kind, chosen_stage, fmt, services.roster(context)
+        case, policy, templates_folder() / "letters", chosen_kind, chosen_stage,
+        fmt or letters.preferred_format(case), services.roster(context),
     )
     if out:
         letters.write(out, content, force=force)
@@ -57,10 +61,11 @@ def letter(
         typer.echo(content, nl=False)
 
 
-def _chosen_format(fmt: Optional[str], out: Optional[str]) -> str:
-    """--format, else the format the --out file's suffix names, else text. A suffix that names
-    another format than --format is a contradiction on the command line (exit 2): a `.eml`
-    holding plain text would open as a broken email."""
+def _chosen_format(fmt: Optional[str], out: Optional[str]) -> Optional[str]:
+    """--format, else the format the --out file's suffix names, else None: the letter then
+    follows the complainant's preferred contact. A suffix that names another format than --format
+    is a contradiction on the command line (exit 2): a `.eml` holding plain text would open as a
+    broken email."""
     from complaintctl.output.letters import format_of_suffix
 
     named = format_of_suffix(out) if out else None
@@ -69,4 +74,4 @@ def _chosen_format(fmt: Optional[str], out: Optional[str]) -> str:
             f"--format {fmt} contradicts the suffix of {out!r} ({named}); drop --format or give the file a matching suffix",
             param_hint="'--format' / '--out'",
         )
-    return fmt or named or "text"
+    return fmt or named

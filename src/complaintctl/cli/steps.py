@@ -46,7 +46,10 @@ def log(
     outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="What the complainant wants to happen."),
     received: str = typer.Option("today", "--received", callback=date_value, help="Date received (default today)."),
     issue_date: Optional[str] = typer.Option(None, "--issue-date", callback=date_value, help="When the problem happened or became known."),
-    housing: bool = typer.Option(False, "--housing", help="About the organisation as a housing landlord (Housing Ombudsman)."),
+    housing: Optional[bool] = typer.Option(
+        None, "--housing/--no-housing", show_default=False,
+        help="About the organisation as a housing landlord (Housing Ombudsman), or not; default: as the policy's [ombudsman] housing_services lists the --service.",
+    ),
     adjustments: Optional[str] = text_option("--adjustments", help="Reasonable adjustments, e.g. large print, interpreter."),
     case_type: str = typer.Option("complaint", "--type", callback=choice(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."),
     as_json: bool = json_option(),
@@ -80,6 +83,11 @@ def log(
             "adjustments": adjustments,
         },
     )
+    if case.details.get("anonymous") and context.policy.anonymous_informal:
+        render.say(
+            f"{case.reference}: anonymous, so handled informally ([intake] anonymous): answered like any "
+            "complaint, and counted apart from the complaint figures of the annual report."
+        )
     if case.over_12_months:
         render.say(
             f"Warning: {case.reference}: the issue was known more than 12 months before receipt; "
@@ -231,7 +239,8 @@ def escalate(
     reference: str = reference_argument(),
     handler: Optional[str] = line_option("--handler", help="Who reviews at stage 2 (not the stage 1 handler)."),
     late_reason: Optional[str] = text_option("--late-reason", help="Why a request outside the window is accepted."),
-    outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="What the complainant now wants (reasons are not required)."),
+    outcomes_sought: Optional[str] = text_option("--outcomes-sought", help="What the complainant now wants."),
+    reasons: Optional[str] = text_option("--reasons", help="What the complainant remains unhappy about (required for an LGSCO case only where the policy's [stage2] reasons says so)."),
     on: str = on_option(),
     as_json: bool = json_option(),
     letter: Optional[str] = letter_file_option(),
@@ -242,7 +251,7 @@ def escalate(
 
     step_letter = StepLetter(letter, force)
 
-    case = services.escalate(step_letter.context(), reference.strip().upper(), on, handler, late_reason, outcomes_sought)
+    case = services.escalate(step_letter.context(), reference.strip().upper(), on, handler, late_reason, outcomes_sought, reasons)
     step_letter.write(case)
     print_case(case, as_json, f"{case.reference} escalated to stage 2 on {on.isoformat()}{deadline_words(case)}")
 

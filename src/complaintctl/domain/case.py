@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from complaintctl.domain.calendar import add_months
 from complaintctl.domain.corrections import amended, in_force, voided_numbers
 from complaintctl.domain.events import Event
-from complaintctl.domain.vocabulary import DECISIONS
+from complaintctl.domain.vocabulary import ANONYMOUS_NAME, DECISIONS
 
 if TYPE_CHECKING:
     from complaintctl.domain.calendar import Calendar
@@ -72,6 +72,8 @@ class Stage:
     learning: str | None = None
     escalate_by: date | None = None
     late_reason: str | None = None  # an escalation request accepted outside the window
+    # What the complainant remains unhappy about, as they gave it with the stage 2 request.
+    escalation_reasons: str | None = None
 
     @property
     def is_closed(self) -> bool:
@@ -139,7 +141,7 @@ class Case:
 
     @property
     def name(self) -> str:
-        return self.details.get("name") or ("Anonymous" if self.details.get("anonymous") else "")
+        return self.details.get("name") or (ANONYMOUS_NAME if self.details.get("anonymous") else "")
 
     @property
     def escalate_by(self) -> date | None:
@@ -347,6 +349,7 @@ def _apply(case: Case, event: Event, rules: _Rules) -> None:
         new_stage = _new_stage(2, event.on, rules.policy, rules.calendar)
         _hand_to(new_stage, data.get("handler"))
         new_stage.late_reason = data.get("late_reason")
+        new_stage.escalation_reasons = data.get("reasons")
         new_stage.outcomes_sought = data.get("outcomes_sought")
         case.stages.append(new_stage)
     elif kind == "action-added":

@@ -22,7 +22,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.vocabulary import OFFICER_ROLES, OMBUDSMEN
+from complaintctl.domain.vocabulary import (
+    ANONYMOUS_INTAKE,
+    EXCLUSIONS,
+    OFFICER_ROLES,
+    OMBUDSMEN,
+    STAGE2_REASONS,
+)
 from complaintctl.errors import PolicyError
 
 if TYPE_CHECKING:
@@ -56,10 +62,13 @@ DEFAULTS: dict[str, Any] = {
         "respond_days": 20,
         "respond_from": "acknowledgement",
         "extension_max_days": 20,
+        "reasons": "optional",
     },
     "updates": {"every_days": 0},
-    "letters": {"templates": ""},
+    "intake": {"anonymous": "formal"},
+    "letters": {"templates": "", "exclusions": {}},
     "ombudsman": {
+        "housing_services": [],
         "housing": {
             "name": "Housing Ombudsman Service",
             "phone": "0300 111 3000",
@@ -172,6 +181,32 @@ class Policy:
         folder = self.raw["letters"]["templates"]
         return Path(folder) if folder else None
 
+    @property
+    def stage2_reasons(self) -> str:
+        """"optional", or "required-lgsco": a stage 2 request to the LGSCO must say what the
+        complainant remains unhappy about (never one to the Housing Ombudsman, whose Code says a
+        landlord must not insist)."""
+        return self.raw["stage2"]["reasons"]
+
+    @property
+    def anonymous_informal(self) -> bool:
+        """Anonymous complaints are kept and answered, but counted apart from the complaint
+        figures of the annual report."""
+        return self.raw["intake"]["anonymous"] == "informal"
+
+    def exclusion_sentence(self, code: str) -> str:
+        """The words of an exclusion as a refusal letter gives them: the policy's, else the built-in."""
+        return self.raw["letters"]["exclusions"].get(code) or EXCLUSIONS[code]
+
+    def routes_to_housing(self, service: str | None, said: bool | None = None) -> bool:
+        """Whether a complaint goes to the Housing Ombudsman: as `--housing` or `--no-housing`
+        said, else when its service is one of `[ombudsman] housing_services` (compared without
+        regard to case or spacing)."""
+        if said is not None:
+            return said
+        listed = {_service_key(item) for item in self.raw["ombudsman"]["housing_services"]}
+        return bool(service) and _service_key(service) in listed
+
     def stage(self, number: int) -> StageRules:
         table = self.raw[f"stage{number}"]
         return StageRules(
@@ -198,6 +233,10 @@ class Policy:
         """Changes whenever any value of the policy changes: its timescales and calendar, and
         also what letters and references say (the organisation, the Ombudsman, the templates)."""
         return hashlib.sha256(self.content().encode()).hexdigest()[:16]
+
+
+def _service_key(name: str) -> str:
+    return " ".join(name.casefold().split())
 
 
 def _check_int(value: Any, minimum: int = 0) -> int:
@@ -241,6 +280,18 @@ def _check_closures(value: Any) -> list[str]:
     return checked
 
 
+def _check_services(value: Any) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ValueError('must be a list of service names, e.g. ["Housing Repairs", "Tenancy Management"]')
+    return value
+
+
+def _check_sentence(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be the sentence a refusal letter gives, in quotes")
+    return value
+
+
 def _check_window(value: Any) -> str:
     EscalationWindow.parse(_check_text(value))
     return value
@@ -276,10 +327,13 @@ CHECKS: dict[str, dict[str, Any]] = {
         "escalation_window": _check_window,
         **_STAGE_CHECKS,
         "reviewer_role": _check_choice(("", *OFFICER_ROLES)),
+        "reasons": _check_choice(STAGE2_REASONS),
     },
     "updates": {"every_days": _check_int},
-    "letters": {"templates": _check_text},
-    "ombudsman": {"housing": _OMBUDSMAN_CHECKS, "lgsco": _OMBUDSMAN_CHECKS},
+    "intake": {"anonymous": _check_choice(ANONYMOUS_INTAKE)},
+    # [letters.exclusions] CODE = "sentence": an unknown code is refused with the codes known.
+    "letters": {"templates": _check_text, "exclusions": {code: _check_sentence for code in EXCLUSIONS}},
+    "ombudsman": {"housing_services": _check_services, "housing": _OMBUDSMAN_CHECKS, "lgsco": _OMBUDSMAN_CHECKS},
 }
 
 

@@ -21,10 +21,21 @@ OFFICER_ROLES = ("handler", "reviewer", "manager")
 # The two Ombudsmen: the Housing Ombudsman for landlord matters, the LGSCO for the rest.
 OMBUDSMEN = ("housing", "lgsco")
 
+# `[stage2] reasons`: whether a stage 2 request must say what the complainant remains unhappy
+# about. Never for a Housing Ombudsman case: its Code says a landlord must not insist.
+STAGE2_REASONS = ("optional", "required-lgsco")
+
+# `[intake] anonymous`: an anonymous complaint is a formal complaint like any other, or (seed 001)
+# recorded as an informal one: kept and answered, counted apart in the annual report.
+ANONYMOUS_INTAKE = ("formal", "informal")
+
+# The name a case made anonymously is shown and kept under (the `cases` table's name column).
+ANONYMOUS_NAME = "Anonymous"
+
 EXCLUSIONS: dict[str, str] = {
     "service-request": "This is a request for a service rather than a complaint about how a service was delivered.",
     "statutory-appeal": "Another formal right of appeal exists for this decision, which is the right route for it.",
-    "legal-proceedings": "The matter is the subject of a claim that has been filed at court.",
+    "legal-proceedings": "Legal proceedings about this matter have already started.",
     "previously-considered": "The matter has already been considered under the complaints procedure.",
     "over-12-months": "The issue was known about more than 12 months before the complaint was made.",
     "insurance-claim": "The matter is being dealt with as an insurance claim.",
@@ -35,7 +46,7 @@ EXCLUSIONS: dict[str, str] = {
     "commercial-contract": "The matter is a commercial or contractual dispute.",
     "committee-decision": "The complaint is about a decision properly made by a council committee.",
     "not-personally-affected": "The complainant has not been personally affected by the matter complained about.",
-    "criminal": "The matter concerns a possible criminal offence and is for the police.",
+    "criminal": "The matter concerns possible criminal activity, which we refer to the police.",
     "managed-contact": "Contact on this matter is being managed under the unacceptable behaviour arrangements.",
     "duplicate": "This repeats a complaint that is already being dealt with.",
     "other": "The complaint falls outside the complaints procedure for the reason explained below.",

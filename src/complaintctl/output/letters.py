@@ -8,6 +8,7 @@ recording names are never put into it, so no template can show them.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import stat
@@ -100,10 +101,11 @@ def _outcome_words(code: Any) -> str:
     return OUTCOME_WORDS[code]
 
 
-def _exclusion_sentence(code: Any) -> str:
+def _exclusion_sentence(code: Any, policy: "Policy | None" = None) -> str:
+    """The exclusion in words: the policy's `[letters.exclusions]` sentence, else the built-in one."""
     if code not in EXCLUSIONS:
         raise ValueError(f"{code!r} is not an exclusion code")
-    return EXCLUSIONS[code]
+    return policy.exclusion_sentence(code) if policy is not None else EXCLUSIONS[code]
 
 
 def _writable_by_others(mode: int) -> bool:
@@ -168,7 +170,9 @@ def environment(policy: "Policy", builtin: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(date=_date_words, money=_money, outcome=_outcome_words, exclusion=_exclusion_sentence)
+    env.filters.update(
+        date=_date_words, money=_money, outcome=_outcome_words, exclusion=functools.partial(_exclusion_sentence, policy=policy)
+    )
     return env
 
 
@@ -391,6 +395,7 @@ def build(
             "compensation_pence": stage.compensation_pence,
             "learning": stage.learning or "",
             "escalate_by": stage.escalate_by,
+            "escalation_reasons": stage.escalation_reasons or "",
         },
         "stage1": {"closed_on": first.closed_on, "outcome": first.outcome or ""},
         "escalation": {
@@ -531,6 +536,17 @@ FORMAT_OF_SUFFIX = {".txt": "text", ".text": "text", ".html": "html", ".htm": "h
 def format_of_suffix(path: str | Path) -> str | None:
     """The format a file's suffix names, or None when it names none."""
     return FORMAT_OF_SUFFIX.get(Path(path).suffix.lower())
+
+
+# With no --format and no --out suffix to go by: the complainant's preferred contact (seed 000,
+# "depending on your preferred method of communication"): an email ready to send, a page to
+# print and post, or text to read from on the telephone.
+FORMAT_FOR_CONTACT = {"email": "eml", "letter": "html", "phone": "text"}
+
+
+def preferred_format(case: "Case") -> str:
+    """The format of a letter for the case's preferred contact; text when none is recorded."""
+    return FORMAT_FOR_CONTACT.get(case.details.get("preferred_contact") or "", "text")
 
 
 def format_for(path: str | Path) -> str:

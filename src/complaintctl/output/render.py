@@ -338,7 +338,8 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return text
     if kind == "escalated":
         text = "stage 2 requested"
-        return text + (f" late: {details['late_reason']}" if details.get("late_reason") else "")
+        text += f" late: {details['late_reason']}" if details.get("late_reason") else ""
+        return text + (f"; still unhappy about: {details['reasons']}" if details.get("reasons") else "")
     if kind == "note":
         return details.get("text", "")
     if kind == "action-added":

@@ -14,7 +14,9 @@ Definitions (SPEC section 7), for the year 1 April YYYY to 31 March YYYY+1:
 - not accepted: refusals of complaints received in the year, by exclusion;
 - by service area and category: complaints received at stage 1 in the year;
 - Ombudsman: determinations made in the year, their findings and orders; surveys and learning
-  recorded in the year.
+  recorded in the year;
+- where the policy handles anonymous complaints informally (`[intake] anonymous`), their stages
+  are left out of all the complaint figures and counted apart (`anonymous_informal`).
 """
 
 from __future__ import annotations
@@ -118,6 +120,49 @@ def _closed(tx: "Reading", previous_start: date, end: date) -> dict[tuple[int, s
         for key, value in zip(CLOSED_FIGURES, values):
             figures[key] += int(value or 0)
     return months
+
+
+def _take_out_anonymous(
+    tx: "Reading",
+    year: int,
+    previous_start: date,
+    end: date,
+    received: dict[tuple[int, str], list[int]],
+    closed: dict[tuple[int, str], dict[str, int]],
+    themes: list[tuple[Any, ...]],
+    refusals: list[tuple[Any, ...]],
+) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """For a policy that handles anonymous complaints informally (seed 001): take their stages out
+    of the figures read above, counted as those queries count them, and give how many were
+    received at stage 1 in the year, with the themes and refusals left."""
+    start, _ = period(year)
+    informal = 0
+    theme_counts = {(number, service, category): count for number, service, category, count in themes}
+    refusal_counts = dict(refusals)
+    for number, received_on, closed_on, outcome, exclusion, in_time, apology, pence, service, category in tx.anonymous_stages(
+        previous_start, end
+    ):
+        this_year = start <= received_on <= end
+        if number == 1 and this_year:
+            informal += 1
+        if previous_start <= received_on <= end and outcome != "refused":
+            figures = received[(number, _month(received_on))]
+            figures[0] -= 1
+            figures[1] -= outcome == "withdrawn"
+            if this_year:
+                theme_counts[(number, service, category)] -= 1
+        if this_year and outcome == "refused":
+            refusal_counts[exclusion] -= 1
+        if closed_on is not None and previous_start <= closed_on <= end:
+            closing = closed[(number, _month(closed_on))]
+            closing[outcome] -= 1
+            closing["decided_in_time"] -= bool(outcome in DECISIONS and in_time)
+            closing["apologies"] -= bool(apology)
+            closing["compensated"] -= (pence or 0) > 0
+            closing["compensation_pence"] -= pence or 0
+    kept_themes = [(*key, count) for key, count in theme_counts.items() if count]
+    kept_refusals = [(code, count) for code, count in refusal_counts.items() if count]
+    return informal, kept_themes, kept_refusals
 
 
 def _other_feedback(tx: "Reading", start: date, end: date) -> dict[str, int]:
@@ -257,6 +302,11 @@ def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[
         learning_total, learning_items = _learning(tx, start, end)
         ombudsman = _ombudsman(tx, start, end, as_of)
         survey = _survey(tx, start, end)
+        anonymous_informal = None
+        if ctx.policy.anonymous_informal:
+            anonymous_informal, themes, refusals = _take_out_anonymous(
+                tx, year, previous_start, end, received, closed, themes, refusals
+            )
 
     by_year, monthly, quarters = _fold_volumes(year, received, closed, homes)
     previous = by_year[year - 1]
@@ -309,6 +359,9 @@ def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[
         "previous": {"year": year_label(year - 1), **previous} if has_previous else None,
         "not_accepted": not_accepted,
         "not_accepted_total": sum(not_accepted.values()),
+        # Anonymous complaints received at stage 1, where the policy handles them informally
+        # ([intake] anonymous): kept out of every complaint figure above. None otherwise.
+        "anonymous_informal": anonymous_informal,
         "compliments": feedback["compliments"],
         "comments": feedback["comments"],
         "outcomes": outcomes,

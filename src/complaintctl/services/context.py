@@ -96,6 +96,11 @@ class Reading(Protocol):
         """Compliments and comments received: (type, count)."""
         ...
 
+    def anonymous_stages(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        """The stages of anonymous complaints received or closed: (stage, received_on, closed_on,
+        outcome, exclusion, in_time, apology, compensation_pence, service, category)."""
+        ...
+
     def learning_count(self, start: date, end: date) -> int: ...
 
     def learning_listed(self, start: date, end: date, limit: int) -> list[tuple[Any, ...]]:

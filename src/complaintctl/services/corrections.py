@@ -42,6 +42,18 @@ def _check_details(case: Case, details: dict[str, Any]) -> None:
         raise InvalidInput(f"--issue-date {issue_date} is after the complaint was received ({case.received_on.isoformat()}); check the date")
 
 
+def _housing_after(ctx: Context, case: Case, after: dict[str, Any], said: bool | None) -> Any:
+    """The Ombudsman after an amendment: as `--housing`/`--no-housing` says; else, when the case
+    went where its service sent it, where the corrected service sends it; else as it was (an
+    officer chose it by hand)."""
+    before = case.details.get("housing")
+    routed = ctx.policy.routes_to_housing(case.details.get("service")) == bool(before)
+    if said is None and not routed:
+        return before
+    housing = ctx.policy.routes_to_housing(after.get("service"), said)
+    return before if housing == bool(before) else housing
+
+
 def amend(ctx: Context, reference: str, on: date, reason: str, fields: dict[str, Any]) -> Case:
     """Correct the case's details (`fields`: detail key → new value, None for those not given).
     The `amended` event holds each detail that changes, before and after, and the reason."""
@@ -58,6 +70,7 @@ def amend(ctx: Context, reference: str, on: date, reason: str, fields: dict[str,
             raise InvalidInput("give at least one detail to correct, e.g. --email; see `complaintctl amend --help`")
         after = dict(case.details)
         after.update(wanted)
+        after["housing"] = _housing_after(ctx, case, after, wanted.get("housing"))
         if wanted.get("name") and after.get("anonymous"):
             after["anonymous"] = False  # a name given ends the anonymity
         changes = {

@@ -181,6 +181,7 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
         raise InvalidInput("--preferred-contact letter needs --address as well")
     if details["type"] == "complaint" and not details.get("summary"):
         raise InvalidInput("describe the complaint with --summary TEXT")
+    details["housing"] = ctx.policy.routes_to_housing(details.get("service"), details.get("housing"))
     details["received_on"] = received_on.isoformat()
     details["issue_date"] = issue_date.isoformat() if issue_date else None
 
@@ -421,7 +422,10 @@ def escalate(
     handler: str | None = None,
     late_reason: str | None = None,
     outcomes_sought: str | None = None,
+    reasons: str | None = None,
 ) -> Case:
+    """Open stage 2. `reasons`: what the complainant remains unhappy about, when they said."""
+
     def plan(case: Case) -> list[Step]:
         _require_clock(case, "escalate")
         first = case.stages[0]
@@ -443,6 +447,11 @@ def escalate(
             )
         chosen = ctx.roster.handler(clean(handler)) if clean(handler) else None
         check_reviewer(case, chosen, ctx.roster, ctx.policy.reviewer_role)
+        if not clean(reasons) and case.ombudsman == "lgsco" and ctx.policy.stage2_reasons == "required-lgsco":
+            raise RuleViolation(
+                f"{case.reference}: the policy asks an LGSCO case's stage 2 request to say what the complainant "
+                "remains unhappy about ([stage2] reasons); give it with --reasons TEXT"
+            )
         late = bool(first.escalate_by and on > first.escalate_by)
         return [
             (
@@ -452,6 +461,7 @@ def escalate(
                     "handler": chosen,
                     "late_reason": clean(late_reason) if late else None,
                     "outcomes_sought": clean(outcomes_sought),
+                    "reasons": clean(reasons),
                 },
             )
         ]

@@ -274,6 +274,9 @@ class Queries:
     def feedback(self, start: date, end: date) -> list[tuple[Any, ...]]:
         return self.tuples(statements.ANNUAL_FEEDBACK, start=start, end=end)
 
+    def anonymous_stages(self, start: date, end: date) -> list[tuple[Any, ...]]:
+        return self.tuples(statements.ANNUAL_ANONYMOUS, start=start, end=end)
+
     def learning_count(self, start: date, end: date) -> int:
         return self.value(statements.LEARNING_COUNT, start=start, end=end) or 0
 
