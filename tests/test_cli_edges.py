@@ -101,8 +101,10 @@ def test_numbers_out_of_range_or_not_numbers_are_one_line_usage_errors(cli):
     reference = cli.ok("log", "--name", "A", "--summary", "s").stdout.strip()
     for arguments, words in (
         (["extend", reference, "--days", "abc", "--reason", "r"], "'abc' is not a whole number"),
-        (["extend", reference, "--days", "0", "--reason", "r"], "0 is out of range; give a whole number from 1 to 365"),
-        (["list", "--stage", "3"], "3 is out of range; give a whole number from 1 to 2"),
+        (["extend", reference, "--days", "0", "--reason", "r"], "Error: --days must be at least 1;"),
+        (["extend", reference, "--days", "366", "--reason", "r"], "Error: --days must be at most 365;"),
+        (["list", "--stage", "3"], "Error: --stage must be at most 2;"),
+        (["action", "done", reference, "0"], "Error: NUMBER must be at least 1;"),
         (["action", "done", reference, "first"], "'first' is not a whole number"),
     ):
         outcome = cli(*arguments)

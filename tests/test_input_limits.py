@@ -193,12 +193,12 @@ TEXT_FIELDS = [
     ("REFERRED", ["ombudsman", "order", "{ref}", "--kind", "apology{v}", "--due", "2027-04-01"], "'--kind'"),
     ("REFERRED", ["ombudsman", "order", "{ref}", "--kind", "apology", "--due", "2027-04-01", "--what", "W{v}"], "'--what'"),
     ("CLOSED", ["learning", "{ref}", "Learned{v}"], "'text'"),
-    ("CLOSED", ["survey", "{ref}{v}", "--satisfied", "yes"], "'reference'"),
+    ("CLOSED", ["survey", "{ref}{v}", "--satisfied", "yes"], "'REF'"),
     (None, ["list", "--handler", "Sam{v}"], "'--handler'"),
     (None, ["list", "--service", "Waste{v}"], "'--service'"),
-    ("OPEN", ["show", "{ref}{v}"], "'reference'"),
-    ("OPEN", ["letter", "{ref}{v}"], "'reference'"),
-    ("ACK", ["action", "done", "{ref}{v}", "1"], "'reference'"),
+    ("OPEN", ["show", "{ref}{v}"], "'REF'"),
+    ("OPEN", ["letter", "{ref}{v}"], "'REF'"),
+    ("ACK", ["action", "done", "{ref}{v}", "1"], "'REF'"),
 ]
 
 
@@ -309,7 +309,7 @@ def test_a_name_of_200_characters_is_kept_whole(world):
 @freeze_time(TODAY)
 def test_a_reference_too_long_to_be_one_is_refused_unechoed(world):
     cli, _ = world
-    stderr = _refused_unchanged(cli, ["show", "C" * 101], "'reference'", "at most 100")
+    stderr = _refused_unchanged(cli, ["show", "C" * 101], "'REF'", "at most 100")
     assert "C" * 101 not in stderr
     assert cli("show", "C" * 100).exit_code == 1  # a plain unknown reference
 

@@ -148,7 +148,7 @@ def test_list_json_keys(case):
     rows = cli.ok("list", "--json").json()
     assert len(rows) == 2
     assert all(set(row) == LIST_KEYS for row in rows)
-    assert rows[0]["reference"] == ref and rows[0]["stage"] == 2
+    assert rows[-1]["reference"] == ref and rows[-1]["stage"] == 2  # newest first
     for row in rows:
         for key in ("received_on", "respond_by", "next_due"):
             assert row[key] is None or ISO_DATE.match(row[key])

@@ -397,26 +397,29 @@ def listed(cli):
     return cli, {"A": a, "B": b, "C": c, "D": d, "E": e}
 
 
+# Newest first (by date received).
 LIST_FILTERS = [
-    ([], "A B D E C"),
-    (["--status", "open"], "B C"),
+    ([], "C E D B A"),
+    (["--status", "open"], "C B"),
     (["--status", "acknowledged"], "A"),
-    (["--status", "closed"], "D E"),
+    (["--status", "closed"], "E D"),
     (["--stage", "2"], "C"),
-    (["--stage", "1"], "A B D E"),
+    (["--stage", "1"], "E D B A"),
     (["--handler", "sam smith"], "A"),
     (["--handler", "Pat Jones"], "C"),
-    (["--service", "housing repairs"], "B C"),
-    (["--service", "Waste"], "A D E"),
-    (["--from", "2027-02-01"], "B D E C"),
-    (["--received-from", "01/02/2027"], "B D E C"),
-    (["--to", "2027-02-01"], "A B"),
-    (["--received-to", "2027-02-01"], "A B"),
-    (["--from", "2027-02-01", "--to", "2027-02-15"], "B D"),
+    (["--service", "housing repairs"], "C B"),
+    (["--service", "Waste"], "E D A"),
+    (["--from", "2027-02-01"], "C E D B"),
+    (["--received-from", "01/02/2027"], "C E D B"),
+    (["--to", "2027-02-01"], "B A"),
+    (["--received-to", "2027-02-01"], "B A"),
+    (["--from", "2027-02-01", "--to", "2027-02-15"], "D B"),
     (["--type", "compliment"], "D"),
     (["--type", "complaint", "--status", "closed"], "E"),
     (["--service", "Housing Repairs", "--stage", "1"], "B"),
-    (["--limit", "2"], "A B"),
+    (["--limit", "2"], "C E"),  # the newest two
+    (["--status", "live"], "C B A"),
+    (["--status", "closed,acknowledged"], "E D A"),
     (["--handler", "Nobody"], ""),
 ]
 
@@ -442,8 +445,8 @@ def test_list_rows_and_csv(listed):
     table = list(csv.DictReader(io.StringIO(cli.ok("list", "--csv").stdout)))
     assert list(table[0]) == ["reference", "type", "stage", "status", "outcome", "received_on", "name", "service",
                               "handler", "next_due", "next_due_what"]
-    assert [row["reference"] for row in table] == [refs[key] for key in "A B D E C".split()]
-    assert table[-1]["next_due"] == "2027-03-15"
+    assert [row["reference"] for row in table] == [refs[key] for key in "C E D B A".split()]
+    assert table[0]["next_due"] == "2027-03-15"
     nothing = cli.ok("list", "--handler", "Nobody")
     assert nothing.stdout == "" and nothing.stderr == "No cases match.\n"
 

@@ -153,6 +153,8 @@ COMMANDS = [
     (["show", "{ref}", "--explain"], (*NEVER, "jinja2")),
     (["list", "--status", "open", "--json"], (*NEVER, "jinja2", "rich.table")),
     (["list"], (*NEVER, "jinja2")),
+    (["list", "--search", "ng18 1ab", "--status", "live", "--json"], (*NEVER, "jinja2", "rich.table")),
+    (["list", "--search", "a"], (*NEVER, "jinja2")),
     (["overdue", "--json"], (*NEVER, "jinja2", "rich.table")),
     (["overdue"], (*NEVER, "jinja2", "rich.table")),
     (["letter", "{ref}"], (*NEVER, "rich.table")),

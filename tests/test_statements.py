@@ -31,6 +31,7 @@ pytestmark = pytest.mark.both_databases
 READS = {
     "SQLITE_HAS_MIGRATIONS": "sqlite", "POSTGRES_HAS_MIGRATIONS": "postgresql", "SQLITE_INTEGRITY_CHECK": "sqlite",
     "APPLIED_MIGRATIONS": "both", "META": "both", "COUNTER": "both", "CASE_ID": "both", "REFERENCES_STARTING": "both",
+    "REFERENCES_AMONG": "both", "SQLITE_OPEN_LOOK_ALIKES": "sqlite", "POSTGRES_OPEN_LOOK_ALIKES": "postgresql",
     "EVENTS": "both", "EVENTS_OF_CASES": "both", "CASES_CHANGED_AFTER": "both", "CASES_TO_REDERIVE": "both",
     "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both", "UNCHAINED_POLICY_VERSION_COUNT": "both",
     "OFFICERS": "both", "OPEN_CASES_HANDLED_BY": "both",
@@ -53,18 +54,27 @@ CONNECTION = {
     "SQLITE_BUSY_TIMEOUT", "SQLITE_SETTINGS", "SQLITE_READ_ONLY", "BEGIN", "COMMIT", "ROLLBACK", "SQLITE_BEGIN_WRITE",
     "POSTGRES_WRITE_LOCK", "POSTGRES_FOR_UPDATE",
 }
-# Parts of the statements that `list_cases` and `actions` put together (COMPOSED below).
-FRAGMENTS = {"LIST_CASES", "LIST_FILTERS", "LIST_ORDER", "LIMIT", "ACTIONS", "OUTSTANDING", "ACTIONS_ORDER"}
+# Parts of the statements that `list_cases` and `actions` put together (COMPOSED and SEARCHES below).
+FRAGMENTS = {
+    "LIST_CASES", "LIST_FILTERS", "LIST_ORDER", "LIMIT", "ACTIONS", "OUTSTANDING", "ACTIONS_ORDER",
+    "SQLITE_LIST_SEARCH", "POSTGRES_LIST_SEARCH",
+}
 # Names, not SQL.
 NOT_SQL = {
     "DATE_COLUMNS", "POSTGRES_WRITE_LOCK_KEY", "EVENT_COLUMNS", "CASE_COLUMNS", "STAGE_COLUMNS", "ACTION_COLUMNS",
-    "RECORD_COLUMNS", "RECORD_TABLES", "POLICY_VERSION_COLUMNS", "OFFICER_COLUMNS",
+    "RECORD_COLUMNS", "RECORD_TABLES", "POLICY_VERSION_COLUMNS", "OFFICER_COLUMNS", "SEARCHED_DETAILS",
 }
 COMPOSED = {
     "list_cases(every filter, limited)": statements.list_cases(statements.LIST_FILTERS, limited=True),
     "list_cases()": statements.list_cases(()),
     "actions()": statements.actions(),
     "actions(outstanding_only)": statements.actions(outstanding_only=True),
+}
+# `list --search`, in each database's words; the sample pattern is found only in a summary, read
+# from the logged event's JSON.
+SEARCHES = {
+    "sqlite": {"list_cases(search)": statements.list_cases((), search=statements.SQLITE_LIST_SEARCH)},
+    "postgresql": {"list_cases(search)": statements.list_cases((), search=statements.POSTGRES_LIST_SEARCH)},
 }
 
 FIRST = "CMP-2025-00002"  # every kind of record (test_report_read_path.recorded): the deletes' case
@@ -81,7 +91,9 @@ WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": 
          "type": "complaint", "case_type": "complaint", "status": "closed", "outcome": "upheld", "kind": "logged",
          "handler": "jo officer", "service": "repairs", "ombudsman": "HOS", "finding": "maladministration",
          "next_due_what": "respond", "details": "{}", "since": "2025-06-01T00:00:00+00:00",
-         "name": "jo officer", "login": "jo"}
+         "name": "jo officer", "login": "jo",
+         "search": "%repairs%", "search_json": "%repairs%",
+         "other_than": FIRST, "same_service": "lettings", "same_name": "ann example", "same_email": "ann@example.org"}
 # Values an insert needs to be new: a reference, a meta key, a counter, a migration. An update
 # or a delete takes the readers' values, which name rows that exist.
 NEW = {"reference": "TST-2026-00001", "key": "test", "prefix": "TST", "name": "999_test"}
@@ -108,7 +120,8 @@ def sample(name: str, case_id: int, new: bool) -> object:
 def prepared(sql: str, case_ids: list[int], write: bool = False) -> tuple[str, dict]:
     """The statement with its lists spelled out, and a value for each parameter."""
     params: dict = {}
-    for name, values in (("case_ids", case_ids), ("kinds", list(CASE_KINDS))):
+    lists = (("case_ids", case_ids), ("kinds", list(CASE_KINDS)), ("statuses", ["closed", "open"]), ("references", [FIRST, PLAIN]))
+    for name, values in lists:
         if f":{name}" in sql:
             sql, expanded = statements.expand(sql, name, values)
             params.update(expanded)
@@ -218,7 +231,11 @@ def test_every_name_is_tried():
 
 def test_every_read_runs_and_answers_the_same_every_way(database, backend):
     location, case_ids = database
-    reads = [*every_statement({name for name, where in READS.items() if where in ("both", backend)}), *COMPOSED.items()]
+    reads = [
+        *every_statement({name for name, where in READS.items() if where in ("both", backend)}),
+        *COMPOSED.items(),
+        *SEARCHES[backend].items(),
+    ]
     answers: dict[str, dict[str, tuple]] = {}
     for way, opened in ways(location, backend).items():
         with opened() as tx:
@@ -368,7 +385,12 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
             tx.list_cases(**filters)
             for filters in ({}, {"status": "closed"}, {"service": "REPAIRS", "stage": 2}, {"handler": "jo officer"},
                             {"received_from": date(2025, 6, 1), "received_to": date(2025, 12, 31)},
-                            {"case_type": "compliment"}, {"limit": 2})
+                            {"case_type": "compliment"}, {"limit": 2}, {"status": ["open", "acknowledged"]},
+                            {"search": "REPAIRS"}, {"search": "ann ex", "limit": 1}, {"search": "cmp-2025-0000"})
+        ],
+        "open_look_alikes": [
+            tx.open_look_alikes(FIRST, date(2025, 1, 1), date(2026, 12, 31), service, name, email)
+            for service, name, email in (("Lettings", "ANN EXAMPLE", None), ("lettings", None, "ann@example.org"), (None, "Ann Example", None))
         ],
         "deadlines_due_by": tx.deadlines_due_by(DATES["cutoff"]),
         "actions_due_by": tx.actions_due_by(DATES["cutoff"]),

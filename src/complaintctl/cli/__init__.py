@@ -28,6 +28,7 @@ def __getattr__(name: str):
         from complaintctl.cli import commands, runtime
 
         commands.register(None)
+        runtime.use_plain_help()
         return runtime.app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 

@@ -4,9 +4,24 @@ from typing import Any, Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice, date_value, json_option, line_option, reference_argument
+from complaintctl.cli.options import alternatives, choice, completes, date_value, json_option, line_option, reference_argument
 from complaintctl.cli.runtime import app, fail, handled, settings
-from complaintctl.domain.vocabulary import CASE_TYPES, STATUSES
+from complaintctl.domain.vocabulary import CASE_TYPES, LIVE, LIVE_STATUSES, STATUSES
+
+
+def statuses(param: typer.CallbackParam, value: Optional[str]) -> Optional[list[str]]:
+    """`--status`: one status or several separated by commas, `live` for every status not closed."""
+    if value is None:
+        return None
+    chosen: list[str] = []
+    for word in (part.strip().lower() for part in value.split(",")):
+        if word == LIVE:
+            chosen += LIVE_STATUSES
+        elif word in STATUSES:
+            chosen.append(word)
+        else:
+            raise typer.BadParameter(f"{word!r} is not a status; give {alternatives([*STATUSES, LIVE])}, or several separated by commas", param=param)
+    return list(dict.fromkeys(chosen))
 
 
 @app.command()
@@ -58,18 +73,27 @@ LIST_COLUMNS = ["reference", "type", "stage", "status", "outcome", "received_on"
 @app.command("list")
 @handled
 def list_cases(
-    status: Optional[str] = typer.Option(None, "--status", callback=choice(*STATUSES), help=f"{alternatives(STATUSES)}."),
+    status: Optional[str] = typer.Option(
+        None,
+        "--status",
+        callback=statuses,
+        autocompletion=completes(*STATUSES, LIVE),
+        help=f"{alternatives(STATUSES)}, or several separated by commas; {LIVE} = {','.join(LIVE_STATUSES)}.",
+    ),
+    search: Optional[str] = line_option("--search", help="Text in the reference, name, email, phone, address, representative or summary (any case)."),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="1 or 2."),
     handler: Optional[str] = line_option("--handler", help="Handled by."),
     service: Optional[str] = line_option("--service", help="Service area."),
     received_from: Optional[str] = typer.Option(None, "--from", "--received-from", callback=date_value, help="Received on or after."),
     received_to: Optional[str] = typer.Option(None, "--to", "--received-to", callback=date_value, help="Received on or before."),
-    case_type: Optional[str] = typer.Option(None, "--type", callback=choice(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."),
-    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="At most this many."),
+    case_type: Optional[str] = typer.Option(
+        None, "--type", callback=choice(*CASE_TYPES), autocompletion=completes(*CASE_TYPES), help=f"{alternatives(CASE_TYPES)}."
+    ),
+    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the newest N."),
     as_json: bool = typer.Option(False, "--json", help="JSON list on stdout."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
 ) -> None:
-    """List cases, filtered."""
+    """List cases, newest first, filtered."""
     from complaintctl.output import render
     from complaintctl import services
 
@@ -85,6 +109,7 @@ def list_cases(
         received_to=received_to,
         case_type=case_type,
         limit=limit,
+        search=search,
     )
     if as_json:
         render.print_json(rows)

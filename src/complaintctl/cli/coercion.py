@@ -30,15 +30,26 @@ def _number(value: Any, parameter_info: Any, param: Any, ctx: Any) -> int:
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a whole number", ctx=ctx, param=param) from None
     low, high = parameter_info.min, parameter_info.max
-    if (low is not None and number < low) or (high is not None and number > high):
-        if low is not None and high is not None:
-            wanted = f"from {low} to {high}"
-        elif low is not None:
-            wanted = f"at least {low}"
-        else:
-            wanted = f"at most {high}"
-        raise typer.BadParameter(f"{number} is out of range; give a whole number {wanted}", ctx=ctx, param=param)
+    if low is not None and number < low:
+        raise OutOfRange(f"{_named(param)} must be at least {low}", ctx=ctx, param=param)
+    if high is not None and number > high:
+        raise OutOfRange(f"{_named(param)} must be at most {high}", ctx=ctx, param=param)
     return number
+
+
+class OutOfRange(typer.BadParameter):
+    """A number outside its option's range, said in plain words: `--days must be at least 1`."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def _named(param: Any) -> str:
+    """How help names a parameter: an option by its longest name, an argument by its metavar."""
+    options = [name for name in getattr(param, "opts", ()) if name.startswith("--")]
+    if getattr(param, "param_type_name", "") == "option" and options:
+        return options[0]
+    return (getattr(param, "metavar", None) or getattr(param, "name", None) or "the number").upper()
 
 
 def _flag(value: Any, param: Any, ctx: Any) -> bool:

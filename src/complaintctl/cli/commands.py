@@ -48,8 +48,5 @@ def register(name: Optional[str]) -> None:
     """Import the module that registers the command `name`; every module when `name` is None
     (the top-level help), unknown (click then says so) or `shell`."""
     module = MODULES.get(name) if name and name != "shell" else None
-    if module is not None:
-        importlib.import_module(f"complaintctl.cli.{module}")
-        return
-    for module in dict.fromkeys(MODULES.values()):
+    for module in [module] if module is not None else dict.fromkeys(MODULES.values()):
         importlib.import_module(f"complaintctl.cli.{module}")

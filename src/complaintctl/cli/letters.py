@@ -4,7 +4,7 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice, force_option, reference_argument
+from complaintctl.cli.options import alternatives, choice, completes, force_option, reference_argument
 from complaintctl.cli.runtime import app, handled, settings
 from complaintctl.domain.vocabulary import LETTER_FORMATS, LETTER_KINDS
 
@@ -16,6 +16,7 @@ def letter(
     kind: Optional[str] = typer.Argument(
         None,
         callback=choice(*LETTER_KINDS),
+        autocompletion=completes(*LETTER_KINDS),
         help=f"{alternatives(LETTER_KINDS)}; default: the letter of the latest step.",
     ),
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),

@@ -54,6 +54,16 @@ def choice(*choices: str):
     return check
 
 
+def completes(*choices: str):
+    """Shell completion (`--install-completion`) of a value that is one of `choices`."""
+
+    def complete(incomplete: str) -> list[str]:
+        typed = incomplete.lower()
+        return [word for word in choices if word.startswith(typed)]
+
+    return complete
+
+
 def money(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
     """Pounds as typed (250, 250.00, £250.5) to whole pence."""
     if value is None:
@@ -157,14 +167,33 @@ def text_option(*names: str, help: str, default: Any = None):
     return typer.Option(default, *names, callback=free_text, help=help)
 
 
-def line_option(*names: str, help: str, default: Any = None):
-    """A one-line option (a name, a handler, a service): at most 200 characters, no line break."""
-    return typer.Option(default, *names, callback=one_line, help=help)
+def line_option(*names: str, help: str, default: Any = None, **settings: Any):
+    """A one-line option (a name, a handler, a service): at most 200 characters, no line break.
+    `settings` are Typer's (an `autocompletion`)."""
+    return typer.Option(default, *names, callback=one_line, help=help, **settings)
+
+
+# Shell completion offers at most this many references.
+COMPLETED_REFERENCES = 200
+
+
+def complete_reference(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion of a case reference: the references of the command line's database
+    (--db or COMPLAINTCTL_DB, else the default) that start with what was typed."""
+    location = ctx.find_root().params.get("db") or settings.database()
+    try:
+        from complaintctl.storage.reader import references_starting
+
+        return references_starting(location, incomplete.strip().upper(), COMPLETED_REFERENCES)
+    except Exception:  # noqa: BLE001 - no database yet, or it is busy: offer nothing
+        return []
 
 
 def reference_argument():
-    """`REFERENCE`: a case reference; control characters are refused before any case is looked up."""
-    return typer.Argument(..., callback=case_reference, help="Case reference.")
+    """`REF`: a case reference; control characters are refused before any case is looked up."""
+    return typer.Argument(
+        ..., callback=case_reference, metavar="REF", autocompletion=complete_reference, help="Case reference, e.g. CMP-2026-00012."
+    )
 
 
 def force_option(what: str = "the file"):

@@ -5,9 +5,16 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import alternatives, choice, date_value, force_option
+from complaintctl.cli.options import (
+    alternatives,
+    choice,
+    completes,
+    date_value,
+    force_option,
+)
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.vocabulary import REPORT_FORMATS
+from complaintctl.errors import EXIT_USAGE
 
 report_app = typer.Typer(help="Reports: the annual complaints performance and service improvement report, and the self-assessment against the Code.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
@@ -28,24 +35,26 @@ def _year_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[in
 @handled
 def annual(
     year: Optional[str] = typer.Option(None, "--year", callback=_year_value, help="The year starting 1 April, e.g. 2025 for 2025/26."),
-    fmt: str = typer.Option("text", "--format", callback=choice(*REPORT_FORMATS), help=f"{alternatives(REPORT_FORMATS)}."),
+    fmt: str = typer.Option(
+        "text", "--format", callback=choice(*REPORT_FORMATS), autocompletion=completes(*REPORT_FORMATS), help=f"{alternatives(REPORT_FORMATS)}."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
     as_of: Optional[str] = typer.Option(None, "--as-of", callback=date_value, help="The date the report is made (default today): orders past their compliance date are counted as of it."),
     out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
 ) -> None:
     """The annual complaints report for 1 April YYYY to 31 March YYYY+1 (CH01, CH02 per stage)."""
+    from complaintctl.output.render import json_escaped, say
     from complaintctl.reports import annual as annual_report
     from complaintctl.reports.annual_render import render
     from complaintctl.storage.locations import templates_folder
-    from complaintctl.output.render import json_escaped, say
 
     if as_json and fmt not in ("text", "json"):
         raise typer.BadParameter(
             f"--json asks for JSON but --format asks for {fmt}; give one of them", param_hint="'--json' / '--format'"
         )
     if year is None:
-        fail("say which year with --year YYYY (the year it starts on 1 April), e.g. --year 2025 for 2025/26")
+        fail("say which year with --year YYYY (the year it starts on 1 April), e.g. --year 2025 for 2025/26", EXIT_USAGE)
     # The report only reads the projection tables: an up-to-date SQLite file is read through
     # sqlite3 alone, anything else through the full store (see storage.reader).
     context = settings.reading_context()

@@ -34,14 +34,73 @@ try:
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
 except ImportError:  # Typer releases that use click itself
     from click.exceptions import NoArgsIsHelpError, UsageError
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from complaintctl.cli.coercion import use_plain_values
 
 use_plain_values()
 
 
-class OneLineErrors(TyperGroup):
+def _name_values(command, ctx) -> None:
+    """Give each option that takes a value a word for it in help, `--on DATE`, `--days N`,
+    `--name TEXT`, where Typer shows the Python type (`<str>`)."""
+    for param in command.get_params(ctx):
+        if param.param_type_name == "argument":
+            # The argument's name says what it is (`REF`); no type beside it.
+            param.display_type_rich = lambda ctx: None
+            param.metavar = (param.metavar or param.name).upper()
+            continue
+        if param.param_type_name != "option" or param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        callback = getattr(param, "callback", None)
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        if getattr(callback, "__name__", "") == "date_value":
+            param.metavar = "DATE"
+        elif annotation is int or annotation == list[int]:
+            param.metavar = "N"
+        else:
+            param.metavar = "TEXT"
+
+
+class Command(TyperCommand):
+    """A command whose usage line names its arguments as help does, `REF [KIND]`, without the
+    braces Typer puts round a required one."""
+
+    def format_options(self, ctx, formatter):
+        _name_values(self, ctx)
+        super().format_options(ctx, formatter)
+
+    def collect_usage_pieces(self, ctx):
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = (param.metavar or param.name or "").upper()
+                pieces.append(name if param.required else f"[{name}]")
+            else:
+                pieces.extend(param.get_usage_pieces(ctx))
+        return pieces
+
+
+class Group(TyperGroup):
+    """A group whose `--help` gives each command's summary whole (its first sentence, wrapped),
+    where click cuts it to the room left on one line."""
+
+    def format_options(self, ctx, formatter):
+        _name_values(self, ctx)
+        super().format_options(ctx, formatter)
+
+    def format_commands(self, ctx, formatter):
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=10_000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+class OneLineErrors(Group):
     """A malformed command line is one `Error: …` line and exit 2, like every other refusal."""
 
     def make_context(self, *args, **kwargs):
@@ -60,10 +119,22 @@ class _one_line_usage_errors:
     def __exit__(self, kind, error, _traceback):
         if not isinstance(error, UsageError) or isinstance(error, NoArgsIsHelpError):
             return False
-        hint = f"; see '{error.ctx.command_path} --help'" if error.ctx is not None else ""
+        hint = ""
+        if error.ctx is not None:
+            hint = f"; see '{error.ctx.command_path} --help'"
+            if settings.in_shell:
+                hint = f"; see '{' '.join(['help', *error.ctx.command_path.split()[1:]])}'"
         message = brief(error.format_message()).rstrip(".")
-        sys.stderr.write(f"Error: {message}{hint}\n")
+        sys.stderr.write(f"Error: {in_words_of_this_session(message)}{hint}\n")
         raise typer.Exit(error.exit_code) from None
+
+
+def in_words_of_this_session(message: str) -> str:
+    """A message as the person can act on it: inside `shell` commands are typed without
+    `complaintctl` in front, and `help` shows what `complaintctl --help` would."""
+    if not settings.in_shell:
+        return message
+    return message.replace("`complaintctl --help`", "`help`").replace("`complaintctl ", "`")
 
 
 app = typer.Typer(
@@ -72,7 +143,7 @@ app = typer.Typer(
     help="Run the statutory two-stage complaints process: log, acknowledge, extend, close, escalate; "
     "working-day deadlines, letters and reports.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -95,6 +166,8 @@ class Settings:
     _today: Optional[date] = None
     # The context this command opened, whose policy its letters are written under.
     _context: Optional["Context"] = None
+    # Commands run inside `shell`, where messages speak of `help` rather than `complaintctl --help`.
+    in_shell: bool = False
 
     @property
     def today(self) -> date:
@@ -272,7 +345,7 @@ def fail(message: str, code: int = EXIT_REFUSED):
     """Stop the command with `Error: message` on stderr and the exit code."""
     from complaintctl.output.render import printable
 
-    sys.stderr.write(f"Error: {printable(brief(message))}\n")
+    sys.stderr.write(f"Error: {printable(in_words_of_this_session(brief(message)))}\n")
     raise typer.Exit(code)
 
 
@@ -357,12 +430,24 @@ def build_only(name: Optional[str]) -> None:
         app.registered_groups[:] = groups
 
 
+def use_plain_help(typer_app: typer.Typer = app) -> None:
+    """Have every command and group of the app, however deep, print its help as `Command` and
+    `Group` do: usage lines with `REF`, summaries whole."""
+    for info in typer_app.registered_commands:
+        if info.cls in (None, TyperCommand):
+            info.cls = Command
+    for group in typer_app.registered_groups:
+        group.cls = Group
+        use_plain_help(group.typer_instance)
+
+
 def main() -> None:
     """The `complaintctl` console script: imports and builds only the command it runs."""
     from complaintctl.cli.commands import register
 
     name = invoked_command(sys.argv[1:])
     register(name)
+    use_plain_help()
     build_only(name)
     # What start-up made lives until the process ends: never collected, and never walked again.
     # The command runs with the collector as it was (cli/__init__ holds it off during start-up).

@@ -17,4 +17,9 @@ def shell() -> None:
     from complaintctl.cli import session
 
     prefix = session.global_arguments(settings.db, settings.config, settings.officer)
-    raise typer.Exit(session.run(app, prefix, settings.database))
+    settings.in_shell = True
+    try:
+        code = session.run(app, prefix, settings.database)
+    finally:
+        settings.in_shell = False
+    raise typer.Exit(code)

@@ -8,6 +8,7 @@ import typer
 from complaintctl.cli.options import (
     alternatives,
     choice,
+    completes,
     date_value,
     email_address,
     force_option,
@@ -23,7 +24,7 @@ from complaintctl.cli.options import (
 from complaintctl.cli.results import StepLetter, deadline_words, print_case
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
-from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, OUTCOMES, PREFERRED_CONTACT
+from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OUTCOMES, PREFERRED_CONTACT
 
 
 @app.command()
@@ -91,6 +92,12 @@ def log(
         render.say(
             f"Warning: {case.reference}: the issue was known more than 12 months before receipt; "
             "the over-12-months exclusion may apply (discretion can override)."
+        )
+    look_alikes = services.open_look_alikes(context, case)
+    if look_alikes:
+        render.say(
+            f"Warning: {case.reference} looks like {', '.join(look_alikes)}, still open: the same name or email and service, "
+            f"received within {services.LOOK_ALIKE_WORKING_DAYS} working days; check it is not the same complaint twice."
         )
     if as_json:
         render.print_json(render.case_json(case))
@@ -170,9 +177,9 @@ def update(
 @handled
 def close(
     reference: str = reference_argument(),
-    outcome: str = typer.Option(..., "--outcome", callback=choice(*OUTCOMES), help=f"{alternatives(OUTCOMES)}."),
+    outcome: str = typer.Option(..., "--outcome", callback=choice(*OUTCOMES), autocompletion=completes(*OUTCOMES), help=f"{alternatives(OUTCOMES)}."),
     reasons: Optional[str] = text_option("--reasons", help="The reasons for the decision, or the explanation of a refusal."),
-    exclusion: Optional[str] = line_option("--exclusion", help="With --outcome refused: the exclusion code."),
+    exclusion: Optional[str] = line_option("--exclusion", help="With --outcome refused: the exclusion code.", autocompletion=completes(*EXCLUSIONS)),
     steps_taken: Optional[str] = text_option("--steps", help="The steps taken to investigate."),
     remedy: Optional[str] = text_option("--remedy", help="What will be done to put things right, and when."),
     apology: bool = typer.Option(False, "--apology", help="An apology was given."),
@@ -215,6 +222,10 @@ def close(
             actions=[(what, due, None) for what, due in zip(actions, due_dates)],
         ),
     )
+    if compensation and case.details.get("anonymous"):
+        from complaintctl.output.render import say
+
+        say(f"Warning: {case.reference} is anonymous: the compensation recorded has no one to be paid to; check how it will reach the complainant.")
     step_letter.write(case)
     message = f"{case.reference} stage {case.current.number} closed on {on.isoformat()}: {outcome}"
     if case.escalate_by:

@@ -10,6 +10,9 @@ CASE_TYPES = ("complaint", "compliment", "comment")
 DECISIONS = ("upheld", "partly-upheld", "not-upheld")
 OUTCOMES = (*DECISIONS, "withdrawn", "refused")
 STATUSES = ("open", "acknowledged", "closed")
+# `list --status live`: the statuses of a case still being handled.
+LIVE = "live"
+LIVE_STATUSES = ("open", "acknowledged")
 CHANNELS = ("online", "email", "phone", "letter", "in-person", "social-media", "representative")
 PREFERRED_CONTACT = ("email", "phone", "letter")
 # What an officer on the team roster may do; a policy can ask that stage 2 is handled by one role.

@@ -211,8 +211,9 @@ def _reader_left() -> None:
 def table(
     title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = (), struck: frozenset[int] = frozenset()
 ):
-    """A table that reads at 80 columns: only the `squeeze` columns wrap; the rest stay whole.
-    The rows at the positions in `struck` are struck through on a terminal."""
+    """A table that reads at 80 columns: only the `squeeze` columns wrap, at spaces (a word too
+    long for its column is shortened with …, never split); the rest stay whole. The rows at the
+    positions in `struck` are struck through on a terminal."""
     from rich import box
     from rich.cells import cell_len
     from rich.table import Table
@@ -232,7 +233,7 @@ def table(
     cells = [[plain_text(cell) for cell in row] for row in rows]
     for index, column in enumerate(columns):
         if column in squeeze or not squeeze:
-            grid.add_column(plain_text(column), overflow="fold", min_width=6)
+            grid.add_column(plain_text(column), overflow="ellipsis", min_width=6)
         else:
             widest = max([cell_len(column), *(cell_len(row[index].plain) for row in cells)])
             grid.add_column(plain_text(column), no_wrap=True, min_width=widest)
@@ -242,7 +243,18 @@ def table(
 
 
 def show_table(title: str | None, columns: list[str], rows: list[list[Any]], squeeze: tuple[str, ...] = ()) -> None:
-    console().print(table(title, columns, rows, squeeze))
+    print_table(console(), table(title, columns, rows, squeeze))
+
+
+def print_table(out, grid) -> None:
+    """Print a table. Piped, its lines go without the spaces that pad each cell to its column's
+    width, so none ends in spaces."""
+    if out.is_terminal:
+        out.print(grid)
+        return
+    with out.capture() as captured:
+        out.print(grid)
+    out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def say(message: str) -> None:
@@ -261,9 +273,12 @@ def show_case(case: "Case") -> None:
         ["Type", case.type],
         ["From", who],
         ["Contact", ", ".join(str(details[k]) for k in ("email", "phone") if details.get(k)) or None],
+        ["Address", details.get("address")],
+        ["Prefers", details.get("preferred_contact")],
         ["Representative", ", ".join(str(details[k]) for k in ("representative", "representative_email", "representative_address") if details.get(k)) or None],
         ["Service", " / ".join(str(details[k]) for k in ("service", "category") if details.get(k)) or None],
         ["Received", f"{case.received_on.isoformat()} ({details.get('channel') or 'channel not recorded'})"],
+        ["Issue date", details.get("issue_date")],
         ["Ombudsman", "Housing Ombudsman" if case.ombudsman == "housing" else "LGSCO"],
         ["Status", f"stage {case.stage}, {case.status}" + (f", {OUTCOME_WORDS[case.outcome]}" if case.outcome else "")],
         ["Summary", details.get("summary")],
@@ -271,7 +286,7 @@ def show_case(case: "Case") -> None:
     ]
     if case.over_12_months:
         facts.append(["Warning", "issue known more than 12 months before receipt: over-12-months exclusion may apply"])
-    out.print(table(None, ["", ""], [row for row in facts if row[1]], squeeze=("",)))
+    print_table(out, table(None, ["", ""], [row for row in facts if row[1]], squeeze=("",)))
     if case.has_clock:
         stage_rows = []
         for stage in case.stages:
@@ -286,14 +301,15 @@ def show_case(case: "Case") -> None:
                     (f"{stage.closed_on} {OUTCOME_WORDS[stage.outcome]}" if stage.closed_on else ""),
                 ]
             )
-        out.print(table("Stages", ["Stage", "Received", "Handler", "Acknowledged", "Respond by", "Ext", "Closed"], stage_rows, squeeze=("Handler", "Closed")))
+        print_table(out, table("Stages", ["Stage", "Received", "Handler", "Acknowledged", "Respond by", "Ext", "Closed"], stage_rows, squeeze=("Handler", "Closed")))
         nxt = case.next_deadline()
         if nxt:
             out.print(plain_text(f"Next: {nxt[0]} by {nxt[1].isoformat()}"))
         if case.escalate_by:
             out.print(plain_text(f"Stage 2 may be requested until {case.escalate_by.isoformat()}"))
     if case.actions:
-        out.print(
+        print_table(
+            out,
             table(
                 "Actions",
                 ["#", "What", "Due", "Owner", "Done"],
@@ -301,7 +317,8 @@ def show_case(case: "Case") -> None:
                 squeeze=("What", "Owner"),
             )
         )
-    out.print(
+    print_table(
+        out,
         table(
             "History",
             ["#", "On", "What", "Officer", "Details"],

@@ -15,12 +15,14 @@ _HOMES = {
     "Step": "context",
     "amend": "corrections",
     "void": "corrections",
+    "LOOK_ALIKE_WORKING_DAYS": "reading",
     "derive_case": "reading",
     "get_case": "reading",
     "letter_case": "reading",
     "letter_step": "reading",
     "list_actions": "reading",
     "list_cases": "reading",
+    "open_look_alikes": "reading",
     "add_order": "record_steps",
     "comply": "record_steps",
     "determine": "record_steps",
@@ -52,12 +54,14 @@ if TYPE_CHECKING:
     from complaintctl.services.context import Context, Step
     from complaintctl.services.corrections import amend, void
     from complaintctl.services.reading import (
+        LOOK_ALIKE_WORKING_DAYS,
         derive_case,
         get_case,
         letter_case,
         letter_step,
         list_actions,
         list_cases,
+        open_look_alikes,
     )
     from complaintctl.services.record_steps import (
         add_order,
@@ -106,6 +110,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "LOOK_ALIKE_WORKING_DAYS",
     "Added",
     "Context",
     "PolicyChange",
@@ -132,6 +137,7 @@ __all__ = [
     "list_actions",
     "list_cases",
     "log_case",
+    "open_look_alikes",
     "record_learning",
     "record_survey",
     "record_update",

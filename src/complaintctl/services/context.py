@@ -55,6 +55,13 @@ class Reading(Protocol):
 
     def list_cases(self, **filters: Any) -> list[dict[str, Any]]: ...
 
+    def open_look_alikes(
+        self, reference: str, received_from: date, received_to: date, service: str | None, name: str | None, email: str | None
+    ) -> list[str]:
+        """Complaints other than `reference` still open, received between the dates, about the
+        same service, from someone of the same name or email."""
+        ...
+
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
 
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...

@@ -3,6 +3,7 @@ letter about one of its steps tells it, and how a case's deadlines were counted.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.case import Case, derive
@@ -58,6 +59,27 @@ def explain_case(ctx: Context, reference: str, stage: int | None = None) -> Expl
 def list_cases(ctx: Context, **filters: Any) -> list[dict[str, Any]]:
     with ctx.store.reading() as tx:
         return tx.list_cases(**filters)
+
+
+# A complaint logged within this many working days of another still open, from the same person
+# about the same service, may be the same complaint twice.
+LOOK_ALIKE_WORKING_DAYS = 10
+
+
+def open_look_alikes(ctx: Context, case: Case) -> list[str]:
+    """The references of the complaints still open that look like `case`: from the same person
+    (the same name or email, whatever its case), about the same service, received within
+    LOOK_ALIKE_WORKING_DAYS working days of it. For a warning: nothing is refused."""
+    if case.type != "complaint":
+        return []
+    received = case.received_on
+    earliest = received
+    while ctx.calendar.between(earliest, received) < LOOK_ALIKE_WORKING_DAYS:
+        earliest -= timedelta(days=1)
+    latest = ctx.calendar.add(received, LOOK_ALIKE_WORKING_DAYS)
+    details = case.details
+    with ctx.store.reading() as tx:
+        return tx.open_look_alikes(case.reference, earliest, latest, details.get("service"), details.get("name"), details.get("email"))
 
 
 def list_actions(ctx: Context, overdue_only: bool = False) -> list[dict[str, Any]]:

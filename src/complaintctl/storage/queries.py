@@ -12,6 +12,7 @@ Imports neither SQLAlchemy nor SQLModel: the light reader and writer load this m
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -19,12 +20,18 @@ from typing import Any
 from complaintctl.domain.events import Event
 from complaintctl.domain.officers import Officer
 from complaintctl.domain.policy import PolicyVersion, from_content
+from complaintctl.domain.references import closest, slips
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
 from complaintctl.storage.projection import event_from_row
 
 # Many cases' events are read a few hundred cases to a statement.
 CASES_A_STATEMENT = 500
+
+
+def like_pattern(text: str) -> str:
+    """A LIKE pattern (escape character `\\`) that finds `text` anywhere, its % and _ as themselves."""
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def iso_dates(params: Mapping[str, Any]) -> dict[str, Any]:
@@ -52,6 +59,8 @@ class Queries:
 
     # SQLite keeps dates as ISO text; PostgreSQL has dates.
     dates_as_text = True
+    # Where the two differ, the statement for the database at hand.
+    is_sqlite = True
 
     def run(self, sql: str, params: Mapping[str, Any]) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
         """The column names and the rows of one statement, as the database driver gives them."""
@@ -126,8 +135,27 @@ class Queries:
     def case_id(self, reference: str) -> int:
         found = self.value(statements.CASE_ID, reference=reference)
         if found is None:
-            raise NotFound(f"no case with reference {reference or '(none given)'}; check it with `complaintctl list`")
+            raise NotFound(self.unknown_reference(reference))
         return found
+
+    def unknown_reference(self, reference: str) -> str:
+        """Why `reference` names no case, with the nearest references that do (references only:
+        nothing else of a case is said to whoever mistyped one)."""
+        if not reference:
+            return "no case with reference (none given); check it with `complaintctl list`"
+        nearest = closest(reference, self.references_among(slips(reference)))
+        if not nearest:
+            return f"no case with reference {reference}; check it with `complaintctl list`"
+        shown = nearest[0] if len(nearest) == 1 else f"{', '.join(nearest[:-1])} or {nearest[-1]}"
+        return f"no case with reference {reference}; did you mean {shown}?"
+
+    def references_among(self, references: Sequence[str]) -> list[str]:
+        """Those of `references` that are cases', in order, through the reference index."""
+        found: list[str] = []
+        for start in range(0, len(references), CASES_A_STATEMENT):
+            sql, params = statements.expand(statements.REFERENCES_AMONG, "references", references[start : start + CASES_A_STATEMENT])
+            found += [reference for (reference,) in self.tuples(sql, **params)]
+        return sorted(found)
 
     def references_starting(self, start: str, limit: int) -> list[str]:
         """Case references beginning with `start`, in order, through the reference index."""
@@ -157,7 +185,7 @@ class Queries:
 
     def list_cases(
         self,
-        status: str | None = None,
+        status: str | Sequence[str] | None = None,
         stage: int | None = None,
         handler: str | None = None,
         service: str | None = None,
@@ -165,10 +193,13 @@ class Queries:
         received_to: date | None = None,
         case_type: str | None = None,
         limit: int | None = None,
+        search: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Cases in order of receipt; a filter not given (or empty) does not filter."""
+        """Cases newest first (by receipt, then the latest logged), the `limit` newest; a filter not
+        given (or empty) does not filter. `status` is one status or several; `search` is text
+        found, whatever its case, in the reference, name, contact details or summary."""
         given = {
-            "status": status,
+            "statuses": [status] if isinstance(status, str) else list(status or ()),
             "stage": stage,
             "handler": handler.lower() if handler else None,
             "service": service.lower() if service else None,
@@ -179,7 +210,40 @@ class Queries:
         params = {name: value for name, value in given.items() if value}
         if limit:
             params["limit"] = limit
-        return self.dicts(statements.list_cases((name for name in given if name in params), limited=bool(limit)), **params)
+        searched = search.strip().lower() if search else ""
+        if searched:
+            params["search"] = like_pattern(searched)
+            params["search_json"] = like_pattern(json.dumps(searched, ensure_ascii=False)[1:-1])
+        sql = statements.list_cases(
+            (name for name in given if name in params),
+            limited=bool(limit),
+            search=(statements.SQLITE_LIST_SEARCH if self.is_sqlite else statements.POSTGRES_LIST_SEARCH) if searched else None,
+        )
+        statuses = params.pop("statuses", None)
+        if statuses:
+            sql, expanded = statements.expand(sql, "statuses", statuses)
+            params.update(expanded)
+        return self.dicts(sql, **params)
+
+    def open_look_alikes(
+        self, reference: str, received_from: date, received_to: date, service: str | None, name: str | None, email: str | None
+    ) -> list[str]:
+        """The references of the complaints other than `reference` still open, received between
+        the dates, about the same service (or both about none), from someone of the same name or
+        email (whatever its case)."""
+        if not name and not email:
+            return []
+        sql = statements.SQLITE_OPEN_LOOK_ALIKES if self.is_sqlite else statements.POSTGRES_OPEN_LOOK_ALIKES
+        rows = self.tuples(
+            sql,
+            other_than=reference,
+            received_from=received_from,
+            received_to=received_to,
+            same_service=(service or "").strip().lower(),
+            same_name=name.strip().lower() if name else None,
+            same_email=email.strip().lower() if email else None,
+        )
+        return [found for (found,) in rows]
 
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.DEADLINES_DUE_BY, cutoff=cutoff)

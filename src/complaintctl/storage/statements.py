@@ -125,6 +125,8 @@ CASE_ID = "SELECT id FROM cases WHERE reference = :reference"
 REFERENCES_STARTING = (
     "SELECT reference FROM cases WHERE reference >= :beginning AND reference < :before ORDER BY reference LIMIT :limit"
 )
+# Which of a list of references (`:references`, see `expand`) are cases': through the reference index.
+REFERENCES_AMONG = "SELECT reference FROM cases WHERE reference IN (:references) ORDER BY reference"
 
 # -- events -----------------------------------------------------------------------------------------
 
@@ -201,9 +203,10 @@ LIST_CASES = (
     "SELECT reference, type, stage, status, outcome, received_on, name, service, category, handler, "
     "respond_by, next_due, next_due_what FROM cases"
 )
-# One condition for each filter of `list`, by the name of its parameter.
+# One condition for each filter of `list`, by the name of its parameter; `:statuses` is a list
+# (see `expand`).
 LIST_FILTERS = {
-    "status": "status = :status",
+    "statuses": "status IN (:statuses)",
     "stage": "stage = :stage",
     "handler": "lower(handler) = :handler",
     "service": "lower(service) = :service",
@@ -211,13 +214,65 @@ LIST_FILTERS = {
     "received_to": "received_on <= :received_to",
     "case_type": "type = :case_type",
 }
-LIST_ORDER = " ORDER BY received_on, id"
+# `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _. It is
+# looked for, whatever its case, in the reference and name of the case row, and in the contact
+# details and summary (SEARCHED_DETAILS) as the case's `logged` event gave them and as each
+# `amended` event changed them (a case is found by its corrected details, and by those it was
+# logged with). Each value is read from the event's JSON by the database's own function, so that
+# the keys of the JSON never match. `:search_json` is the same pattern as the JSON text writes it
+# (a quote as \\"): a cheap first test of the event's whole text, so that only the events that
+# contain it are parsed. The events are read once, through their kind's index, rather than once
+# for each case: a rare word costs one pass over them. SQLite's LIKE ignores the case of ASCII
+# letters; PostgreSQL's ILIKE that of every letter.
+SEARCHED_DETAILS = (
+    "email", "phone", "address", "representative", "representative_email", "representative_address", "summary",
+)
+# The events that give a case's details: `logged`, and the corrections.
+_DETAIL_EVENTS = "e.kind IN ('logged', 'amended')"
+# A detail as `logged` has it, else as an `amended` event changed it.
+_SQLITE_DETAIL = "coalesce(json_extract(e.details, '$.{key}'), json_extract(e.details, '$.changes.{key}.after'))"
+_POSTGRES_DETAIL = "coalesce(CAST(e.details AS json) ->> '{key}', CAST(e.details AS json) -> 'changes' -> '{key}' ->> 'after')"
+
+
+def _search(detail: str, like: str) -> str:
+    escape = "ESCAPE '\\'"
+    found = " OR ".join(f"{detail.format(key=key)} {like} :search {escape}" for key in SEARCHED_DETAILS)
+    return (
+        f"(reference {like} :search {escape} OR name {like} :search {escape} OR id IN ("
+        f"SELECT e.case_id FROM events e WHERE {_DETAIL_EVENTS} "
+        f"AND e.details {like} :search_json {escape} AND ({found})))"
+    )
+
+
+SQLITE_LIST_SEARCH = _search(_SQLITE_DETAIL, "LIKE")
+POSTGRES_LIST_SEARCH = _search(_POSTGRES_DETAIL, "ILIKE")
+
+# The complaints still open that look like the one just logged (`:other_than`): received in the
+# window, about the same service (`:same_service` in lower case, '' for none), from the same
+# person: the same name or email, as logged or corrected (`:same_name`, `:same_email` in lower
+# case, NULL when unknown).
+_OPEN_LOOK_ALIKES = f"""
+    SELECT reference FROM cases
+    WHERE received_on BETWEEN :received_from AND :received_to AND type = 'complaint' AND status != 'closed'
+      AND reference != :other_than AND coalesce(lower(service), '') = :same_service
+      AND (lower(name) = :same_name OR EXISTS (SELECT 1 FROM events e
+           WHERE e.case_id = cases.id AND {_DETAIL_EVENTS} AND lower({{email}}) = :same_email))
+    ORDER BY received_on, reference
+"""
+SQLITE_OPEN_LOOK_ALIKES = _OPEN_LOOK_ALIKES.format(email=_SQLITE_DETAIL.format(key="email"))
+POSTGRES_OPEN_LOOK_ALIKES = _OPEN_LOOK_ALIKES.format(email=_POSTGRES_DETAIL.format(key="email"))
+# Newest first: the latest received, and of one day the latest logged (the order of the ids; a
+# reference's number may outgrow its five digits, and text would put 100000 before 99999).
+LIST_ORDER = " ORDER BY received_on DESC, id DESC"
 LIMIT = " LIMIT :limit"
 
 
-def list_cases(filters: Iterable[str], limited: bool = False) -> str:
-    """LIST_CASES with the conditions of the chosen filters, in order, up to `:limit` rows."""
+def list_cases(filters: Iterable[str], limited: bool = False, search: str | None = None) -> str:
+    """LIST_CASES with the conditions of the chosen filters, in order, and `search` (one of the
+    LIST_SEARCH statements) when given, newest first, up to `:limit` rows."""
     conditions = [LIST_FILTERS[name] for name in filters]
+    if search:
+        conditions.append(search)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return LIST_CASES + where + LIST_ORDER + (LIMIT if limited else "")
 
