@@ -4,7 +4,7 @@
 `options` the option callbacks and `results` what a step prints. Each other module registers
 one group of commands on the app when imported: `setup` (init), `steps` (log, acknowledge,
 extend, update, close, escalate, note), `corrections` (amend, void), `team` (officer add/list/retire,
-assign), `cases` (show, list), `explain`, `actions`, `workdays`,
+assign), `cases` (show, list), `explain`, `pack`, `actions`, `workdays`,
 `integrity` (verify, backup), `letters`, `overdue`, `records` (ombudsman, survey, learning),
 `reports` and `shell` (over `session`). Nothing outside this package imports from it but the
 entry points.
@@ -18,6 +18,7 @@ from complaintctl.cli import corrections  # noqa: F401
 from complaintctl.cli import team  # noqa: F401
 from complaintctl.cli import cases  # noqa: F401
 from complaintctl.cli import explain  # noqa: F401
+from complaintctl.cli import pack  # noqa: F401
 from complaintctl.cli import actions  # noqa: F401
 from complaintctl.cli import workdays  # noqa: F401
 from complaintctl.cli import integrity  # noqa: F401

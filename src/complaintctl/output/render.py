@@ -135,13 +135,18 @@ def _cell(value: Any) -> Any:
     return _iso(value)
 
 
-def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+def csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """The rows as CSV, every cell guarded as `_cell` says."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: _cell(row.get(key)) for key in columns})
-    sys.stdout.write(buffer.getvalue())
+    return buffer.getvalue()
+
+
+def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    sys.stdout.write(csv_text(rows, columns))
 
 
 # -- people ----------------------------------------------------------------------------------------
@@ -337,9 +342,16 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return f"{changed} ({details['reason']})"
     if kind == "voided":
         return f"step {details['step']} ({details['kind']}) voided: {details['reason']}"
+    if kind == "pack-exported":
+        return f"complaint file exported ({details['files']} files, SHA-256 {details['sha256'][:16]}…)"
     if kind.startswith("ombudsman-") or kind in ("survey", "learning"):
         return event_summary(kind, details)
     return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))
+
+
+def history_line(kind: str, details: dict[str, Any]) -> str:
+    """One line for any event of a case's history, as `show` lists it."""
+    return _event_summary(kind, details)
 
 
 def _shown(value: Any) -> str:

@@ -129,6 +129,10 @@ class Queries:
             raise NotFound(f"no case with reference {reference or '(none given)'}; check it with `complaintctl list`")
         return found
 
+    def case_chain_hash(self, case_id: int) -> str:
+        """The chain hash of the case's latest event ("" for a case without events)."""
+        return self.value(statements.CASE_CHAIN_HASH, case_id=case_id) or ""
+
     def references_starting(self, start: str, limit: int) -> list[str]:
         """Case references beginning with `start`, in order, through the reference index."""
         rows = self.tuples(statements.REFERENCES_STARTING, beginning=start, before=start + "\uffff", limit=limit)
