@@ -58,6 +58,8 @@ def _deadline(case: "Case", event: "Event", stage_number: int) -> tuple[str, dat
         return "respond (extended)", date.fromisoformat(moved) if moved else None, ""
     if event.kind == "escalated":
         window = case.stages[0].escalate_by
+        if window is None:
+            return "", None, ""
         return "ask for stage 2", window, _met(event.on, window)
     if event.kind == "action-done":
         action = next((item for item in case.actions if item.number == int(event.details["number"])), None)
