@@ -127,7 +127,7 @@ def test_each_letter_is_the_one_letter_prints(cli, packed):
 
 
 def test_the_timeline_has_every_event(cli, packed):
-    ref, out, before, *_ = packed
+    _ref, out, before, *_ = packed
     files = _read(out)
     rows = list(csv.DictReader(io.StringIO(files["timeline.csv"].decode())))
     kinds = [row["kind"] for row in rows]

@@ -22,7 +22,7 @@ class StepCase:
 
     step: Event
     case: Case
-    policy: "Policy"
+    policy: Policy
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,8 @@ class PackSource:
     chain_head: str
     officer: str
     made_at: datetime
-    versions: tuple["PolicyVersion", ...]
-    policy: "Policy"
+    versions: tuple[PolicyVersion, ...]
+    policy: Policy
     explanation: Explanation
     letters: tuple[StepCase, ...]
-    roster: "Roster"
+    roster: Roster

@@ -10,7 +10,7 @@ import html
 import io
 import json
 import zipfile
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,7 +41,7 @@ def _met(done: date | None, due: date | None) -> str:
     return "met" if done <= due else "missed"
 
 
-def _deadline(case: "Case", event: "Event", stage_number: int) -> tuple[str, date | None, str]:
+def _deadline(case: Case, event: Event, stage_number: int) -> tuple[str, date | None, str]:
     """The deadline a step in force answered, its date and whether it was met."""
     if not case.has_clock or stage_number > len(case.stages):
         return "", None, ""
@@ -68,7 +68,7 @@ def _deadline(case: "Case", event: "Event", stage_number: int) -> tuple[str, dat
     return "", None, ""
 
 
-def timeline_rows(case: "Case") -> list[dict[str, Any]]:
+def timeline_rows(case: Case) -> list[dict[str, Any]]:
     """Every event of the case, voided steps and corrections included, each saying whether it
     stands; a step in force says which deadline it answered and whether it was met."""
     voided_by = {
@@ -105,7 +105,7 @@ def timeline_rows(case: "Case") -> list[dict[str, Any]]:
     return rows
 
 
-def action_rows(case: "Case") -> list[dict[str, Any]]:
+def action_rows(case: Case) -> list[dict[str, Any]]:
     return [
         {
             "number": action.number,
@@ -121,7 +121,7 @@ def action_rows(case: "Case") -> list[dict[str, Any]]:
     ]
 
 
-def notes_text(case: "Case", rows: list[dict[str, Any]]) -> str:
+def notes_text(case: Case, rows: list[dict[str, Any]]) -> str:
     standing = {row["number"]: row["standing"] for row in rows}
     parts = []
     for event in case.events:
@@ -132,7 +132,7 @@ def notes_text(case: "Case", rows: list[dict[str, Any]]) -> str:
     return "\n".join(parts) if parts else "No notes.\n"
 
 
-def letter_files(source: "PackSource", builtin: Path) -> dict[str, str]:
+def letter_files(source: PackSource, builtin: Path) -> dict[str, str]:
     """Each step's letter in text and HTML, as `letter REF KIND --stage N` prints it for the
     latest step of its kind; named by the step's event number so that they sort in order."""
     files = {}
@@ -186,7 +186,7 @@ def _table(columns: list[str], rows: list[dict[str, Any]], row_class=lambda row:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def timeline_html(source: "PackSource", rows: list[dict[str, Any]], letter_names: list[str]) -> str:
+def timeline_html(source: PackSource, rows: list[dict[str, Any]], letter_names: list[str]) -> str:
     case = source.case
     facts = [
         ("Reference", case.reference),
@@ -239,8 +239,10 @@ def timeline_html(source: "PackSource", rows: list[dict[str, Any]], letter_names
         parts += ["<h2>Stages and deadlines</h2>", _table(list(stages[0]), stages)]
     parts += [
         "<h2>Timeline</h2>",
-        "<p>Every event recorded, in order. A voided step is struck through and says which event voided it; "
-        "an amendment shows each detail before and after.</p>",
+        (
+            "<p>Every event recorded, in order. A voided step is struck through and says which event voided it; "
+            "an amendment shows each detail before and after.</p>"
+        ),
         _table(TIMELINE_COLUMNS, rows, lambda row: "" if row["standing"] == "in force" else "voided"),
         "<h2>Actions</h2>",
         _table(ACTION_COLUMNS, action_rows(case)) if case.actions else "<p>No actions.</p>",
@@ -252,27 +254,29 @@ def timeline_html(source: "PackSource", rows: list[dict[str, Any]], letter_names
         "<h2>How each deadline was counted</h2>",
         f"<pre>{_e(explained.explanation_text(source.explanation))}</pre>",
         "<h2>Letters</h2>",
-        "<ul>" + "".join(f"<li>{_e(name)}</li>" for name in letter_names) + "</ul>" if letter_names else "<p>No letters.</p>",
+        ("<ul>" + "".join(f"<li>{_e(name)}</li>" for name in letter_names) + "</ul>") if letter_names else "<p>No letters.</p>",
         "<h2>Policy versions</h2>",
         _table(list(versions[0]), versions) if versions else "<p>The policy in force now (policy/current.json).</p>",
         "<h2>This file</h2>",
         "<dl>" + "".join(f"<dt>{_e(label)}</dt><dd>{_e(value)}</dd>" for label, value in made) + "</dl>",
-        f"<p>{_e(MANIFEST)} gives the SHA-256 of every file; the case chain hash can be checked against the "
-        "council's database with <code>complaintctl verify --anchor</code>.</p>",
+        (
+            f"<p>{_e(MANIFEST)} gives the SHA-256 of every file; the case chain hash can be checked against the "
+            "council's database with <code>complaintctl verify --anchor</code>.</p>"
+        ),
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
 
 
 def _stored(name: str, made_at: datetime) -> zipfile.ZipInfo:
-    moment = made_at.astimezone(timezone.utc) if made_at.tzinfo else made_at
+    moment = made_at.astimezone(UTC) if made_at.tzinfo else made_at
     info = zipfile.ZipInfo(name, date_time=(max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second))
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o100600 << 16
     return info
 
 
-def build(source: "PackSource", builtin: Path) -> tuple[bytes, dict[str, Any]]:
+def build(source: PackSource, builtin: Path) -> tuple[bytes, dict[str, Any]]:
     """The zip, and what the `pack-exported` event records of it. `builtin` is the folder of the
     built-in letter templates."""
     case = source.case

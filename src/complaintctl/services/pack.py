@@ -37,7 +37,7 @@ def letter_cases(ctx: Context, case: Case) -> list[StepCase]:
     return found
 
 
-def versions_used(ctx: Context, case: Case) -> tuple["PolicyVersion", ...]:
+def versions_used(ctx: Context, case: Case) -> tuple[PolicyVersion, ...]:
     if ctx.history is None:
         return ()
     used = {ctx.history.at(event.recorded_at).number: ctx.history.at(event.recorded_at) for event in case.events}
