@@ -204,3 +204,16 @@ def test_refusals_record_nothing(cli, handled, tmp_path, db_location):
     assert existing.read_bytes() == b"keep me"
     assert not (tmp_path / "a.zip").exists() and not (tmp_path / "elsewhere.zip").exists()
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".partial")]
+
+
+def test_a_missed_deadline_says_so(cli, tmp_path):
+    ref = _ok(cli, "log", "--name", "Cy Dee", "--summary", "Late", "--received", "2027-01-04").stdout.strip()
+    _ok(cli, "acknowledge", ref, "--on", "2027-01-20")
+    _ok(cli, "close", ref, "--outcome", "not-upheld", "--reasons", "Done right.", "--on", "2027-03-01")
+    out = tmp_path / "late.zip"
+    _ok(cli, "pack", ref, "--out", str(out))
+    files = _read(out)
+    rows = {row["kind"]: row for row in csv.DictReader(io.StringIO(files["timeline.csv"].decode()))}
+    assert (rows["acknowledged"]["due"], rows["acknowledged"]["met"]) == ("2027-01-11", "missed")
+    assert rows["closed"]["met"] == "missed"
+    assert '<td class="struck missed">missed</td>' in files["timeline.html"].decode()
