@@ -64,6 +64,7 @@ def handled(cli) -> str:
     _ok(cli, "close", ref, "--outcome", "upheld", "--reasons", "We missed them.", "--on", "2027-01-20",
         "--action", "Collect the bins", "--action-due", "2027-01-29")
     _ok(cli, "action", "done", ref, "1", "--on", "2027-01-27")
+    _ok(cli, "action", "add", ref, "--what", "Replace the bin", "--due", "2027-02-12", "--on", "2027-01-28")
     _ok(cli, "escalate", ref, "--handler", "Sam Lee", "--on", "2027-02-01")
     return ref
 
@@ -116,14 +117,20 @@ def test_each_letter_is_the_one_letter_prints(cli, packed):
     letters = sorted(name for name in files if name.startswith("letters/"))
     stems = sorted({name.rsplit(".", 1)[0] for name in letters})
     assert [stem.split("-", 1)[1] for stem in stems] == [
-        "acknowledgement-stage1", "extension-stage1", "decision-stage1", "closure-stage1", "acknowledgement-stage2",
+        "acknowledgement-stage1", "extension-stage1", "decision-stage1", "closure-stage1", "closure-stage1",
+        "acknowledgement-stage2",
     ]
-    for stem in stems:
+    # The latest letter of each kind and stage is the one `letter` prints.
+    latest = {stem.split("-", 1)[1]: stem for stem in stems}
+    for stem in latest.values():
         kind, stage = stem.split("-", 1)[1].rsplit("-stage", 1)
         for fmt, suffix in (("text", "txt"), ("html", "html")):
             printed = cli.ok("letter", ref, kind, "--stage", stage, "--format", fmt).stdout
             assert files[f"{stem}.{suffix}"].decode() == printed, stem
-    assert "Date of this letter: 27 January 2027" in files[f"{stems[3]}.txt"].decode()
+    # The closure letter of the action done, as it was written before the next action was added.
+    done = files[f"{stems[3]}.txt"].decode()
+    assert "Date of this letter: 27 January 2027" in done and "Replace the bin" not in done
+    assert "Replace the bin" in files[f"{stems[4]}.txt"].decode()
 
 
 def test_the_timeline_has_every_event(cli, packed):
@@ -154,7 +161,9 @@ def test_the_timeline_has_every_event(cli, packed):
     notes = files["notes.txt"].decode()
     assert "=HYPERLINK" in notes and "event 4" in notes
     actions = list(csv.DictReader(io.StringIO(files["actions.csv"].decode())))
-    assert [(row["what"], row["done_on"], row["done_in_time"]) for row in actions] == [("Collect the bins", "2027-01-27", "met")]
+    assert [(row["what"], row["done_on"], row["done_in_time"]) for row in actions] == [
+        ("Collect the bins", "2027-01-27", "met"), ("Replace the bin", "", ""),
+    ]
 
 
 def test_the_explanation_is_the_one_explain_prints(cli, packed):

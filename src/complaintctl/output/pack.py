@@ -137,7 +137,10 @@ def letter_files(source: PackSource, builtin: Path) -> dict[str, str]:
     latest step of its kind; named by the step's event number so that they sort in order."""
     files = {}
     for item in source.letters:
-        kind, stage = letters.default_kind(item.case)
+        if item.step.kind in ("action-added", "action-done"):
+            kind, stage = "closure", item.case.stage
+        else:
+            kind, stage = letters.default_kind(item.case)
         for fmt in ("text", "html"):
             content = letters.render(item.case, item.policy, builtin, kind, stage, fmt, source.roster)
             files[f"letters/{item.step.number:03d}-{kind}-stage{stage}.{letters.SUFFIX[fmt]}"] = str(content)

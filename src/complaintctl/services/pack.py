@@ -19,19 +19,26 @@ from complaintctl.services.team import join
 if TYPE_CHECKING:
     from complaintctl.domain.policy import PolicyVersion
 
-# The steps that send the complainant a letter; an action done sends the closure letter only
-# once its stage is closed.
-LETTER_STEPS = ("acknowledged", "escalated", "extended", "updated", "closed", "action-done")
+# The steps that send the complainant a letter. An action added or done sends the closure
+# letter only once its stage is closed, and an action promised by the close itself (recorded by
+# the same command) is in the close's letter.
+LETTER_STEPS = ("acknowledged", "escalated", "extended", "updated", "closed", "action-added", "action-done")
+ACTION_STEPS = ("action-added", "action-done")
 
 
 def letter_cases(ctx: Context, case: Case) -> list[StepCase]:
     """Each step in force that sent a letter, with the case as that letter was written from."""
     found = []
+    close = None  # the close whose command may have promised the actions that follow it
     for step in case.events_in_force:
-        if step.kind not in LETTER_STEPS:
+        promised_by_close = (
+            close is not None and step.kind == "action-added" and (step.recorded_at, step.on) == (close.recorded_at, close.on)
+        )
+        close = step if step.kind == "closed" else close if promised_by_close else None
+        if step.kind not in LETTER_STEPS or promised_by_close:
             continue
         then, policy = case_at_step(ctx, case, step)
-        if step.kind == "action-done" and not then.current.is_closed:
+        if step.kind in ACTION_STEPS and not then.current.is_closed:
             continue
         found.append(StepCase(step, then, policy))
     return found
