@@ -225,4 +225,4 @@ def test_a_missed_deadline_says_so(cli, tmp_path):
     rows = {row["kind"]: row for row in csv.DictReader(io.StringIO(files["timeline.csv"].decode()))}
     assert (rows["acknowledged"]["due"], rows["acknowledged"]["met"]) == ("2027-01-11", "missed")
     assert rows["closed"]["met"] == "missed"
-    assert '<td class="struck missed">missed</td>' in files["timeline.html"].decode()
+    assert '<td class="struck missed">acknowledge by 2027-01-11: missed</td>' in files["timeline.html"].decode()

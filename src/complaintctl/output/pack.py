@@ -152,10 +152,11 @@ _STYLE = """
 body { font-family: Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.4; color: #000;
        max-width: 180mm; margin: 1em auto; padding: 0 1em; }
 h1 { font-size: 16pt; } h2 { font-size: 13pt; margin-top: 1.5em; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; }
+table { border-collapse: collapse; width: 100%; font-size: 9pt; }
 th, td { border: 1px solid #777; padding: 2pt 4pt; text-align: left; vertical-align: top; }
 th { background: #eee; }
-td.summary { white-space: pre-wrap; overflow-wrap: anywhere; }
+td.summary { white-space: pre-wrap; overflow-wrap: anywhere; min-width: 40mm; }
+td.date { white-space: nowrap; }
 tr.voided td.struck { text-decoration: line-through; color: #444; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 9.5pt; }
 .missed { font-weight: bold; }
@@ -180,13 +181,34 @@ def _table(columns: list[str], rows: list[dict[str, Any]], row_class=lambda row:
         cells = []
         for column in columns:
             classes = ["struck"] if column not in ("standing", "number") else []
+            if column in ("on", "due", "added_on", "done_on", "received_on", "acknowledge_by",
+                          "acknowledged_on", "respond_by", "closed_on"):
+                classes.append("date")
             if column == "summary" or column == "what":
                 classes.append("summary")
-            if row.get(column) == "missed":
+            if row.get(column) == "missed" or (column == "deadline" and row.get("met") == "missed"):
                 classes.append("missed")
             cells.append(f'<td class="{" ".join(classes)}">{_e(row.get(column))}</td>')
         body.append(f'<tr class="{row_class(row)}">{"".join(cells)}</tr>')
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+# The page has the width of A4: the moment recorded to the minute and the deadline in one
+# column (the CSV keeps each whole and apart).
+HTML_TIMELINE_COLUMNS = ["number", "on", "recorded", "officer", "kind", "stage", "standing", "summary", "deadline"]
+
+
+def _readable(row: dict[str, Any]) -> dict[str, Any]:
+    recorded = datetime.fromisoformat(row["recorded_at"])
+    if recorded.tzinfo is not None:
+        recorded = recorded.astimezone(UTC)
+    deadline = f"{row['deadline']} by {row['due']}" if row["due"] else row["deadline"]
+    return {
+        **row,
+        "recorded": recorded.strftime("%Y-%m-%d %H:%M") + (" UTC" if recorded.tzinfo else ""),
+        "deadline": f"{deadline}: {row['met']}" if row["met"] else deadline,
+        "met": row["met"],
+    }
 
 
 def timeline_html(source: PackSource, rows: list[dict[str, Any]], letter_names: list[str]) -> str:
@@ -246,7 +268,7 @@ def timeline_html(source: PackSource, rows: list[dict[str, Any]], letter_names: 
             "<p>Every event recorded, in order. A voided step is struck through and says which event voided it; "
             "an amendment shows each detail before and after.</p>"
         ),
-        _table(TIMELINE_COLUMNS, rows, lambda row: "" if row["standing"] == "in force" else "voided"),
+        _table(HTML_TIMELINE_COLUMNS, [_readable(row) for row in rows], lambda row: "voided" if row["standing"].startswith("voided") else ""),
         "<h2>Actions</h2>",
         _table(ACTION_COLUMNS, action_rows(case)) if case.actions else "<p>No actions.</p>",
         "<h2>Notes</h2>",
