@@ -29,6 +29,7 @@ MODULES = {
     "show": "cases",
     "list": "cases",
     "explain": "explain",
+    "pack": "pack",
     "action": "actions",
     "workdays": "workdays",
     "verify": "integrity",

@@ -37,7 +37,11 @@ RECORD_KINDS = (
     "learning",
 )
 
-EVENT_KINDS = (*CASE_KINDS, *NOTE_KINDS, *CORRECTION_KINDS, *RECORD_KINDS)
+# What was handed out about a case (the complaint file for an Ombudsman): a fact of its history
+# that changes neither its state nor its deadlines, and is no step that a void could take back.
+EXPORT_KINDS = ("pack-exported",)
+
+EVENT_KINDS = (*CASE_KINDS, *NOTE_KINDS, *CORRECTION_KINDS, *RECORD_KINDS, *EXPORT_KINDS)
 
 
 @dataclass(frozen=True)

@@ -143,9 +143,8 @@ def _cell(value: Any) -> Any:
     return _iso(value)
 
 
-def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """CSV on stdout: the stored text exactly for a file or a program; on a terminal, with every
-    control character shown as `printable` shows it."""
+def csv_text(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    """The rows as CSV, every cell guarded as `_cell` says."""
     import csv
     import io
 
@@ -154,7 +153,13 @@ def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow({key: _cell(row.get(key)) for key in columns})
-    text = buffer.getvalue()
+    return buffer.getvalue()
+
+
+def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """CSV on stdout: the stored text exactly for a file or a program; on a terminal, with every
+    control character shown as `printable` shows it."""
+    text = csv_text(rows, columns)
     sys.stdout.write(printable(text, multiline=True) if sys.stdout.isatty() else text)
 
 
@@ -368,9 +373,16 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return f"{changed} ({details['reason']})"
     if kind == "voided":
         return f"step {details['step']} ({details['kind']}) voided: {details['reason']}"
+    if kind == "pack-exported":
+        return f"complaint file exported ({details['files']} files, SHA-256 {details['sha256'][:16]}…)"
     if kind.startswith("ombudsman-") or kind in ("survey", "learning"):
         return event_summary(kind, details)
     return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))
+
+
+def history_line(kind: str, details: dict[str, Any]) -> str:
+    """One line for any event of a case's history, as `show` lists it."""
+    return _event_summary(kind, details)
 
 
 def _shown(value: Any) -> str:

@@ -45,6 +45,10 @@ class Reading(Protocol):
 
     def events(self, case_id: int) -> list["Event"]: ...
 
+    def case_chain_hash(self, case_id: int) -> str:
+        """The keyed chain hash of the case's latest event."""
+        ...
+
     def histories(self, case_ids: Sequence[int]) -> dict[int, list["Event"]]:
         """The events of many cases, by case id, each case's in order."""
         ...

@@ -133,6 +133,12 @@ def letter_case(ctx: Context, case: Case, kind: str | None, stage_number: int) -
     step = letter_step(case, kind, stage_number) if kind else None
     if step is None:
         return case, ctx.policy
+    return case_at_step(ctx, case, step)
+
+
+def case_at_step(ctx: Context, case: Case, step: Event) -> tuple[Case, "Policy"]:
+    """The case as it stood when `step` was recorded (see `step_events`), and the policy version
+    then in force: what the step's letter said when it was first written."""
     events = step_events(case, step)
     if ctx.history is None:
         if len(events) == len(case.events):

@@ -157,6 +157,10 @@ class Queries:
             found += [reference for (reference,) in self.tuples(sql, **params)]
         return sorted(found)
 
+    def case_chain_hash(self, case_id: int) -> str:
+        """The chain hash of the case's latest event ("" for a case without events)."""
+        return self.value(statements.CASE_CHAIN_HASH, case_id=case_id) or ""
+
     def references_starting(self, start: str, limit: int) -> list[str]:
         """Case references beginning with `start`, in order, through the reference index."""
         rows = self.tuples(statements.REFERENCES_STARTING, beginning=start, before=start + "\uffff", limit=limit)

@@ -137,6 +137,8 @@ EVENTS = (
     "SELECT number, kind, business_date, officer, recorded_at, details FROM events "
     "WHERE case_id = :case_id ORDER BY number"
 )
+# The hash of a case's latest event: where the case stands in the keyed chain.
+CASE_CHAIN_HASH = "SELECT hash FROM events WHERE case_id = :case_id ORDER BY number DESC LIMIT 1"
 # Many cases' events at once; `:case_ids` is a list (see `expand`).
 EVENTS_OF_CASES = (
     "SELECT case_id, number, kind, business_date, officer, recorded_at, details FROM events "
