@@ -182,7 +182,7 @@ def ways(location: str, backend: str) -> dict:
 
 def seed(cli: Cli) -> None:
     """Two years of every kind of record, an outstanding action, an open case handled by an
-    officer, an anonymous complaint, and a team roster."""
+    officer, an anonymous complaint, and a team roster; every case a Housing Ombudsman case."""
     recorded(cli)
     with freeze_time(TODAY):
         cli.ok("action", "add", FIRST, "--what", "Call back", "--due", "2025-09-01", "--on", "2025-08-29")
@@ -193,6 +193,10 @@ def seed(cli: Cli) -> None:
         cli.ok("close", anonymous, "--outcome", "upheld", "--reasons", "Missed", "--on", "2025-05-09")
         cli.ok("officer", "add", "Officer One", "--login", "officer.one")
         cli.ok("officer", "add", "Jo Officer", "--login", "jo", "--role", "handler", "--role", "reviewer")
+        # Every case a Housing Ombudsman case, so that the annual report's statements of those
+        # cases alone (HOUSING_ONLY) read every kind of row too.
+        for case in cli.ok("list", "--json").json():
+            cli.ok("amend", case["reference"], "--housing", "--reason", "A landlord complaint", "--on", "2026-03-05")
 
 
 @pytest.fixture

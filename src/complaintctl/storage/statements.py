@@ -433,9 +433,9 @@ HOUSING_ONLY: dict[str, str] = {
 # and the learning's (case_id, number) indexes.
 LEARNING_ACTIONS = """
     SELECT c.reference, a.stage,
-           sum(CASE WHEN a.done_on <= :as_of THEN 1 ELSE 0 END),
-           sum(CASE WHEN a.done_on IS NULL OR a.done_on > :as_of THEN 1 ELSE 0 END),
-           sum(CASE WHEN (a.done_on IS NULL OR a.done_on > :as_of) AND a.due < :as_of THEN 1 ELSE 0 END)
+           sum(CASE WHEN a.done_on <= :as_of THEN 1 ELSE 0 END) AS done,
+           sum(CASE WHEN a.done_on IS NULL OR a.done_on > :as_of THEN 1 ELSE 0 END) AS outstanding,
+           sum(CASE WHEN (a.done_on IS NULL OR a.done_on > :as_of) AND a.due < :as_of THEN 1 ELSE 0 END) AS overdue
     FROM actions a JOIN cases c ON c.id = a.case_id
     WHERE a.case_id IN (SELECT case_id FROM learning WHERE recorded_on BETWEEN :start AND :end)
       AND a.stage IN (SELECT l.stage FROM learning l WHERE l.case_id = a.case_id AND l.recorded_on BETWEEN :start AND :end)
