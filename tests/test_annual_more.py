@@ -257,3 +257,13 @@ def test_sqlite_and_postgresql_give_the_same_json(council, pg_url, tmp_path):
         assert json.dumps(_report(on_postgresql, *options), sort_keys=True) == json.dumps(
             _report(council, *options), sort_keys=True
         )
+
+
+def test_the_homes_table_is_kept_with_the_policy_stored():
+    from complaintctl.domain.policy import from_content, parse
+
+    policy = parse(POLICY, "policy.toml")
+    assert policy.homes == {"2024": 2000, "2025": 2500}
+    stored = from_content(policy.content(), "the stored policy")
+    assert [stored.homes_in(year) for year in (2023, 2024, 2025)] == [None, 2000, 2500]
+    assert parse("[organisation]\nhomes = 6300\n", "policy.toml").homes_in(2019) == 6300
