@@ -287,13 +287,13 @@ def test_html_escapes_what_officers_typed(year, tmp_path):
 
 
 def test_refusals(year):
-    for args, words in [
-        (("--year", "2027"), "after today"),
-        (("--year", "1066"), "too early"),
-        ((), "--year"),
+    for args, words, code in [
+        (("--year", "2027"), "after today", 1),
+        (("--year", "1066"), "too early", 1),
+        ((), "--year", 2),  # a usage error: the year is required
     ]:
         outcome = year("report", "annual", *args)
-        assert outcome.exit_code == 1, outcome
+        assert outcome.exit_code == code, outcome
         lines = outcome.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("Error:") and words in lines[0]
     assert year("report", "annual", "--year", "twenty").exit_code == 2

@@ -286,6 +286,9 @@ def test_the_previous_year_beside_it(report):
         # received P1 P7 P2 P3 (not the refused P4, P8); responded P1 (in time) and P7 (late)
         "stage1": {"received": 4, "withdrawn": 0, "responded": 2, "responded_in_time": 1, "in_time_pct": 50.0, "per_1000_homes": 3.24},
         "stage2": {"received": 0, "withdrawn": 0, "responded": 0, "responded_in_time": 0, "in_time_pct": None, "per_1000_homes": 0.0},
+        "homes": 1234,
+        # no stage 2 received over 2 stage 1 responses
+        "escalation_rate_pct": 0.0,
     }
 
 

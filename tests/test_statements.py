@@ -40,7 +40,8 @@ READS = {
     "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
     "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "ANNUAL_ANONYMOUS": "both", "LEARNING_COUNT": "both",
     "LEARNING_LISTED": "both", "OMBUDSMAN_COUNTS": "both", "OMBUDSMAN_FINDINGS": "both", "OMBUDSMAN_ORDERS": "both",
-    "SURVEY_ANSWERS": "both", "SELF_ASSESSMENT_RECEIVED": "both", "SELF_ASSESSMENT_CLOSED": "both", "SELF_ASSESSMENT_ESCALATIONS": "both",
+    "SURVEY_ANSWERS": "both", "HOUSING_ONLY": "both", "LEARNING_ACTIONS": "both", "HOUSING_LEARNING_ACTIONS": "both",
+    "SELF_ASSESSMENT_RECEIVED": "both", "SELF_ASSESSMENT_CLOSED": "both", "SELF_ASSESSMENT_ESCALATIONS": "both",
     "SELF_ASSESSMENT_HANDLERS": "both", "SELF_ASSESSMENT_REFUSED": "both", "SELF_ASSESSMENT_BEYOND_CAP": "both",
     "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
     "CASES_BY_ID": "both", "STAGES_BY_CASE": "both", "ACTIONS_BY_CASE": "both", "RECORDS_BY_CASE": "both",
@@ -196,7 +197,7 @@ def ways(location: str, backend: str) -> dict:
 
 def seed(cli: Cli) -> None:
     """Two years of every kind of record, an outstanding action, an open case handled by an
-    officer, an anonymous complaint, and a team roster."""
+    officer, an anonymous complaint, and a team roster; every case a Housing Ombudsman case."""
     recorded(cli)
     with freeze_time(TODAY):
         cli.ok("action", "add", FIRST, "--what", "Call back", "--due", "2025-09-01", "--on", "2025-08-29")
@@ -207,6 +208,10 @@ def seed(cli: Cli) -> None:
         cli.ok("close", anonymous, "--outcome", "upheld", "--reasons", "Missed", "--on", "2025-05-09")
         cli.ok("officer", "add", "Officer One", "--login", "officer.one")
         cli.ok("officer", "add", "Jo Officer", "--login", "jo", "--role", "handler", "--role", "reviewer")
+        # Every case a Housing Ombudsman case, so that the annual report's statements of those
+        # cases alone (HOUSING_ONLY) read every kind of row too.
+        for case in cli.ok("list", "--json").json():
+            cli.ok("amend", case["reference"], "--housing", "--reason", "A landlord complaint", "--on", "2026-03-05")
 
 
 @pytest.fixture

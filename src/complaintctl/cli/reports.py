@@ -39,7 +39,8 @@ def annual(
         "text", "--format", callback=choice(*REPORT_FORMATS), autocompletion=completes(*REPORT_FORMATS), help=f"{alternatives(REPORT_FORMATS)}."
     ),
     as_json: bool = typer.Option(False, "--json", help="Same as --format json."),
-    as_of: Optional[str] = typer.Option(None, "--as-of", callback=date_value, help="The date the report is made (default today): orders past their compliance date are counted as of it."),
+    as_of: Optional[str] = typer.Option(None, "--as-of", callback=date_value, help="The date the report is made (default today): orders and actions past their due date are counted as of it."),
+    housing: bool = typer.Option(False, "--housing", help="Only the Housing Ombudsman cases: the landlord's report of a council that is also a landlord."),
     out: Optional[str] = typer.Option(None, "--out", help="Write the report to this file instead of stdout (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
 ) -> None:
@@ -58,7 +59,7 @@ def annual(
     # The report only reads the projection tables: an up-to-date SQLite file is read through
     # sqlite3 alone, anything else through the full store (see storage.reader).
     context = settings.reading_context()
-    report = annual_report.annual_report(context, year, as_of)
+    report = annual_report.annual_report(context, year, as_of, housing=housing)
     json_wanted = as_json or fmt == "json"
     text = render(report, "json" if json_wanted else fmt, templates_folder() / "reports")
     if json_wanted:

@@ -153,8 +153,18 @@ class Policy:
         return self.organisation["reference_prefix"]
 
     @property
-    def homes(self) -> int:
+    def homes(self) -> int | dict[str, int]:
+        """`[organisation] homes`: one number for every year, or a table by the year the report
+        starts in (`homes = { 2024 = 6303, 2025 = 6290 }`)."""
         return self.organisation["homes"]
+
+    def homes_in(self, year: int) -> int | None:
+        """The homes figure for the year starting 1 April `year`: the single number, or the
+        table's entry for that year (None when the table has none)."""
+        homes = self.homes
+        if isinstance(homes, dict):
+            return homes.get(str(year))
+        return homes
 
     @property
     def default_ombudsman(self) -> str:
@@ -287,6 +297,21 @@ def _check_services(value: Any) -> list[str]:
     return value
 
 
+def _check_homes(value: Any) -> int | dict[str, int]:
+    """A whole number, or a table of them by the year the report starts in."""
+    if not isinstance(value, dict):
+        return _check_int(value)
+    checked = {}
+    for year, homes in value.items():
+        if not (isinstance(year, str) and len(year) == 4 and year.isdigit()):
+            raise ValueError(f"has the year {year!r}; write each year as the year it starts in, e.g. {{ 2025 = 6500 }}")
+        try:
+            checked[year] = _check_int(homes)
+        except ValueError as problem:
+            raise ValueError(f"for {year} {problem}") from None
+    return checked
+
+
 def _check_sentence(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValueError("must be the sentence a refusal letter gives, in quotes")
@@ -315,7 +340,7 @@ CHECKS: dict[str, dict[str, Any]] = {
         "email": _check_text,
         "website": _check_text,
         "signatory": _check_text,
-        "homes": _check_int,
+        "homes": _check_homes,
         "default_ombudsman": _check_choice(OMBUDSMEN),
         "reference_prefix": _check_prefix,
     },

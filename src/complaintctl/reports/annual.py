@@ -13,8 +13,16 @@ Definitions (SPEC section 7), for the year 1 April YYYY to 31 March YYYY+1:
 - outcomes (refusals included), remedies and compensation: stages closed in the year;
 - not accepted: refusals of complaints received in the year, by exclusion;
 - by service area and category: complaints received at stage 1 in the year;
-- Ombudsman: determinations made in the year, their findings and orders; surveys and learning
-  recorded in the year;
+- escalation rate = stage 2 complaints received in the year / stage 1 complaints responded to
+  in the year x 100 (how many stage 1 responses were followed by a stage 2 request);
+- CH01 of each year uses that year's homes figure (`[organisation] homes`, one number or a table
+  by year);
+- Ombudsman: determinations made in the year, their findings and orders, and the same for the
+  previous year beside them; surveys and learning recorded in the year, each piece of learning
+  with the progress of the actions recorded with its case at its stage (the data links an action
+  to a case and a stage, not to one piece of learning);
+- `--housing` (the view "housing"): every figure of the Housing Ombudsman cases only, so that a
+  council that is also a landlord reports its landlord complaints against its homes;
 - where the policy handles anonymous complaints informally (`[intake] anonymous`), their stages
   are left out of all the complaint figures and counted apart (`anonymous_informal`).
 """
@@ -96,9 +104,9 @@ def _month(day: date) -> str:
     return day.isoformat()[:7]
 
 
-def _received(tx: "Reading", previous_start: date, end: date) -> dict[tuple[int, str], list[int]]:
+def _received(tx: "Reading", previous_start: date, end: date, housing: bool) -> dict[tuple[int, str], list[int]]:
     """Accepted complaints per stage and month of receipt over two years: [received, withdrawn]."""
-    rows = tx.received_by_day(previous_start, end)
+    rows = tx.received_by_day(previous_start, end, housing)
     months: dict[tuple[int, str], list[int]] = {}
     for number, day, received, withdrawn in rows:
         figures = months.setdefault((number, _month(day)), [0, 0])
@@ -110,10 +118,10 @@ def _received(tx: "Reading", previous_start: date, end: date) -> dict[tuple[int,
 CLOSED_FIGURES = (*OUTCOMES, "decided_in_time", "apologies", "compensated", "compensation_pence")
 
 
-def _closed(tx: "Reading", previous_start: date, end: date) -> dict[tuple[int, str], dict[str, int]]:
+def _closed(tx: "Reading", previous_start: date, end: date, housing: bool) -> dict[tuple[int, str], dict[str, int]]:
     """Stages closed per stage and month over two years: how many of each outcome, decisions in
     time, and remedies."""
-    rows = tx.closed_by_day(previous_start, end)
+    rows = tx.closed_by_day(previous_start, end, housing)
     months: dict[tuple[int, str], dict[str, int]] = {}
     for number, day, outcome, in_time, apology, count, compensated, pence in rows:
         figures = months.setdefault((number, _month(day)), dict.fromkeys(CLOSED_FIGURES, 0))
@@ -137,6 +145,7 @@ def _take_out_anonymous(
     closed: dict[tuple[int, str], dict[str, int]],
     themes: list[tuple[Any, ...]],
     refusals: list[tuple[Any, ...]],
+    housing: bool,
 ) -> tuple[int, list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """For a policy that handles anonymous complaints informally (seed 001): take their stages out
     of the figures read above, counted as those queries count them, and give how many were
@@ -146,7 +155,7 @@ def _take_out_anonymous(
     theme_counts = {(number, service, category): count for number, service, category, count in themes}
     refusal_counts = dict(refusals)
     for number, received_on, closed_on, outcome, exclusion, in_time, apology, pence, service, category in tx.anonymous_stages(
-        previous_start, end
+        previous_start, end, housing
     ):
         this_year = start <= received_on <= end
         if number == 1 and this_year:
@@ -171,12 +180,22 @@ def _take_out_anonymous(
     return informal, kept_themes, kept_refusals
 
 
-def _other_feedback(tx: "Reading", start: date, end: date) -> dict[str, int]:
-    found = dict(tx.feedback(start, end))
+def _other_feedback(tx: "Reading", start: date, end: date, housing: bool) -> dict[str, int]:
+    found = dict(tx.feedback(start, end, housing))
     return {"compliments": found.get("compliment", 0), "comments": found.get("comment", 0)}
 
 
-def _learning(tx: "Reading", start: date, end: date) -> tuple[int, list[dict[str, Any]]]:
+ACTION_PROGRESS = ("done", "outstanding", "overdue")
+
+
+def _learning(tx: "Reading", start: date, end: date, as_of: date, housing: bool) -> dict[str, Any]:
+    """The learning recorded in the year, each piece with the progress of the actions of its case
+    at its stage as of `as_of` (outstanding: not done; overdue: outstanding past its due date),
+    and the progress of all those actions, each counted once."""
+    progress = {
+        (reference, stage): dict(zip(ACTION_PROGRESS, (int(count or 0) for count in counts)))
+        for reference, stage, *counts in tx.learning_actions(start, end, as_of, housing)
+    }
     items = [
         {
             "reference": reference,
@@ -184,17 +203,19 @@ def _learning(tx: "Reading", start: date, end: date) -> tuple[int, list[dict[str
             "stage": stage,
             "recorded_on": recorded_on.isoformat(),
             "text": text,
+            "actions": progress.get((reference, stage), dict.fromkeys(ACTION_PROGRESS, 0)),
         }
-        for reference, service, stage, recorded_on, text in tx.learning_listed(start, end, LEARNING_LISTED)
+        for reference, service, stage, recorded_on, text in tx.learning_listed(start, end, LEARNING_LISTED, housing)
     ]
-    return tx.learning_count(start, end), items
+    totals = {key: sum(counts[key] for counts in progress.values()) for key in ACTION_PROGRESS}
+    return {"recorded": tx.learning_count(start, end, housing), "items": items, "actions": totals}
 
 
-def _ombudsman(tx: "Reading", start: date, end: date, as_of: date) -> dict[str, Any]:
-    referrals, determinations = tx.ombudsman_counts(start, end)
+def _ombudsman(tx: "Reading", start: date, end: date, as_of: date, housing: bool) -> dict[str, Any]:
+    referrals, determinations = tx.ombudsman_counts(start, end, housing)
     findings = {code: 0 for code in FINDINGS}
     by_element: dict[str, dict[str, int]] = {}
-    for element, finding, count in tx.ombudsman_findings(start, end):
+    for element, finding, count in tx.ombudsman_findings(start, end, housing):
         findings[finding] = findings.get(finding, 0) + count
         by_element.setdefault(element, {code: 0 for code in FINDINGS})[finding] = count
 
@@ -203,7 +224,7 @@ def _ombudsman(tx: "Reading", start: date, end: date, as_of: date) -> dict[str, 
     ordered_pence = 0
     longest: int | None = None
     # Orders come a few at a time with each determination: a year's worth is small.
-    for kind, amount_pence, made_on, due, complied_on in tx.ombudsman_orders(start, end):
+    for kind, amount_pence, made_on, due, complied_on in tx.ombudsman_orders(start, end, housing):
         orders[kind] += 1
         ordered_pence += amount_pence
         if complied_on is None:
@@ -235,8 +256,8 @@ def _ombudsman(tx: "Reading", start: date, end: date, as_of: date) -> dict[str, 
     }
 
 
-def _survey(tx: "Reading", start: date, end: date) -> dict[str, Any]:
-    row = tx.survey_answers(start, end)
+def _survey(tx: "Reading", start: date, end: date, housing: bool) -> dict[str, Any]:
+    row = tx.survey_answers(start, end, housing)
     questions = {}
     for index, (key, words) in enumerate(SURVEY_QUESTIONS.items()):
         yes, answered = int(row[1 + 2 * index] or 0), int(row[2 + 2 * index] or 0)
@@ -247,7 +268,7 @@ def _survey(tx: "Reading", start: date, end: date) -> dict[str, Any]:
 # -- the report ------------------------------------------------------------------------------------
 
 
-def _stage_figures(received: int, withdrawn: int, responded: int, in_time: int, homes: int) -> dict[str, Any]:
+def _stage_figures(received: int, withdrawn: int, responded: int, in_time: int, homes: int | None) -> dict[str, Any]:
     return {
         "received": received,
         "withdrawn": withdrawn,
@@ -258,8 +279,14 @@ def _stage_figures(received: int, withdrawn: int, responded: int, in_time: int, 
     }
 
 
-def _fold_volumes(year: int, received: dict[tuple[int, str], list[int]], closed: dict[tuple[int, str], dict[str, int]], homes: int):
-    """Per-year stage totals, the months of the chosen year, and its quarters."""
+def _fold_volumes(
+    year: int,
+    received: dict[tuple[int, str], list[int]],
+    closed: dict[tuple[int, str], dict[str, int]],
+    homes: dict[int, int | None],
+):
+    """Per-year stage totals (CH01 of each year by its own homes figure), the months of the
+    chosen year, and its quarters."""
     totals: dict[int, dict[int, list[int]]] = {key: {1: [0, 0, 0, 0], 2: [0, 0, 0, 0]} for key in (year, year - 1)}
     monthly = {month: {"month": month, "stage1": 0, "stage2": 0} for month in months_of(year)}
     quarters = [{"quarter": f"Q{n}", "stage1_responded": 0, "stage1_in_time": 0, "stage2_responded": 0, "stage2_in_time": 0} for n in range(1, 5)]
@@ -283,12 +310,30 @@ def _fold_volumes(year: int, received: dict[tuple[int, str], list[int]], closed:
         for number in STAGES:
             quarter[f"stage{number}_pct"] = _pct(quarter[f"stage{number}_in_time"], quarter[f"stage{number}_responded"])
     by_year = {
-        key: {f"stage{number}": _stage_figures(*figures[number], homes) for number in STAGES} for key, figures in totals.items()
+        key: {f"stage{number}": _stage_figures(*figures[number], homes[key]) for number in STAGES}
+        for key, figures in totals.items()
     }
     return by_year, list(monthly.values()), quarters
 
 
-def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[str, Any]:
+def homes_of(ctx: "Context", year: int) -> dict[int, int | None]:
+    """The homes figure of the year and of the one before (None where there is none). A table by
+    year without the report's own year is refused: its CH01 would be wrong or missing."""
+    homes = {key: ctx.policy.homes_in(key) or None for key in (year, year - 1)}
+    if ctx.policy.homes_in(year) is None:
+        raise InvalidInput(
+            f"[organisation] homes has no figure for {year_label(year)}; "
+            f"add {year} = N (the homes on 1 April {year}) to the homes table of the policy file"
+        )
+    return homes
+
+
+def escalation_rate(stage2_received: int, stage1_responded: int) -> float | None:
+    """Stage 2 complaints received per 100 stage 1 responses in the same year."""
+    return _pct(stage2_received, stage1_responded)
+
+
+def annual_report(ctx: "Context", year: int, as_of: date | None = None, housing: bool = False) -> dict[str, Any]:
     as_of = as_of or ctx.today
     check_year(year, ctx.today)
     start, end = period(year)
@@ -297,26 +342,30 @@ def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[
             f"--as-of {as_of.isoformat()} is before the {year_label(year)} year starts on {start.isoformat()}; "
             "choose a date in or after the year"
         )
-    previous_start, _ = period(year - 1)
-    homes = ctx.policy.homes
+    previous_start, previous_end = period(year - 1)
+    homes = homes_of(ctx, year)
     with ctx.store.reading() as tx:
-        received = _received(tx, previous_start, end)
-        themes = tx.themes(start, end)
-        closed = _closed(tx, previous_start, end)
-        refusals = tx.refusals(start, end)
-        feedback = _other_feedback(tx, start, end)
-        learning_total, learning_items = _learning(tx, start, end)
-        ombudsman = _ombudsman(tx, start, end, as_of)
-        survey = _survey(tx, start, end)
+        received = _received(tx, previous_start, end, housing)
+        themes = tx.themes(start, end, housing)
+        closed = _closed(tx, previous_start, end, housing)
+        refusals = tx.refusals(start, end, housing)
+        feedback = _other_feedback(tx, start, end, housing)
+        learning = _learning(tx, start, end, as_of, housing)
+        ombudsman = _ombudsman(tx, start, end, as_of, housing)
+        ombudsman_previous = _ombudsman(tx, previous_start, previous_end, as_of, housing)
+        survey = _survey(tx, start, end, housing)
         anonymous_informal = None
         if ctx.policy.anonymous_informal:
             anonymous_informal, themes, refusals = _take_out_anonymous(
-                tx, year, previous_start, end, received, closed, themes, refusals
+                tx, year, previous_start, end, received, closed, themes, refusals, housing
             )
 
     by_year, monthly, quarters = _fold_volumes(year, received, closed, homes)
     previous = by_year[year - 1]
     has_previous = any(previous[key]["received"] or previous[key]["responded"] for key in previous)
+    rates = {
+        key: escalation_rate(figures["stage2"]["received"], figures["stage1"]["responded"]) for key, figures in by_year.items()
+    }
 
     outcomes = {outcome: 0 for outcome in OUTCOMES}
     outcomes_by_stage = {str(number): {outcome: 0 for outcome in OUTCOMES} for number in STAGES}
@@ -359,10 +408,18 @@ def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[
         # dates the Ombudsman orders), so the year is complete once it is over.
         "complete": ctx.today > end,
         "organisation": organisation["name"],
-        "homes": homes or None,
+        # "all" complaints, or "housing": those of the Housing Ombudsman cases only (--housing).
+        "view": "housing" if housing else "all",
+        "homes": homes[year],
         "stage1": by_year[year]["stage1"],
         "stage2": by_year[year]["stage2"],
-        "previous": {"year": year_label(year - 1), **previous} if has_previous else None,
+        # Stage 2 complaints received per 100 stage 1 responses, both in the year.
+        "escalation_rate_pct": rates[year],
+        "previous": (
+            {"year": year_label(year - 1), **previous, "homes": homes[year - 1], "escalation_rate_pct": rates[year - 1]}
+            if has_previous
+            else None
+        ),
         "not_accepted": not_accepted,
         "not_accepted_total": sum(not_accepted.values()),
         # Anonymous complaints received at stage 1, where the policy handles them informally
@@ -385,8 +442,10 @@ def annual_report(ctx: "Context", year: int, as_of: date | None = None) -> dict[
             "compensation_total": _money(compensation_pence),
         },
         "compensation_total": _money(compensation_pence),
-        "learning": {"recorded": learning_total, "items": learning_items},
+        "learning": learning,
         "ombudsman": ombudsman,
+        # Determinations and orders made in the previous year, beside this year's (as seed 003).
+        "ombudsman_previous": {"year": year_label(year - 1), **ombudsman_previous},
         "survey": survey,
         "monthly": monthly,
         "quarterly": quarters,

@@ -78,52 +78,58 @@ class Reading(Protocol):
 
     # The figures of the annual report between two dates, inclusive. Rows are tuples, dates are
     # `date`; the columns are those of the statement of the same name in storage/statements.py.
+    # `housing`: of the Housing Ombudsman cases only (`report annual --housing`).
 
-    def received_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
+    def received_by_day(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """Accepted complaints per stage and day received: (stage, day, received, withdrawn)."""
         ...
 
-    def themes(self, start: date, end: date) -> list[tuple[Any, ...]]:
+    def themes(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """Accepted complaints received per stage, service and category: (stage, service, category, count)."""
         ...
 
-    def closed_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
+    def closed_by_day(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """Stages closed per stage, day, outcome, in time and apology: (stage, day, outcome, in
         time 1 or 0, apology 1 or 0, stages, stages compensated, compensation in pence)."""
         ...
 
-    def refusals(self, start: date, end: date) -> list[tuple[Any, ...]]:
+    def refusals(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """Complaints received and refused: (exclusion, count)."""
         ...
 
-    def feedback(self, start: date, end: date) -> list[tuple[Any, ...]]:
+    def feedback(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """Compliments and comments received: (type, count)."""
         ...
 
-    def anonymous_stages(self, start: date, end: date) -> list[tuple[Any, ...]]:
+    def anonymous_stages(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """The stages of anonymous complaints received or closed: (stage, received_on, closed_on,
         outcome, exclusion, in_time, apology, compensation_pence, service, category)."""
         ...
 
-    def learning_count(self, start: date, end: date) -> int: ...
+    def learning_count(self, start: date, end: date, housing: bool = False) -> int: ...
 
-    def learning_listed(self, start: date, end: date, limit: int) -> list[tuple[Any, ...]]:
+    def learning_listed(self, start: date, end: date, limit: int, housing: bool = False) -> list[tuple[Any, ...]]:
         """The first `limit` pieces of learning: (reference, service, stage, recorded_on, text)."""
         ...
 
-    def ombudsman_counts(self, start: date, end: date) -> tuple[Any, ...]:
+    def learning_actions(self, start: date, end: date, as_of: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        """The actions of each case and stage that left learning: (reference, stage, done by
+        `as_of`, not done by then, of those past their due date)."""
+        ...
+
+    def ombudsman_counts(self, start: date, end: date, housing: bool = False) -> tuple[Any, ...]:
         """(referrals, determinations)."""
         ...
 
-    def ombudsman_findings(self, start: date, end: date) -> list[tuple[Any, ...]]:
+    def ombudsman_findings(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """Findings determined: (element, finding, count)."""
         ...
 
-    def ombudsman_orders(self, start: date, end: date) -> list[tuple[Any, ...]]:
+    def ombudsman_orders(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """Orders made: (kind, amount_pence, made_on, due, complied_on)."""
         ...
 
-    def survey_answers(self, start: date, end: date) -> tuple[Any, ...]:
+    def survey_answers(self, start: date, end: date, housing: bool = False) -> tuple[Any, ...]:
         """(surveys answered, then for each of SURVEY_QUESTIONS its yeses and its answers)."""
         ...
 

@@ -262,42 +262,52 @@ class Queries:
         return self.dicts(statements.actions(outstanding_only))
 
     # -- the annual report: rows as tuples, columns as statements.py lists them ------------------------
+    #
+    # `housing`: of the Housing Ombudsman cases only (statements.HOUSING_ONLY).
 
-    def received_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.ANNUAL_RECEIVED, start=start, end=end)
+    def _annual(self, name: str, housing: bool, **params: Any) -> list[tuple[Any, ...]]:
+        sql = statements.HOUSING_ONLY[name] if housing else getattr(statements, name)
+        return self.tuples(sql, **params)
 
-    def themes(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.ANNUAL_THEMES, start=start, end=end)
+    def received_by_day(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("ANNUAL_RECEIVED", housing, start=start, end=end)
 
-    def closed_by_day(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.ANNUAL_CLOSED, start=start, end=end)
+    def themes(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("ANNUAL_THEMES", housing, start=start, end=end)
 
-    def refusals(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.ANNUAL_REFUSED, start=start, end=end)
+    def closed_by_day(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("ANNUAL_CLOSED", housing, start=start, end=end)
 
-    def feedback(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.ANNUAL_FEEDBACK, start=start, end=end)
+    def refusals(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("ANNUAL_REFUSED", housing, start=start, end=end)
 
-    def anonymous_stages(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.ANNUAL_ANONYMOUS, start=start, end=end)
+    def feedback(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("ANNUAL_FEEDBACK", housing, start=start, end=end)
 
-    def learning_count(self, start: date, end: date) -> int:
-        return self.value(statements.LEARNING_COUNT, start=start, end=end) or 0
+    def anonymous_stages(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("ANNUAL_ANONYMOUS", housing, start=start, end=end)
 
-    def learning_listed(self, start: date, end: date, limit: int) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.LEARNING_LISTED, start=start, end=end, limit=limit)
+    def learning_count(self, start: date, end: date, housing: bool = False) -> int:
+        return self._annual("LEARNING_COUNT", housing, start=start, end=end)[0][0] or 0
 
-    def ombudsman_counts(self, start: date, end: date) -> tuple[Any, ...]:
-        return self.tuples(statements.OMBUDSMAN_COUNTS, start=start, end=end)[0]
+    def learning_listed(self, start: date, end: date, limit: int, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("LEARNING_LISTED", housing, start=start, end=end, limit=limit)
 
-    def ombudsman_findings(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.OMBUDSMAN_FINDINGS, start=start, end=end)
+    def learning_actions(self, start: date, end: date, as_of: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        sql = statements.HOUSING_LEARNING_ACTIONS if housing else statements.LEARNING_ACTIONS
+        return self.tuples(sql, start=start, end=end, as_of=as_of)
 
-    def ombudsman_orders(self, start: date, end: date) -> list[tuple[Any, ...]]:
-        return self.tuples(statements.OMBUDSMAN_ORDERS, start=start, end=end)
+    def ombudsman_counts(self, start: date, end: date, housing: bool = False) -> tuple[Any, ...]:
+        return self._annual("OMBUDSMAN_COUNTS", housing, start=start, end=end)[0]
 
-    def survey_answers(self, start: date, end: date) -> tuple[Any, ...]:
-        return self.tuples(statements.SURVEY_ANSWERS, start=start, end=end)[0]
+    def ombudsman_findings(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("OMBUDSMAN_FINDINGS", housing, start=start, end=end)
+
+    def ombudsman_orders(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        return self._annual("OMBUDSMAN_ORDERS", housing, start=start, end=end)
+
+    def survey_answers(self, start: date, end: date, housing: bool = False) -> tuple[Any, ...]:
+        return self._annual("SURVEY_ANSWERS", housing, start=start, end=end)[0]
 
     # -- the self-assessment: rows as tuples, columns as statements.py lists them ----------------------
 

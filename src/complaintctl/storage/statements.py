@@ -414,6 +414,81 @@ SURVEY_ANSWERS = (
     "FROM surveys WHERE answered_on BETWEEN :start AND :end"
 )
 
+# -- the annual report of the Housing Ombudsman cases only (`report annual --housing`) ---------------
+#
+# The statements above, narrowed to the cases that go to the Housing Ombudsman, so that a council
+# that is also a landlord reports its landlord complaints against its homes. Each joins the case
+# by its primary key from the rows the statement above reads through its own index.
+
+_HOUSING_CASE = "c.ombudsman = 'housing'"
+
+
+def _of_housing_stages(sql: str) -> str:
+    """A statement over `stages` alone, narrowed to the stages of Housing Ombudsman cases (the
+    same columns, so the report reads both alike)."""
+    head, group_by, tail = sql.rpartition("GROUP BY")
+    return f"{head}AND case_id IN (SELECT id FROM cases WHERE ombudsman = 'housing')\n    {group_by}{tail}"
+
+_HOUSING_SURVEY_COUNTS = ", ".join(f"{_count_if('v.' + key)}, count(v.{key})" for key in SURVEY_QUESTIONS)
+
+HOUSING_ONLY: dict[str, str] = {
+    "ANNUAL_RECEIVED": _of_housing_stages(ANNUAL_RECEIVED),
+    "ANNUAL_THEMES": _of_housing_stages(ANNUAL_THEMES),
+    "ANNUAL_CLOSED": _of_housing_stages(ANNUAL_CLOSED),
+    "ANNUAL_REFUSED": _of_housing_stages(ANNUAL_REFUSED),
+    "ANNUAL_FEEDBACK": (
+        "SELECT c.type, count(*) FROM cases c WHERE c.received_on BETWEEN :start AND :end "
+        f"AND c.type IN ('compliment', 'comment') AND {_HOUSING_CASE} GROUP BY c.type"
+    ),
+    "ANNUAL_ANONYMOUS": ANNUAL_ANONYMOUS.rstrip() + f" AND {_HOUSING_CASE}\n",
+    "LEARNING_COUNT": (
+        "SELECT count(*) FROM learning l JOIN cases c ON c.id = l.case_id "
+        f"WHERE l.recorded_on BETWEEN :start AND :end AND {_HOUSING_CASE}"
+    ),
+    "LEARNING_LISTED": f"""
+        SELECT c.reference, c.service, l.stage, l.recorded_on, l.text
+        FROM learning l JOIN cases c ON c.id = l.case_id
+        WHERE l.recorded_on BETWEEN :start AND :end AND {_HOUSING_CASE}
+        ORDER BY l.recorded_on, c.reference, l.number
+        LIMIT :limit
+    """,
+    "OMBUDSMAN_COUNTS": (
+        "SELECT (SELECT count(*) FROM ombudsman_cases o JOIN cases c ON c.id = o.case_id "
+        f"WHERE o.referred_on BETWEEN :start AND :end AND {_HOUSING_CASE}) AS referrals, "
+        "(SELECT count(*) FROM ombudsman_cases o JOIN cases c ON c.id = o.case_id "
+        f"WHERE o.determined_on BETWEEN :start AND :end AND {_HOUSING_CASE}) AS determinations"
+    ),
+    "OMBUDSMAN_FINDINGS": (
+        "SELECT f.element, f.finding, count(*) FROM ombudsman_findings f JOIN cases c ON c.id = f.case_id "
+        f"WHERE f.determined_on BETWEEN :start AND :end AND {_HOUSING_CASE} GROUP BY f.element, f.finding"
+    ),
+    "OMBUDSMAN_ORDERS": (
+        "SELECT o.kind, o.amount_pence, o.made_on, o.due, o.complied_on FROM ombudsman_orders o "
+        f"JOIN cases c ON c.id = o.case_id WHERE o.made_on BETWEEN :start AND :end AND {_HOUSING_CASE}"
+    ),
+    "SURVEY_ANSWERS": (
+        f"SELECT count(*), {_HOUSING_SURVEY_COUNTS} "
+        f"FROM surveys v JOIN cases c ON c.id = v.case_id WHERE v.answered_on BETWEEN :start AND :end AND {_HOUSING_CASE}"
+    ),
+}
+
+# The actions recorded with the learning of the period: the data links an action to its case
+# and stage, not to one piece of learning, so these are the actions of each case and stage that
+# left learning in the period: case reference, stage, actions done by `:as_of`, not done by
+# then, and of those past their due date. Through the learning's date index, then the actions'
+# and the learning's (case_id, number) indexes.
+LEARNING_ACTIONS = """
+    SELECT c.reference, a.stage,
+           sum(CASE WHEN a.done_on <= :as_of THEN 1 ELSE 0 END) AS done,
+           sum(CASE WHEN a.done_on IS NULL OR a.done_on > :as_of THEN 1 ELSE 0 END) AS outstanding,
+           sum(CASE WHEN (a.done_on IS NULL OR a.done_on > :as_of) AND a.due < :as_of THEN 1 ELSE 0 END) AS overdue
+    FROM actions a JOIN cases c ON c.id = a.case_id
+    WHERE a.case_id IN (SELECT case_id FROM learning WHERE recorded_on BETWEEN :start AND :end)
+      AND a.stage IN (SELECT l.stage FROM learning l WHERE l.case_id = a.case_id AND l.recorded_on BETWEEN :start AND :end)
+    GROUP BY c.reference, a.stage
+"""
+HOUSING_LEARNING_ACTIONS = LEARNING_ACTIONS.replace("GROUP BY", f"AND {_HOUSING_CASE}\n    GROUP BY")
+
 # -- the self-assessment against the Complaint Handling Code ------------------------------------------
 #
 # Counted from two covering indexes of `stages` (migration 008_self_assessment), never visiting
