@@ -4,7 +4,7 @@
 `options` the option callbacks and `results` what a step prints. Each other module registers
 one group of commands on the app when imported: `setup` (init), `steps` (log, acknowledge,
 extend, update, close, escalate, note), `corrections` (amend, void), `team` (officer add/list/retire,
-assign), `cases` (show, list), `explain`, `actions`, `workdays`,
+assign), `restrictions` (restrict, restrict list/end), `cases` (show, list), `explain`, `actions`, `workdays`,
 `integrity` (verify, backup), `letters`, `overdue`, `records` (ombudsman, survey, learning),
 `reports` and `shell` (over `session`). Nothing outside this package imports from it but the
 entry points.
@@ -16,6 +16,7 @@ from complaintctl.cli import setup  # noqa: F401  (each registers its commands o
 from complaintctl.cli import steps  # noqa: F401
 from complaintctl.cli import corrections  # noqa: F401
 from complaintctl.cli import team  # noqa: F401
+from complaintctl.cli import restrictions  # noqa: F401
 from complaintctl.cli import cases  # noqa: F401
 from complaintctl.cli import explain  # noqa: F401
 from complaintctl.cli import actions  # noqa: F401
