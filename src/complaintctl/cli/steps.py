@@ -26,6 +26,20 @@ from complaintctl.domain.dates import parse_date
 from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, OUTCOMES, PREFERRED_CONTACT
 
 
+def _warn_if_restricted(context, case) -> None:
+    """A restriction never stops a complaint being made; the officer is told of the arrangements."""
+    from complaintctl.output import render
+    from complaintctl.services.restrictions import restriction_of_case
+
+    restriction = restriction_of_case(context, case.details)
+    if restriction is not None:
+        render.say(
+            f"Warning: {case.reference}: the complainant is under restriction {restriction.id} (managed contact, "
+            f"review by {restriction.review_on.isoformat()}): {restriction.arrangements}; "
+            f"see `complaintctl restrict list`"
+        )
+
+
 @app.command()
 @handled
 def log(
@@ -92,6 +106,7 @@ def log(
             f"Warning: {case.reference}: the issue was known more than 12 months before receipt; "
             "the over-12-months exclusion may apply (discretion can override)."
         )
+    _warn_if_restricted(context, case)
     if as_json:
         render.print_json(render.case_json(case))
     else:
