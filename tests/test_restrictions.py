@@ -129,7 +129,7 @@ def test_overdue_as_of_a_past_date_never_shows_a_restriction_recorded_after_it(c
     assert len(reviews(cli)) == 1
 
 
-def test_an_ended_restriction_leaves_overdue_but_not_as_of_before_its_end(cli):
+def test_an_ended_restriction_leaves_overdue(cli):
     restrict(cli, review=REVIEW)
     cli.ok("restrict", "end", "1", "--reason", "Reviewed and lifted")
     assert reviews(cli) == []

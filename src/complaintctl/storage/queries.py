@@ -151,7 +151,7 @@ class Queries:
         return [restriction_from_row(row) for row in self.dicts(sql)]
 
     def restriction(self, restriction_id: int) -> Restriction:
-        rows = self.dicts(statements.RESTRICTION, id=restriction_id)
+        rows = self.dicts(statements.RESTRICTION, restriction_id=restriction_id)
         if not rows:
             raise NotFound(f"no restriction with id {restriction_id}; see `complaintctl restrict list`")
         return restriction_from_row(rows[0])

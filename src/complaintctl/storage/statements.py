@@ -124,11 +124,11 @@ RESTRICTION_COLUMNS = (
 )
 RESTRICTIONS = f"SELECT id, {', '.join(RESTRICTION_COLUMNS)} FROM restrictions ORDER BY id"
 ACTIVE_RESTRICTIONS = f"SELECT id, {', '.join(RESTRICTION_COLUMNS)} FROM restrictions WHERE ended_on IS NULL ORDER BY id"
-RESTRICTION = f"SELECT id, {', '.join(RESTRICTION_COLUMNS)} FROM restrictions WHERE id = :id"
+RESTRICTION = f"SELECT id, {', '.join(RESTRICTION_COLUMNS)} FROM restrictions WHERE id = :restriction_id"
 INSERT_RESTRICTION = _insert("restrictions", RESTRICTION_COLUMNS)
 END_RESTRICTION = (
     "UPDATE restrictions SET ended_on = :ended_on, ended_at = :ended_at, ended_by = :ended_by, end_reason = :end_reason "
-    "WHERE id = :id AND ended_on IS NULL"
+    "WHERE id = :restriction_id AND ended_on IS NULL"
 )
 # Reviews due by the cutoff of the restrictions in force on `standing_on`: decided and recorded by
 # then, not ended by then. Through the index on review_on.

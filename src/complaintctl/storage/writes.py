@@ -136,7 +136,7 @@ class Writes(Queries):
         """End a restriction still in force; the number of rows changed (0 when it had ended)."""
         return self.write(
             statements.END_RESTRICTION,
-            id=restriction_id,
+            restriction_id=restriction_id,
             ended_on=ended_on,
             ended_at=utc_text(ended_at),
             ended_by=ended_by,
