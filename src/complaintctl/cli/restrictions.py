@@ -5,7 +5,14 @@ from typing import Optional
 
 import typer
 
-from complaintctl.cli.options import date_value, email_address, json_option, line_option, on_option, text_option
+from complaintctl.cli.options import (
+    date_value,
+    email_address,
+    json_option,
+    line_option,
+    on_option,
+    text_option,
+)
 from complaintctl.cli.runtime import app, handled, settings
 
 restrict_app = typer.Typer(
