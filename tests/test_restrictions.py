@@ -217,3 +217,13 @@ def test_restrict_list_when_none_and_verify_still_passes(cli):
     cli.ok("log", "--name", "J B", "--email", "jo@example.org", "--summary", "Noise")
     cli.ok("restrict", "end", "1", "--reason", "Lifted")
     cli.ok("verify")
+
+
+def test_every_command_printing_the_case_carries_the_restriction(cli):
+    restrict(cli)
+    reference = cli.ok("log", "--name", "Jo Bloggs", "--summary", "Noise").stdout.strip()
+    acknowledged = cli.ok("acknowledge", reference, "--json").json()
+    assert acknowledged["restriction"]["id"] == 1
+    assert acknowledged == cli.show(reference)
+    noted = cli.ok("note", reference, "Called again", "--json").json()
+    assert noted["restriction"]["arrangements"] == "One named contact (the complaints manager), by email only"

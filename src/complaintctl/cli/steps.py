@@ -20,13 +20,13 @@ from complaintctl.cli.options import (
     reference_argument,
     text_option,
 )
-from complaintctl.cli.results import StepLetter, deadline_words, print_case
+from complaintctl.cli.results import StepLetter, case_object, deadline_words, print_case
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
 from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, OUTCOMES, PREFERRED_CONTACT
 
 
-def _warn_if_restricted(context, case) -> None:
+def _warn_if_restricted(context, case):
     """A restriction never stops a complaint being made; the officer is told of the arrangements."""
     from complaintctl.output import render
     from complaintctl.services.restrictions import restriction_of_case
@@ -38,6 +38,7 @@ def _warn_if_restricted(context, case) -> None:
             f"review by {restriction.review_on.isoformat()}): {restriction.arrangements}; "
             f"see `complaintctl restrict list`"
         )
+    return restriction
 
 
 @app.command()
@@ -106,9 +107,9 @@ def log(
             f"Warning: {case.reference}: the issue was known more than 12 months before receipt; "
             "the over-12-months exclusion may apply (discretion can override)."
         )
-    _warn_if_restricted(context, case)
+    restriction = _warn_if_restricted(context, case)
     if as_json:
-        render.print_json(render.case_json(case))
+        render.print_json(case_object(case, restriction))
     else:
         typer.echo(case.reference)
         render.say(f"Logged {case.type} {case.reference}, received {case.received_on.isoformat()}{deadline_words(case)}")
