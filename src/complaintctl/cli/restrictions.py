@@ -11,6 +11,7 @@ from complaintctl.cli.options import (
     json_option,
     line_option,
     on_option,
+    one_line,
     text_option,
 )
 from complaintctl.cli.runtime import app, handled, settings
@@ -40,7 +41,10 @@ def restrict(
     phone: Optional[str] = line_option("--phone", help="Their telephone number."),
     reason: Optional[str] = text_option("--reason", help="Why: the behaviour the restriction answers."),
     arrangements: Optional[str] = text_option("--arrangements", help="How they may contact the team meanwhile, e.g. one named contact, by email only."),
-    decided_by: list[str] = line_option("--decided-by", default=[], help="Who decided (repeat for each: e.g. service manager, head of service, legal)."),
+    decided_by: list[str] = typer.Option(
+        [], "--decided-by", metavar="NAME", callback=one_line,
+        help="Who decided (repeat for each: e.g. service manager, head of service, legal).",
+    ),
     review: Optional[str] = typer.Option(None, "--review", callback=date_value, help="The date it is reviewed by; it lasts until then."),
     on: str = on_option(),
     as_json: bool = json_option("Print the restriction as JSON on stdout."),
