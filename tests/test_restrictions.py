@@ -227,3 +227,13 @@ def test_every_command_printing_the_case_carries_the_restriction(cli):
     assert acknowledged == cli.show(reference)
     noted = cli.ok("note", reference, "Called again", "--json").json()
     assert noted["restriction"]["arrangements"] == "One named contact (the complaints manager), by email only"
+
+
+def test_a_decision_or_an_end_dated_in_the_future_is_refused(cli):
+    tomorrow = TODAY + timedelta(days=1)
+    assert "in the future" in one_line_refusal(restrict(cli, on=tomorrow, review=tomorrow + timedelta(days=30)))
+    assert listed(cli) == []
+    restrict(cli)
+    before = listed(cli)
+    assert "in the future" in one_line_refusal(cli("restrict", "end", "1", "--reason", "x", "--on", tomorrow.isoformat()))
+    assert listed(cli) == before

@@ -107,7 +107,7 @@ def restrict_list(as_json: bool = json_option("Print the restrictions as a JSON 
 @restrict_app.command("end")
 @handled
 def restrict_end(
-    restriction_id: int = typer.Argument(..., metavar="ID", min=1, help="The restriction's id (see `restrict list`)."),
+    restriction_id: int = typer.Argument(..., metavar="ID", min=1, max=2**62, help="The restriction's id (see `restrict list`)."),
     reason: Optional[str] = text_option("--reason", help="Why it ends, e.g. reviewed: no longer needed."),
     on: str = on_option(),
     as_json: bool = json_option("Print the restriction as JSON on stdout."),

@@ -45,6 +45,8 @@ def restrict(
     deciders = [_cleaned(typed) for typed in decided_by if _cleaned(typed)]
     if not deciders:
         raise InvalidInput("name who decided with --decided-by NAME (repeat it for each, e.g. service manager, head of service)")
+    if decided_on > ctx.today:
+        raise InvalidInput(f"--on {decided_on.isoformat()} is in the future; record a decision once it is made")
     if review_on <= decided_on:
         raise InvalidInput(
             f"--review {review_on.isoformat()} is not after the decision on {decided_on.isoformat()}; "
@@ -74,6 +76,8 @@ def end_restriction(ctx: Context, restriction_id: int, reason: str | None, ended
     """End a restriction in force, with the reason (a review found it no longer needed…)."""
     if not (reason or "").strip():
         raise InvalidInput("give the --reason the restriction ends, e.g. --reason \"reviewed: no longer needed\"")
+    if ended_on > ctx.today:
+        raise InvalidInput(f"--on {ended_on.isoformat()} is in the future; end the restriction on the day it ends")
     with ctx.store.writing() as tx:
         join(ctx, tx)
         found = tx.restriction(restriction_id)
