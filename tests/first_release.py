@@ -36,6 +36,7 @@ UNDO = {
         "DROP INDEX IF EXISTS ix_stages_closed_figures",
         "ALTER TABLE stages DROP COLUMN escalated_late",
     ],
+    "009_restrictions": ["DROP TABLE restrictions"],
 }
 
 

@@ -159,6 +159,18 @@ def test_action_done(hostile):
     hammer(hostile, st.tuples(references(hostile), numbers, options(spec)).map(lambda t: ["action", "done", t[0], t[1], *t[2]]))
 
 
+def test_restrict(hostile):
+    spec = {
+        "--name": any_text, "--email": any_text, "--phone": any_text, "--reason": any_text, "--arrangements": any_text,
+        "--decided-by": any_text, "--review": dates, "--on": dates, "--json": None,
+    }
+    record = options(spec, always=("--reason", "--arrangements", "--decided-by", "--review")).map(lambda argv: ["restrict", *argv])
+    end = st.tuples(numbers, options({"--reason": any_text, "--on": dates, "--json": None})).map(
+        lambda t: ["restrict", "end", t[0], *t[1]]
+    )
+    hammer(hostile, st.one_of(record, end, st.just(["restrict", "list", "--json"])))
+
+
 def test_show(hostile):
     hammer(hostile, st.tuples(references(hostile), st.booleans()).map(lambda t: ["show", t[0], *(["--json"] if t[1] else [])]))
 

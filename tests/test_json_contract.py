@@ -23,6 +23,12 @@ CASE_KEYS = SPEC_CASE_KEYS | {
     "name", "email", "phone", "address", "preferred_contact", "channel", "representative", "anonymous",
     "representative_email", "representative_address",
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
+    # SPEC §12: the restriction the complainant is under, or null.
+    "restriction",
+}
+RESTRICTION_KEYS = {
+    "id", "name", "email", "phone", "reason", "arrangements", "decided_by", "decided_on", "review_on", "active",
+    "recorded_at", "recorded_by", "ended_on", "ended_at", "ended_by", "end_reason",
 }
 EVENT_KEYS = {"number", "kind", "on", "officer", "recorded_at", "details", "voided"}
 STAGE_KEYS = {
@@ -59,6 +65,7 @@ def check_case(case: dict) -> None:
     assert all(set(stage) == STAGE_KEYS for stage in case["stages"])
     assert all(set(action) == ACTION_KEYS for action in case["actions"])
     assert case["next_due"] is None or set(case["next_due"]) == NEXT_DUE_KEYS
+    assert case["restriction"] is None or set(case["restriction"]) == RESTRICTION_KEYS
     assert case["type"] in ("complaint", "compliment", "comment")
     assert case["status"] in ("open", "acknowledged", "closed")
     assert case["stage"] in (1, 2)

@@ -36,6 +36,7 @@ READS = {
     "CASES_TO_REDERIVE": "both",
     "POLICY_VERSIONS": "both", "LATEST_POLICY_FINGERPRINT": "both", "UNCHAINED_POLICY_VERSION_COUNT": "both",
     "OFFICERS": "both", "OPEN_CASES_HANDLED_BY": "both",
+    "RESTRICTIONS": "both", "ACTIVE_RESTRICTIONS": "both", "RESTRICTION": "both", "RESTRICTION_REVIEWS_DUE_BY": "both",
     "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ORDERS_DUE_BY": "both", "OPEN_CASES": "both",
     "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
     "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "ANNUAL_ANONYMOUS": "both", "LEARNING_COUNT": "both",
@@ -50,6 +51,7 @@ WRITES = {
     "CREATE_MIGRATIONS_TABLE", "RECORD_MIGRATION", "UPDATE_META", "INSERT_META", "INSERT_COUNTER", "UPDATE_COUNTER",
     "INSERT_EVENT", "INSERT_CASE", "UPDATE_CASE", "INSERT_STAGE", "DELETE_STAGES", "INSERT_ACTION", "DELETE_ACTIONS",
     "INSERT_RECORDS", "DELETE_RECORDS", "INSERT_POLICY_VERSION", "CHAIN_POLICY_VERSION", "INSERT_OFFICER", "RETIRE_OFFICER",
+    "INSERT_RESTRICTION", "END_RESTRICTION",
 }
 # Run as the connections and transactions use them (test_connection_statements).
 CONNECTION = {
@@ -65,6 +67,7 @@ FRAGMENTS = {
 NOT_SQL = {
     "DATE_COLUMNS", "POSTGRES_WRITE_LOCK_KEY", "EVENT_COLUMNS", "CASE_COLUMNS", "STAGE_COLUMNS", "ACTION_COLUMNS",
     "RECORD_COLUMNS", "RECORD_TABLES", "POLICY_VERSION_COLUMNS", "OFFICER_COLUMNS", "SEARCHED_DETAILS",
+    "RESTRICTION_COLUMNS",
 }
 COMPOSED = {
     "list_cases(every filter, limited)": statements.list_cases(statements.LIST_FILTERS, limited=True),
@@ -85,7 +88,7 @@ DATES = {"start": date(2024, 4, 1), "end": date(2026, 3, 31), "as_of": date(2025
          "standing_on": date(2027, 1, 1),
          "today": date(2025, 1, 1), "received_from": date(2025, 1, 1), "received_to": date(2026, 12, 31)}
 BOOLEANS = {"housing", "over_12_months", "in_time", "apology", "escalated_late", *statements.RECORD_COLUMNS["surveys"][3:]}
-NUMBERS = {"stage": 1, "number": 99, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
+NUMBERS = {"stage": 1, "restriction_id": 1, "number": 99, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
            "compensation_pence": 5000, "amount_pence": 1000,
            # Below any extension, so that the stages beyond the cap are every stage.
            "stage1_cap": -1, "stage2_cap": -1}
@@ -95,7 +98,8 @@ WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": 
          "next_due_what": "respond", "details": "{}", "since": "2025-06-01T00:00:00+00:00",
          "name": "jo officer", "login": "jo",
          "search": "%repairs%", "search_json": "%repairs%",
-         "other_than": FIRST, "same_service": "lettings", "same_name": "ann example", "same_email": "ann@example.org"}
+         "other_than": FIRST, "same_service": "lettings", "same_name": "ann example", "same_email": "ann@example.org",
+         "decided_by": '["Head of Service"]'}
 # Values an insert needs to be new: a reference, a meta key, a counter, a migration. An update
 # or a delete takes the readers' values, which name rows that exist.
 NEW = {"reference": "TST-2026-00001", "key": "test", "prefix": "TST", "name": "999_test"}
@@ -208,6 +212,10 @@ def seed(cli: Cli) -> None:
         cli.ok("close", anonymous, "--outcome", "upheld", "--reasons", "Missed", "--on", "2025-05-09")
         cli.ok("officer", "add", "Officer One", "--login", "officer.one")
         cli.ok("officer", "add", "Jo Officer", "--login", "jo", "--role", "handler", "--role", "reviewer")
+        cli.ok(
+            "restrict", "--name", "Cy Open", "--reason", "Abusive calls", "--arrangements", "Email only",
+            "--decided-by", "jo", "--review", "2026-06-10", "--on", "2026-03-10",
+        )
         # Every case a Housing Ombudsman case, so that the annual report's statements of those
         # cases alone (HOUSING_ONLY) read every kind of row too.
         for case in cli.ok("list", "--json").json():
@@ -382,6 +390,8 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
         "policy_versions": [(version.number, version.policy.raw, version.note) for version in tx.policy_versions()],
         "officers": tx.officers(),
         "open_cases_handled_by": [tx.open_cases_handled_by(officer) for officer in tx.officers()],
+        "restrictions": [tx.restrictions(), tx.restrictions(active_only=True), tx.restriction(1)],
+        "restriction_reviews_due_by": tx.restriction_reviews_due_by(DATES["cutoff"], DATES["cutoff"]),
         "case_id": tx.case_id(FIRST),
         "references_starting": tx.references_starting("CMP-2025-0000", 3),
         "events": tx.events(case_ids[0]),

@@ -4,7 +4,8 @@
 `options` the option callbacks and `results` what a step prints. Each other module registers
 one group of commands on the app when imported: `setup` (init), `steps` (log, acknowledge,
 extend, update, close, escalate, note), `corrections` (amend, void), `team` (officer
-add/list/retire, assign), `cases` (show, list), `explain`, `pack`, `actions`, `workdays`,
+add/list/retire, assign), `restrictions` (restrict, restrict list/end), `cases` (show, list),
+`explain`, `pack`, `actions`, `workdays`,
 `integrity` (verify, backup), `letters`, `overdue`, `records` (ombudsman, survey, learning),
 `reports` and `shell` (over `session`); `commands` names the module of each command. The
 console script (`main`) imports only the module of the command it runs; `app`, asked for here,

@@ -42,8 +42,12 @@ def show(
         from complaintctl.services.reading import explanation_of
 
         explanation = explanation_of(context, case)
+    from complaintctl.services.restrictions import restriction_of_case
+
+    restriction = restriction_of_case(context, case.details)
     if as_json:
         shown = render.case_json(case)
+        shown["restriction"] = restriction.as_dict() if restriction is not None else None
         if explanation is not None:
             from complaintctl.output.explain import explanation_json
 
@@ -51,6 +55,11 @@ def show(
         render.print_json(shown)
     else:
         render.show_case(case)
+        if restriction is not None:
+            render.say(
+                f"Managed contact: restriction {restriction.id}, review by {restriction.review_on.isoformat()}: "
+                f"{restriction.arrangements}"
+            )
         if explanation is not None:
             import sys
 

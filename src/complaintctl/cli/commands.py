@@ -26,6 +26,7 @@ MODULES = {
     "void": "corrections",
     "officer": "team",
     "assign": "team",
+    "restrict": "restrictions",
     "show": "cases",
     "list": "cases",
     "explain": "explain",

@@ -27,7 +27,10 @@ def letter(
     out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
 ) -> None:
-    """Write the letter for a step of a case, for pasting into an email or sending as it is."""
+    """Write the letter for a step of a case, for pasting into an email or sending as it is.
+
+    `restriction` writes to the case's complainant about the restriction they are under (see
+    `restrict`): what it is, why, until when, and how to ask for a review."""
     import sys
 
     from complaintctl.output import letters
@@ -44,9 +47,14 @@ def letter(
         chosen_kind, latest_stage = letters.default_kind(case)
         chosen_stage = stage or latest_stage
     case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
+    restriction = None
+    if chosen_kind == "restriction":
+        from complaintctl.services.restrictions import restriction_of_case
+
+        restriction = restriction_of_case(context, case.details)
     content = letters.render(
         case, policy, templates_folder() / "letters", chosen_kind, chosen_stage,
-        fmt or letters.preferred_format(case), services.roster(context), cache_folder()
+        fmt or letters.preferred_format(case), services.roster(context), cache_folder(), restriction,
     )
     if out:
         letters.write(out, content, force=force)

@@ -16,6 +16,7 @@ from complaintctl.cli.options import (
     reference_argument,
     text_option,
 )
+from complaintctl.cli.results import case_object
 from complaintctl.cli.runtime import app, handled, settings
 from complaintctl.domain.vocabulary import FINDINGS, OMBUDSMEN, ORDER_KINDS
 
@@ -37,7 +38,7 @@ def _out(case, as_json: bool, message: str) -> None:
     from complaintctl.output import render
 
     if as_json:
-        render.print_json({**render.case_json(case), "records": render.records_json(case)})
+        render.print_json({**case_object(case), "records": render.records_json(case)})
     else:
         render.say(message)
 

@@ -6,12 +6,30 @@ from typing import Optional
 from complaintctl.cli.runtime import settings
 
 
+# `case_object` reads the restriction itself unless the command already did.
+UNREAD = object()
+
+
+def case_object(case, restriction=UNREAD) -> dict:
+    """The `show --json` object of a case: the case, and the restriction its complainant is under
+    (or null), read through the Context the command opened."""
+    from complaintctl.output import render
+
+    shown = render.case_json(case)
+    if restriction is UNREAD:
+        from complaintctl.services.restrictions import restriction_of_case
+
+        restriction = restriction_of_case(settings.opened_context(), case.details)
+    shown["restriction"] = restriction.as_dict() if restriction is not None else None
+    return shown
+
+
 def print_case(case, as_json: bool, message: str) -> None:
     """The case as JSON on stdout, or `message` for the officer."""
     from complaintctl.output import render
 
     if as_json:
-        render.print_json(render.case_json(case))
+        render.print_json(case_object(case))
     else:
         render.say(message)
 

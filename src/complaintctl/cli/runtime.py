@@ -265,6 +265,10 @@ class Settings:
         self._context = context
         return context
 
+    def opened_context(self) -> "Context":
+        """The Context this command opened, else one for reading."""
+        return self._context if self._context is not None else self.reading_context()
+
     def reading_context(self) -> "Context":
         """A Context for commands that only read: a SQLite file with nothing to migrate and no
         policy to store is read through sqlite3 alone, without importing the ORM (see storage.reader)."""

@@ -21,10 +21,25 @@ from complaintctl.cli.options import (
     reference_argument,
     text_option,
 )
-from complaintctl.cli.results import StepLetter, deadline_words, print_case
+from complaintctl.cli.results import StepLetter, case_object, deadline_words, print_case
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
 from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OUTCOMES, PREFERRED_CONTACT
+
+
+def _warn_if_restricted(context, case):
+    """A restriction never stops a complaint being made; the officer is told of the arrangements."""
+    from complaintctl.output import render
+    from complaintctl.services.restrictions import restriction_of_case
+
+    restriction = restriction_of_case(context, case.details)
+    if restriction is not None:
+        render.say(
+            f"Warning: {case.reference}: the complainant is under restriction {restriction.id} (managed contact, "
+            f"review by {restriction.review_on.isoformat()}): {restriction.arrangements}; "
+            f"see `complaintctl restrict list`"
+        )
+    return restriction
 
 
 @app.command()
@@ -99,8 +114,9 @@ def log(
             f"Warning: {case.reference} looks like {', '.join(look_alikes)}, still open: the same name or email and service, "
             f"received within {services.LOOK_ALIKE_WORKING_DAYS} working days; check it is not the same complaint twice."
         )
+    restriction = _warn_if_restricted(context, case)
     if as_json:
-        render.print_json(render.case_json(case))
+        render.print_json(case_object(case, restriction))
     else:
         typer.echo(case.reference)
         render.say(f"Logged {case.type} {case.reference}, received {case.received_on.isoformat()}{deadline_words(case)}")

@@ -91,7 +91,7 @@ SURVEY_QUESTIONS: dict[str, str] = {
 
 # -- letters ---------------------------------------------------------------------------------------
 
-LETTER_KINDS = ("acknowledgement", "extension", "refusal", "decision", "update", "closure")
+LETTER_KINDS = ("acknowledgement", "extension", "refusal", "decision", "update", "closure", "restriction")
 LETTER_FORMATS = ("text", "html", "eml")
 
 LETTER_TITLES = {
@@ -101,6 +101,7 @@ LETTER_TITLES = {
     "decision": "Our response to your complaint",
     "update": "An update on your complaint",
     "closure": "Your complaint is now closed",
+    "restriction": "How we will manage your contact with us",
 }
 
 STAGE2_LETTER_TITLES = {

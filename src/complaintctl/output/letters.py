@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from complaintctl.domain.events import Event
     from complaintctl.domain.officers import Roster
     from complaintctl.domain.policy import Policy
+    from complaintctl.domain.restrictions import Restriction
 
 SUFFIX = {"text": "txt", "html": "html"}
 
@@ -375,10 +376,16 @@ def _respond_by_then(stage: "Stage", on: date, policy: "Policy") -> date | None:
 
 
 def build(
-    case: "Case", policy: "Policy", kind: str | None = None, stage_number: int | None = None, roster: "Roster | None" = None
+    case: "Case",
+    policy: "Policy",
+    kind: str | None = None,
+    stage_number: int | None = None,
+    roster: "Roster | None" = None,
+    restriction: "Restriction | None" = None,
 ) -> Letter:
     """Everything a letter may say about the case, as plain values for the templates. The handler
-    is named as the team `roster` names them: a login recorded as a handler is never shown."""
+    is named as the team `roster` names them: a login recorded as a handler is never shown. A
+    `restriction` letter is about the restriction on the case's complainant, dated its decision."""
     if not case.has_clock:
         raise InvalidTransition(f"{case.reference} is a {case.type}; letters are for complaints")
     if kind is None:
@@ -387,7 +394,14 @@ def build(
     if kind not in LETTER_KINDS:
         raise InvalidInput(f"unknown letter {kind!r}; choose one of: {', '.join(LETTER_KINDS)}")
     stage = _stage(case, stage_number or case.stage)
-    on = _letter_date(case, kind, stage)
+    if kind == "restriction":
+        if restriction is None:
+            raise InvalidTransition(
+                f"{case.reference}: its complainant is under no restriction; record one with `complaintctl restrict`"
+            )
+        on = restriction.decided_on
+    else:
+        on = _letter_date(case, kind, stage)
     details = case.details
     first = case.stages[0]
 
@@ -478,6 +492,14 @@ def build(
         },
         "extension": extension,
         "update": update,
+        "restriction": None if restriction is None or kind != "restriction" else {
+            "id": restriction.id,
+            "reason": restriction.reason,
+            "arrangements": restriction.arrangements,
+            "decided_on": restriction.decided_on,
+            "decided_by": list(restriction.decided_by),
+            "review_on": restriction.review_on,
+        },
         "actions": _actions(case, on),
         "completed": _completed(case, kind, stage.number),
     }
@@ -517,10 +539,11 @@ def render(
     fmt: str = "text",
     roster: "Roster | None" = None,
     cache: Path | None = None,
+    restriction: "Restriction | None" = None,
 ) -> str | bytes:
     """The letter as text, HTML, or the bytes of an .eml message; `builtin` is the folder of the
     built-in letter templates, `cache` the user's cache folder for compiled templates (none: compile them)."""
-    letter = build(case, policy, kind, stage, roster)
+    letter = build(case, policy, kind, stage, roster, restriction)
     env = environment(policy, builtin, cache)
     if fmt == "eml":
         return message(letter, env).as_bytes()

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from complaintctl.services.context import Context, Reading
 
 # Within a case, the order in which its items are listed when equally late.
-WHAT_ORDER = {"acknowledge": 0, "respond": 1, "update": 2, "action": 3, "order": 4}
+WHAT_ORDER = {"acknowledge": 0, "respond": 1, "update": 2, "action": 3, "order": 4, "restriction-review": 5}
 
 COLUMNS = (
     "reference", "stage", "what", "due", "working_days_overdue", "overdue",
@@ -41,7 +41,7 @@ COLUMNS = (
 class Item(NamedTuple):
     """One thing due: a case's next deadline, or an outstanding action.
 
-    `what` is acknowledge, respond, update, action or order; for an action, `action` is its
+    `what` is acknowledge, respond, update, action, order or restriction-review; for an action, `action` is its
     number on the case, `description` what was promised and `owner` who is doing it; for an
     Ombudsman order, `order` is its number on the case and `description` what was ordered. A named tuple,
     fields in the order of COLUMNS: a nightly list at a large council runs to thousands.
@@ -141,6 +141,7 @@ def build(
     as_of: date,
     within: int | None,
     orders: list[dict[str, Any]] = (),
+    reviews: list[dict[str, Any]] = (),
 ) -> Report:
     """Shape the rows the store returned into a report. Pure: rows and dates in, report out."""
     last = horizon(calendar, as_of, within)
@@ -152,7 +153,9 @@ def build(
     ]
     actions = [row for row in actions if row["due"] <= last]
     orders = [row for row in orders if row["due"] <= last]
+    reviews = [row for row in reviews if row["review_on"] <= last]
     dues = {due for _, _, due in due_deadlines} | {row["due"] for row in actions} | {row["due"] for row in orders}
+    dues |= {row["review_on"] for row in reviews}
     counter = WorkingDayCounter(calendar, as_of, list(dues))
     # Thousands of items fall on a few dozen dates: count each date once.
     late = {due: counter.overdue_by(due) for due in dues}
@@ -173,6 +176,13 @@ def build(
             row.get("handler"), row["number"], row["what"], row.get("owner"), row.get("service"),
         )
         for row in actions
+    ]
+    items += [
+        Item(
+            f"restriction {row['id']}", 0, "restriction-review", row["review_on"], late[row["review_on"]],
+            row["review_on"] < as_of, None, description=row["arrangements"],
+        )
+        for row in reviews
     ]
     items.sort(
         key=lambda item: (
@@ -202,8 +212,8 @@ def json_line(item: Item) -> str:
 
 
 def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
-    """Every open case's deadlines, every outstanding action and every Ombudsman order not
-    complied with, due by the horizon.
+    """Every open case's deadlines, every outstanding action, every Ombudsman order not
+    complied with and the review of every restriction in force, due by the horizon.
 
     For a past as-of date, cases with steps recorded after it are taken as they stood then
     (see `as_it_was`); a database with nothing recorded after the as-of date (today, or any
@@ -215,6 +225,8 @@ def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
         actions = tx.actions_due_by(last)
         # Orders made by the as-of date and not complied with by then: their dates say so.
         orders = [row for row in tx.orders_due_by(last, as_of) if row["received_on"] <= as_of]
+        # Restrictions recorded by the as-of date and not ended by then.
+        reviews = tx.restriction_reviews_due_by(last, as_of)
         if as_of < ctx.today:
             # A case received after the as-of date did not exist yet.
             deadlines = [row for row in deadlines if row["received_on"] <= as_of]
@@ -229,7 +241,7 @@ def report(ctx: "Context", as_of: date, within: int | None = None) -> Report:
                 then_deadlines, then_actions = as_it_was(ctx, tx, changed, as_of, last)
                 deadlines += then_deadlines
                 actions += then_actions
-    return build(deadlines, actions, ctx.calendar, as_of, within, orders)
+    return build(deadlines, actions, ctx.calendar, as_of, within, orders, reviews)
 
 
 def as_it_was(

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from complaintctl.domain.events import Event
     from complaintctl.domain.officers import Officer, Roster
     from complaintctl.domain.policy import Policy, PolicyHistory, PolicyVersion
+    from complaintctl.domain.restrictions import Restriction
 
 # A step to record: (kind, business date, details).
 Step = tuple[str, date, dict[str, Any]]
@@ -37,6 +38,18 @@ class Reading(Protocol):
 
     def open_cases_handled_by(self, officer: "Officer") -> list[str]:
         """References of the cases not closed that `officer` handles (by name or login)."""
+        ...
+
+    def restrictions(self, active_only: bool = False) -> list["Restriction"]:
+        """Every restriction recorded (or those not ended), oldest first."""
+        ...
+
+    def restriction(self, restriction_id: int) -> "Restriction":
+        """One restriction by its id; NotFound when there is none."""
+        ...
+
+    def restriction_reviews_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
+        """Reviews due by `cutoff` of the restrictions in force on `as_of`."""
         ...
 
     def case_id(self, reference: str) -> int: ...
@@ -177,6 +190,12 @@ class Writing(Reading, Protocol):
         ...
 
     def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None: ...
+
+    def add_restriction(self, restriction: "Restriction", recorded_on: date) -> int:
+        """Record a restriction; returns its id."""
+        ...
+
+    def end_restriction(self, restriction_id: int, ended_on: date, ended_at: datetime, ended_by: str, reason: str) -> int: ...
 
     def next_reference(self, prefix: str, year: int) -> str: ...
 

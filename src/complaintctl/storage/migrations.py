@@ -333,6 +333,34 @@ def m008_self_assessment(conn: "Connection") -> None:
         )
 
 
+def m009_restrictions(conn: "Connection") -> None:
+    """Managed contact: restrictions on one person's contact, each recorded and ended with who did
+    it and when, never deleted (a restriction is not a step of a case, so not in the events' chain).
+    `overdue` finds the reviews due through the index on the review date."""
+    identity = _id_column(conn)
+    conn.exec_driver_sql(
+        f"""CREATE TABLE restrictions (
+            {identity},
+            name TEXT,
+            email TEXT,
+            phone TEXT,
+            reason TEXT NOT NULL,
+            arrangements TEXT NOT NULL,
+            decided_by TEXT NOT NULL,
+            decided_on DATE NOT NULL,
+            review_on DATE NOT NULL,
+            recorded_on DATE NOT NULL,
+            recorded_at VARCHAR(40) NOT NULL,
+            recorded_by TEXT NOT NULL,
+            ended_on DATE,
+            ended_at VARCHAR(40),
+            ended_by TEXT,
+            end_reason TEXT
+        )"""
+    )
+    conn.exec_driver_sql("CREATE INDEX ix_restrictions_review_on ON restrictions (review_on)")
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
@@ -342,6 +370,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("006_report_indexes", m006_report_indexes),
     ("007_update_due", m007_update_due),
     ("008_self_assessment", m008_self_assessment),
+    ("009_restrictions", m009_restrictions),
 ]
 
 

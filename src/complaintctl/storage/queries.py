@@ -21,6 +21,7 @@ from complaintctl.domain.events import Event
 from complaintctl.domain.officers import Officer
 from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.domain.references import closest, slips
+from complaintctl.domain.restrictions import Restriction
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
 from complaintctl.storage.projection import event_from_row
@@ -52,6 +53,26 @@ def dated(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[tuple
             if values[index] is not None:
                 values[index] = fromisoformat(values[index])
         yield tuple(values)
+
+
+def restriction_from_row(row: Mapping[str, Any]) -> Restriction:
+    return Restriction(
+        id=row["id"],
+        name=row["name"],
+        email=row["email"],
+        phone=row["phone"],
+        reason=row["reason"],
+        arrangements=row["arrangements"],
+        decided_by=tuple(json.loads(row["decided_by"])),
+        decided_on=row["decided_on"],
+        review_on=row["review_on"],
+        recorded_at=datetime.fromisoformat(row["recorded_at"]),
+        recorded_by=row["recorded_by"],
+        ended_on=row["ended_on"],
+        ended_at=datetime.fromisoformat(row["ended_at"]) if row["ended_at"] else None,
+        ended_by=row["ended_by"],
+        end_reason=row["end_reason"],
+    )
 
 
 class Queries:
@@ -131,6 +152,21 @@ class Queries:
         name = " ".join(officer.name.split()).lower()
         login = (officer.login or officer.name).lower()
         return [reference for (reference,) in self.tuples(statements.OPEN_CASES_HANDLED_BY, name=name, login=login)]
+
+    def restrictions(self, active_only: bool = False) -> list[Restriction]:
+        """Every restriction recorded (or those not ended), oldest first."""
+        sql = statements.ACTIVE_RESTRICTIONS if active_only else statements.RESTRICTIONS
+        return [restriction_from_row(row) for row in self.dicts(sql)]
+
+    def restriction(self, restriction_id: int) -> Restriction:
+        rows = self.dicts(statements.RESTRICTION, restriction_id=restriction_id)
+        if not rows:
+            raise NotFound(f"no restriction with id {restriction_id}; see `complaintctl restrict list`")
+        return restriction_from_row(rows[0])
+
+    def restriction_reviews_due_by(self, cutoff: date, as_of: date) -> list[dict[str, Any]]:
+        """Reviews due by `cutoff` of the restrictions in force on `as_of` (id, review_on, arrangements)."""
+        return self.dicts(statements.RESTRICTION_REVIEWS_DUE_BY, cutoff=cutoff, standing_on=as_of)
 
     def case_id(self, reference: str) -> int:
         found = self.value(statements.CASE_ID, reference=reference)

@@ -69,6 +69,29 @@ class OfficerRow(SQLModel, table=True):
     retired_by: Optional[str] = Field(default=None, sa_type=Text)
 
 
+class RestrictionRow(SQLModel, table=True):
+    """A restriction on one person's contact (domain.restrictions.Restriction); `decided_by` is
+    a JSON list of names, the times ISO text in UTC."""
+
+    __tablename__ = "restrictions"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: Optional[str] = Field(default=None, sa_type=Text)
+    email: Optional[str] = Field(default=None, sa_type=Text)
+    phone: Optional[str] = Field(default=None, sa_type=Text)
+    reason: str = Field(sa_type=Text)
+    arrangements: str = Field(sa_type=Text)
+    decided_by: str = Field(sa_type=Text)
+    decided_on: date
+    review_on: date = Field(index=True)
+    recorded_on: date
+    recorded_at: str = Field(max_length=40)
+    recorded_by: str = Field(sa_type=Text)
+    ended_on: Optional[date] = None
+    ended_at: Optional[str] = Field(default=None, max_length=40)
+    ended_by: Optional[str] = Field(default=None, sa_type=Text)
+    end_reason: Optional[str] = Field(default=None, sa_type=Text)
+
+
 # -- the events, and the case tables projected from them ------------------------------------------
 
 
@@ -219,6 +242,7 @@ meta_table = MetaRow.__table__
 counters_table = CounterRow.__table__
 policy_versions_table = PolicyVersionRow.__table__
 officers_table = OfficerRow.__table__
+restrictions_table = RestrictionRow.__table__
 events_table = EventRow.__table__
 cases_table = CaseRow.__table__
 stages_table = StageRow.__table__

@@ -33,7 +33,7 @@ DATE_COLUMNS = frozenset(
     {
         "received_on", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by", "next_due",
         "closed_on", "business_date", "due", "done_on", "referred_on", "determined_on", "made_on",
-        "complied_on", "answered_on", "recorded_on", "update_due",
+        "complied_on", "answered_on", "recorded_on", "update_due", "decided_on", "review_on", "ended_on",
     }
 )
 
@@ -118,6 +118,28 @@ RETIRE_OFFICER = "UPDATE officers SET retired_at = :retired_at, retired_by = :re
 # Open cases whose handler is an officer, by full name or login (`:name` and `:login` lower case).
 OPEN_CASES_HANDLED_BY = (
     "SELECT reference FROM cases WHERE status != 'closed' AND lower(handler) IN (:name, :login) ORDER BY reference"
+)
+
+# -- managed contact ---------------------------------------------------------------------------------
+
+RESTRICTION_COLUMNS = (
+    "name", "email", "phone", "reason", "arrangements", "decided_by", "decided_on", "review_on",
+    "recorded_on", "recorded_at", "recorded_by", "ended_on", "ended_at", "ended_by", "end_reason",
+)
+RESTRICTIONS = f"SELECT id, {', '.join(RESTRICTION_COLUMNS)} FROM restrictions ORDER BY id"
+ACTIVE_RESTRICTIONS = f"SELECT id, {', '.join(RESTRICTION_COLUMNS)} FROM restrictions WHERE ended_on IS NULL ORDER BY id"
+RESTRICTION = f"SELECT id, {', '.join(RESTRICTION_COLUMNS)} FROM restrictions WHERE id = :restriction_id"
+INSERT_RESTRICTION = _insert("restrictions", RESTRICTION_COLUMNS)
+END_RESTRICTION = (
+    "UPDATE restrictions SET ended_on = :ended_on, ended_at = :ended_at, ended_by = :ended_by, end_reason = :end_reason "
+    "WHERE id = :restriction_id AND ended_on IS NULL"
+)
+# Reviews due by the cutoff of the restrictions in force on `standing_on`: decided and recorded by
+# then, not ended by then. Through the index on review_on.
+RESTRICTION_REVIEWS_DUE_BY = (
+    "SELECT id, review_on, arrangements FROM restrictions "
+    "WHERE review_on <= :cutoff AND decided_on <= :standing_on AND recorded_on <= :standing_on "
+    "AND (ended_on IS NULL OR ended_on > :standing_on) ORDER BY review_on, id"
 )
 
 CASE_ID = "SELECT id FROM cases WHERE reference = :reference"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.records import has_records
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from complaintctl.domain.events import Event
     from complaintctl.domain.officers import Officer
     from complaintctl.domain.policy import PolicyVersion
+    from complaintctl.domain.restrictions import Restriction
 
 
 def utc_text(moment: datetime) -> str:
@@ -134,6 +135,41 @@ class Writes(Queries):
 
     def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None:
         self.write(statements.RETIRE_OFFICER, id=officer_id, retired_at=utc_text(retired_at), retired_by=retired_by)
+
+    # -- managed contact -------------------------------------------------------------------------------
+
+    def add_restriction(self, restriction: "Restriction", recorded_on: date) -> int:
+        """Record a restriction on the day `recorded_on` (as `overdue --as-of` counts it); returns its id."""
+        self.write(
+            statements.INSERT_RESTRICTION,
+            name=restriction.name,
+            email=restriction.email,
+            phone=restriction.phone,
+            reason=restriction.reason,
+            arrangements=restriction.arrangements,
+            decided_by=json.dumps(list(restriction.decided_by), ensure_ascii=False),
+            decided_on=restriction.decided_on,
+            review_on=restriction.review_on,
+            recorded_on=recorded_on,
+            recorded_at=utc_text(restriction.recorded_at),
+            recorded_by=restriction.recorded_by,
+            ended_on=None,
+            ended_at=None,
+            ended_by=None,
+            end_reason=None,
+        )
+        return max(row.id for row in self.restrictions())
+
+    def end_restriction(self, restriction_id: int, ended_on: date, ended_at: datetime, ended_by: str, reason: str) -> int:
+        """End a restriction still in force; the number of rows changed (0 when it had ended)."""
+        return self.write(
+            statements.END_RESTRICTION,
+            restriction_id=restriction_id,
+            ended_on=ended_on,
+            ended_at=utc_text(ended_at),
+            ended_by=ended_by,
+            end_reason=reason,
+        )
 
     # -- references ----------------------------------------------------------------------------------
 
