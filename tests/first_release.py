@@ -26,6 +26,7 @@ UNDO = {
         "DROP INDEX IF EXISTS ix_stages_closed_figures",
         "ALTER TABLE stages DROP COLUMN escalated_late",
     ],
+    "011_external_ref": ["DROP INDEX ix_cases_external_ref", "ALTER TABLE cases DROP COLUMN external_ref"],
 }
 
 

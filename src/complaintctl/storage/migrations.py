@@ -268,6 +268,13 @@ def m008_self_assessment(conn: "Connection") -> None:
         )
 
 
+def m011_external_ref(conn: "Connection") -> None:
+    """The reference a case had in the spreadsheet it was imported from, so that importing the
+    same sheet again adds nothing and a case can be found by the reference the team knew it by."""
+    conn.exec_driver_sql("ALTER TABLE cases ADD COLUMN external_ref TEXT")
+    conn.exec_driver_sql("CREATE INDEX ix_cases_external_ref ON cases (external_ref)")
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
@@ -275,6 +282,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("005_officers", m005_officers),
     ("007_update_due", m007_update_due),
     ("008_self_assessment", m008_self_assessment),
+    ("011_external_ref", m011_external_ref),
 ]
 
 

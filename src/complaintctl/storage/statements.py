@@ -150,7 +150,7 @@ CASES_CHANGED_AFTER = """
 CASE_COLUMNS = (
     "type", "stage", "status", "outcome", "received_on", "name", "service", "category", "housing",
     "ombudsman", "handler", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by",
-    "extension_days", "next_due", "next_due_what", "over_12_months", "update_due",
+    "extension_days", "next_due", "next_due_what", "over_12_months", "update_due", "external_ref",
 )
 INSERT_CASE = _insert("cases", ("reference", *CASE_COLUMNS))
 UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE_COLUMNS)} WHERE id = :id"
