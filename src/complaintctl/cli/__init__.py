@@ -6,7 +6,7 @@ one group of commands on the app when imported: `setup` (init), `steps` (log, ac
 extend, update, close, escalate, note), `corrections` (amend, void), `team` (officer add/list/retire,
 assign), `cases` (show, list), `explain`, `actions`, `workdays`,
 `integrity` (verify, backup), `letters`, `overdue`, `records` (ombudsman, survey, learning),
-`reports` and `shell` (over `session`). Nothing outside this package imports from it but the
+`reports`, `dataio` (export, import) and `shell` (over `session`). Nothing outside this package imports from it but the
 entry points.
 """
 
@@ -25,6 +25,7 @@ from complaintctl.cli import letters  # noqa: F401
 from complaintctl.cli import overdue  # noqa: F401
 from complaintctl.cli import records  # noqa: F401
 from complaintctl.cli import reports  # noqa: F401
+from complaintctl.cli import dataio  # noqa: F401
 from complaintctl.cli import shell  # noqa: F401
 # isort: on
 from complaintctl.cli.coercion import use_plain_values

@@ -431,6 +431,16 @@ CASE_REFERENCES = "SELECT id, reference FROM cases"
 EVENTS_BY_ID = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY id"
 EVENTS_BY_CASE = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY case_id, number"
 CASES_BY_ID = f"SELECT id, reference, {_columns(CASE_COLUMNS)} FROM cases ORDER BY id"
+# Every event but its hashes, in case order: what an export reads beside the cases.
+EVENTS_TO_EXPORT = "SELECT case_id, number, kind, business_date, officer, recorded_at, details FROM events ORDER BY case_id, number"
+# The events whose words a flat export shows (contact details, each stage's reasons and remedies),
+# with the amendments and voids that change them, in case order. `kind || ''` keeps SQLite off the
+# index on kind: it reads the events in the order of their case instead of sorting them all.
+EVENTS_WITH_WORDS = (
+    "SELECT case_id, number, kind, details FROM events "
+    "WHERE kind || '' IN ('logged', 'amended', 'voided', 'escalated', 'closed') ORDER BY case_id, number"
+)
+EXTERNAL_REFS = "SELECT external_ref FROM cases WHERE external_ref IS NOT NULL"
 STAGES_BY_CASE = f"SELECT {_columns(STAGE_COLUMNS)} FROM stages ORDER BY case_id, number"
 ACTIONS_BY_CASE = f"SELECT {_columns(ACTION_COLUMNS)} FROM actions ORDER BY case_id, number"
 # Each case's record rows in the order projection.record_rows gives them.
