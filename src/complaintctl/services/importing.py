@@ -58,6 +58,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "outcome": ("outcome", "decision", "result", "stage1 outcome", "stage 1 outcome"),
     "exclusion": ("exclusion", "exclusion code", "refusal reason", "reason refused", "stage1 exclusion"),
     "reasons": ("reasons", "outcome reasons", "findings", "stage1 reasons", "stage 1 reasons"),
+    "extension_days": ("stage1 extension days", "extension days", "days extended"),
+    "steps_taken": ("stage1 steps taken", "steps taken", "what we did", "investigation"),
+    "learning": ("stage1 learning", "learning", "lessons learned", "lessons learnt"),
     "remedy": ("remedy", "stage1 remedy", "stage 1 remedy", "put right"),
     "apology": ("apology", "apologised", "stage1 apology", "stage 1 apology"),
     "compensation": ("compensation", "compensation paid", "stage1 compensation", "stage 1 compensation", "amount"),
@@ -69,6 +72,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "stage2_outcome": ("stage 2 outcome", "stage2 outcome", "stage 2 decision"),
     "stage2_exclusion": ("stage2 exclusion", "stage 2 exclusion"),
     "stage2_reasons": ("stage 2 reasons", "stage2 reasons"),
+    "stage2_extension_days": ("stage2 extension days", "stage 2 extension days"),
+    "stage2_steps_taken": ("stage2 steps taken", "stage 2 steps taken"),
+    "stage2_learning": ("stage2 learning", "stage 2 learning"),
     "stage2_remedy": ("stage 2 remedy", "stage2 remedy"),
     "stage2_apology": ("stage 2 apology", "stage2 apology"),
     "stage2_compensation": ("stage 2 compensation", "stage2 compensation"),
@@ -108,8 +114,11 @@ def _key(heading: str) -> str:
     return " ".join(re.sub(r"[\s_\-.:/#]+", " ", heading.strip().lower().replace("stage1", "stage1 ").replace("stage2", "stage2 ")).split())
 
 
-_KNOWN = {_key(heading): (name, rank) for name, headings in HEADINGS.items() for rank, heading in enumerate(headings)}
-_KNOWN.update({_key(name): (name, -1) for name in FIELDS})
+_KNOWN = {_key(name): (name, -1) for name in FIELDS}
+_KNOWN.update({_key(heading): (name, rank) for name, headings in HEADINGS.items() for rank, heading in enumerate(headings)})
+# A stage 1 column says what the stage did; a sheet (an export) may also have the case's latest
+# handler or outcome, which after an escalation are stage 2's.
+_KNOWN.update({key: (name, -3) for key, (name, _) in _KNOWN.items() if key.startswith(("stage1 ", "stage 1 "))})
 
 
 @dataclass
@@ -300,53 +309,50 @@ def _import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], r
     if key in known:
         report.already_imported += 1
         return
-    step = "received"
+    done = ["received"]
     try:
         dates = _dates(row)
         case = steps.log_case(ctx, _fields(row, dates, key))
-        reference = case.reference
-        stages = 1
-        values = row.values
-        if not case.has_clock:
-            # A compliment or comment is settled when logged: a sheet's other dates for it say nothing more.
-            dates = {}
-            values = {}
-        if dates.get("acknowledged_on"):
-            step = "acknowledged"
-            steps.acknowledge(ctx, reference, dates["acknowledged_on"], handler=values.get("handler"))
-        elif values.get("handler") and case.has_clock:
-            step = "handler"
-            steps.assign(ctx, reference, dates["received_on"], values["handler"])
-        if dates.get("extended_to"):
-            step = "extended to"
-            steps.extend(ctx, reference, min(dates["extended_to"], ctx.today), EXTENSION_REASON, to=dates["extended_to"])
-        if dates.get("closed_on") or values.get("outcome"):
-            step = "closed"
-            _close(ctx, reference, dates.get("closed_on"), values.get("outcome"), values.get("exclusion"), values.get("reasons"), _remedy(values, ""))
-        if dates.get("stage2_received_on"):
-            step = "stage 2 requested"
-            steps.escalate(
-                ctx, reference, dates["stage2_received_on"], handler=values.get("stage2_handler"), late_reason=values.get("stage2_late_reason")
-            )
-            stages = 2
-            if dates.get("stage2_acknowledged_on"):
-                step = "stage 2 acknowledged"
-                steps.acknowledge(ctx, reference, dates["stage2_acknowledged_on"], handler=values.get("stage2_handler"))
-            if dates.get("stage2_closed_on") or values.get("stage2_outcome"):
-                step = "stage 2 closed"
-                _close(
-                    ctx, reference, dates.get("stage2_closed_on"), values.get("stage2_outcome"),
-                    values.get("stage2_exclusion"), values.get("stage2_reasons"), _remedy(values, "stage2_"),
-                )
-        elif any(dates.get(name) or values.get(name) for name in ("stage2_acknowledged_on", "stage2_closed_on", "stage2_outcome")):
-            step = "stage 2"
-            raise InvalidInput("it has stage 2 dates or an outcome but no stage 2 request date")
+        # A compliment or comment is settled when logged: a sheet's other dates for it say nothing more.
+        stages = _stage_steps(ctx, case.reference, dates, row.values, done) if case.has_clock else 1
     except ComplaintError as refusal:
-        report.refused.append({"line": row.line, "reason": f"{step}: {_without_reference(str(refusal))}"})
+        report.refused.append({"line": row.line, "reason": f"{done[-1]}: {_without_reference(str(refusal))}"})
         return
     known.add(key)
     report.cases_created += 1
     report.stages += stages
+
+
+def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: dict[str, str], done: list[str]) -> int:
+    """Record the steps a complaint's row implies after its receipt, naming each in `done` as it
+    is taken (a refusal says which); the number of stages it has."""
+    if dates.get("acknowledged_on"):
+        done.append("acknowledged")
+        steps.acknowledge(ctx, reference, dates["acknowledged_on"], handler=values.get("handler"))
+    elif values.get("handler"):
+        done.append("handler")
+        steps.assign(ctx, reference, dates["received_on"], values["handler"])
+    done.append("extended")
+    _extend(ctx, reference, dates.get("acknowledged_on") or dates["received_on"], values.get("extension_days"), dates.get("extended_to"))
+    if dates.get("closed_on") or values.get("outcome"):
+        done.append("closed")
+        _close(ctx, reference, dates.get("closed_on"), values, "")
+    if not dates.get("stage2_received_on"):
+        if any(dates.get(name) or values.get(name) for name in ("stage2_acknowledged_on", "stage2_closed_on", "stage2_outcome")):
+            done.append("stage 2")
+            raise InvalidInput("it has stage 2 dates or an outcome but no stage 2 request date")
+        return 1
+    done.append("stage 2 requested")
+    steps.escalate(ctx, reference, dates["stage2_received_on"], handler=values.get("stage2_handler"), late_reason=values.get("stage2_late_reason"))
+    if dates.get("stage2_acknowledged_on"):
+        done.append("stage 2 acknowledged")
+        steps.acknowledge(ctx, reference, dates["stage2_acknowledged_on"], handler=values.get("stage2_handler"))
+    done.append("stage 2 extended")
+    _extend(ctx, reference, dates.get("stage2_acknowledged_on") or dates["stage2_received_on"], values.get("stage2_extension_days"), None)
+    if dates.get("stage2_closed_on") or values.get("stage2_outcome"):
+        done.append("stage 2 closed")
+        _close(ctx, reference, dates.get("stage2_closed_on"), values, "stage2_")
+    return 2
 
 
 def _without_reference(message: str) -> str:
@@ -418,9 +424,23 @@ def _remedy(values: dict[str, str], prefix: str) -> steps.Remedy:
     )
 
 
-def _close(
-    ctx: Context, reference: str, on: date | None, outcome: str | None, exclusion: str | None, reasons: str | None, remedy: steps.Remedy
-) -> None:
+def _extend(ctx: Context, reference: str, on: date, days: str | None, to: date | None) -> None:
+    """An extension the sheet records, by its days or the date it extended to, as given when
+    the stage was acknowledged (or received): the sheet says it was agreed, not when, nor why
+    it went beyond the policy's limit if it did."""
+    if days and days.strip() not in ("0", ""):
+        try:
+            count = int(days)
+        except ValueError:
+            raise InvalidInput(f"extension days {days!r} is not a whole number of working days") from None
+        steps.extend(ctx, reference, on, EXTENSION_REASON, days=count, good_reason=EXTENSION_REASON)
+    elif to is not None:
+        steps.extend(ctx, reference, on, EXTENSION_REASON, to=to, good_reason=EXTENSION_REASON)
+
+
+def _close(ctx: Context, reference: str, on: date | None, values: dict[str, str], prefix: str) -> None:
+    outcome, exclusion, reasons = values.get(prefix + "outcome"), values.get(prefix + "exclusion"), values.get(prefix + "reasons")
+    remedy = _remedy(values, prefix)
     if on is None:
         raise InvalidInput("it has an outcome but no date it was closed")
     if not outcome:
@@ -436,4 +456,7 @@ def _close(
             reasons = reasons or exclusion
     if chosen in DECISIONS and not reasons:
         reasons = NO_REASONS
-    steps.close(ctx, reference, on, chosen, reasons=reasons, exclusion=code, remedy=remedy if chosen in DECISIONS else None)
+    steps.close(
+        ctx, reference, on, chosen, reasons=reasons, exclusion=code, steps_taken=values.get(prefix + "steps_taken"),
+        learning=values.get(prefix + "learning"), remedy=remedy if chosen in DECISIONS else None,
+    )
