@@ -263,6 +263,53 @@ class _OneTransaction:
     reading = writing
 
 
+class _RowWrites:
+    """The transaction as the steps of one row see it. Each step reads the case's events and
+    writes them and the case's rows; for a row just logged these are known here, so the events
+    are appended and the case's rows saved once, when the row is done (`flush`), the officers
+    read once per import."""
+
+    def __init__(self, tx: Any, officers: list[Any]) -> None:
+        self.tx = tx
+        self.roster = officers
+        self.ids: dict[str, int] = {}
+        self.history: dict[int, list[Any]] = {}
+        self.pending: list[Any] = []
+        self.latest: tuple[int, Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tx, name)
+
+    def officers(self) -> list[Any]:
+        return self.roster
+
+    def insert_case(self, case: Any) -> int:
+        case_id = self.tx.insert_case(case)
+        self.ids[case.reference] = case_id
+        self.history[case_id] = []
+        return case_id
+
+    def case_id(self, reference: str) -> int:
+        return self.ids[reference] if reference in self.ids else self.tx.case_id(reference)
+
+    def events(self, case_id: int) -> list[Any]:
+        return list(self.history[case_id]) if case_id in self.history else self.tx.events(case_id)
+
+    def append(self, reference: str, case_id: int, events: list[Any]) -> None:
+        self.history[case_id].extend(events)
+        self.pending.append((reference, case_id, events))
+
+    def save_case(self, case_id: int, case: Any) -> None:
+        self.latest = (case_id, case)
+
+    def flush(self) -> None:
+        if self.pending:
+            reference, case_id, _ = self.pending[0]
+            self.tx.append(reference, case_id, [event for _, _, events in self.pending for event in events])
+        if self.latest is not None:
+            self.tx.save_case(*self.latest)
+
+
 class _Refused(Exception):
     """Ends the transaction without writing: a row was refused, or it is a dry run."""
 
@@ -275,10 +322,12 @@ def import_sheet(
     try:
         with ctx.store.writing() as tx:
             known = tx.external_refs()
-            shared = replace(ctx, store=_OneTransaction(tx))
+            officers = tx.officers()
             seen: dict[str, int] = {}
             for done, row in enumerate(sheet.rows, start=1):
-                _import_row(shared, row, known, seen, report)
+                writes = _RowWrites(tx, officers)
+                if _import_row(replace(ctx, store=_OneTransaction(writes)), row, known, seen, report):
+                    writes.flush()
                 if progress is not None:
                     progress(done)
             if report.refused or dry_run:
@@ -299,16 +348,17 @@ def row_key(row: Row) -> str:
     return "row-" + hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
-def _import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], report: Report) -> None:
+def _import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], report: Report) -> bool:
+    """Record a row's case; False when it records nothing (refused, or imported before)."""
     key = row_key(row)
     if key in seen:
         what = "reference" if row.values.get("external_ref") else "row"
         report.refused.append({"line": row.line, "reason": f"the same {what} as line {seen[key]}"})
-        return
+        return False
     seen[key] = row.line
     if key in known:
         report.already_imported += 1
-        return
+        return False
     done = ["received"]
     try:
         dates = _dates(row)
@@ -317,10 +367,11 @@ def _import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], r
         stages = _stage_steps(ctx, case.reference, dates, row.values, done) if case.has_clock else 1
     except ComplaintError as refusal:
         report.refused.append({"line": row.line, "reason": f"{done[-1]}: {_without_reference(str(refusal))}"})
-        return
+        return False
     known.add(key)
     report.cases_created += 1
     report.stages += stages
+    return True
 
 
 def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: dict[str, str], done: list[str]) -> int:
