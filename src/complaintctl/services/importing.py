@@ -501,7 +501,10 @@ def _close(ctx: Context, reference: str, on: date | None, values: dict[str, str]
         raise InvalidInput(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
     code = None
     if chosen == "refused":
-        code = (exclusion or "other").strip().lower().replace(" ", "-")
+        # A sheet without an exclusion column often puts the code (or its words) in the reasons.
+        code = _word(exclusion or reasons) or "other"
+        if code == _word(reasons) and code in EXCLUSIONS:
+            reasons = None
         if code not in EXCLUSIONS:
             code = "other"
             reasons = reasons or exclusion
