@@ -503,8 +503,6 @@ def _close(ctx: Context, reference: str, on: date | None, values: dict[str, str]
     if chosen == "refused":
         # A sheet without an exclusion column often puts the code (or its words) in the reasons.
         code = _word(exclusion or reasons) or "other"
-        if code == _word(reasons) and code in EXCLUSIONS:
-            reasons = None
         if code not in EXCLUSIONS:
             code = "other"
             reasons = reasons or exclusion
