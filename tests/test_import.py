@@ -8,7 +8,6 @@ import json
 import uuid
 
 import pytest
-
 from conftest import REPO, Cli
 
 EXAMPLE = REPO / "examples" / "spreadsheet.csv"

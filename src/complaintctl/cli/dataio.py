@@ -1,7 +1,6 @@
 """Data in and out: `export` every case with every field, `import` the team's spreadsheet."""
 
 import sys
-from typing import Optional
 
 import typer
 
@@ -15,9 +14,9 @@ EXPORT_FORMATS = ("csv", "json", "jsonl")
 @handled
 def export(
     fmt: str = typer.Option("csv", "--format", callback=choice(*EXPORT_FORMATS), help=f"{alternatives(EXPORT_FORMATS)}: CSV one row per case; JSON a list of `show --json` objects; JSON lines one a line."),
-    out: Optional[str] = typer.Option(None, "--out", help="Write to FILE instead of stdout (0600, never over a file without --force)."),
-    received_from: Optional[str] = typer.Option(None, "--from", callback=date_value, help="Only cases received on or after DATE."),
-    received_to: Optional[str] = typer.Option(None, "--to", callback=date_value, help="Only cases received on or before DATE."),
+    out: str | None = typer.Option(None, "--out", help="Write to FILE instead of stdout (0600, never over a file without --force)."),
+    received_from: str | None = typer.Option(None, "--from", callback=date_value, help="Only cases received on or after DATE."),
+    received_to: str | None = typer.Option(None, "--to", callback=date_value, help="Only cases received on or before DATE."),
     force: bool = force_option("the --out file"),
 ) -> None:
     """Export every case with every field: contact details, each stage's dates, handler, outcome, reasons, remedies, compensation, actions."""
@@ -49,7 +48,7 @@ def export(
 def import_sheet(
     path: str = typer.Argument(..., metavar="FILE.csv", help="The spreadsheet, saved as CSV."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report, writing nothing."),
-    mapping: Optional[list[str]] = typer.Option(None, "--map", metavar="COLUMN=FIELD", help="Read a column the headings do not name, e.g. --map 'Our ref=external_ref'. Repeatable."),
+    mapping: list[str] | None = typer.Option(None, "--map", metavar="COLUMN=FIELD", help="Read a column the headings do not name, e.g. --map 'Our ref=external_ref'. Repeatable."),
     encoding: str = typer.Option("utf-8", "--encoding", help="The file's encoding; a sheet saved by Excel on Windows is often cp1252."),
     as_json: bool = typer.Option(False, "--json", help="The report as JSON on stdout."),
 ) -> None:

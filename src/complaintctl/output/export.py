@@ -47,7 +47,7 @@ def json_default(value: Any) -> Any:
     return value.isoformat()
 
 
-def json_pieces(cases: Iterable["Case"]) -> Iterator[str]:
+def json_pieces(cases: Iterable[Case]) -> Iterator[str]:
     """A JSON list, one case to a line, written as each case comes."""
     encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
     first = True
@@ -57,7 +57,7 @@ def json_pieces(cases: Iterable["Case"]) -> Iterator[str]:
     yield "[]\n" if first else "\n]\n"
 
 
-def json_line_pieces(cases: Iterable["Case"]) -> Iterator[str]:
+def json_line_pieces(cases: Iterable[Case]) -> Iterator[str]:
     encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
     for case in cases:
         yield encode(case_json(case)) + "\n"

@@ -13,7 +13,6 @@ Imports neither SQLAlchemy nor SQLModel: the light reader and writer load this m
 from __future__ import annotations
 
 import json
-
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from itertools import groupby
@@ -25,6 +24,7 @@ from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
 from complaintctl.storage.projection import event_from_row
+
 
 class Worded(NamedTuple):
     """An event as a flat export reads it: what domain.corrections needs of it."""
@@ -175,7 +175,7 @@ class Queries:
         not memory."""
         stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch))
         actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch))
-        events = _Groups(self.stream(statements.EVENTS_TO_EXPORT, batch))
+        events = _Groups(self.stream(statements.EVENTS_BY_CASE, batch))
         for row in self.stream(statements.CASES_BY_ID, batch):
             case_id = row["id"]
             yield row, stages.take(case_id), actions.take(case_id), [event_from_row(event) for event in events.take(case_id)]

@@ -431,8 +431,6 @@ CASE_REFERENCES = "SELECT id, reference FROM cases"
 EVENTS_BY_ID = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY id"
 EVENTS_BY_CASE = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY case_id, number"
 CASES_BY_ID = f"SELECT id, reference, {_columns(CASE_COLUMNS)} FROM cases ORDER BY id"
-# Every event but its hashes, in case order: what an export reads beside the cases.
-EVENTS_TO_EXPORT = "SELECT case_id, number, kind, business_date, officer, recorded_at, details FROM events ORDER BY case_id, number"
 # The events whose words a flat export shows (contact details, each stage's reasons and remedies),
 # with the amendments and voids that change them, in case order. `kind || ''` keeps SQLite off the
 # index on kind: it reads the events in the order of their case instead of sorting them all.
