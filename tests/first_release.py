@@ -19,6 +19,7 @@ UNDO = {
         "DROP INDEX ix_cases_type_received",
     ],
     "003_policy_versions": ["DROP TABLE policy_versions"],
+    "004_policy_chain": ["ALTER TABLE policy_versions DROP COLUMN hash", "ALTER TABLE policy_versions DROP COLUMN prev_hash"],
     "005_officers": ["DROP TABLE officers"],
     "007_update_due": ["ALTER TABLE cases DROP COLUMN update_due"],
     "008_self_assessment": [

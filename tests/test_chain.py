@@ -63,18 +63,51 @@ def digest(reference: str, row: tuple, prev_hash: str, key: bytes | None) -> str
     return hmac.new(key, encoded, hashlib.sha256).hexdigest() if key else hashlib.sha256(encoded).hexdigest()
 
 
-def rechain(db: str, key: bytes | None, keyed_from: int = 1) -> str:
-    """Recompute every event's link and hash in id order, and the chain head: events before id
-    `keyed_from` with plain SHA-256, the rest with `key` (plain too when None)."""
-    rows = run(
+def version_digest(row: tuple, prev_hash: str, key: bytes | None) -> str:
+    """A policy version's hash as the README describes it: canonical JSON of its stored values and the previous hash."""
+    number, fingerprint, content, recorded_at, officer, note = row
+    fields = {
+        "number": number, "fingerprint": fingerprint, "content": content, "recorded_at": recorded_at,
+        "officer": officer, "note": note, "prev_hash": prev_hash,
+    }
+    encoded = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    return hmac.new(key, encoded, hashlib.sha256).hexdigest() if key else hashlib.sha256(encoded).hexdigest()
+
+
+def links(db: str) -> list[tuple]:
+    """The chain in the order it was recorded, as the README describes it: the events by id, and
+    each policy version after the hash it names as the one before it. Each link is ("event", id,
+    reference, content) or ("version", number, None, content)."""
+    events = run(
         db,
-        "SELECT e.id, c.reference, e.number, e.kind, e.business_date, e.officer, e.recorded_at, e.details "
+        "SELECT e.id, c.reference, e.number, e.kind, e.business_date, e.officer, e.recorded_at, e.details, e.hash "
         "FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id",
     )
-    head = ""
-    for event_id, reference, *content in rows:
-        head_before, head = head, digest(reference, tuple(content), head, key if event_id >= keyed_from else None)
-        run(db, "UPDATE events SET prev_hash = :prev, hash = :hash WHERE id = :id", prev=head_before, hash=head, id=event_id)
+    versions = run(db, "SELECT number, fingerprint, content, recorded_at, officer, note, prev_hash, hash FROM policy_versions ORDER BY number")
+    found, head = [], ""
+    for event_id, reference, *content, stored in events:
+        while versions and versions[0][6] == head:
+            number, *version, _prev, head = versions.pop(0)
+            found.append(("version", number, None, (number, *version)))
+        found.append(("event", event_id, reference, tuple(content)))
+        head = stored
+    found += [("version", row[0], None, tuple(row[:6])) for row in versions]
+    return found
+
+
+def rechain(db: str, key: bytes | None, keyed_from: int = 1) -> str:
+    """Recompute every link and hash of the chain in the order it was recorded, and the chain
+    head: events before id `keyed_from` (and the policy versions among them) with plain SHA-256,
+    the rest with `key` (plain too when None)."""
+    head, last_event = "", 0
+    for kind, ident, reference, content in links(db):
+        if kind == "event":
+            last_event = ident
+            head_before, head = head, digest(reference, content, head, key if ident >= keyed_from else None)
+            run(db, "UPDATE events SET prev_hash = :prev, hash = :hash WHERE id = :id", prev=head_before, hash=head, id=ident)
+        else:
+            head_before, head = head, version_digest(content, head, key if last_event + 1 >= keyed_from else None)
+            run(db, "UPDATE policy_versions SET prev_hash = :prev, hash = :hash WHERE number = :number", prev=head_before, hash=head, number=ident)
     run(db, "UPDATE meta SET value = :head WHERE key = 'chain_head'", head=head)
     return head
 
@@ -411,7 +444,9 @@ def test_the_first_release_database_verifies_and_says_it_is_not_keyed(release_1)
 
 
 def test_the_first_write_keys_the_chain_from_there_on(release_1, config):
+    release_1.ok("list")  # the upgrade stores the first policy version, unkeyed as the events before it
     old_head = meta(release_1.db, "chain_head")
+    assert old_head == run(release_1.db, "SELECT hash FROM policy_versions WHERE number = 1")[0][0]
     release_1.ok("note", "CMP-2026-00001", "Reviewed after the upgrade")
     key_id = meta(release_1.db, "chain_key_id")
     assert (config / "complaintctl" / "keys" / f"{key_id}.key").exists()
@@ -425,9 +460,10 @@ def test_the_first_write_keys_the_chain_from_there_on(release_1, config):
     assert prev_hash == old_head and stored == digest(reference, tuple(content), prev_hash, key)
     outcome = release_1.ok("verify")
     assert "keyed (key" in outcome.stdout and "from CMP-2026-00001 event 7 (id 15)" in outcome.stdout
-    assert "the 14 events before it were recorded before keys and are checked without one" in outcome.stdout
+    assert "the 14 events before it were recorded before keys and are checked without one, as is the policy version stored before it" in outcome.stdout
     report = release_1.ok("verify", "--json").json()
     assert (report["key_id"], report["unkeyed_events"], report["events"]) == (key_id, 14, 15)
+    assert (report["policy_versions"], report["unkeyed_policy_versions"]) == (1, 1)
     release_1.ok("log", "--name", "New Person", "--summary", "After the upgrade", "--received", "2026-11-02")
     assert release_1.ok("verify", "--json").json()["unkeyed_events"] == 14
 
@@ -436,9 +472,10 @@ def test_an_old_event_rewritten_after_keying_fails(release_1, config):
     release_1.ok("note", "CMP-2026-00001", "Reviewed after the upgrade")
     run(release_1.db, "UPDATE events SET details = :details WHERE id = 3", details='{"text": "Changed"}')
     # Without the key: recompute the whole chain in plain SHA-256 and point the start of the keyed
-    # part at the new hash of the last old event. The first keyed event's HMAC cannot be made again.
+    # part at the new hash of the last link before it (the policy version the upgrade stored). The
+    # first keyed event's HMAC cannot be made again.
     rechain(release_1.db, key=None, keyed_from=10**9)
-    new_boundary = run(release_1.db, "SELECT hash FROM events WHERE id = 14")[0][0]
+    new_boundary = run(release_1.db, "SELECT hash FROM policy_versions WHERE number = 1")[0][0]
     run(release_1.db, "UPDATE meta SET value = :hash WHERE key = 'chain_keyed_after'", hash=new_boundary)
     refused(release_1("verify"), "CMP-2026-00001 event 7 (id 15): was altered after it was recorded")
 

@@ -427,3 +427,30 @@ def test_the_shell_splits_a_line_as_shlex_does(line):
     except ValueError as problem:
         got = ("error", str(problem))
     assert got == expected
+
+
+def test_an_over_long_path_is_refused_in_one_short_line(cli):
+    """A 128 KB path (the longest one argument may be) is named by its two ends, not printed whole."""
+    import time
+
+    long_path = "a" * 131_000
+    for arguments in (["--config", long_path, "list"], ["report", "annual", "--year", "2025", "--out", long_path],
+                      ["backup", long_path]):
+        started = time.perf_counter()
+        outcome = cli(*arguments)
+        assert time.perf_counter() - started < 10
+        assert outcome.exit_code == 1 and outcome.stderr.startswith("Error: ") and outcome.stderr.count("\n") == 1
+        assert "(131,000 characters)" in outcome.stderr and len(outcome.stderr) < 600, outcome.stderr[:400]
+    from conftest import Cli
+
+    missing = Cli(long_path)("list")
+    assert missing.exit_code == 1 and "(the name is too long); choose a shorter path" in missing.stderr and len(missing.stderr) < 600
+
+
+def test_a_refusal_of_a_long_shell_line_is_one_short_line(cli, db_location):
+    """49,000 stray words, or 50,000 backslashes, in a line under the limit: the usage error that
+    names them is shown by its two ends, not as 100,000 characters on one line."""
+    result = run_shell(db_location, "list " + " ".join(["x"] * 49_000) + "\nlist " + "\\\\" * 49_000 + "\n")
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("Error: Got unexpected extra argument") for line in lines), lines
+    assert all(len(line) < 2_500 for line in lines) and "characters)" in lines[0]

@@ -51,8 +51,8 @@ def test_verify_passes_on_a_database_written_by_the_commands(busy):
     head = scalar(cli.db, "SELECT hash FROM events ORDER BY id DESC LIMIT 1")
     key_id = scalar(cli.db, "SELECT value FROM meta WHERE key = 'chain_key_id'")
     assert report == {
-        "ok": True, "events": 9, "cases": 3, "storage": "ok", "problem_count": 0, "problems": [],
-        "chain_head": head, "key_id": key_id, "unkeyed_events": 0, "anchor": None,
+        "ok": True, "events": 9, "cases": 3, "policy_versions": 1, "storage": "ok", "problem_count": 0, "problems": [],
+        "chain_head": head, "key_id": key_id, "unkeyed_events": 0, "unkeyed_policy_versions": 0, "anchor": None,
     }
     assert outcome.stdout.rstrip().endswith(f"; chain head {head}")
 
@@ -73,6 +73,7 @@ def test_an_altered_event_is_named_by_reference_and_number(busy):
         "reference": first,
         "event": 1,
         "event_id": event_id,
+        "policy_version": None,
         "problem": "was altered after it was recorded: its content no longer matches its hash",
     }
 
@@ -105,7 +106,7 @@ def test_the_newest_event_deleted_is_detected(busy):
     raw(cli.db, "DELETE FROM events WHERE id = ?", newest)
     outcome = cli("verify")
     assert outcome.exit_code == 1
-    assert "the newest event recorded after" in outcome.stderr
+    assert "the newest event or policy version recorded after" in outcome.stderr
     assert "chain head does not match" in outcome.stderr
 
 

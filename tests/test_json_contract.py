@@ -185,9 +185,12 @@ def test_workdays_json(cli, arguments, expected):
     assert outcome.stderr == ""
 
 
-VERIFY_KEYS = {"ok", "events", "cases", "storage", "problem_count", "problems", "chain_head", "key_id", "unkeyed_events", "anchor"}
-PROBLEM_KEYS = {"reference", "event", "event_id", "problem"}
-ANCHOR_KEYS = {"hash", "found", "reference", "event", "event_id"}
+VERIFY_KEYS = {
+    "ok", "events", "cases", "policy_versions", "storage", "problem_count", "problems", "chain_head", "key_id", "unkeyed_events",
+    "unkeyed_policy_versions", "anchor",
+}
+PROBLEM_KEYS = {"reference", "event", "event_id", "policy_version", "problem"}
+ANCHOR_KEYS = {"hash", "found", "reference", "event", "event_id", "policy_version"}
 
 
 def test_verify_json_keys(case):
@@ -198,12 +201,12 @@ def test_verify_json_keys(case):
     assert (report["unkeyed_events"], report["anchor"]) == (0, None)
     anchored = cli.ok("verify", "--json", "--anchor", report["chain_head"]).json()
     assert set(anchored) == VERIFY_KEYS and set(anchored["anchor"]) == ANCHOR_KEYS
-    assert anchored["anchor"] == {"hash": report["chain_head"], "found": True, "reference": ref, "event": 7, "event_id": 7}
+    assert anchored["anchor"] == {"hash": report["chain_head"], "found": True, "reference": ref, "event": 7, "event_id": 7, "policy_version": None}
     missed = cli("verify", "--json", "--anchor", "0" * 64)
     assert missed.exit_code == 1
     body = missed.json()
     assert set(body) == VERIFY_KEYS and body["ok"] is False
-    assert body["anchor"] == {"hash": "0" * 64, "found": False, "reference": None, "event": None, "event_id": None}
+    assert body["anchor"] == {"hash": "0" * 64, "found": False, "reference": None, "event": None, "event_id": None, "policy_version": None}
     assert all(set(problem) == PROBLEM_KEYS for problem in body["problems"])
     assert cli.ok("verify", "--head", "--json").json() == {"chain_head": report["chain_head"]}
 

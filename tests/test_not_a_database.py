@@ -164,3 +164,19 @@ def test_a_postgresql_database_with_other_tables_is_refused_but_by_init(db_locat
             tables = connection.execute(sql("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")).all()
         engine.dispose()
         assert tables == [("recipes",)]
+
+
+@pytest.mark.parametrize("kind", ["folder", "pipe"])
+@pytest.mark.parametrize("command", [["list"], ["note", "CMP-2026-00001", "Phoned"], ["verify", "--head"], ["init"]],
+                         ids=lambda command: "-".join(command[:2]))
+def test_a_folder_or_a_pipe_at_db_is_refused_as_not_a_database(tmp_path, kind, command):
+    """Not SQLite's "unable to open database file" or "disk I/O error", which say to try again."""
+    path = tmp_path / "complaints.db"
+    if kind == "folder":
+        path.mkdir()
+    else:
+        os.mkfifo(path)
+    outcome = Cli(str(path))(*command)
+    assert outcome.exit_code == 1 and outcome.stderr.count("\n") == 1
+    assert "is not a complaintctl database" in outcome.stderr, outcome.stderr
+    assert sorted(item.name for item in tmp_path.iterdir()) == ["complaints.db"]

@@ -194,6 +194,19 @@ def test_a_login_that_may_not_create_tables_is_told_what_to_ask_for(pg_url, pg_s
     assert _rows(pg_url, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'") == [(0,)]
 
 
+def test_a_password_typed_with_at_signs_and_slashes_is_one_password(pg_url):
+    """`p@ss/w:rd` typed into the URL as it is: read as the password (not a host `ss` and a
+    database `w:rd@…`), and never printed."""
+    typed = pg_url.replace("://complaintctl@", "://complaintctl:p@ss/w:rd@")
+    cli = Cli(typed)
+    created = cli.ok("init")
+    cli.ok("log", "--name", "Ann Example", "--summary", "Leak", "--received", "2026-11-02")
+    missing = Cli(typed.rsplit("/", 1)[0] + "/no_such_database")("list")
+    assert missing.exit_code == 1 and "no_such_database" in missing.stderr
+    for printed in (created.stdout + created.stderr, missing.stdout + missing.stderr):
+        assert "p@ss" not in printed and "ss/w" not in printed and "w:rd" not in printed, printed
+
+
 def test_a_password_in_the_url_is_never_printed():
     outcome = Cli("postgresql+psycopg://clerk:s3cret-word@127.0.0.1:1/complaints")("list")
 
@@ -259,7 +272,8 @@ def _finish(workers: list[subprocess.Popen]) -> list[tuple[int, str, str]]:
 
 
 def _assert_chain_intact(url: str) -> list[tuple]:
-    """Every event chains to the one recorded before it, and its hash covers its content."""
+    """Every event chains to what was recorded before it (an event, or a policy version where one
+    was stored), and its hash covers its content."""
     from complaintctl.domain.events import Event
     from complaintctl.storage.chainkey import find_key
     from complaintctl.storage.projection import event_hash
@@ -270,13 +284,19 @@ def _assert_chain_intact(url: str) -> list[tuple]:
         " FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.id",
     )
     key = find_key(_rows(url, "SELECT value FROM meta WHERE key = 'chain_key_id'")[0][0]).secret
+    versions = _rows(url, "SELECT prev_hash, hash FROM policy_versions ORDER BY number")
     head = ""
     for reference, number, kind, on, officer, recorded_at, details, prev_hash, digest in rows:
+        while versions and versions[0][0] == head:
+            head = versions.pop(0)[1]
         event = Event(kind=kind, on=on, officer=officer, recorded_at=datetime.fromisoformat(recorded_at),
                       details=json.loads(details), number=number)
         assert prev_hash == head, f"{reference} event {number} does not chain to the event before it"
         assert event_hash(reference, event, prev_hash, key) == digest, f"{reference} event {number} hash is wrong"
         head = digest
+    while versions and versions[0][0] == head:
+        head = versions.pop(0)[1]
+    assert not versions, "a policy version is out of the chain"
     assert _rows(url, "SELECT value FROM meta WHERE key = 'chain_head'") == [(head,)]
     return rows
 

@@ -209,3 +209,93 @@ def test_printable():
     assert printable("one\ttwo\nthree\r") == "one^Itwo^Jthree^M"
     assert printable("one\ttwo\nthree\r", multiline=True) == "one\ttwo\nthree^M"
     assert printable(None) == ""
+
+
+# -- on a real terminal ----------------------------------------------------------------------------
+
+
+def _on_a_terminal(db: str, *args: str) -> tuple[int, str]:
+    """The command run with a pseudo-terminal as its stdout and stderr, as an officer runs it."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "complaintctl", "--db", db, *args],
+        stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env={**os.environ, "COLUMNS": "300"},
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the terminal closed with the process
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return process.wait(timeout=120), b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("list", "--csv"), ("overdue", "--csv", "--within", "100"), ("report", "annual", "--year", "2025"),
+        ("report", "annual", "--year", "2025", "--format", "markdown"), ("report", "annual", "--year", "2025", "--format", "html"),
+        ("report", "annual", "--year", "2025", "--json"), ("list", "--json"), ("show", "CMP-2026-00001", "--json"),
+    ],
+)
+def test_stored_control_characters_never_reach_a_terminal_through_csv_json_or_reports(controlled, cli, command):
+    code, printed = _on_a_terminal(cli.db, *command)
+    assert code == 0, printed
+    assert "Parks" in printed or "Ann" in printed, printed
+    for raw in RAW_CONTROLS:
+        assert raw not in printed, f"{command} printed {raw!r}:\n{printed!r}"
+
+
+def test_json_escapes_del_and_c1_and_reads_back_the_same(controlled, cli):
+    with freeze_time(TODAY):
+        shown = cli.ok("show", controlled, "--json")
+        report = cli.ok("report", "annual", "--year", "2025", "--json")
+    for outcome in (shown, report):
+        assert "\x9b" not in outcome.stdout and "\x7f" not in outcome.stdout
+    assert "Ann \\u009b31m Red\\u007f Jones" in shown.stdout
+    assert shown.json()["name"] == C1_NAME
+    assert C1_SERVICE in report.json()["by_service"]
+
+
+def test_an_email_address_that_cannot_be_used_is_not_repeated_in_the_refusal(controlled, cli):
+    with freeze_time(TODAY):
+        outcome = cli("letter", controlled, "acknowledgement", "--format", "eml")
+    assert outcome.exit_code == 1
+    assert outcome.stderr == (
+        f"Error: {controlled}: the recipient's email address is not one an email can be sent to; correct it or use --format text\n"
+    )
+
+
+def test_stored_control_characters_never_reach_a_terminal_through_the_self_assessment(controlled, cli):
+    """Its extensions beyond the Code's cap are listed with their recorded reasons."""
+    from datetime import date, datetime, timezone
+
+    from complaintctl import services
+    from complaintctl.domain import policy
+    from complaintctl.storage.store import Store
+
+    chosen = policy.load(None)
+    store = Store.open(cli.db)
+    try:
+        context = services.Context(store, chosen, chosen.calendar(), "officer.one", date(2026, 3, 2),
+                                   datetime(2026, 3, 2, 10, tzinfo=timezone.utc))
+        services.extend(context, controlled, date(2026, 2, 10), reason=f"Waiting {CLIPBOARD}", days=30,
+                        good_reason=f"Survey {C1_SERVICE}")
+    finally:
+        store.dispose()
+    for command in (("report", "self-assessment", "--year", "2025"), ("report", "self-assessment", "--year", "2025", "--json")):
+        code, printed = _on_a_terminal(cli.db, *command)
+        assert code == 0, printed
+        assert "Waiting" in printed or "Survey" in printed, printed
+        for raw in RAW_CONTROLS:
+            assert raw not in printed, f"{command} printed {raw!r}:\n{printed!r}"

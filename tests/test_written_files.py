@@ -54,3 +54,35 @@ def test_letter_and_report_files_are_private_and_never_replaced_without_force(cl
         assert cli(*command, "--out", str(link), "--force").exit_code == 1
         assert victim.read_text() == "not yours" and link.is_symlink()
         assert [name for name in os.listdir(tmp_path) if name.endswith(".partial")] == []
+
+
+def test_init_writes_its_policy_file_privately_and_a_refused_init_leaves_nothing(tmp_path):
+    from conftest import Cli
+
+    database = tmp_path / "complaints.db"
+    cli = Cli(str(database))
+    (tmp_path / "dangling.toml").symlink_to(tmp_path / "nowhere.toml")
+    for policy_out, fragment in (
+        (tmp_path / "dangling.toml", "is a symbolic link"),
+        (tmp_path / "missing" / "complaintctl.toml", "does not exist"),
+    ):
+        refused = cli("init", "--policy", "mansfield", "--policy-out", str(policy_out))
+        assert refused.exit_code == 1 and fragment in refused.stderr and refused.stderr.count("\n") == 1, refused.stderr
+        assert not database.exists() and not (tmp_path / "nowhere.toml").exists()
+    written = tmp_path / "complaintctl.toml"
+    cli.ok("init", "--policy", "mansfield", "--policy-out", str(written))
+    assert mode(written) == 0o600
+    # init on the database that now exists is refused, and takes back the policy file it wrote.
+    again = cli("init", "--policy", "mansfield", "--policy-out", str(tmp_path / "second.toml"))
+    assert again.exit_code == 1 and "already exists" in again.stderr
+    assert not (tmp_path / "second.toml").exists()
+
+
+@freeze_time("2026-11-30 10:00:00")
+def test_a_steps_letter_file_name_too_long_stops_the_step_before_it_is_recorded(cli, tmp_path):
+    reference = cli.ok("log", "--name", "A", "--summary", "s", "--received", "2026-11-25").stdout.strip()
+    for name in (str(tmp_path / ("b" * 300 + ".txt")), "c" * 131_000 + ".txt"):
+        refused = cli("acknowledge", reference, "--letter", name)
+        assert refused.exit_code == 2 and "the file name is too long" in refused.stderr, refused.stderr
+        assert len(refused.stderr) < 300
+    assert cli.show(reference)["status"] == "open"

@@ -15,11 +15,11 @@ CHAIN_HASH = re.compile(r"[0-9a-f]{64}")
 def verify(
     as_json: bool = typer.Option(False, "--json", help="Print the findings as JSON on stdout."),
     anchor: Optional[str] = typer.Option(
-        None, "--anchor", metavar="HEX", help="Also require that an event of the chain has this hash (a chain head recorded earlier), with all its history unchanged."
+        None, "--anchor", metavar="HEX", help="Also require that an event or policy version of the chain has this hash (a chain head recorded earlier), with all its history unchanged."
     ),
     head: bool = typer.Option(False, "--head", help="Only print the chain head as recorded, without checking: a value to keep elsewhere for --anchor."),
 ) -> None:
-    """Check the database: storage, that no recorded event was altered or removed, and that every case matches its events."""
+    """Check the database: storage, that no recorded event or policy version was altered or removed, and that every case matches its events."""
     if head:
         _print_head(as_json)
         return

@@ -8,6 +8,7 @@ text (`domain.text`): every option or argument that takes text a person typed go
 `text_value`, as free text, one line, or a case reference.
 """
 
+import errno
 import os
 from collections.abc import Iterable
 from datetime import date
@@ -111,8 +112,24 @@ def letter_path(ctx: typer.Context, param: typer.CallbackParam, value: Optional[
     refused, and an existing file unless --force (an eager option, read first) was given."""
     if value is None:
         return value
-    if not os.path.isdir(os.path.dirname(os.path.abspath(value))):
+    try:
+        os.lstat(value)
+    except FileNotFoundError:
+        pass
+    except OSError as problem:
+        # A name too long, a loop of links, a folder that may not be searched: os.path's checks
+        # below would answer False, and the letter would then fail after its step was recorded.
+        too_long = problem.errno == errno.ENAMETOOLONG
+        raise typer.BadParameter(
+            f"the file name is too long ({len(value):,} characters); choose a shorter one" if too_long
+            else f"{value!r} cannot be used ({problem.strerror}); choose another file",
+            param=param,
+        ) from None
+    folder = os.path.dirname(os.path.abspath(value))
+    if not os.path.isdir(folder):
         raise typer.BadParameter(f"the folder of {value!r} does not exist", param=param)
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise typer.BadParameter(f"the folder of {value!r} is not writable; choose another file", param=param)
     if os.path.islink(value):
         raise typer.BadParameter(f"{value!r} is a symbolic link; letters are never written through one, choose another file", param=param)
     if os.path.exists(value) and not ctx.params.get("force"):

@@ -1,5 +1,6 @@
 """`report annual`: the annual complaints performance and service improvement report."""
 
+import sys
 from typing import Optional
 
 import typer
@@ -37,7 +38,7 @@ def annual(
     from complaintctl.reports import annual as annual_report
     from complaintctl.reports.annual_render import render
     from complaintctl.storage.locations import templates_folder
-    from complaintctl.output.render import say
+    from complaintctl.output.render import json_escaped, say
 
     if as_json and fmt not in ("text", "json"):
         raise typer.BadParameter(
@@ -49,14 +50,17 @@ def annual(
     # sqlite3 alone, anything else through the full store (see storage.reader).
     context = settings.reading_context()
     report = annual_report.annual_report(context, year, as_of)
-    text = render(report, "json" if as_json else fmt, templates_folder() / "reports")
+    json_wanted = as_json or fmt == "json"
+    text = render(report, "json" if json_wanted else fmt, templates_folder() / "reports")
+    if json_wanted:
+        text = json_escaped(text)
     if out:
         from complaintctl.output.files import write_private
 
         write_private(out, text, force=force)
         say(f"Wrote the {report['year']} annual report to {out}")
     else:
-        typer.echo(text, nl=False)
+        _print(text)
 
 
 @report_app.command("self-assessment")
@@ -73,7 +77,7 @@ def self_assessment(
     The measurable commitments of the Housing Ombudsman's Complaint Handling Code with the figures
     for 1 April YYYY to 31 March YYYY+1, each line naming the Code section it evidences.
     """
-    from complaintctl.output.render import say
+    from complaintctl.output.render import json_escaped, say
     from complaintctl.reports.self_assessment import self_assessment as assessed
     from complaintctl.reports.self_assessment_render import render
     from complaintctl.storage.locations import templates_folder
@@ -83,11 +87,25 @@ def self_assessment(
             f"--json asks for JSON but --format asks for {fmt}; give one of them", param_hint="'--json' / '--format'"
         )
     report = assessed(settings.reading_context(), year)
-    text = render(report, "json" if as_json else fmt, templates_folder() / "reports")
+    json_wanted = as_json or fmt == "json"
+    text = render(report, "json" if json_wanted else fmt, templates_folder() / "reports")
+    if json_wanted:
+        text = json_escaped(text)
     if out:
         from complaintctl.output.files import write_private
 
         write_private(out, text, force=force)
         say(f"Wrote the {report['year']} self-assessment to {out}")
     else:
-        typer.echo(text, nl=False)
+        _print(text)
+
+
+def _print(text: str) -> None:
+    """A report on stdout. On a terminal, text recorded before control characters were refused
+    (a reason, a service area) is shown as `printable` shows it, never acted on; JSON is already
+    escaped, and a file or a pipe gets the report exactly."""
+    if sys.stdout.isatty():
+        from complaintctl.output.render import printable
+
+        text = printable(text, multiline=True)
+    typer.echo(text, nl=False)

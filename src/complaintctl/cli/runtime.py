@@ -10,6 +10,7 @@ annotations (no `from __future__ import annotations`): Typer reads every command
 each start, and annotations kept as strings would be compiled again each time.
 """
 
+import errno
 import functools
 import os
 import sys
@@ -56,7 +57,7 @@ class _one_line_usage_errors:
         if not isinstance(error, UsageError) or isinstance(error, NoArgsIsHelpError):
             return False
         hint = f"; see '{error.ctx.command_path} --help'" if error.ctx is not None else ""
-        message = " ".join(error.format_message().split()).rstrip(".")
+        message = brief(error.format_message()).rstrip(".")
         sys.stderr.write(f"Error: {message}{hint}\n")
         raise typer.Exit(error.exit_code) from None
 
@@ -253,6 +254,8 @@ def handled(command):
                 if "file is not a database" in detail or "file is encrypted" in detail:
                     fail(f"{settings.db or 'the database'} is not a complaintctl database ({detail}); check --db or COMPLAINTCTL_DB", EXIT_REFUSED)
                 fail(f"database problem: {detail}; nothing was changed, try again", EXIT_REFUSED)
+            if isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG:
+                fail(f"could not use {error.filename or 'a file'} (the name is too long); choose a shorter path", EXIT_REFUSED)
             if isinstance(error, OSError) and error.strerror:
                 where = f" {error.filename}" if error.filename else ""
                 fail(f"could not read or write{where}: {error.strerror}; free space or fix permissions and run it again", EXIT_REFUSED)
@@ -265,8 +268,26 @@ def fail(message: str, code: int = EXIT_REFUSED):
     """Stop the command with `Error: message` on stderr and the exit code."""
     from complaintctl.output.render import printable
 
-    sys.stderr.write(f"Error: {printable(' '.join(message.split()))}\n")
+    sys.stderr.write(f"Error: {printable(brief(message))}\n")
     raise typer.Exit(code)
+
+
+# A word of a message longer than LONGEST_WORD (a path of 100,000 characters), or a message longer
+# than LONGEST_MESSAGE (a shell line's 50,000 extra arguments), is shown by its two ends: a
+# refusal stays one line a person can read.
+LONGEST_WORD = 300
+LONGEST_MESSAGE = 2000
+
+
+def _ends(text: str, head: int, tail: int) -> str:
+    return f"{text[:head]}…{text[-tail:]} ({len(text):,} characters)"
+
+
+def brief(message: str) -> str:
+    """`message` on one line, an over-long word or message shown by its two ends."""
+    words = [word if len(word) <= LONGEST_WORD else _ends(word, 200, 60) for word in message.split()]
+    joined = " ".join(words)
+    return joined if len(joined) <= LONGEST_MESSAGE else _ends(joined, 1500, 300)
 
 
 def _officer_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[str]:

@@ -1,6 +1,7 @@
 """`init`: create the database and, from a preset, a starting policy file."""
 
 import os
+from pathlib import Path
 from typing import Optional
 
 import typer
@@ -26,13 +27,20 @@ def init(
         preset = policy.parse(preset_text, f"the {policy_name} preset")
         if os.path.exists(policy_out):
             fail(f"{policy_out} already exists; move it away or choose another --policy-out")
+        from complaintctl.output.files import write_private
+
+        # Written first, as every file is (never through a link, never over a file), so that a file
+        # it cannot write refuses the command before there is a database; taken back if init fails.
+        write_private(policy_out, preset_text)
     location = settings.database()
     # The database stores the policy it starts with: the preset, else --config's file or the built-in one.
-    context = settings.context(create=True, policy=preset)
+    try:
+        context = settings.context(create=True, policy=preset)
+    except BaseException:
+        if preset_text is not None:
+            Path(policy_out).unlink(missing_ok=True)
+        raise
     if preset_text is not None:
-        descriptor = os.open(policy_out, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        with os.fdopen(descriptor, "w") as handle:
-            handle.write(preset_text)
         typer.echo(f"Wrote the {policy_name} policy to {policy_out} and stored it in the database; to change it, edit the file and run with --config {policy_out}")
     typer.echo(f"Created {shown(location)}")
     key_file = getattr(context.store, "key_file", None)

@@ -483,11 +483,15 @@ def message(letter: Letter, env: jinja2.Environment) -> "EmailMessage":
     text = _render(letter, env, "text")
     html = _render(letter, env, "html")
     mail = EmailMessage()
+    # The email library's message quotes the address: personal data, so it is not repeated.
     try:
         mail["To"] = Address(display_name=recipient["name"], addr_spec=recipient["email"])
+    except (ValueError, IndexError):
+        raise InvalidInput(f"{reference}: the recipient's email address is not one an email can be sent to; correct it or use --format text") from None
+    try:
         mail["From"] = Address(display_name=organisation["team"] or organisation["name"], addr_spec=organisation["email"])
-    except (ValueError, IndexError) as problem:
-        raise InvalidInput(f"{reference}: an email address cannot be used ({problem}); correct it or use --format text") from None
+    except (ValueError, IndexError):
+        raise InvalidInput("the policy's [organisation] email is not one an email can be sent from; correct it or use --format text") from None
     mail["Subject"] = letter.subject
     # A draft to check and send: mail clients open it for editing, not as mail received.
     mail["X-Unsent"] = "1"

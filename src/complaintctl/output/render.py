@@ -115,12 +115,22 @@ def print_json(value: Any) -> None:
     if isinstance(value, list) and len(value) > LONG_LIST:
         print_json_lines(map(json.JSONEncoder(ensure_ascii=False, default=_iso).encode, value))
         return
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False, default=_iso) + "\n")
+    sys.stdout.write(json_escaped(json.dumps(value, indent=2, ensure_ascii=False, default=_iso)) + "\n")
 
 
 def print_json_lines(items: Iterable[str]) -> None:
     """A JSON list of items already encoded, one to a line."""
-    sys.stdout.write("[\n" + ",\n".join(items) + "\n]\n")
+    sys.stdout.write(json_escaped("[\n" + ",\n".join(items) + "\n]\n"))
+
+
+# DEL and the C1 controls, which json writes as they are (it escapes only C0): a terminal may act
+# on them (U+009B is a one-character CSI), and escaped they read back as the same text.
+_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
+
+
+def json_escaped(encoded: str) -> str:
+    """JSON text with DEL and the C1 controls written as \\u escapes: the same JSON, safe to print."""
+    return _JSON_RAW_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -136,12 +146,15 @@ def _cell(value: Any) -> Any:
 
 
 def print_csv(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """CSV on stdout: the stored text exactly for a file or a program; on a terminal, with every
+    control character shown as `printable` shows it."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow({key: _cell(row.get(key)) for key in columns})
-    sys.stdout.write(buffer.getvalue())
+    text = buffer.getvalue()
+    sys.stdout.write(printable(text, multiline=True) if sys.stdout.isatty() else text)
 
 
 # -- people ----------------------------------------------------------------------------------------
@@ -165,7 +178,7 @@ def printable(text: Any, multiline: bool = False) -> str:
     """`text` as it is safe to print on a terminal: every control character a terminal could act
     on is replaced by a visible stand-in (C0 in caret form, `^[` for ESC; DEL as `^?`; C1 as
     U+FFFD). Newline and tab are kept only when `multiline`. For people only: JSON and CSV keep
-    the stored text exactly."""
+    the stored text exactly (JSON escaped, CSV as it is unless it goes to a terminal)."""
     pattern = _CONTROL_BUT_LAYOUT if multiline else _CONTROL
     return pattern.sub(_visible, "" if text is None else str(_iso(text)))
 

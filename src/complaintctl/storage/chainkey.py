@@ -1,7 +1,8 @@
 """The secret key of the hash chain, kept outside the database.
 
-Each event's hash is an HMAC-SHA256 under this key (projection.event_hash), so someone who can
-edit the database but does not hold the key cannot make an edited history verify again.
+Each event's hash, and each policy version's, is an HMAC-SHA256 under this key
+(projection.event_hash, projection.policy_version_hash), so someone who can edit the database
+but does not hold the key cannot make an edited history verify again.
 
 A key is 32 random bytes, written as 64 hexadecimal digits and a line feed in a file of its own,
 readable by its owner only. `init` makes one for each new database, in the user's configuration

@@ -11,6 +11,7 @@ connections in the process rely on.)
 
 from __future__ import annotations
 
+import os
 import sqlite3
 
 from complaintctl.errors import StorageError
@@ -57,7 +58,10 @@ def applied_migrations(conn: sqlite3.Connection, location: str) -> set[str]:
 
 def check_database_file(location: str) -> set[str]:
     """The migrations applied to the SQLite file at `location`, read without changing it (no
-    journal mode set, no table made); refuses a file that is not a complaintctl database."""
+    journal mode set, no table made); refuses a file that is not a complaintctl database, and
+    a folder, a pipe or a device, which SQLite would only call unopenable or a disk error."""
+    if not os.path.isfile(location):
+        raise not_complaintctl(location)
     conn = connect(location)
     try:
         return applied_migrations(conn, location)

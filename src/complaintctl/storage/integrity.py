@@ -4,22 +4,24 @@
 database costs time, not memory. It checks three things and reports every problem it finds:
 
 - the storage itself (SQLite's `PRAGMA integrity_check`);
-- the hash chain: each event's hash is an HMAC, under a key kept outside the database
-  (chainkey.py), of its content and the hash before it, so an altered event no longer matches
-  its own hash, a removed event breaks the link of the one after it (or, for the newest event,
-  the chain head kept in `meta`), and without the key neither can be made to match again. The
-  events of a database recorded before keys, up to where its keyed part begins, are plain
-  SHA-256 and are checked without a key. Given an anchor (a hash recorded earlier and kept
-  elsewhere), it also checks that an event of the chain still has it: then nothing up to that
-  event was changed, even by someone holding the key;
+- the hash chain: the events and the policy versions, in the order they were recorded. Each
+  link's hash is an HMAC, under a key kept outside the database (chainkey.py), of its content
+  and the hash before it, so an altered event or version no longer matches its own hash, a
+  removed one breaks the link of the one after it (or, for the newest, the chain head kept in
+  `meta`), and without the key neither can be made to match again. The links of a database
+  recorded before keys, up to where its keyed part begins, are plain SHA-256 and are checked
+  without a key. A policy version an upgrade could not chain (its key was elsewhere) is reported
+  as not proven. Given an anchor (a hash recorded earlier and kept elsewhere), it also checks
+  that a link of the chain still has it: then nothing up to that link was changed, even by
+  someone holding the key;
 - the projection: the `cases`, `stages` and `actions` rows of every case, and its report records
   (Ombudsman referral, findings and orders, surveys, learning), equal the state derived again
   from its events under the database's policy versions: each step under the version in force
   when it was recorded, what is still open under the latest. Every column is compared, so
   `show` (which derives), `list`, `overdue` and the reports (which read the rows) agree.
 
-Problems name the case reference, the event number and the event id, never a person and never
-a stored value: the values are personal data.
+Problems name the case reference, the event number and the event id, or the policy version's
+number, never a person and never a stored value: the values are personal data.
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
@@ -38,7 +41,7 @@ from complaintctl.domain.case import derive
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
 from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER
-from complaintctl.storage.projection import action_rows, case_values, event_from_row, event_hash, record_rows, stage_rows
+from complaintctl.storage.projection import action_rows, case_values, event_from_row, event_hash, policy_version_hash, record_rows, stage_rows
 from complaintctl.storage.store import Store, Transaction
 
 if TYPE_CHECKING:
@@ -64,12 +67,14 @@ BATCH = 2000
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong, located by case reference, event number and event id where known."""
+    """One thing wrong, located by case reference, event number and event id, or by policy
+    version number, where known."""
 
     what: str
     reference: str | None = None
     event_number: int | None = None
     event_id: int | None = None
+    policy_version: int | None = None
 
     def describe(self) -> str:
         where = []
@@ -79,13 +84,20 @@ class Problem:
             where.append(f"event {self.event_number}")
         if self.event_id is not None:
             where.append(f"(id {self.event_id})")
+        if self.policy_version is not None:
+            where.append(f"policy version {self.policy_version}")
         return f"{' '.join(where)}: {self.what}" if where else self.what
+
+    def place(self) -> str:
+        """Where it is, in words: "CMP-2026-00001 event 3 (id 7)", "policy version 2"."""
+        return self.describe().rstrip(": ")
 
     def as_json(self) -> dict[str, Any]:
         return {
             "reference": self.reference,
             "event": self.event_number,
             "event_id": self.event_id,
+            "policy_version": self.policy_version,
             "problem": self.what,
         }
 
@@ -97,13 +109,15 @@ class Findings:
 
     events: int = 0
     cases: int = 0
+    policy_versions: int = 0
     storage: str = "not checked"
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0
     chain_head: str = ""
     key_id: str | None = None
-    # Events recorded before the database had a key: checked as plain SHA-256.
+    # Events and policy versions recorded before the database had a key: checked as plain SHA-256.
     unkeyed_events: int = 0
+    unkeyed_policy_versions: int = 0
     first_keyed: Problem | None = None
     anchor: str | None = None
     anchored_at: Problem | None = None
@@ -121,9 +135,10 @@ class Findings:
         if self.ok:
             anchored = ""
             if self.anchored_at is not None:
-                anchored = f"; anchor found at {self.anchored_at.describe().rstrip(': ')}: nothing up to it was changed"
+                anchored = f"; anchor found at {self.anchored_at.place()}: nothing up to it was changed"
+            versions = f" and {self.policy_versions} policy version{'' if self.policy_versions == 1 else 's'}" if self.policy_versions else ""
             return (
-                f"OK: {self.events} events in {self.cases} cases; hash chain intact{self.keying()}; "
+                f"OK: {self.events} events in {self.cases} cases{versions}; hash chain intact{self.keying()}; "
                 f"every case matches its events; storage {self.storage}{anchored}; chain head {self.chain_head or '(no events yet)'}"
             )
         more = f"; {self.problem_count} problems in all (--json lists them)" if self.problem_count > 1 else ""
@@ -136,11 +151,16 @@ class Findings:
                 " but not keyed: every event was recorded before keys, so anyone who could edit the database could "
                 "have rewritten it (the next event recorded starts the keyed chain; an anchor kept elsewhere still holds)"
             )
-        if not self.unkeyed_events:
+        if not self.unkeyed_events and not self.unkeyed_policy_versions:
             return f" and keyed (key {self.key_id})"
+        versions = ""
+        if self.unkeyed_policy_versions:
+            versions = f", as are the {self.unkeyed_policy_versions} policy versions stored before it"
+            if self.unkeyed_policy_versions == 1:
+                versions = ", as is the policy version stored before it"
         return (
-            f" and keyed (key {self.key_id}) from {self.first_keyed.describe().rstrip(': ') if self.first_keyed else 'the next event'}; "
-            f"the {self.unkeyed_events} events before it were recorded before keys and are checked without one"
+            f" and keyed (key {self.key_id}) from {self.first_keyed.place() if self.first_keyed else 'the next event'}; "
+            f"the {self.unkeyed_events} events before it were recorded before keys and are checked without one{versions}"
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -153,17 +173,20 @@ class Findings:
                 "reference": at.reference if at else None,
                 "event": at.event_number if at else None,
                 "event_id": at.event_id if at else None,
+                "policy_version": at.policy_version if at else None,
             }
         return {
             "ok": self.ok,
             "events": self.events,
             "cases": self.cases,
+            "policy_versions": self.policy_versions,
             "storage": self.storage,
             "problem_count": self.problem_count,
             "problems": [problem.as_json() for problem in self.problems],
             "chain_head": self.chain_head,
             "key_id": self.key_id,
             "unkeyed_events": self.unkeyed_events,
+            "unkeyed_policy_versions": self.unkeyed_policy_versions,
             "anchor": anchor,
         }
 
@@ -173,7 +196,8 @@ class Findings:
 
 def verify(ctx: Context, anchor: str | None = None) -> Findings:
     """Check storage, hash chain and projection of the context's database; with `anchor` (a
-    chain head recorded earlier), also that an event of the chain still has that hash."""
+    chain head recorded earlier), also that an event or policy version of the chain still has
+    that hash."""
     return verify_store(ctx.store, ctx, anchor)
 
 
@@ -217,64 +241,135 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
             key = tx.keys.secret(key_id)
         except StorageError as missing:
             findings.add(Problem(f"the keyed hashes could not be checked, so the chain is not proven: {missing}"))
-    # A keyed database's events are keyed from the one after `keyed_after` (from the first when empty).
-    keyed = key_id is not None and keyed_after == ""
-    keyed_events = 0
-    anchor = findings.anchor
-    previous_hash = ""
+    # A keyed database's chain is keyed from what follows `keyed_after` (from the first when empty).
+    walk = _Walk(findings, key, key_id, keyed_after, keyed=key_id is not None and keyed_after == "")
+    versions = _policy_versions(tx, findings)
     last_number: dict[int, int] = {}
-    newest: Problem | None = None
     for row in tx.stream(statements.EVENTS_BY_ID, BATCH):
+        walk.versions(versions)
         findings.events += 1
         reference = references.get(row["case_id"])
         here = Problem("", reference, row["number"], row["id"])
         if reference is None:
             findings.add(replace(here, what=f"belongs to no case (case id {row['case_id']})"))
-        if row["prev_hash"] != previous_hash:
-            findings.add(replace(here, what="does not follow the event recorded before it: an event was removed or altered before it"))
-        if keyed:
-            keyed_events += 1
-            if findings.first_keyed is None:
-                findings.first_keyed = here
-        else:
-            findings.unkeyed_events += 1
-        if not keyed or key is not None:
-            try:
-                recomputed = event_hash(reference or "", event_from_row(row), row["prev_hash"], key if keyed else None)
-            except (ValueError, TypeError) as problem:
-                findings.add(replace(here, what=f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
-            else:
-                if recomputed != row["hash"]:
-                    findings.add(replace(here, what="was altered after it was recorded: its content no longer matches its hash"))
+        if row["prev_hash"] != walk.previous_hash:
+            before = "the event" if walk.newest is None or walk.newest.policy_version is None else f"policy version {walk.newest.policy_version}"
+            findings.add(
+                replace(here, what=f"does not follow {before} recorded before it: an event or a policy version was removed or altered before it")
+            )
+        walk.step(
+            here,
+            row["hash"],
+            lambda key, row=row, reference=reference: event_hash(reference or "", event_from_row(row), row["prev_hash"], key),
+            "was altered after it was recorded: its content no longer matches its hash",
+        )
         before = last_number.get(row["case_id"], 0)
         if row["number"] != before + 1:
             findings.add(replace(here, what=f"comes after event {before} of its case: an event was removed or inserted"))
         last_number[row["case_id"]] = max(row["number"], before)
-        if anchor is not None and row["hash"] == anchor:
-            findings.anchored_at = here
-        if not keyed and key_id is not None and row["hash"] == keyed_after:
-            keyed = True
-        previous_hash = row["hash"]
-        newest = here
-    head = tx.meta("chain_head") or ""
-    findings.chain_head = head
-    if head != previous_hash:
-        after = f" after {newest.describe().rstrip(': ')}" if newest else ""
-        findings.add(Problem(f"the newest event recorded{after} is missing: the chain head does not match"))
-    if key_id is not None and not keyed:
-        findings.add(Problem("the keyed part of the chain follows an event that is not there: events were altered or removed"))
-    elif key_id is not None and keyed_after and not keyed_events:
-        findings.add(Problem("no event follows the start of the keyed chain: its keyed events were removed"))
-    if anchor is not None and findings.anchored_at is None:
+    walk.versions(versions)
+    for row in versions:
         findings.add(
             Problem(
-                f"no event of the chain has the anchor hash {anchor}: the history up to it was changed or removed, "
-                "or the anchor is another database's"
+                "does not follow what was recorded before it in the chain: it was altered or added outside complaintctl, "
+                "or what it follows was removed",
+                policy_version=row["number"],
+            )
+        )
+    head = tx.meta("chain_head") or ""
+    findings.chain_head = head
+    if head != walk.previous_hash:
+        after = f" after {walk.newest.place()}" if walk.newest else ""
+        findings.add(Problem(f"the newest event or policy version recorded{after} is missing: the chain head does not match"))
+    if key_id is not None and not walk.keyed:
+        findings.add(Problem("the keyed part of the chain follows an event that is not there: events were altered or removed"))
+    elif key_id is not None and keyed_after and not walk.keyed_items:
+        findings.add(Problem("no event follows the start of the keyed chain: its keyed events were removed"))
+    if findings.anchor is not None and findings.anchored_at is None:
+        findings.add(
+            Problem(
+                f"no event of the chain has the anchor hash {findings.anchor}, nor any policy version: the history up to it "
+                "was changed or removed, or the anchor is another database's"
             )
         )
     for case_id, reference in references.items():
         if case_id not in last_number:
             findings.add(Problem("has no events: its history was removed", reference))
+
+
+def _policy_versions(tx: Transaction, findings: Findings) -> deque[dict[str, Any]]:
+    """The chained policy versions, in order, to be met in the chain; a version missing from the
+    numbers, or left out of the chain, is reported here."""
+    rows = tx.dicts(statements.POLICY_VERSIONS)
+    findings.policy_versions = len(rows)
+    expected = 1
+    for row in rows:
+        if row["number"] != expected:
+            findings.add(Problem(f"comes after policy version {expected - 1}: a policy version was removed or inserted", policy_version=row["number"]))
+        expected = row["number"] + 1
+    chained = deque(row for row in rows if row["hash"])
+    for row in rows:
+        if not row["hash"]:
+            findings.add(
+                Problem(
+                    "is not in the hash chain yet, so it is not proven: the database was upgraded where its chain key was not; "
+                    "the next step recorded with the key puts it there",
+                    policy_version=row["number"],
+                )
+            )
+    return chained
+
+
+@dataclass
+class _Walk:
+    """The hash chain, followed in the order it was recorded: events by id, each policy version
+    where it was stored, after the hash it names as its `prev_hash`."""
+
+    findings: Findings
+    key: bytes | None
+    key_id: str | None
+    keyed_after: str
+    keyed: bool
+    keyed_items: int = 0
+    previous_hash: str = ""
+    newest: Problem | None = None
+
+    def versions(self, waiting: deque[dict[str, Any]]) -> None:
+        """Take the policy versions stored after what was recorded last, in order."""
+        while waiting and waiting[0]["prev_hash"] == self.previous_hash:
+            row = waiting.popleft()
+            if not self.keyed:
+                self.findings.unkeyed_policy_versions += 1
+            self.step(
+                Problem("", policy_version=row["number"]),
+                row["hash"],
+                lambda key, row=row: policy_version_hash(row, row["prev_hash"], key),
+                "was altered after it was recorded, or added outside complaintctl: its content no longer matches its hash",
+            )
+
+    def step(self, here: Problem, stored: str, recompute: Callable[[bytes | None], str], altered: str) -> None:
+        """One link of the chain (`here`, with its stored hash), checked against its content."""
+        findings = self.findings
+        if self.keyed:
+            self.keyed_items += 1
+            if findings.first_keyed is None:
+                findings.first_keyed = here
+        elif here.policy_version is None:
+            findings.unkeyed_events += 1
+        if not self.keyed or self.key is not None:
+            try:
+                recomputed = recompute(self.key if self.keyed else None)
+            except (ValueError, TypeError) as problem:
+                findings.add(replace(here, what=f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
+            else:
+                if recomputed != stored:
+                    findings.add(replace(here, what=altered))
+        if findings.anchor is not None and stored == findings.anchor:
+            findings.anchored_at = here
+        if not self.keyed and self.key_id is not None and stored == self.keyed_after:
+            self.keyed = True
+        self.previous_hash = stored
+        self.newest = here
 
 
 def _check_projection(tx: Transaction, ctx: Context, findings: Findings) -> None:

@@ -62,19 +62,48 @@ def shown(location: str) -> str:
 
     The password is masked in every form a URL can carry it: after the user name up to the last
     `@` (so a typed `p@ss/w:rd` is hidden whole, as is a percent-encoded `a%40b`), and as a
-    `password=` in the query string. A file path is shown as it is.
+    `password=` in the query string (an `@` in it too). A file path is shown as it is.
     """
     scheme = _SCHEME.match(location)
     if scheme is None:
         return location
     rest = location[scheme.end():]
-    at = rest.rfind("@")
-    # `scheme:///path` has no user part, even if the path has an `@` and a `:` in it.
-    if at > 0 and not rest.startswith("/"):
+    at = _userinfo_end(rest)
+    if at > 0:
         user, colon, _ = rest[:at].partition(":")
         if colon:
             rest = f"{user}:***{rest[at:]}"
     return scheme.group() + _QUERY_PASSWORD.sub(r"\1***", rest)
+
+
+def with_quoted_password(location: str) -> str:
+    """The URL with the password after its user name percent-encoded, so that the database
+    driver reads the user, the password and the host where `shown` sees them: a typed
+    `p@ss/w:rd` is one password, never a host `ss` and a database `w:rd@…` to print in an error."""
+    from urllib.parse import quote, unquote
+
+    scheme = _SCHEME.match(location)
+    if scheme is None:
+        return location
+    rest = location[scheme.end():]
+    at = _userinfo_end(rest)
+    user, colon, password = rest[:max(at, 0)].partition(":")
+    if not colon:
+        return location
+    return f"{scheme.group()}{user}:{quote(unquote(password), safe='')}{rest[at:]}"
+
+
+def _userinfo_end(rest: str) -> int:
+    """Where the user part of a URL (after its scheme) ends: its last `@` outside a query
+    password; -1 when there is none. `scheme:///path` has no user part, even if the path has an
+    `@` and a `:` in it."""
+    if rest.startswith("/"):
+        return -1
+    secrets = [(found.end(1), found.end()) for found in _QUERY_PASSWORD.finditer(rest)]
+    at = rest.rfind("@")
+    while at > 0 and any(start <= at < end for start, end in secrets):
+        at = rest.rfind("@", 0, at)
+    return at
 
 
 def history_path() -> Path:

@@ -197,6 +197,49 @@ def m003_policy_versions(conn: "Connection") -> None:
     )
 
 
+def m004_policy_chain(conn: "Connection") -> None:
+    """The policy versions join the hash chain of the events: each version's `hash` covers its
+    content and `prev_hash`, the chain head it was stored after (projection.policy_version_hash),
+    so a version rewritten without the key no longer verifies. The versions already stored are
+    chained here, in order, after the newest event, and the chain head moves to the last of
+    them: under the database's key; without one for a database from before keys, as its events
+    are. Where a keyed database's key cannot be found they are left unchained (empty hashes),
+    as an event without the key is never written, and the next step recorded with the key
+    chains them (store.Transaction.chain_policy_versions)."""
+    from sqlalchemy import text
+
+    from complaintctl.errors import StorageError
+    from complaintctl.storage.chainkey import find_key
+    from complaintctl.storage.projection import policy_version_hash
+
+    for column in ("prev_hash", "hash"):
+        conn.exec_driver_sql(f"ALTER TABLE policy_versions ADD COLUMN {column} VARCHAR(64) NOT NULL DEFAULT ''")
+
+    def meta(key: str) -> str | None:
+        return conn.execute(text("SELECT value FROM meta WHERE key = :key"), {"key": key}).scalar()
+
+    key_id = meta("chain_key_id")
+    secret = None
+    if key_id is not None:
+        try:
+            secret = find_key(key_id).secret
+        except StorageError:
+            return
+    head = meta("chain_head") or ""
+    versions = conn.execute(
+        text("SELECT number, fingerprint, content, recorded_at, officer, note FROM policy_versions ORDER BY number")
+    ).mappings().all()
+    for version in versions:
+        digest = policy_version_hash(version, head, secret)
+        conn.execute(
+            text("UPDATE policy_versions SET prev_hash = :prev_hash, hash = :hash WHERE number = :number"),
+            {"prev_hash": head, "hash": digest, "number": version["number"]},
+        )
+        head = digest
+    if versions:
+        conn.execute(text("UPDATE meta SET value = :head WHERE key = 'chain_head'"), {"head": head})
+
+
 def m005_officers(conn: "Connection") -> None:
     """The team roster. Officers are added and retired, never deleted; each change keeps who made
     it and when in the officer's own row (the roster is not a case, so not in the events' chain)."""
@@ -279,6 +322,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
     ("003_policy_versions", m003_policy_versions),
+    ("004_policy_chain", m004_policy_chain),
     ("005_officers", m005_officers),
     ("007_update_due", m007_update_due),
     ("008_self_assessment", m008_self_assessment),

@@ -1,4 +1,5 @@
-"""The rows a case projects into the query tables, and the keyed hash that chains its events.
+"""The rows a case projects into the query tables, and the keyed hash that chains its events and
+the policy versions.
 
 The `cases`, `stages` and `actions` rows and the report-record rows are derived from a case's
 events and rewritten whenever the case changes, so they can be derived again at any time. Plain
@@ -17,15 +18,17 @@ from typing import Any
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
+from complaintctl.domain.policy import PolicyVersion
 from complaintctl.domain.records import has_records, records_of
 from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
 from complaintctl.storage.statements import RECORD_TABLES
 
 
 def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None) -> str:
-    """The hash that chains an event to the one recorded before it: an HMAC-SHA256 under the
-    database's chain key (storage/chainkey.py) of the event's content and the previous hash.
-    `key` None gives the plain SHA-256 of the same text, as events recorded before keys have."""
+    """The hash that chains an event to what was recorded before it (an event or a policy
+    version): an HMAC-SHA256 under the database's chain key (storage/chainkey.py) of the event's
+    content and the previous hash. `key` None gives the plain SHA-256 of the same text, as events
+    recorded before keys have."""
     content = {
         "reference": reference,
         "number": event.number,
@@ -36,6 +39,36 @@ def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None) 
         "details": event.details,
         "prev_hash": prev_hash,
     }
+    return _chained(content, key)
+
+
+# The columns of a `policy_versions` row that its hash covers, as they are stored.
+POLICY_VERSION_CONTENT = ("number", "fingerprint", "content", "recorded_at", "officer", "note")
+
+
+def policy_version_row(version: PolicyVersion) -> dict[str, Any]:
+    """A policy version as its `policy_versions` row stores it, without its hashes."""
+    return {
+        "number": version.number,
+        "fingerprint": version.policy.fingerprint(),
+        "content": version.policy.content(),
+        "recorded_at": version.recorded_at.isoformat(),
+        "officer": version.officer,
+        "note": version.note,
+    }
+
+
+def policy_version_hash(row: Mapping[str, Any], prev_hash: str, key: bytes | None) -> str:
+    """The hash that chains a stored policy version into the same chain as the events, after
+    whatever was recorded last (`prev_hash`): keyed as `event_hash` is, over the row's stored
+    values (POLICY_VERSION_CONTENT). Its fields never match an event's, so neither can stand in
+    for the other."""
+    content = {name: row[name] for name in POLICY_VERSION_CONTENT}
+    content["prev_hash"] = prev_hash
+    return _chained(content, key)
+
+
+def _chained(content: dict[str, Any], key: bytes | None) -> str:
     encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
     if key is None:
         return hashlib.sha256(encoded).hexdigest()

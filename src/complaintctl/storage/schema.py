@@ -38,7 +38,8 @@ class CounterRow(SQLModel, table=True):
 
 class PolicyVersionRow(SQLModel, table=True):
     """One version of the policy in force (domain.policy.PolicyVersion); `content` is the whole
-    policy as JSON (Policy.content), `recorded_at` ISO text in UTC."""
+    policy as JSON (Policy.content), `recorded_at` ISO text in UTC; `prev_hash` and `hash` chain
+    it with the events (projection.policy_version_hash)."""
 
     __tablename__ = "policy_versions"
     number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
@@ -47,6 +48,9 @@ class PolicyVersionRow(SQLModel, table=True):
     recorded_at: str = Field(max_length=40)
     officer: str = Field(sa_type=Text)
     note: str = Field(sa_type=Text)
+    # Its place in the hash chain with the events; empty until chained (see migrations.m004).
+    prev_hash: str = Field(default="", max_length=64)
+    hash: str = Field(default="", max_length=64)
 
 
 class OfficerRow(SQLModel, table=True):

@@ -100,10 +100,14 @@ UPDATE_COUNTER = "UPDATE reference_counters SET last_number = :last_number WHERE
 
 # -- the policy's versions ---------------------------------------------------------------------------
 
-POLICY_VERSION_COLUMNS = ("number", "fingerprint", "content", "recorded_at", "officer", "note")
+# A version's `prev_hash` and `hash` place it in the hash chain with the events (projection.py);
+# both are empty for a version stored where the key of a keyed database could not be found.
+POLICY_VERSION_COLUMNS = ("number", "fingerprint", "content", "recorded_at", "officer", "note", "prev_hash", "hash")
 POLICY_VERSIONS = f"SELECT {', '.join(POLICY_VERSION_COLUMNS)} FROM policy_versions ORDER BY number"
 LATEST_POLICY_FINGERPRINT = "SELECT fingerprint FROM policy_versions ORDER BY number DESC LIMIT 1"
 INSERT_POLICY_VERSION = _insert("policy_versions", POLICY_VERSION_COLUMNS)
+UNCHAINED_POLICY_VERSION_COUNT = "SELECT count(*) FROM policy_versions WHERE hash = ''"
+CHAIN_POLICY_VERSION = "UPDATE policy_versions SET prev_hash = :prev_hash, hash = :hash WHERE number = :number AND hash = ''"
 
 # -- the team roster ---------------------------------------------------------------------------------
 

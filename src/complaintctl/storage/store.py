@@ -31,7 +31,7 @@ from complaintctl.errors import StorageError
 from complaintctl.storage import migrations, statements
 from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER, Keyring, make_key
 from complaintctl.storage.database_file import check_database_file, not_complaintctl
-from complaintctl.storage.locations import is_url, shown
+from complaintctl.storage.locations import is_url, shown, with_quoted_password
 from complaintctl.storage.queries import dated
 from complaintctl.storage.writes import Writes
 
@@ -43,7 +43,7 @@ def _create_private_file(path: Path) -> None:
 
 
 def _postgres_engine(location: str) -> Engine:
-    scheme, _, rest = location.partition("://")
+    scheme, _, rest = with_quoted_password(location).partition("://")
     if scheme in ("postgresql", "postgres"):
         scheme = "postgresql+psycopg"
     if not scheme.startswith("postgresql"):

@@ -22,9 +22,18 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.records import has_records
+from complaintctl.errors import StorageError
 from complaintctl.storage import statements
 from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER, Keyring, make_key
-from complaintctl.storage.projection import action_rows, case_values, event_hash, record_rows, stage_rows
+from complaintctl.storage.projection import (
+    action_rows,
+    case_values,
+    event_hash,
+    policy_version_hash,
+    policy_version_row,
+    record_rows,
+    stage_rows,
+)
 from complaintctl.storage.queries import Queries
 
 if TYPE_CHECKING:
@@ -77,15 +86,34 @@ class Writes(Queries):
     # -- the policy's versions ----------------------------------------------------------------------
 
     def add_policy_version(self, version: "PolicyVersion") -> None:
-        self.write(
-            statements.INSERT_POLICY_VERSION,
-            number=version.number,
-            fingerprint=version.policy.fingerprint(),
-            content=version.policy.content(),
-            recorded_at=version.recorded_at.isoformat(),
-            officer=version.officer,
-            note=version.note,
-        )
+        """Store a policy version, chained after whatever was recorded last, under the chain key as
+        an event is (without it nothing is written). A database from before keys chains it
+        without one, as its events, until its first keyed step."""
+        head = self.value(statements.META + self.for_update, key="chain_head") or ""
+        wanted = self.meta(KEY_ID)
+        try:
+            key = self.keys.secret(wanted) if wanted is not None else None
+        except StorageError as missing:
+            raise StorageError(f"storing the policy as a new version needs the chain key, and {missing}") from None
+        head = self.chain_policy_versions(head, key)
+        row = policy_version_row(version)
+        digest = policy_version_hash(row, head, key)
+        self.write(statements.INSERT_POLICY_VERSION, **row, prev_hash=head, hash=digest)
+        self.set_meta("chain_head", digest)
+
+    def chain_policy_versions(self, head: str, key: bytes | None) -> str:
+        """Chain, after `head`, the versions an upgrade left unchained because the key of the
+        database was not where it ran (migrations.m004); returns the new head."""
+        if not self.value(statements.UNCHAINED_POLICY_VERSION_COUNT):
+            return head
+        for row in self.dicts(statements.POLICY_VERSIONS):
+            if row["hash"]:
+                continue
+            digest = policy_version_hash(row, head, key)
+            self.write(statements.CHAIN_POLICY_VERSION, number=row["number"], prev_hash=head, hash=digest)
+            head = digest
+        self.set_meta("chain_head", head)
+        return head
 
     # -- the team roster -----------------------------------------------------------------------------
 
@@ -129,6 +157,7 @@ class Writes(Queries):
             return
         head = self.value(statements.META + self.for_update, key="chain_head") or ""
         key = self.chain_key(head)
+        head = self.chain_policy_versions(head, key)
         rows = []
         for item in events:
             digest = event_hash(reference, item, head, key)
