@@ -85,8 +85,12 @@ def flat_rows(ctx: Context, received_from: date | None = None, received_to: date
 
 
 def flat_row(row: dict[str, Any], stages: list[dict[str, Any]], actions: list[dict[str, Any]], events: list[Any]) -> list[Any]:
-    steps = in_force(events, voided_numbers(events))
-    details = amended(steps[0].details, steps) if steps else {}
+    kinds = {event.kind for event in events}
+    steps = in_force(events, voided_numbers(events)) if "voided" in kinds else events
+    if not steps:
+        details = {}
+    else:
+        details = amended(steps[0].details, steps) if "amended" in kinds else steps[0].details
     flat: list[Any] = [None] * len(COLUMNS)
     get = details.get
     for index, name in _DETAIL_PLACES:
