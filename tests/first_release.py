@@ -37,6 +37,7 @@ UNDO = {
         "ALTER TABLE stages DROP COLUMN escalated_late",
     ],
     "009_restrictions": ["DROP TABLE restrictions"],
+    "011_external_ref": ["DROP INDEX ix_cases_external_ref", "ALTER TABLE cases DROP COLUMN external_ref"],
 }
 
 

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
@@ -46,6 +48,7 @@ READS = {
     "SELF_ASSESSMENT_HANDLERS": "both", "SELF_ASSESSMENT_REFUSED": "both", "SELF_ASSESSMENT_BEYOND_CAP": "both",
     "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
     "CASES_BY_ID": "both", "STAGES_BY_CASE": "both", "ACTIONS_BY_CASE": "both", "RECORDS_BY_CASE": "both",
+    "EVENTS_WITH_WORDS": "both", "EXTERNAL_REFS": "both",
 }
 WRITES = {
     "CREATE_MIGRATIONS_TABLE", "RECORD_MIGRATION", "UPDATE_META", "INSERT_META", "INSERT_COUNTER", "UPDATE_COUNTER",
@@ -210,6 +213,10 @@ def seed(cli: Cli) -> None:
         anonymous = cli.ok("log", "--anonymous", "--summary", "Anonymous", "--received", "2025-05-01").stdout.split()[0]
         cli.ok("acknowledge", anonymous, "--handler", "Jo Officer", "--on", "2025-05-02")
         cli.ok("close", anonymous, "--outcome", "upheld", "--reasons", "Missed", "--on", "2025-05-09")
+        with tempfile.TemporaryDirectory() as folder:
+            sheet = Path(folder) / "sheet.csv"
+            sheet.write_text("Ref,Name,Date received,Details\nSHEET-1,Di Imported,02/06/2025,Fence\n")
+            cli.ok("import", str(sheet))
         cli.ok("officer", "add", "Officer One", "--login", "officer.one")
         cli.ok("officer", "add", "Jo Officer", "--login", "jo", "--role", "handler", "--role", "reviewer")
         cli.ok(

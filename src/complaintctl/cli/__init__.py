@@ -5,10 +5,9 @@
 one group of commands on the app when imported: `setup` (init), `steps` (log, acknowledge,
 extend, update, close, escalate, note), `corrections` (amend, void), `team` (officer
 add/list/retire, assign), `restrictions` (restrict, restrict list/end), `cases` (show, list),
-`explain`, `pack`, `actions`, `workdays`,
-`integrity` (verify, backup), `letters`, `overdue`, `records` (ombudsman, survey, learning),
-`reports` and `shell` (over `session`); `commands` names the module of each command. The
-console script (`main`) imports only the module of the command it runs; `app`, asked for here,
+`explain`, `pack`, `actions`, `workdays`, `integrity` (verify, backup), `letters`, `overdue`,
+`records` (ombudsman, survey, learning), `reports`, `dataio` (export, import) and `shell` (over
+`session`); `commands` names the module of each command. The console script (`main`) imports only the module of the command it runs; `app`, asked for here,
 has every command. Nothing outside this package imports from it but the entry points.
 """
 

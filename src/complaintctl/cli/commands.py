@@ -41,6 +41,8 @@ MODULES = {
     "learning": "records",
     "ombudsman": "records",
     "report": "reports",
+    "export": "dataio",
+    "import": "dataio",
     "shell": "shell",
 }
 # isort: on

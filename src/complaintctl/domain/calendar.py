@@ -33,6 +33,8 @@ class Calendar:
         self.closures = frozenset(closures)
         self._holidays: dict[date, str] = {}
         self._years_loaded: set[int] = set()
+        # Counts already made: deriving many cases (an import) asks the same ones again and again.
+        self._added: dict[tuple[date, int], date] = {}
 
     def _load_year(self, year: int) -> None:
         # Sibling years are cheap to add and save repeated calls when a count crosses New Year.
@@ -72,12 +74,16 @@ class Calendar:
         """The `days`-th working day after `start` (start itself not counted); days ≥ 0."""
         if days < 0:
             raise ValueError("a number of working days to add cannot be negative")
+        known = self._added.get((start, days))
+        if known is not None:
+            return known
         current = start
         remaining = days
         while remaining:
             current += _ONE_DAY
             if self.is_working_day(current):
                 remaining -= 1
+        self._added[(start, days)] = current
         return current
 
     def between(self, start: date, end: date) -> int:

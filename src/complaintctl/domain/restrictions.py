@@ -97,3 +97,11 @@ def matching(restrictions: list[Restriction], name: str | None, email: str | Non
     """The latest active restriction on a person with these details, if any."""
     found = [item for item in restrictions if item.active and item.matches(name, email, phone)]
     return found[-1] if found else None
+
+
+def restriction_in(restrictions: list[Restriction], details: dict) -> Restriction | None:
+    """The restriction in force on a case's complainant (its logged details), if any; an
+    anonymous complainant is under none."""
+    if details.get("anonymous") or not (details.get("name") or details.get("email") or details.get("phone")):
+        return None
+    return matching(restrictions, details.get("name"), details.get("email"), details.get("phone"))

@@ -4,7 +4,7 @@ writer satisfy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -78,6 +78,12 @@ class Reading(Protocol):
         """Complaints other than `reference` still open, received between the dates, about the
         same service, from someone of the same name or email."""
         ...
+
+    def every_case(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list["Event"]]]:
+        """Every case row with its stage and action rows and its events, in id order, streamed."""
+        ...
+
+    def external_refs(self) -> set[str]: ...
 
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
 

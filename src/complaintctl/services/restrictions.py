@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from complaintctl.domain.restrictions import Restriction, matching
+from complaintctl.domain.restrictions import Restriction, matching, restriction_in
 from complaintctl.errors import InvalidInput, RuleViolation
 from complaintctl.services.context import Context
 from complaintctl.services.team import join
@@ -109,6 +109,7 @@ def restriction_on(ctx: Context, name: str | None, email: str | None, phone: str
 
 def restriction_of_case(ctx: Context, details: dict) -> Restriction | None:
     """The restriction in force on a case's complainant, if any; an anonymous one has none."""
-    if details.get("anonymous"):
+    if details.get("anonymous") or not (details.get("name") or details.get("email") or details.get("phone")):
         return None
-    return restriction_on(ctx, details.get("name"), details.get("email"), details.get("phone"))
+    with ctx.store.reading() as tx:
+        return restriction_in(tx.restrictions(active_only=True), details)

@@ -361,6 +361,13 @@ def m009_restrictions(conn: "Connection") -> None:
     conn.exec_driver_sql("CREATE INDEX ix_restrictions_review_on ON restrictions (review_on)")
 
 
+def m011_external_ref(conn: "Connection") -> None:
+    """The reference a case had in the spreadsheet it was imported from, so that importing the
+    same sheet again adds nothing and a case can be found by the reference the team knew it by."""
+    conn.exec_driver_sql("ALTER TABLE cases ADD COLUMN external_ref TEXT")
+    conn.exec_driver_sql("CREATE INDEX ix_cases_external_ref ON cases (external_ref)")
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
@@ -371,6 +378,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("007_update_due", m007_update_due),
     ("008_self_assessment", m008_self_assessment),
     ("009_restrictions", m009_restrictions),
+    ("011_external_ref", m011_external_ref),
 ]
 
 

@@ -102,6 +102,7 @@ def case_values(case: Case) -> dict[str, Any]:
         # The next progress update due (policy cadence or the date an update promised), kept
         # beside next_due so that overdue lists a missed update with a missed response.
         "update_due": stage.update_due if case.has_clock and not stage.is_closed else None,
+        "external_ref": case.details.get("external_ref"),
     }
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any
+from itertools import groupby
+from typing import Any, NamedTuple
 
 from complaintctl.domain.events import Event
 from complaintctl.domain.officers import Officer
@@ -25,6 +26,15 @@ from complaintctl.domain.restrictions import Restriction
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
 from complaintctl.storage.projection import event_from_row
+
+
+class Worded(NamedTuple):
+    """An event as a flat export reads it: what domain.corrections needs of it."""
+
+    kind: str
+    number: int
+    details: dict[str, Any]
+
 
 # Many cases' events are read a few hundred cases to a statement.
 CASES_A_STATEMENT = 500
@@ -85,6 +95,11 @@ class Queries:
 
     def run(self, sql: str, params: Mapping[str, Any]) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
         """The column names and the rows of one statement, as the database driver gives them."""
+        raise NotImplementedError
+
+    def stream(self, sql: str, batch: int, dates: bool = True) -> Iterator[dict[str, Any]]:
+        """The rows of a statement as dicts, read `batch` at a time as they are iterated; with
+        `dates` False, SQLite's date columns stay ISO text."""
         raise NotImplementedError
 
     # -- running a statement -----------------------------------------------------------------------
@@ -220,6 +235,34 @@ class Queries:
             return {}
         sql, params = statements.expand(statements.CASES_CHANGED_AFTER, "kinds", kinds)
         return dict(self.tuples(sql, as_of=as_of, **params))
+
+    def every_case(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[Event]]]:
+        """Every case row in id order with its `stages`, `actions` and `events` rows, each table
+        read in case order alongside the cases `batch` rows at a time: a million cases cost time,
+        not memory."""
+        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch))
+        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch))
+        events = _Groups(self.stream(statements.EVENTS_BY_CASE, batch))
+        for row in self.stream(statements.CASES_BY_ID, batch):
+            case_id = row["id"]
+            yield row, stages.take(case_id), actions.take(case_id), [event_from_row(event) for event in events.take(case_id)]
+
+    def every_case_as_kept(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[Worded]]]:
+        """As `every_case`, for a flat export: the dates as the database keeps them (ISO text in
+        SQLite, `date` in PostgreSQL) and, of the events, only those that carry words or take
+        others back (EVENTS_WITH_WORDS), each as its kind, number and details."""
+        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch, dates=False))
+        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch, dates=False))
+        events = _Groups(self.stream(statements.EVENTS_WITH_WORDS, batch, dates=False))
+        loads = json.loads
+        for row in self.stream(statements.CASES_BY_ID, batch, dates=False):
+            case_id = row["id"]
+            worded = [Worded(event["kind"], event["number"], loads(event["details"])) for event in events.take(case_id)]
+            yield row, stages.take(case_id), actions.take(case_id), worded
+
+    def external_refs(self) -> set[str]:
+        """The spreadsheet references of the cases imported so far."""
+        return {reference for (reference,) in self.tuples(statements.EXTERNAL_REFS)}
 
     # -- list, deadlines and actions ------------------------------------------------------------------
 
@@ -368,3 +411,25 @@ class Queries:
         return self.tuples(
             statements.SELF_ASSESSMENT_BEYOND_CAP, start=start, end=end, stage1_cap=caps[0], stage2_cap=caps[1], limit=limit
         )
+
+
+class _Groups:
+    """The rows of a statement sorted by `case_id`, taken one case at a time in increasing order."""
+
+    def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
+        self.groups = groupby(rows, key=lambda row: row["case_id"])
+        self.pending: tuple[int, list[dict[str, Any]]] | None = None
+        self.advance()
+
+    def advance(self) -> None:
+        item = next(self.groups, None)
+        self.pending = (item[0], list(item[1])) if item else None
+
+    def take(self, case_id: int) -> list[dict[str, Any]]:
+        while self.pending and self.pending[0] < case_id:
+            self.advance()
+        if self.pending and self.pending[0] == case_id:
+            rows = self.pending[1]
+            self.advance()
+            return rows
+        return []

@@ -133,6 +133,8 @@ class CaseRow(SQLModel, table=True):
     next_due_what: Optional[str] = Field(default=None, max_length=20)
     over_12_months: bool = False
     update_due: Optional[date] = None
+    # The case's reference in the spreadsheet it was imported from.
+    external_ref: Optional[str] = Field(default=None, sa_type=Text)
 
 
 class StageRow(SQLModel, table=True):

@@ -180,7 +180,7 @@ CASES_CHANGED_AFTER = """
 CASE_COLUMNS = (
     "type", "stage", "status", "outcome", "received_on", "name", "service", "category", "housing",
     "ombudsman", "handler", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by",
-    "extension_days", "next_due", "next_due_what", "over_12_months", "update_due",
+    "extension_days", "next_due", "next_due_what", "over_12_months", "update_due", "external_ref",
 )
 INSERT_CASE = _insert("cases", ("reference", *CASE_COLUMNS))
 UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE_COLUMNS)} WHERE id = :id"
@@ -239,8 +239,9 @@ LIST_FILTERS = {
     "case_type": "type = :case_type",
 }
 # `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _. It is
-# looked for, whatever its case, in the reference and name of the case row, and in the contact
-# details and summary (SEARCHED_DETAILS) as the case's `logged` event gave them and as each
+# looked for, whatever its case, in the reference, name and spreadsheet reference (external_ref)
+# of the case row, and in the contact details and summary (SEARCHED_DETAILS) as the case's
+# `logged` event gave them and as each
 # `amended` event changed them (a case is found by its corrected details, and by those it was
 # logged with). Each value is read from the event's JSON by the database's own function, so that
 # the keys of the JSON never match. `:search_json` is the same pattern as the JSON text writes it
@@ -262,7 +263,8 @@ def _search(detail: str, like: str) -> str:
     escape = "ESCAPE '\\'"
     found = " OR ".join(f"{detail.format(key=key)} {like} :search {escape}" for key in SEARCHED_DETAILS)
     return (
-        f"(reference {like} :search {escape} OR name {like} :search {escape} OR id IN ("
+        f"(reference {like} :search {escape} OR name {like} :search {escape} "
+        f"OR external_ref {like} :search {escape} OR id IN ("
         f"SELECT e.case_id FROM events e WHERE {_DETAIL_EVENTS} "
         f"AND e.details {like} :search_json {escape} AND ({found})))"
     )
@@ -591,6 +593,14 @@ CASE_REFERENCES = "SELECT id, reference FROM cases"
 EVENTS_BY_ID = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY id"
 EVENTS_BY_CASE = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY case_id, number"
 CASES_BY_ID = f"SELECT id, reference, {_columns(CASE_COLUMNS)} FROM cases ORDER BY id"
+# The events whose words a flat export shows (contact details, each stage's reasons and remedies),
+# with the amendments and voids that change them, in case order. `kind || ''` keeps SQLite off the
+# index on kind: it reads the events in the order of their case instead of sorting them all.
+EVENTS_WITH_WORDS = (
+    "SELECT case_id, number, kind, details FROM events "
+    "WHERE kind || '' IN ('logged', 'amended', 'voided', 'escalated', 'closed') ORDER BY case_id, number"
+)
+EXTERNAL_REFS = "SELECT external_ref FROM cases WHERE external_ref IS NOT NULL"
 STAGES_BY_CASE = f"SELECT {_columns(STAGE_COLUMNS)} FROM stages ORDER BY case_id, number"
 ACTIONS_BY_CASE = f"SELECT {_columns(ACTION_COLUMNS)} FROM actions ORDER BY case_id, number"
 # Each case's record rows in the order projection.record_rows gives them.

@@ -263,11 +263,12 @@ class Transaction(Writes):
             return [], []
         return list(result.keys()), result
 
-    def stream(self, sql: str, batch: int) -> Iterator[dict[str, Any]]:
-        """The rows of a statement as dicts, fetched `batch` at a time: a large table costs time, not memory."""
+    def stream(self, sql: str, batch: int, dates: bool = True) -> Iterator[dict[str, Any]]:
+        """The rows of a statement as dicts, fetched `batch` at a time: a large table costs time,
+        not memory. With `dates` False, SQLite's date columns stay ISO text, which is quicker."""
         result = self.conn.execution_options(yield_per=batch).execute(statement(sql))
         names = list(result.keys())
-        rows = dated(names, result) if self.dates_as_text else result
+        rows = dated(names, result) if self.dates_as_text and dates else result
         for row in rows:
             yield dict(zip(names, row))
 

@@ -1,0 +1,70 @@
+"""The text of an export, a piece at a time: CSV with the same formula guard as `list --csv`,
+a JSON list of `show --json` objects, or JSON lines."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+from complaintctl.output.render import FORMULA_STARTS, case_json
+
+if TYPE_CHECKING:
+    from complaintctl.domain.case import Case
+
+# Rows written to the text of one piece: large enough to be quick, small enough to stay small.
+ROWS_A_PIECE = 1000
+
+
+def csv_pieces(rows: Iterable[list[Any]], columns: Sequence[str], typed: Iterable[str]) -> Iterator[str]:
+    """The header, then the rows (values in the order of `columns`) a thousand at a time. A cell
+    of the `typed` columns that a spreadsheet would run as a formula starts with an apostrophe,
+    as `list --csv` writes it; the other columns hold dates, numbers and words of the vocabulary."""
+    guarded = [index for index, column in enumerate(columns) if column in typed]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    count = 0
+    for row in rows:
+        for index in guarded:
+            value = row[index]
+            if value and value.startswith(FORMULA_STARTS):
+                row[index] = "'" + value
+        writer.writerow(row)
+        count += 1
+        if count == ROWS_A_PIECE:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            count = 0
+    yield buffer.getvalue()
+
+
+def json_default(value: Any) -> Any:
+    """Dates (the only values JSON has no word for in a case) as ISO text."""
+    return value.isoformat()
+
+
+def shown(case: Case, restriction: Any) -> dict[str, Any]:
+    """The case as `show --json` prints it: with the restriction its complainant is under."""
+    found = case_json(case)
+    found["restriction"] = restriction.as_dict() if restriction is not None else None
+    return found
+
+
+def json_pieces(cases: Iterable[tuple[Case, Any]]) -> Iterator[str]:
+    """A JSON list, one case to a line, written as each case comes."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
+    first = True
+    for case, restriction in cases:
+        yield ("[\n" if first else ",\n") + encode(shown(case, restriction))
+        first = False
+    yield "[]\n" if first else "\n]\n"
+
+
+def json_line_pieces(cases: Iterable[tuple[Case, Any]]) -> Iterator[str]:
+    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
+    for case, restriction in cases:
+        yield encode(shown(case, restriction)) + "\n"

@@ -1,0 +1,514 @@
+"""`import`: the team's spreadsheet brought in, row by row, through the same steps as the commands.
+
+Each row becomes the events its dates imply (logged, acknowledged, extended, closed, escalated…),
+recorded by the services the commands use, so a row whose dates break a rule is refused with the
+reason the command would give. Every row is recorded in one transaction, which is committed only
+when no row was refused (and not at all for a dry run): a refused row leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any
+
+from complaintctl.domain.dates import parse_date
+from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OUTCOMES
+from complaintctl.errors import ComplaintError, InvalidInput
+from complaintctl.services import steps
+from complaintctl.services.context import Context
+
+# The fields a sheet's columns can fill, each with the headings teams give it, in the order they
+# are preferred when a sheet has more than one (an export has both `external_ref` and `reference`).
+# Headings are compared in lower case, with spaces, dashes, dots and underscores alike.
+HEADINGS: dict[str, tuple[str, ...]] = {
+    "external_ref": ("external ref", "external reference", "ref", "reference", "ref no", "reference number",
+                     "case ref", "case reference", "our ref", "complaint ref", "id", "case id", "case no", "case number"),
+    "type": ("type", "case type", "feedback type", "kind"),
+    "name": ("name", "complainant", "complainant name", "customer", "customer name", "full name", "from"),
+    "email": ("email", "email address", "e mail"),
+    "phone": ("phone", "telephone", "tel", "phone number", "mobile"),
+    "address": ("address", "postal address"),
+    "service": ("service", "service area", "department", "directorate", "team"),
+    "category": ("category", "subject", "topic", "theme"),
+    "summary": ("summary", "details", "description", "complaint", "complaint details", "nature of complaint"),
+    "outcomes_sought": ("outcomes sought", "outcome sought", "resolution sought", "what they want"),
+    "housing": ("housing", "housing landlord"),
+    "channel": ("channel", "how received", "received by", "method"),
+    "preferred_contact": ("preferred contact", "contact by", "contact preference"),
+    "representative": ("representative", "on behalf of", "advocate", "mp councillor"),
+    "representative_email": ("representative email",),
+    "representative_address": ("representative address",),
+    "issue_date": ("issue date", "date of issue", "date of incident", "incident date"),
+    "adjustments": ("adjustments", "reasonable adjustments"),
+    "received_on": ("received", "date received", "received on", "received date", "date logged", "logged",
+                    "stage1 received on", "stage 1 received", "date"),
+    "acknowledged_on": ("acknowledged", "ack date", "date acknowledged", "acknowledged on", "ack", "acknowledgement date",
+                        "stage1 acknowledged on", "stage 1 acknowledged"),
+    "handler": ("handler", "officer", "handling officer", "investigating officer", "assigned to", "owner",
+                "stage1 handler", "stage 1 handler"),
+    "extended_to": ("extended to", "extension date", "new response date", "revised due date"),
+    "closed_on": ("closed", "responded", "response date", "date responded", "closed on", "date closed", "response sent",
+                  "stage1 closed on", "stage 1 closed", "stage 1 response date"),
+    "outcome": ("outcome", "decision", "result", "stage1 outcome", "stage 1 outcome"),
+    "exclusion": ("exclusion", "exclusion code", "refusal reason", "reason refused", "stage1 exclusion"),
+    "reasons": ("reasons", "outcome reasons", "findings", "stage1 reasons", "stage 1 reasons"),
+    "extension_days": ("stage1 extension days", "extension days", "days extended"),
+    "steps_taken": ("stage1 steps taken", "steps taken", "what we did", "investigation"),
+    "learning": ("stage1 learning", "learning", "lessons learned", "lessons learnt"),
+    "remedy": ("remedy", "stage1 remedy", "stage 1 remedy", "put right"),
+    "apology": ("apology", "apologised", "stage1 apology", "stage 1 apology"),
+    "compensation": ("compensation", "compensation paid", "stage1 compensation", "stage 1 compensation", "amount"),
+    "stage2_received_on": ("stage 2 requested", "stage 2 received", "stage2 received on", "escalated", "date escalated",
+                           "escalation date", "stage 2 request date"),
+    "stage2_acknowledged_on": ("stage 2 acknowledged", "stage2 acknowledged on", "stage 2 ack date", "stage 2 ack"),
+    "stage2_handler": ("stage 2 handler", "stage2 handler", "stage 2 officer", "reviewing officer", "reviewer"),
+    "stage2_closed_on": ("stage 2 closed", "stage2 closed on", "stage 2 responded", "stage 2 response date"),
+    "stage2_outcome": ("stage 2 outcome", "stage2 outcome", "stage 2 decision"),
+    "stage2_exclusion": ("stage2 exclusion", "stage 2 exclusion"),
+    "stage2_reasons": ("stage 2 reasons", "stage2 reasons"),
+    "stage2_extension_days": ("stage2 extension days", "stage 2 extension days"),
+    "stage2_steps_taken": ("stage2 steps taken", "stage 2 steps taken"),
+    "stage2_learning": ("stage2 learning", "stage 2 learning"),
+    "stage2_remedy": ("stage 2 remedy", "stage2 remedy"),
+    "stage2_apology": ("stage 2 apology", "stage2 apology"),
+    "stage2_compensation": ("stage 2 compensation", "stage2 compensation"),
+    "stage2_late_reason": ("stage2 late reason", "stage 2 late reason", "late reason", "reason accepted late"),
+}
+FIELDS = tuple(HEADINGS)
+DATE_FIELDS = frozenset(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date"))
+# What each field is called in a refusal: the step it records.
+STEP_NAMES = {
+    "received_on": "received", "acknowledged_on": "acknowledged", "extended_to": "extended to",
+    "closed_on": "closed", "stage2_received_on": "stage 2 requested", "stage2_acknowledged_on": "stage 2 acknowledged",
+    "stage2_closed_on": "stage 2 closed", "issue_date": "issue date",
+}
+# Outcomes as sheets spell them.
+OUTCOME_WORDS = {
+    "upheld": "upheld", "partly upheld": "partly-upheld", "partially upheld": "partly-upheld", "part upheld": "partly-upheld",
+    "partly-upheld": "partly-upheld", "not upheld": "not-upheld", "not-upheld": "not-upheld", "withdrawn": "withdrawn",
+    "refused": "refused", "not accepted": "refused", "rejected": "refused",
+}
+TYPE_WORDS = {"complaint": "complaint", "compliment": "compliment", "comment": "comment", "praise": "compliment",
+              "thanks": "compliment", "feedback": "comment", "suggestion": "comment"}
+YES = frozenset({"yes", "y", "true", "1", "x"})
+# A complaint with nothing in its summary column still needs one to be logged.
+NO_SUMMARY = "(no details in the imported spreadsheet)"
+# A decision is recorded with its reasons; a sheet that kept none says so.
+NO_REASONS = "(reasons not recorded in the imported spreadsheet)"
+# Why an extension read from a sheet was given: the sheet says only that it was.
+EXTENSION_REASON = "extended as recorded in the imported spreadsheet"
+# What `export` and `list --csv` put an apostrophe before (output/render.py FORMULA_STARTS), so
+# that a spreadsheet shows the cell rather than running it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# More than this many bytes is not a complaints spreadsheet (nor could it be imported at once).
+LARGEST_SHEET = 200 * 1024 * 1024
+
+
+def _key(heading: str) -> str:
+    return " ".join(re.sub(r"[\s_\-.:/#]+", " ", heading.strip().lower().replace("stage1", "stage1 ").replace("stage2", "stage2 ")).split())
+
+
+_KNOWN = {_key(name): (name, -1) for name in FIELDS}
+_KNOWN.update({_key(heading): (name, rank) for name, headings in HEADINGS.items() for rank, heading in enumerate(headings)})
+# A stage 1 column says what the stage did; a sheet (an export) may also have the case's latest
+# handler or outcome, which after an escalation are stage 2's.
+_KNOWN.update({key: (name, -3) for key, (name, _) in _KNOWN.items() if key.startswith(("stage1 ", "stage 1 "))})
+
+
+@dataclass
+class Row:
+    line: int
+    values: dict[str, str]
+
+
+@dataclass
+class Sheet:
+    """A sheet read: which column fills which field (the preferred first), and its rows."""
+
+    columns: dict[str, list[int]]
+    rows: list[Row]
+    unused: list[str]
+
+
+@dataclass
+class Report:
+    rows_read: int = 0
+    cases_created: int = 0
+    stages: int = 0
+    already_imported: int = 0
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    dry_run: bool = False
+    written: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows_read": self.rows_read,
+            "cases_created": self.cases_created,
+            "stages": self.stages,
+            "already_imported": self.already_imported,
+            "refused": self.refused,
+            "dry_run": self.dry_run,
+            "written": self.written,
+        }
+
+
+def parse_mapping(given: list[str]) -> dict[str, str]:
+    """`--map COLUMN=FIELD` options as heading key → field."""
+    mapping: dict[str, str] = {}
+    for item in given:
+        column, sep, name = item.partition("=")
+        name = name.strip().lower().replace("-", "_").replace(" ", "_")
+        if not sep or not column.strip():
+            raise InvalidInput(f"--map {item!r} is not COLUMN=FIELD; for example --map 'Our ref=external_ref'")
+        if name not in FIELDS:
+            raise InvalidInput(f"--map {item!r}: {name or '(nothing)'} is not a field; use one of {', '.join(FIELDS)}")
+        mapping[_key(column)] = name
+    return mapping
+
+
+def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
+    """The rows of a CSV file, refused whole (InvalidInput, one line) when it is not a readable
+    CSV sheet: wrong encoding (naming the line), no heading row, no received date column."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(LARGEST_SHEET + 1)
+    except FileNotFoundError:
+        raise InvalidInput(f"there is no file {path}; check the name") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path} is a folder; give the CSV file") from None
+    if len(data) > LARGEST_SHEET:
+        raise InvalidInput(f"{path} is larger than {LARGEST_SHEET // (1024 * 1024)} MB; split it and import each part")
+    if b"\x00" in data[:4096]:
+        raise InvalidInput(f"{path} is not a CSV file (it holds binary data); save the sheet as CSV and import that")
+    try:
+        text = data.decode(encoding)
+    except LookupError:
+        raise InvalidInput(f"--encoding {encoding} is not an encoding Python knows; try utf-8 or cp1252") from None
+    except UnicodeDecodeError as problem:
+        line = data[: problem.start].count(b"\n") + 1
+        raise InvalidInput(
+            f"line {line} of {path} is not {encoding} text; the sheet was probably saved as Windows-1252: add --encoding cp1252"
+        ) from None
+    text = text.removeprefix("\ufeff")
+    try:
+        records = list(_records(text))
+    except csv.Error as problem:
+        raise InvalidInput(f"{path} is not a CSV file this can read ({problem}); save the sheet as CSV and import that") from None
+    if not records:
+        raise InvalidInput(f"{path} is empty; it needs a heading row and a row per case")
+    (_, headings), body = records[0], records[1:]
+    columns: dict[str, list[tuple[int, int]]] = {}
+    unused = []
+    for index, heading in enumerate(headings):
+        key = _key(heading)
+        if key in mapping:
+            found = (mapping[key], -2)
+        elif key in _KNOWN:
+            found = _KNOWN[key]
+        else:
+            if heading.strip():
+                unused.append(heading.strip())
+            continue
+        columns.setdefault(found[0], []).append((found[1], index))
+    if "received_on" not in columns:
+        raise InvalidInput(
+            f"{path} has no column of received dates (a heading such as 'Date received'); "
+            "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
+        )
+    chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
+    rows = []
+    for line, cells in body:
+        if not any(cell.strip() for cell in cells):
+            continue
+        values = {}
+        for name, indexes in chosen.items():
+            for index in indexes:
+                value = cells[index].strip() if index < len(cells) else ""
+                if value[:1] == "'" and value[1:2] and value[1:].startswith(FORMULA_STARTS):
+                    # An export's guard against a spreadsheet running the cell: the text is what follows.
+                    value = value[1:]
+                if value:
+                    values[name] = value
+                    break
+        rows.append(Row(line, values))
+    return Sheet(chosen, rows, unused)
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each record with the line it starts on (a quoted cell may hold line breaks)."""
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(lines, strict=True)
+    start = 1
+    for cells in reader:
+        yield start, cells
+        start = reader.line_num + 1
+
+
+class _OneTransaction:
+    """The store of a Context whose every step joins one transaction already open."""
+
+    def __init__(self, tx: Any) -> None:
+        self.tx = tx
+
+    @contextmanager
+    def writing(self) -> Iterator[Any]:
+        yield self.tx
+
+    reading = writing
+
+
+class _RowWrites:
+    """The transaction as the steps of one row see it. Each step reads the case's events and
+    writes them and the case's rows; for a row just logged these are known here, so the events
+    are appended and the case's rows saved once, when the row is done (`flush`), the officers
+    read once per import."""
+
+    def __init__(self, tx: Any, officers: list[Any]) -> None:
+        self.tx = tx
+        self.roster = officers
+        self.ids: dict[str, int] = {}
+        self.history: dict[int, list[Any]] = {}
+        self.pending: list[Any] = []
+        self.latest: tuple[int, Any] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.tx, name)
+
+    def officers(self) -> list[Any]:
+        return self.roster
+
+    def insert_case(self, case: Any) -> int:
+        case_id = self.tx.insert_case(case)
+        self.ids[case.reference] = case_id
+        self.history[case_id] = []
+        return case_id
+
+    def case_id(self, reference: str) -> int:
+        return self.ids[reference] if reference in self.ids else self.tx.case_id(reference)
+
+    def events(self, case_id: int) -> list[Any]:
+        return list(self.history[case_id]) if case_id in self.history else self.tx.events(case_id)
+
+    def append(self, reference: str, case_id: int, events: list[Any]) -> None:
+        self.history[case_id].extend(events)
+        self.pending.append((reference, case_id, events))
+
+    def save_case(self, case_id: int, case: Any) -> None:
+        self.latest = (case_id, case)
+
+    def flush(self) -> None:
+        if self.pending:
+            reference, case_id, _ = self.pending[0]
+            self.tx.append(reference, case_id, [event for _, _, events in self.pending for event in events])
+        if self.latest is not None:
+            self.tx.save_case(*self.latest)
+
+
+class _Refused(Exception):
+    """Ends the transaction without writing: a row was refused, or it is a dry run."""
+
+
+def import_sheet(
+    ctx: Context, sheet: Sheet, dry_run: bool = False, progress: Callable[[int], None] | None = None
+) -> Report:
+    """Record every row of `sheet`; commit only when no row is refused and it is not a dry run."""
+    report = Report(rows_read=len(sheet.rows), dry_run=dry_run)
+    try:
+        with ctx.store.writing() as tx:
+            known = tx.external_refs()
+            officers = tx.officers()
+            seen: dict[str, int] = {}
+            for done, row in enumerate(sheet.rows, start=1):
+                writes = _RowWrites(tx, officers)
+                if _import_row(replace(ctx, store=_OneTransaction(writes)), row, known, seen, report):
+                    writes.flush()
+                if progress is not None:
+                    progress(done)
+            if report.refused or dry_run:
+                raise _Refused
+    except _Refused:
+        return report
+    report.written = True
+    return report
+
+
+def row_key(row: Row) -> str:
+    """A row's reference, or for a row without one a digest of what it says, so that the same
+    row imported again is known."""
+    given = row.values.get("external_ref")
+    if given:
+        return given
+    content = "\x1f".join(f"{name}={row.values[name]}" for name in sorted(row.values))
+    return "row-" + hashlib.sha256(content.encode()).hexdigest()[:16]
+
+
+def _import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], report: Report) -> bool:
+    """Record a row's case; False when it records nothing (refused, or imported before)."""
+    key = row_key(row)
+    if key in seen:
+        what = "reference" if row.values.get("external_ref") else "row"
+        report.refused.append({"line": row.line, "reason": f"the same {what} as line {seen[key]}"})
+        return False
+    seen[key] = row.line
+    if key in known:
+        report.already_imported += 1
+        return False
+    done = ["received"]
+    try:
+        dates = _dates(row)
+        case = steps.log_case(ctx, _fields(row, dates, key))
+        # A compliment or comment is settled when logged: a sheet's other dates for it say nothing more.
+        stages = _stage_steps(ctx, case.reference, dates, row.values, done) if case.has_clock else 1
+    except ComplaintError as refusal:
+        report.refused.append({"line": row.line, "reason": f"{done[-1]}: {_without_reference(str(refusal))}"})
+        return False
+    known.add(key)
+    report.cases_created += 1
+    report.stages += stages
+    return True
+
+
+def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: dict[str, str], done: list[str]) -> int:
+    """Record the steps a complaint's row implies after its receipt, naming each in `done` as it
+    is taken (a refusal says which); the number of stages it has."""
+    if dates.get("acknowledged_on"):
+        done.append("acknowledged")
+        steps.acknowledge(ctx, reference, dates["acknowledged_on"], handler=values.get("handler"))
+    elif values.get("handler"):
+        done.append("handler")
+        steps.assign(ctx, reference, dates["received_on"], values["handler"])
+    done.append("extended")
+    _extend(ctx, reference, dates.get("acknowledged_on") or dates["received_on"], values.get("extension_days"), dates.get("extended_to"))
+    if dates.get("closed_on") or values.get("outcome"):
+        done.append("closed")
+        _close(ctx, reference, dates.get("closed_on"), values, "")
+    if not dates.get("stage2_received_on"):
+        if any(dates.get(name) or values.get(name) for name in ("stage2_acknowledged_on", "stage2_closed_on", "stage2_outcome")):
+            done.append("stage 2")
+            raise InvalidInput("it has stage 2 dates or an outcome but no stage 2 request date")
+        return 1
+    done.append("stage 2 requested")
+    steps.escalate(ctx, reference, dates["stage2_received_on"], handler=values.get("stage2_handler"), late_reason=values.get("stage2_late_reason"))
+    if dates.get("stage2_acknowledged_on"):
+        done.append("stage 2 acknowledged")
+        steps.acknowledge(ctx, reference, dates["stage2_acknowledged_on"], handler=values.get("stage2_handler"))
+    done.append("stage 2 extended")
+    _extend(ctx, reference, dates.get("stage2_acknowledged_on") or dates["stage2_received_on"], values.get("stage2_extension_days"), None)
+    if dates.get("stage2_closed_on") or values.get("stage2_outcome"):
+        done.append("stage 2 closed")
+        _close(ctx, reference, dates.get("stage2_closed_on"), values, "stage2_")
+    return 2
+
+
+def _without_reference(message: str) -> str:
+    """A refusal as the sheet's reader needs it: the case reference it was given is not kept."""
+    message = re.sub(r"^[A-Z]+-\d{4}-\d+: ", "", message).replace("--on ", "")
+    # The command a refusal suggests names a case that was never kept: the sheet's row is what to correct.
+    return re.sub(r";? *(run|use) `complaintctl [^`]*`.*$", "; correct the row's dates", message)
+
+
+def _dates(row: Row) -> dict[str, date]:
+    found = {}
+    for name in DATE_FIELDS:
+        text = row.values.get(name)
+        if not text:
+            continue
+        try:
+            found[name] = parse_date(text.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", text) else text, date.max)
+        except ValueError:
+            raise InvalidInput(f"{STEP_NAMES[name]} {text!r} is not a date; use 2026-04-01 or 01/04/2026") from None
+    if "received_on" not in found:
+        raise InvalidInput("it has no received date")
+    return found
+
+
+def _fields(row: Row, dates: dict[str, date], key: str) -> dict[str, Any]:
+    values = row.values
+    kind = TYPE_WORDS.get(values.get("type", "complaint").strip().lower())
+    if kind not in CASE_TYPES:
+        raise InvalidInput(f"type {values.get('type')!r} is not one of {', '.join(CASE_TYPES)}")
+    name = values.get("name")
+    fields: dict[str, Any] = {
+        "type": kind,
+        "received_on": dates["received_on"],
+        "name": name,
+        "anonymous": not name,
+        "email": values.get("email"),
+        "phone": values.get("phone"),
+        "address": values.get("address"),
+        "service": values.get("service"),
+        "category": values.get("category"),
+        "summary": values.get("summary") or (NO_SUMMARY if kind == "complaint" else None),
+        "outcomes_sought": values.get("outcomes_sought"),
+        "channel": _word(values.get("channel")),
+        "preferred_contact": _word(values.get("preferred_contact")),
+        "representative": values.get("representative"),
+        "representative_email": values.get("representative_email"),
+        "representative_address": values.get("representative_address"),
+        "issue_date": dates.get("issue_date"),
+        "adjustments": values.get("adjustments"),
+        "external_ref": key,
+    }
+    if values.get("housing"):
+        fields["housing"] = values["housing"].strip().lower() in YES
+    return {name: value for name, value in fields.items() if value is not None or name in ("name", "issue_date")}
+
+
+def _word(text: str | None) -> str | None:
+    return "-".join(text.lower().split()) if text else None
+
+
+def _remedy(values: dict[str, str], prefix: str) -> steps.Remedy:
+    amount = values.get(prefix + "compensation", "").replace("£", "").replace(",", "").strip()
+    try:
+        pence = round(float(amount) * 100) if amount else 0
+    except ValueError:
+        raise InvalidInput(f"compensation {amount!r} is not an amount of money; write it as 50 or 50.00") from None
+    return steps.Remedy(
+        apology=values.get(prefix + "apology", "").strip().lower() in YES, compensation_pence=pence, remedy=values.get(prefix + "remedy")
+    )
+
+
+def _extend(ctx: Context, reference: str, on: date, days: str | None, to: date | None) -> None:
+    """An extension the sheet records, by its days or the date it extended to, as given when
+    the stage was acknowledged (or received): the sheet says it was agreed, not when, nor why
+    it went beyond the policy's limit if it did."""
+    if days and days.strip() not in ("0", ""):
+        try:
+            count = int(days)
+        except ValueError:
+            raise InvalidInput(f"extension days {days!r} is not a whole number of working days") from None
+        steps.extend(ctx, reference, on, EXTENSION_REASON, days=count, good_reason=EXTENSION_REASON)
+    elif to is not None:
+        steps.extend(ctx, reference, on, EXTENSION_REASON, to=to, good_reason=EXTENSION_REASON)
+
+
+def _close(ctx: Context, reference: str, on: date | None, values: dict[str, str], prefix: str) -> None:
+    outcome, exclusion, reasons = values.get(prefix + "outcome"), values.get(prefix + "exclusion"), values.get(prefix + "reasons")
+    remedy = _remedy(values, prefix)
+    if on is None:
+        raise InvalidInput("it has an outcome but no date it was closed")
+    if not outcome:
+        raise InvalidInput("it has a closed date but no outcome")
+    chosen = OUTCOME_WORDS.get(" ".join(outcome.lower().split()))
+    if chosen not in OUTCOMES:
+        raise InvalidInput(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+    code = None
+    if chosen == "refused":
+        # A sheet without an exclusion column often puts the code (or its words) in the reasons.
+        code = _word(exclusion or reasons) or "other"
+        if code not in EXCLUSIONS:
+            code = "other"
+            reasons = reasons or exclusion
+    if chosen in DECISIONS and not reasons:
+        reasons = NO_REASONS
+    steps.close(
+        ctx, reference, on, chosen, reasons=reasons, exclusion=code, steps_taken=values.get(prefix + "steps_taken"),
+        learning=values.get(prefix + "learning"), remedy=remedy if chosen in DECISIONS else None,
+    )

@@ -1,0 +1,178 @@
+"""`import`: a team's spreadsheet brought in through the real command line, from real files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+
+import pytest
+from conftest import REPO, Cli
+
+EXAMPLE = REPO / "examples" / "spreadsheet.csv"
+HEADINGS = "Ref,Complainant,Date received,Ack date,Officer,Response date,Outcome,Stage 2 received,Stage 2 acknowledged,Stage 2 handler,Type,Details\n"
+
+
+def _sheet(tmp_path, body: str, name: str = "sheet.csv", headings: str = HEADINGS, encoding: str = "utf-8"):
+    path = tmp_path / name
+    path.write_bytes((headings + body).encode(encoding))
+    return path
+
+
+def _events(cli: Cli) -> str:
+    return cli.ok("verify").stdout
+
+
+def in_sheet_order(cli: Cli) -> list[dict]:
+    """The cases as listed, in the order of the sheet's rows (`list` shows the newest first;
+    references are given in the order the rows are read)."""
+    return sorted(cli.ok("list", "--json").json(), key=lambda row: row["reference"])
+
+
+def test_the_example_sheet_comes_in_whole(cli: Cli) -> None:
+    imported = cli.ok("import", str(EXAMPLE), "--json").json()
+    assert imported["rows_read"] == 40 and imported["cases_created"] == 40 and imported["stages"] == 42
+    assert imported["refused"] == [] and imported["written"] is True
+    listed = in_sheet_order(cli)
+    assert len(listed) == 40
+    first = cli.show(listed[0]["reference"])
+    # Line 2: received 2026-04-02 (ISO), acknowledged 06/04/2026 (dd/mm/yyyy), closed upheld.
+    assert (first["received_on"], first["acknowledged_on"], first["outcome"], first["handler"]) == (
+        "2026-04-02", "2026-04-06", "upheld", "J. Patel"
+    )
+    third = cli.show(listed[2]["reference"])
+    assert third["received_on"] == "2026-04-13" and third["stages"][0]["closed_on"] == "2026-04-23"  # d/m/yyyy
+    escalated = cli.show(listed[3]["reference"])
+    assert escalated["stage"] == 2 and escalated["outcome"] == "partly-upheld"
+    assert escalated["stages"][1]["received_on"] == "2026-05-06" and escalated["stages"][1]["handler"].startswith("L. Davies")
+    assert cli.show(listed[5]["reference"])["type"] == "compliment"
+    refused = cli.show(listed[9]["reference"])
+    assert refused["outcome"] == "refused" and refused["stages"][0]["exclusion"] == "service-request"
+    anonymous = cli.show(listed[26]["reference"])
+    assert anonymous["anonymous"] is True and anonymous["name"] is None
+    assert "every case matches its events" in _events(cli)
+
+
+def test_importing_the_same_file_again_adds_nothing(cli: Cli) -> None:
+    cli.ok("import", str(EXAMPLE))
+    again = cli.ok("import", str(EXAMPLE), "--json").json()
+    assert again["cases_created"] == 0 and again["already_imported"] == 40
+    assert len(cli.ok("list", "--json").json()) == 40
+
+
+def test_the_sheet_reference_is_kept(cli: Cli, tmp_path) -> None:
+    cli.ok("import", str(_sheet(tmp_path, "OUR-7,Jo Bloggs,01/04/2026,,,,,,,,,Bins\n")))
+    rows = list(csv.DictReader(io.StringIO(cli.ok("export").stdout)))
+    assert rows[0]["external_ref"] == "OUR-7"
+    # The team finds the case by the reference it knew it by.
+    found = cli.ok("list", "--search", "our-7", "--json").json()
+    assert [case["reference"] for case in found] == [rows[0]["reference"]]
+    assert cli.ok("list", "--search", "OUR-8", "--json").json() == []
+
+
+def test_a_row_breaking_the_rules_refuses_the_whole_sheet(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(
+        tmp_path,
+        "A1,Jo Bloggs,01/04/2026,03/04/2026,Sam,20/04/2026,Upheld,,,,,Bins\n"
+        "A2,Ann Other,05/04/2026,02/04/2026,,,,,,,,Roads\n"
+        "A3,Ben Third,05/04/2026,06/04/2026,,,,01/05/2026,,,,Parks\n",
+    )
+    refused = cli("import", str(sheet), "--json")
+    assert refused.exit_code == 1
+    report = json.loads(refused.stdout)
+    assert [item["line"] for item in report["refused"]] == [3, 4]
+    assert "before 2026-04-05" in report["refused"][0]["reason"] and report["refused"][0]["reason"].startswith("acknowledged")
+    assert report["refused"][1]["reason"].startswith("stage 2 requested")
+    assert report["written"] is False
+    assert "line 3: refused" in refused.stderr and refused.stderr.strip().splitlines()[-1].startswith("Error: 2 of 3 rows refused")
+    assert cli.ok("list", "--json").json() == []
+    assert "0 events in 0 cases" in _events(cli)
+
+
+def test_dry_run_writes_nothing(cli: Cli, tmp_path) -> None:
+    outcome = cli.ok("import", str(EXAMPLE), "--dry-run")
+    assert "Cases that would be created (nothing written): 40" in outcome.stderr
+    assert cli.ok("list", "--json").json() == []
+
+
+def test_duplicate_references_within_the_sheet(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(tmp_path, "A1,Jo Bloggs,01/04/2026,,,,,,,,,Bins\nA1,Jo Again,02/04/2026,,,,,,,,,Bins\n")
+    refused = cli("import", str(sheet), "--json")
+    assert refused.exit_code == 1
+    assert json.loads(refused.stdout)["refused"] == [{"line": 3, "reason": "the same reference as line 2"}]
+    assert cli.ok("list", "--json").json() == []
+
+
+def test_formula_cells_are_kept_as_text(cli: Cli, tmp_path) -> None:
+    formula = "=cmd|' /C calc'!A0"
+    cli.ok("import", str(_sheet(tmp_path, f'F1,"{formula}",01/04/2026,,,,,,,,,"+SUM(A1)"\n')))
+    case = cli.show(cli.ok("list", "--json").json()[0]["reference"])
+    assert case["name"] == formula and case["summary"] == "+SUM(A1)"
+
+
+def test_windows_1252_sheet_is_refused_naming_the_line_then_read_with_encoding(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(tmp_path, "A1,Jo Bloggs,01/04/2026,,,,,,,,,Bins\nA2,Zoë Brontë,02/04/2026,,,,,,,,,Paid £50\n", encoding="cp1252")
+    refused = cli("import", str(sheet))
+    assert refused.exit_code == 1
+    assert "line 3" in refused.stderr and "--encoding cp1252" in refused.stderr and "Traceback" not in refused.stderr
+    assert cli.ok("list", "--json").json() == []
+    cli.ok("import", str(sheet), "--encoding", "cp1252")
+    names = [cli.show(row["reference"])["name"] for row in in_sheet_order(cli)]
+    assert names == ["Jo Bloggs", "Zoë Brontë"]
+
+
+@pytest.mark.parametrize(
+    "content, said",
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a CSV file"),
+        (b"", "is empty"),
+        (b"Name,Colour\nJo,red\n", "no column of received dates"),
+        (b'Ref,Date received\n"A1,01/04/2026\n', "not a CSV file"),
+    ],
+)
+def test_what_is_not_a_sheet_is_refused_in_one_line(cli: Cli, tmp_path, content: bytes, said: str) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    refused = cli("import", str(path))
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: ") and said in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+
+
+def test_map_names_columns_the_headings_do_not(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(tmp_path, "Q9,Jo Bloggs,2026-04-01,Bins\n", headings="Case code,Person,Logged in,Gist\n")
+    assert cli("import", str(sheet)).exit_code == 1
+    cli.ok("import", str(sheet), "--map", "Case code=external_ref", "--map", "Logged in=received_on", "--map", "Person=name", "--map", "Gist=summary")
+    case = cli.show(cli.ok("list", "--json").json()[0]["reference"])
+    assert (case["name"], case["received_on"], case["summary"]) == ("Jo Bloggs", "2026-04-01", "Bins")
+    bad = cli("import", str(sheet), "--map", "Gist=colour")
+    assert bad.exit_code == 1 and "is not a field" in bad.stderr
+
+
+@pytest.mark.both_databases
+def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tmp_path, backend, request) -> None:
+    cli.ok("import", str(EXAMPLE))
+    open_case = in_sheet_order(cli)[36]["reference"]
+    cli.ok("extend", open_case, "--days", "5", "--reason", "Site visit", "--on", "2026-11-20")
+    exported = tmp_path / "export.csv"
+    cli.ok("export", "--out", str(exported))
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        name = f"t_{uuid.uuid4().hex[:16]}"
+        server.admin(f'CREATE DATABASE "{name}"')
+        request.addfinalizer(lambda: server.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        target = Cli(server.url(name))
+    else:
+        target = Cli(str(tmp_path / "empty.db"))
+    target.ok("init")
+    target.ok("import", str(exported))
+    again = tmp_path / "again.csv"
+    target.ok("export", "--out", str(again))
+    before = list(csv.DictReader(exported.open()))
+    after = list(csv.DictReader(again.open()))
+    assert len(after) == len(before) == 40
+    kept = [column for column in before[0] if column not in ("reference", "external_ref", "actions")]
+    for old, new in zip(before, after):
+        assert new["external_ref"] == old["external_ref"]
+        assert {column: new[column] for column in kept} == {column: old[column] for column in kept}
+    assert "every case matches its events" in target.ok("verify").stdout
