@@ -328,6 +328,20 @@ class Queries:
         )
         return [found for (found,) in rows]
 
+    def person_cases(self, names: Sequence[str], emails: Sequence[str], phones: Sequence[str]) -> list[tuple[int, str]]:
+        """The cases (id, reference) about a person with any of these details, oldest first:
+        names and emails in lower case, phones as digits (statements.person_cases)."""
+        given = {"names": names, "emails": emails, "phones": phones}
+        kinds = [kind for kind, values in given.items() if values]
+        if not kinds:
+            return []
+        sql = (statements.sqlite_person_cases if self.is_sqlite else statements.postgres_person_cases)(kinds)
+        params: dict[str, Any] = {}
+        for kind in kinds:
+            sql, expanded = statements.expand(sql, kind, list(given[kind]))
+            params.update(expanded)
+        return [(case_id, reference) for case_id, reference in self.tuples(sql, **params)]
+
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.DEADLINES_DUE_BY, cutoff=cutoff)
 
