@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.pack import StepCase
-from complaintctl.domain.restrictions import contact_key, phone_key
+from complaintctl.domain.restrictions import Restriction, contact_key, phone_key
 
 if TYPE_CHECKING:
     from complaintctl.domain.officers import Roster
@@ -84,11 +84,13 @@ def matches(case: Case, person: Person) -> list[Match]:
 
 @dataclass(frozen=True)
 class SarCase:
-    """A case found about the person, why, and the letters its steps sent."""
+    """A case found about the person, why, the letters its steps sent, and the restriction in
+    force on its complainant (as `show` gives it)."""
 
     case: Case
     matched: tuple[Match, ...]
     letters: tuple[StepCase, ...]
+    restriction: Restriction | None = None
 
 
 @dataclass(frozen=True)

@@ -195,8 +195,10 @@ def build(source: SarSource, builtin: Path) -> tuple[bytes, dict[str, Any]]:
     for item in source.cases:
         base = folder(item)
         letters = {f"{base}/{name}": text for name, text in pack.step_letter_files(item.letters, source.roster, builtin).items()}
+        shown = case_json(item.case)
+        shown["restriction"] = item.restriction.as_dict() if item.restriction is not None else None
         own = {
-            f"{base}/case.json": json.dumps(case_json(item.case), indent=2, ensure_ascii=False) + "\n",
+            f"{base}/case.json": json.dumps(shown, indent=2, ensure_ascii=False, default=str) + "\n",
             f"{base}/case.html": case_page(item, letters),
             **letters,
         }

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from complaintctl.domain.events import Event
+from complaintctl.domain.restrictions import restriction_in
 from complaintctl.domain.sar import Person, SarCase, SarSource, matches
 from complaintctl.errors import InvalidInput
 from complaintctl.services.context import Context
@@ -28,6 +29,7 @@ def export_sar(ctx: Context, person: Person, write: Callable[[SarSource], dict[s
         roster = join(ctx, tx)
         found = tx.person_cases(person.names, person.emails, person.phones)
         histories = tx.histories([case_id for case_id, _ in found])
+        restrictions = tx.restrictions(active_only=True)
         gathered = []
         for case_id, reference in found:
             case = derive_case(ctx, reference, histories[case_id])
@@ -35,7 +37,8 @@ def export_sar(ctx: Context, person: Person, write: Callable[[SarSource], dict[s
             if not matched:  # the database matched a case that the exact comparison does not
                 continue
             letters = tuple(letter_cases(ctx, case)) if case.has_clock else ()
-            gathered.append((case_id, SarCase(case, tuple(matched), letters)))
+            restriction = None if case.details.get("anonymous") else restriction_in(restrictions, case.details)
+            gathered.append((case_id, SarCase(case, tuple(matched), letters, restriction)))
         if not gathered:
             raise InvalidInput(NO_MATCH)
         source = SarSource(cases=tuple(item for _, item in gathered), officer=ctx.officer, made_at=ctx.now, roster=roster)
