@@ -127,7 +127,7 @@ def test_export_holds_every_case_about_the_person_and_nothing_of_anyone_else(cli
 
 
 def test_a_name_matches_exactly_as_complainant_or_representative(cli, people, tmp_path):
-    own, represented, other = people
+    own, represented, _ = people
     out = tmp_path / "ann.zip"
     _ok(cli, "sar", "--name", "  ann   BEE ", "--out", str(out))
     person = json.loads(_unzip(out)["person.json"])

@@ -173,8 +173,10 @@ def index_page(source: SarSource) -> str:
             "<h1>Subject access export</h1>",
             f"<p>Made {_e(source.made_at.isoformat())} by {_e(source.officer)}: {len(source.cases)} cases.</p>",
             f"<ul>{rows}</ul>",
-            "<p>Each case folder also holds the case as JSON (case.json) and its letters. "
-            f"{_e(MANIFEST)} gives the SHA-256 of every file.</p>",
+            (
+                "<p>Each case folder also holds the case as JSON (case.json) and its letters. "
+                f"{_e(MANIFEST)} gives the SHA-256 of every file.</p>"
+            ),
         ],
     )
 

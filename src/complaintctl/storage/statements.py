@@ -284,11 +284,11 @@ _PERSON_CONDITIONS = {
     "phones": "{phone_digits} IN (:phones)",
 }
 # The characters people write a phone number with besides its digits.
-PHONE_PUNCTUATION = (" ", "-", "(", ")", "+", ".", "/")
+_PHONE_PUNCTUATION = (" ", "-", "(", ")", "+", ".", "/")
 
 
 def _digits(expression: str) -> str:
-    for character in PHONE_PUNCTUATION:
+    for character in _PHONE_PUNCTUATION:
         expression = f"replace({expression}, '{character}', '')"
     return expression
 
