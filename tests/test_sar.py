@@ -124,6 +124,10 @@ def test_export_holds_every_case_about_the_person_and_nothing_of_anyone_else(cli
         assert after["events"][:-1] == before[ref]["events"]
     assert cli.show(other) == before[other]
     _ok(cli, "verify")
+    # The export is no step: a void takes back the close, the latest step, not the export.
+    _ok(cli, "void", own, "--reason", "Closed too soon")
+    assert cli.show(own)["events"][-1]["details"]["step"] == 5
+    _ok(cli, "verify")
 
 
 def test_a_name_matches_exactly_as_complainant_or_representative(cli, people, tmp_path):
@@ -133,6 +137,13 @@ def test_a_name_matches_exactly_as_complainant_or_representative(cli, people, tm
     person = json.loads(_unzip(out)["person.json"])
     assert [case["reference"] for case in person["cases"]] == [own, represented]
     assert person["cases"][1]["why"] == ["name as representative"]
+    # An address corrected away still finds the case it was logged with, saying so.
+    _ok(cli, "sar", "--email", "ann.be@example.net", "--out", str(tmp_path / "old.zip"))
+    person = json.loads(_unzip(tmp_path / "old.zip")["person.json"])
+    assert [(case["reference"], case["matched"]) for case in person["cases"]] == [
+        (own, [{"detail": "email", "as": "complainant", "value": "ann.be@example.net", "current": False}]),
+    ]
+    assert person["cases"][0]["why"] == ["email as complainant (as logged, since amended)"]
     # A part of a name is not the name.
     outcome = cli("sar", "--name", "Ann", "--out", str(tmp_path / "part.zip"))
     _one_line_error(outcome, 1, "no case matches the details given")
