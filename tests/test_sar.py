@@ -144,6 +144,13 @@ def test_a_name_matches_exactly_as_complainant_or_representative(cli, people, tm
         (own, [{"detail": "email", "as": "complainant", "value": "ann.be@example.net", "current": False}]),
     ]
     assert person["cases"][0]["why"] == ["email as complainant (as logged, since amended)"]
+    # Letters beyond ASCII match whatever their case, as held in capitals or in title case.
+    for held in ("ZOË BRONTË", "Zoë Brontë"):
+        _ok(cli, "log", "--name", held, "--summary", "Library fines", "--received", "2027-03-01")
+    _ok(cli, "sar", "--name", "zoë brontë", "--out", str(tmp_path / "zoe.zip"))
+    person = json.loads(_unzip(tmp_path / "zoe.zip")["person.json"])
+    assert sorted(person["matched"]["names"]) == sorted(["ZOË BRONTË", "Zoë Brontë"])
+    assert len(person["cases"]) == 2
     # A part of a name is not the name.
     outcome = cli("sar", "--name", "Ann", "--out", str(tmp_path / "part.zip"))
     _one_line_error(outcome, 1, "no case matches the details given")

@@ -26,8 +26,8 @@ ROLES = {
 
 @dataclass(frozen=True)
 class Person:
-    """The details a request gives, as they are compared: names and emails in lower case with
-    runs of spaces as one, phones as their digits."""
+    """The details a request gives: names and emails with runs of spaces as one (their case
+    kept, so that a database can lower them as it lowers what it holds), phones as their digits."""
 
     names: tuple[str, ...]
     emails: tuple[str, ...]
@@ -38,17 +38,23 @@ class Person:
         def kept(values: list[str], key) -> tuple[str, ...]:
             return tuple(dict.fromkeys(found for found in map(key, values) if found))
 
-        return cls(kept(names, contact_key), kept(emails, contact_key), kept(phones, phone_key))
+        return cls(kept(names, _spaced), kept(emails, _spaced), kept(phones, phone_key))
 
     def __bool__(self) -> bool:
         return bool(self.names or self.emails or self.phones)
 
     def matches(self, what: str, value: object) -> bool:
+        """Whether a detail held (`what` is name, email or phone) is one of the person's, compared
+        as restrictions compare them (contact_key, phone_key)."""
         if not isinstance(value, str) or not value:
             return False
         if what == "phone":
             return phone_key(value) in self.phones
-        return contact_key(value) in (self.names if what == "name" else self.emails)
+        return contact_key(value) in {contact_key(given) for given in (self.names if what == "name" else self.emails)}
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def export_sar(ctx: Context, person: Person, write: Callable[[SarSource], dict[s
         raise InvalidInput("say whose data to export: give --name, --email or --phone")
     with ctx.store.writing() as tx:
         roster = join(ctx, tx)
-        found = tx.person_cases(person.names, person.emails, person.phones)
+        found = tx.person_cases([name.lower() for name in person.names], [email.lower() for email in person.emails], person.phones)
         histories = tx.histories([case_id for case_id, _ in found])
         restrictions = tx.restrictions(active_only=True)
         gathered = []
