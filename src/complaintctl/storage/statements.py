@@ -181,6 +181,7 @@ CASE_COLUMNS = (
     "type", "stage", "status", "outcome", "received_on", "name", "service", "category", "housing",
     "ombudsman", "handler", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by",
     "extension_days", "next_due", "next_due_what", "over_12_months", "update_due", "external_ref",
+    "search_text",
 )
 INSERT_CASE = _insert("cases", ("reference", *CASE_COLUMNS))
 UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE_COLUMNS)} WHERE id = :id"
@@ -238,40 +239,16 @@ LIST_FILTERS = {
     "received_to": "received_on <= :received_to",
     "case_type": "type = :case_type",
 }
-# `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _. It is
-# looked for, whatever its case, in the reference, name and spreadsheet reference (external_ref)
-# of the case row, and in the contact details and summary (SEARCHED_DETAILS) as the case's
-# `logged` event gave them and as each
-# `amended` event changed them (a case is found by its corrected details, and by those it was
-# logged with). Each value is read from the event's JSON by the database's own function, so that
-# the keys of the JSON never match. `:search_json` is the same pattern as the JSON text writes it
-# (a quote as \\"): a cheap first test of the event's whole text, so that only the events that
-# contain it are parsed. The events are read once, through their kind's index, rather than once
-# for each case: a rare word costs one pass over them. SQLite's LIKE ignores the case of ASCII
-# letters; PostgreSQL's ILIKE that of every letter.
-SEARCHED_DETAILS = (
-    "email", "phone", "address", "representative", "representative_email", "representative_address", "summary",
-)
+# `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _, looked
+# for in the case row's `search_text` (projection.search_text: the reference, name, external_ref,
+# contact details and summary, logged and corrected, in lower case), so that a rare word costs
+# one pass over `cases` and never a read of the events' JSON.
+LIST_SEARCH = "search_text LIKE :search ESCAPE '\\'"
 # The events that give a case's details: `logged`, and the corrections.
 _DETAIL_EVENTS = "e.kind IN ('logged', 'amended')"
 # A detail as `logged` has it, else as an `amended` event changed it.
 _SQLITE_DETAIL = "coalesce(json_extract(e.details, '$.{key}'), json_extract(e.details, '$.changes.{key}.after'))"
 _POSTGRES_DETAIL = "coalesce(CAST(e.details AS json) ->> '{key}', CAST(e.details AS json) -> 'changes' -> '{key}' ->> 'after')"
-
-
-def _search(detail: str, like: str) -> str:
-    escape = "ESCAPE '\\'"
-    found = " OR ".join(f"{detail.format(key=key)} {like} :search {escape}" for key in SEARCHED_DETAILS)
-    return (
-        f"(reference {like} :search {escape} OR name {like} :search {escape} "
-        f"OR external_ref {like} :search {escape} OR id IN ("
-        f"SELECT e.case_id FROM events e WHERE {_DETAIL_EVENTS} "
-        f"AND e.details {like} :search_json {escape} AND ({found})))"
-    )
-
-
-SQLITE_LIST_SEARCH = _search(_SQLITE_DETAIL, "LIKE")
-POSTGRES_LIST_SEARCH = _search(_POSTGRES_DETAIL, "ILIKE")
 
 # The complaints still open that look like the one just logged (`:other_than`): received in the
 # window, about the same service (`:same_service` in lower case, '' for none), from the same
