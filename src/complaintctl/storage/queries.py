@@ -158,6 +158,8 @@ class Queries:
                 added_by=row["added_by"],
                 retired_at=datetime.fromisoformat(row["retired_at"]) if row["retired_at"] else None,
                 retired_by=row["retired_by"],
+                roles_changed_at=datetime.fromisoformat(row["roles_changed_at"]) if row["roles_changed_at"] else None,
+                roles_changed_by=row["roles_changed_by"],
             )
             for row in self.dicts(statements.OFFICERS)
         ]

@@ -111,10 +111,16 @@ CHAIN_POLICY_VERSION = "UPDATE policy_versions SET prev_hash = :prev_hash, hash 
 
 # -- the team roster ---------------------------------------------------------------------------------
 
-OFFICER_COLUMNS = ("name", "login", "email", "roles", "added_at", "added_by", "retired_at", "retired_by")
+OFFICER_COLUMNS = (
+    "name", "login", "email", "roles", "added_at", "added_by", "retired_at", "retired_by", "roles_changed_at", "roles_changed_by",
+)
 OFFICERS = f"SELECT id, {', '.join(OFFICER_COLUMNS)} FROM officers ORDER BY id"
 INSERT_OFFICER = _insert("officers", OFFICER_COLUMNS)
 RETIRE_OFFICER = "UPDATE officers SET retired_at = :retired_at, retired_by = :retired_by WHERE id = :id AND retired_at IS NULL"
+CHANGE_OFFICER_ROLES = (
+    "UPDATE officers SET roles = :roles, roles_changed_at = :roles_changed_at, roles_changed_by = :roles_changed_by "
+    "WHERE id = :id AND retired_at IS NULL"
+)
 # Open cases whose handler is an officer, by full name or login (`:name` and `:login` lower case).
 OPEN_CASES_HANDLED_BY = (
     "SELECT reference FROM cases WHERE status != 'closed' AND lower(handler) IN (:name, :login) ORDER BY reference"
