@@ -227,7 +227,10 @@ def test_completion_offers_commands_options_letter_kinds_and_exclusion_codes():
     assert bash_completes("ac") == ["acknowledge", "action"]
     assert "escalate" in bash_completes("")
     assert bash_completes("list", "--st") == ["--status", "--stage"]
-    assert bash_completes("letter", "CMP-2026-00001", "") == ["acknowledgement", "extension", "refusal", "decision", "update", "closure"]
+    from complaintctl.domain.vocabulary import LETTER_KINDS
+
+    assert bash_completes("letter", "CMP-2026-00001", "") == list(LETTER_KINDS)
+    assert {"acknowledgement", "decision", "closure", "restriction"} <= set(LETTER_KINDS)
     assert bash_completes("letter", "CMP-2026-00001", "de") == ["decision"]
     assert bash_completes("close", "CMP-2026-00001", "--exclusion", "dup") == ["duplicate"]
     assert "over-12-months" in bash_completes("close", "CMP-2026-00001", "--exclusion", "")

@@ -78,10 +78,18 @@ COMPOSED = {
     "actions()": statements.actions(),
     "actions(outstanding_only)": statements.actions(outstanding_only=True),
 }
-# `list --search`; the sample pattern is found only in a summary, kept in the cases' search text.
+# `list --search`: the sample pattern is found only in a summary, kept in the cases' search text.
+# `sar`'s cases about a person, by name, email and phone, in each database's words.
+PERSON = ("names", "emails", "phones")
 SEARCHES = {
-    "sqlite": {"list_cases(search)": statements.list_cases((), search=statements.LIST_SEARCH)},
-    "postgresql": {"list_cases(search)": statements.list_cases((), search=statements.LIST_SEARCH)},
+    "sqlite": {
+        "list_cases(search)": statements.list_cases((), search=statements.LIST_SEARCH),
+        "person_cases": statements.sqlite_person_cases(PERSON),
+    },
+    "postgresql": {
+        "list_cases(search)": statements.list_cases((), search=statements.LIST_SEARCH),
+        "person_cases": statements.postgres_person_cases(PERSON),
+    },
 }
 
 FIRST = "CMP-2025-00002"  # every kind of record (test_report_read_path.recorded): the deletes' case
@@ -128,7 +136,10 @@ def sample(name: str, case_id: int, new: bool) -> object:
 def prepared(sql: str, case_ids: list[int], write: bool = False) -> tuple[str, dict]:
     """The statement with its lists spelled out, and a value for each parameter."""
     params: dict = {}
-    lists = (("case_ids", case_ids), ("kinds", list(CASE_KINDS)), ("statuses", ["closed", "open"]), ("references", [FIRST, PLAIN]))
+    lists = (
+        ("case_ids", case_ids), ("kinds", list(CASE_KINDS)), ("statuses", ["closed", "open"]), ("references", [FIRST, PLAIN]),
+        ("names", ["ann example", "jo nobody"]), ("emails", ["ann@example.org"]), ("phones", ["01530454545"]),
+    )
     for name, values in lists:
         if f":{name}" in sql:
             sql, expanded = statements.expand(sql, name, values)
@@ -411,6 +422,10 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
                             {"received_from": date(2025, 6, 1), "received_to": date(2025, 12, 31)},
                             {"case_type": "compliment"}, {"limit": 2}, {"status": ["open", "acknowledged"]},
                             {"search": "REPAIRS"}, {"search": "ann ex", "limit": 1}, {"search": "cmp-2025-0000"})
+        ],
+        "person_cases": [
+            tx.person_cases(names, emails, phones)
+            for names, emails, phones in ((["ann example"], [], []), ([], ["ann@example.org"], []), ([], [], ["0"]), ([], [], []))
         ],
         "open_look_alikes": [
             tx.open_look_alikes(FIRST, date(2025, 1, 1), date(2026, 12, 31), service, name, email)

@@ -31,6 +31,7 @@ MODULES = {
     "list": "cases",
     "explain": "explain",
     "pack": "pack",
+    "sar": "sar",
     "action": "actions",
     "workdays": "workdays",
     "verify": "integrity",

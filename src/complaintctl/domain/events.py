@@ -37,9 +37,10 @@ RECORD_KINDS = (
     "learning",
 )
 
-# What was handed out about a case (the complaint file for an Ombudsman): a fact of its history
-# that changes neither its state nor its deadlines, and is no step that a void could take back.
-EXPORT_KINDS = ("pack-exported",)
+# What was handed out about a case (the complaint file for an Ombudsman, a subject access export):
+# a fact of its history that changes neither its state nor its deadlines, and is no step that a
+# void could take back.
+EXPORT_KINDS = ("pack-exported", "sar-exported")
 
 EVENT_KINDS = (*CASE_KINDS, *NOTE_KINDS, *CORRECTION_KINDS, *RECORD_KINDS, *EXPORT_KINDS)
 

@@ -10,6 +10,7 @@ import html
 import io
 import json
 import zipfile
+from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,8 @@ from complaintctl.output.render import case_json, csv_text, history_line
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case
     from complaintctl.domain.events import Event
-    from complaintctl.domain.pack import PackSource
+    from complaintctl.domain.officers import Roster
+    from complaintctl.domain.pack import PackSource, StepCase
 
 TIMELINE_COLUMNS = [
     "number", "on", "recorded_at", "officer", "kind", "stage", "standing", "summary", "deadline", "due", "met",
@@ -135,14 +137,19 @@ def notes_text(case: Case, rows: list[dict[str, Any]]) -> str:
 def letter_files(source: PackSource, builtin: Path) -> dict[str, str]:
     """Each step's letter in text and HTML, as `letter REF KIND --stage N` prints it for the
     latest step of its kind; named by the step's event number so that they sort in order."""
+    return step_letter_files(source.letters, source.roster, builtin)
+
+
+def step_letter_files(steps: Iterable[StepCase], roster: Roster, builtin: Path) -> dict[str, str]:
+    """letter_files for any steps that sent a letter (a subject access export's as a pack's)."""
     files = {}
-    for item in source.letters:
+    for item in steps:
         if item.step.kind in ("action-added", "action-done"):
             kind, stage = "closure", item.case.stage
         else:
             kind, stage = letters.default_kind(item.case)
         for fmt in ("text", "html"):
-            content = letters.render(item.case, item.policy, builtin, kind, stage, fmt, source.roster)
+            content = letters.render(item.case, item.policy, builtin, kind, stage, fmt, roster)
             files[f"letters/{item.step.number:03d}-{kind}-stage{stage}.{letters.SUFFIX[fmt]}"] = str(content)
     return files
 

@@ -375,6 +375,8 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return f"step {details['step']} ({details['kind']}) voided: {details['reason']}"
     if kind == "pack-exported":
         return f"complaint file exported ({details['files']} files, SHA-256 {details['sha256'][:16]}…)"
+    if kind == "sar-exported":
+        return f"subject access export ({details['cases']} cases, {details['files']} files, SHA-256 {details['sha256'][:16]}…)"
     if kind.startswith("ombudsman-") or kind in ("survey", "learning"):
         return event_summary(kind, details)
     return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))

@@ -45,6 +45,15 @@ def like_pattern(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _ascii_lowered(values: Sequence[str]) -> list[str]:
+    """Each value as lower() may give it from the ways a detail is usually held (as typed, in
+    capitals, in title case): SQLite's lower(), and PostgreSQL's under the C locale, fold the
+    ASCII letters alone, so "ZOË" lowered is "zoË" and would not equal "zoë"."""
+    ascii_lower = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+    found = (form.translate(ascii_lower) for value in values for form in (value, value.upper(), value.title()))
+    return list(dict.fromkeys(found))
+
+
 def iso_dates(params: Mapping[str, Any]) -> dict[str, Any]:
     """Parameters as SQLite keeps them: each date as ISO text."""
     return {name: value.isoformat() if isinstance(value, date) else value for name, value in params.items()}
@@ -330,6 +339,21 @@ class Queries:
             same_email=email.strip().lower() if email else None,
         )
         return [found for (found,) in rows]
+
+    def person_cases(self, names: Sequence[str], emails: Sequence[str], phones: Sequence[str]) -> list[tuple[int, str]]:
+        """The cases (id, reference) about a person with any of these details, oldest first:
+        names and emails in lower case, phones as digits (statements.person_cases)."""
+        given = {"names": names, "emails": emails, "phones": phones}
+        given = {kind: _ascii_lowered(values) if kind != "phones" else values for kind, values in given.items()}
+        kinds = [kind for kind, values in given.items() if values]
+        if not kinds:
+            return []
+        sql = (statements.sqlite_person_cases if self.is_sqlite else statements.postgres_person_cases)(kinds)
+        params: dict[str, Any] = {}
+        for kind in kinds:
+            sql, expanded = statements.expand(sql, kind, list(given[kind]))
+            params.update(expanded)
+        return [(case_id, reference) for case_id, reference in self.tuples(sql, **params)]
 
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]:
         return self.dicts(statements.DEADLINES_DUE_BY, cutoff=cutoff)

@@ -256,6 +256,48 @@ _DETAIL_EVENTS = "e.kind IN ('logged', 'amended')"
 _SQLITE_DETAIL = "coalesce(json_extract(e.details, '$.{key}'), json_extract(e.details, '$.changes.{key}.after'))"
 _POSTGRES_DETAIL = "coalesce(CAST(e.details AS json) ->> '{key}', CAST(e.details AS json) -> 'changes' -> '{key}' ->> 'after')"
 
+
+# The cases about one person (`sar`), found by exact details whatever their case: a name as the
+# case row has it or as the case was logged or amended with it, as complainant or representative;
+# an email likewise; a phone by its digits alone. Each `:names`, `:emails`, `:phones` list is
+# given in lower case (phones as digits) and spelled out by `expand`; a kind not asked for is
+# left out of the statement (`IN ()` is not SQL).
+_PERSON_CONDITIONS = {
+    "names": "lower({name}) IN (:names) OR lower({representative}) IN (:names)",
+    "emails": "lower({email}) IN (:emails) OR lower({representative_email}) IN (:emails)",
+    "phones": "{phone_digits} IN (:phones)",
+}
+# The characters people write a phone number with besides its digits.
+_PHONE_PUNCTUATION = (" ", "-", "(", ")", "+", ".", "/")
+
+
+def _digits(expression: str) -> str:
+    for character in _PHONE_PUNCTUATION:
+        expression = f"replace({expression}, '{character}', '')"
+    return expression
+
+
+def person_cases(detail: str, kinds: Sequence[str]) -> str:
+    """The id and reference of each case whose details match the lists in `kinds` (of
+    `_PERSON_CONDITIONS`), oldest first; `detail` is _SQLITE_DETAIL or _POSTGRES_DETAIL."""
+    keys = {key: detail.format(key=key) for key in ("name", "representative", "email", "representative_email", "phone")}
+    keys["phone_digits"] = _digits(keys.pop("phone"))
+    found = " OR ".join(f"({_PERSON_CONDITIONS[kind].format(**keys)})" for kind in kinds)
+    by_name = "lower(name) IN (:names) OR " if "names" in kinds else ""
+    return (
+        f"SELECT id, reference FROM cases WHERE {by_name}id IN ("
+        f"SELECT e.case_id FROM events e WHERE {_DETAIL_EVENTS} AND ({found})) ORDER BY received_on, id"
+    )
+
+
+def sqlite_person_cases(kinds: Sequence[str]) -> str:
+    return person_cases(_SQLITE_DETAIL, kinds)
+
+
+def postgres_person_cases(kinds: Sequence[str]) -> str:
+    return person_cases(_POSTGRES_DETAIL, kinds)
+
+
 # The complaints still open that look like the one just logged (`:other_than`): received in the
 # window, about the same service (`:same_service` in lower case, '' for none), from the same
 # person: the same name or email, as logged or corrected (`:same_name`, `:same_email` in lower
@@ -278,7 +320,7 @@ LIMIT = " LIMIT :limit"
 
 def list_cases(filters: Iterable[str], limited: bool = False, search: str | None = None) -> str:
     """LIST_CASES with the conditions of the chosen filters, in order, and `search` (one of the
-    LIST_SEARCH statements) when given, newest first, up to `:limit` rows."""
+    LIST_SEARCH) when given, newest first, up to `:limit` rows."""
     conditions = [LIST_FILTERS[name] for name in filters]
     if search:
         conditions.append(search)

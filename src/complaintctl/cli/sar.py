@@ -1,0 +1,52 @@
+"""`sar`: a subject access export, everything held about one person, as one zip."""
+
+import typer
+
+from complaintctl.cli.options import force_option
+from complaintctl.cli.runtime import app, handled, settings
+
+
+@app.command()
+@handled
+def sar(
+    names: list[str] | None = typer.Option(None, "--name", help="The person's name, as complainant or representative (exact, any case). Repeatable."),
+    emails: list[str] | None = typer.Option(None, "--email", help="An email address of theirs (exact, any case). Repeatable."),
+    phones: list[str] | None = typer.Option(None, "--phone", help="A phone number of theirs (its digits compared). Repeatable."),
+    out: str = typer.Option(..., "--out", help="The zip to write (0600, never over a file without --force)."),
+    force: bool = force_option("the --out file"),
+) -> None:
+    """A subject access export: every case about the person (as complainant or representative,
+    by their details as logged or amended), each as JSON and as a readable page with its history
+    and every letter as sent; internal notes listed in review.txt for redaction of third
+    parties; a manifest of SHA-256 digests. Records a `sar-exported` event on each case."""
+    from pathlib import Path
+
+    from complaintctl.domain.sar import Person
+    from complaintctl.output import render
+    from complaintctl.output import sar as exported
+    from complaintctl.output.files import write_private
+    from complaintctl.services.sar import export_sar
+    from complaintctl.storage.locations import templates_folder
+
+    written = []
+
+    def write(source):
+        data, details = exported.build(source, templates_folder() / "letters")
+        # Written inside the transaction, so that a zip that cannot be written records nothing.
+        write_private(out, data, force=force)
+        written.append(details)
+        return details
+
+    person = Person.given(names or [], emails or [], phones or [])
+    try:
+        references = export_sar(settings.context(), person, write)
+    except BaseException:
+        # The transaction did not commit after the file was written: no export without its events.
+        if written:
+            Path(out).unlink(missing_ok=True)
+        raise
+    details = written[0]
+    render.say(
+        f"Wrote the subject access export to {out}: {len(references)} cases ({', '.join(references)}), "
+        f"{details['files']} files, SHA-256 {details['sha256']}; check {exported.REVIEW} before sending"
+    )
