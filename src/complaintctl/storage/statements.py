@@ -319,8 +319,8 @@ LIMIT = " LIMIT :limit"
 
 
 def list_cases(filters: Iterable[str], limited: bool = False, search: str | None = None) -> str:
-    """LIST_CASES with the conditions of the chosen filters, in order, and `search` (one of the
-    LIST_SEARCH) when given, newest first, up to `:limit` rows."""
+    """LIST_CASES with the conditions of the chosen filters, in order, and `search`
+    (LIST_SEARCH) when given, newest first, up to `:limit` rows."""
     conditions = [LIST_FILTERS[name] for name in filters]
     if search:
         conditions.append(search)
