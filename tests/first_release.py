@@ -38,6 +38,11 @@ UNDO = {
     ],
     "009_restrictions": ["DROP TABLE restrictions"],
     "011_external_ref": ["DROP INDEX ix_cases_external_ref", "ALTER TABLE cases DROP COLUMN external_ref"],
+    "012_search_text": [
+        "ALTER TABLE cases DROP COLUMN search_text",
+        "ALTER TABLE officers DROP COLUMN roles_changed_at",
+        "ALTER TABLE officers DROP COLUMN roles_changed_by",
+    ],
 }
 
 

@@ -125,6 +125,8 @@ def test_a_case_whose_events_were_all_deleted_is_detected(busy):
         ("UPDATE cases SET status = 'closed' WHERE reference = :second", "case row (status)"),
         ("UPDATE cases SET handler = 'someone.else' WHERE reference = :second", "case row (handler)"),
         ("UPDATE cases SET respond_by = '2030-01-01' WHERE reference = :second", "case row (respond_by"),
+        # What `list --search` looks in is projected too: a case hidden from the search is found out.
+        ("UPDATE cases SET search_text = '' WHERE reference = :second", "case row (search_text)"),
         ("UPDATE stages SET compensation_pence = 0 WHERE case_id = (SELECT id FROM cases WHERE reference = :first)", "stage 1 row (compensation_pence)"),
         ("UPDATE actions SET done_on = '2026-11-01' WHERE case_id = (SELECT id FROM cases WHERE reference = :first)", "action 1 row (done_on)"),
         ("DELETE FROM actions WHERE case_id = (SELECT id FROM cases WHERE reference = :first)", "0 action rows"),

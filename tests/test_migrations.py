@@ -140,3 +140,29 @@ def test_the_report_indexes_migration_puts_each_case_on_its_stages(old_database)
     finally:
         connection.close()
     assert cli("verify").exit_code != 0
+
+
+def test_012_fills_the_search_text_of_the_cases_already_stored(cli):
+    """A database from before 012_search_text: `list --search` finds its cases by their details
+    as logged and as corrected (a voided amendment aside), and verify agrees with what was filled."""
+    from first_release import UNDO
+
+    kept = cli.ok("log", "--name", "Cat Lee", "--address", "3 High St, Worksop S80 1AA", "--summary", "Fine issued wrongly",
+                  "--received", "2026-11-03").stdout.split()[0]
+    other = cli.ok("log", "--name", "Dan Ray", "--summary", "Bins", "--received", "2026-11-04").stdout.split()[0]
+    cli.ok("amend", kept, "--reason", "Mistyped", "--address", "5 Low St, Retford DN22 6AA", "--name", "Catherine Lee")
+    cli.ok("amend", other, "--reason", "Wrong one", "--phone", "07700 900999")
+    cli.ok("void", other, "--reason", "Amended the wrong case")
+    with sqlite3.connect(cli.db) as conn:
+        for statement in UNDO["012_search_text"]:
+            conn.execute(statement)
+        conn.execute("DELETE FROM schema_migrations WHERE name = '012_search_text'")
+    search = lambda text: [row["reference"] for row in cli.ok("list", "--search", text, "--json").json()]  # noqa: E731
+    assert search("s80 1aa") == [kept]
+    assert search("DN22 6AA") == [kept]
+    assert search("catherine") == [kept]
+    assert search("mistyped") == []
+    assert search("900999") == []
+    assert search("bins") == [other]
+    assert rows(Path(cli.db), "SELECT count(*) FROM cases WHERE search_text = ''") == [(0,)]
+    cli.ok("verify")

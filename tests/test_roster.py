@@ -62,6 +62,7 @@ def test_officers_are_added_listed_and_retired_and_kept(cli):
     assert first.json() == {
         "id": 1, "name": "Priya Shah", "login": "priya.shah", "email": None, "roles": ["manager", "handler"],
         "active": True, "added_at": "2027-06-30T12:00:00+00:00", "added_by": "root", "retired_at": None, "retired_by": None,
+        "roles_changed_at": None, "roles_changed_by": None,
     }
     cli.ok("officer", "add", "  Dawn   Reid ", "--login", "dreid", "--email", "dawn.reid@example.gov.uk", officer="priya.shah")
     listed = cli.ok("officer", "list", "--json").json()
@@ -219,6 +220,59 @@ def test_a_policy_reviewer_role_is_held_by_the_stage2_handler(cli, tmp_path):
     assert cli.ok("acknowledge", ref, "--handler", "david", "--on", "2027-01-21", "--json", officer="dreid").json()["handler"] == "David Smith"
 
 
+@pytest.mark.both_databases
+@freeze_time(NOW)
+def test_officer_roles_replaces_the_roles_and_keeps_who_and_when(cli, tmp_path):
+    team(cli)
+    before = cli.ok("officer", "list", "--json").json()
+    assert [(o["roles"], o["roles_changed_at"], o["roles_changed_by"]) for o in before][1] == (["handler"], None, None)
+    changed = cli.ok("officer", "roles", "dawn", "--role", "Reviewer", "--role", "handler", "--role", "reviewer", "--json",
+                     officer="priya.shah").json()
+    assert (changed["name"], changed["roles"], changed["roles_changed_at"], changed["roles_changed_by"]) == (
+        "Dawn Reid", ["reviewer", "handler"], "2027-06-30T12:00:00+00:00", "Priya Shah")
+    after = cli.ok("officer", "list", "--json").json()
+    assert after[1] == changed
+    assert [o["roles_changed_at"] for o in after if o["name"] != "Dawn Reid"] == [None, None]
+    table = cli.ok("officer", "list").stdout.splitlines()
+    assert "Roles set" in table[1]
+    dated = [line.count("2027-06-30") for line in table[2:] if "2027-06-30" in line]
+    assert dated == [1, 2, 1]  # added; added and roles set
+    assert "Dawn Reid now holds the roles: manager" in cli.ok("officer", "roles", "dreid", "--role", "manager",
+                                                                       officer="dsmith").stderr
+    assert [(o["roles"], o["roles_changed_by"]) for o in cli.ok("officer", "list", "--json").json()][1] == (["manager"], "David Smith")
+
+
+@pytest.mark.both_databases
+@freeze_time(NOW)
+def test_officer_roles_refusals_change_nothing(cli):
+    assert "roster is empty" in one_line_refusal(cli("officer", "roles", "Anyone", "--role", "handler", officer="root"))
+    team(cli)
+    cli.ok("officer", "add", "Old Hand", "--login", "ohand", officer="priya.shah")
+    cli.ok("officer", "retire", "ohand", officer="priya.shah")
+    before = cli.ok("officer", "list", "--json").json()
+    assert "give the officer's roles" in one_line_refusal(cli("officer", "roles", "dreid", officer="priya.shah"))
+    assert "already holds exactly those roles" in one_line_refusal(
+        cli("officer", "roles", "dsmith", "--role", "reviewer", officer="priya.shah"))
+    assert "left the roster" in one_line_refusal(cli("officer", "roles", "Old Hand", "--role", "reviewer", officer="priya.shah"))
+    assert "names no officer" in one_line_refusal(cli("officer", "roles", "nobody", "--role", "reviewer", officer="priya.shah"))
+    assert "names no officer" in one_line_refusal(cli("officer", "roles", "dreid", "--role", "reviewer", officer="stranger"))
+    unknown = one_line_refusal(cli("officer", "roles", "dreid", "--role", "boss", officer="priya.shah"), code=2)
+    assert "'boss' is not one of" in unknown
+    assert cli.ok("officer", "list", "--json").json() == before
+
+
+@freeze_time(NOW)
+def test_a_reviewer_role_given_later_lets_the_officer_handle_stage_2(cli, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text('[stage2]\nreviewer_role = "reviewer"\n')
+    cli.config = str(policy)
+    team(cli)
+    ref = closed_at_stage1(cli)
+    assert "reviewer role" in one_line_refusal(cli("escalate", ref, "--handler", "Dawn Reid", "--on", "2027-01-20", officer="dreid"))
+    cli.ok("officer", "roles", "Dawn Reid", "--role", "handler", "--role", "reviewer", officer="priya.shah")
+    assert cli.ok("escalate", ref, "--handler", "Dawn Reid", "--on", "2027-01-20", "--json", officer="dreid").json()["handler"] == "Dawn Reid"
+
+
 def test_reviewer_role_must_be_a_role(tmp_path):
     from complaintctl.domain import policy as policies
     from complaintctl.errors import PolicyError
@@ -286,7 +340,9 @@ def test_assign_gives_the_current_stage_to_another_officer(cli):
 def test_an_old_database_gains_the_roster_and_keeps_its_data(cli):
     with sqlite3.connect(cli.db) as conn:
         conn.execute("DROP TABLE officers")
-        conn.execute("DELETE FROM schema_migrations WHERE name = '005_officers'")
+        # 012_search_text added to the officers table too: a database from before 005 has neither.
+        conn.execute("ALTER TABLE cases DROP COLUMN search_text")
+        conn.execute("DELETE FROM schema_migrations WHERE name IN ('005_officers', '012_search_text')")
     ref = cli.ok("log", "--name", "N", "--summary", "S", "--received", "yesterday").stdout.strip()
     with sqlite3.connect(cli.db) as conn:
         assert ("005_officers",) in conn.execute("SELECT name FROM schema_migrations").fetchall()

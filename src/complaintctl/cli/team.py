@@ -45,6 +45,8 @@ def _officer_json(officer) -> dict:
         "added_by": officer.added_by,
         "retired_at": officer.retired_at.isoformat() if officer.retired_at else None,
         "retired_by": officer.retired_by,
+        "roles_changed_at": officer.roles_changed_at.isoformat() if officer.roles_changed_at else None,
+        "roles_changed_by": officer.roles_changed_by,
     }
 
 
@@ -88,7 +90,7 @@ def officer_list(as_json: bool = json_option("Print the roster as a JSON list on
     else:
         render.show_table(
             f"{len(officers)} officer" + ("s" if len(officers) != 1 else ""),
-            ["Name", "Login", "Email", "Roles", "Added", "Left"],
+            ["Name", "Login", "Email", "Roles", "Added", "Roles set", "Left"],
             [
                 [
                     officer.name,
@@ -96,12 +98,34 @@ def officer_list(as_json: bool = json_option("Print the roster as a JSON list on
                     officer.email,
                     ", ".join(officer.roles),
                     officer.added_at.date().isoformat(),
+                    officer.roles_changed_at.date().isoformat() if officer.roles_changed_at else "",
                     officer.retired_at.date().isoformat() if officer.retired_at else "",
                 ]
                 for officer in officers
             ],
             squeeze=("Name", "Email", "Roles"),
         )
+
+
+@officer_app.command("roles")
+@handled
+def officer_roles(
+    name: str = typer.Argument(..., callback=one_line, help="The officer: login, full name or its start."),
+    roles: list[str] = typer.Option([], "--role", callback=_roles, help=f"{alternatives(OFFICER_ROLES)} (repeat for several; at least one)."),
+    as_json: bool = json_option("Print the officer as JSON on stdout."),
+) -> None:
+    """Replace a current officer's roles, e.g. to make them a reviewer for stage 2.
+
+    The roles given replace the ones they hold; who changed them and when is kept and shown by
+    `officer list`."""
+    from complaintctl.output import render
+    from complaintctl import services
+
+    officer = services.change_roles(settings.context(), name, roles)
+    if as_json:
+        render.print_json(_officer_json(officer))
+    else:
+        render.say(f"{officer.name} now holds the roles: {', '.join(officer.roles)}")
 
 
 @officer_app.command("retire")

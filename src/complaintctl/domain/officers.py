@@ -44,6 +44,8 @@ class Officer:
     roles:      some of vocabulary.OFFICER_ROLES
     added_at:   when they were added to the roster, and `added_by` who added them
     retired_at: when they left it (None while they are on it), and `retired_by` who retired them
+    roles_changed_at: when their roles were last changed (None if never since they were added),
+                and `roles_changed_by` who changed them
     """
 
     id: int
@@ -55,6 +57,8 @@ class Officer:
     added_by: str
     retired_at: datetime | None = None
     retired_by: str | None = None
+    roles_changed_at: datetime | None = None
+    roles_changed_by: str | None = None
 
     @property
     def active(self) -> bool:

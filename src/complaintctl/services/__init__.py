@@ -47,6 +47,7 @@ _HOMES = {
     "Retired": "team",
     "add_officer": "team",
     "retire_officer": "team",
+    "change_roles": "team",
     "roster": "team",
 }
 
@@ -91,6 +92,7 @@ if TYPE_CHECKING:
         Added,
         Retired,
         add_officer,
+        change_roles,
         retire_officer,
         roster,
     )
@@ -124,6 +126,7 @@ __all__ = [
     "add_order",
     "amend",
     "assign",
+    "change_roles",
     "close",
     "complete_action",
     "comply",

@@ -70,6 +70,25 @@ def add_officer(ctx: Context, name: str, login: str | None, email: str | None, r
     return Added(added, recorder_on_roster=bool(team) or name_key(ctx.officer) in added.keys)
 
 
+def change_roles(ctx: Context, typed: str, roles: Sequence[str]) -> Officer:
+    """Replace a current officer's roles (at least one), keeping who changed them and when."""
+    chosen = tuple(dict.fromkeys(roles))
+    if not chosen:
+        raise InvalidInput("give the officer's roles, e.g. `--role handler --role reviewer`; they replace the current ones")
+    with ctx.store.writing() as tx:
+        team = join(ctx, tx)
+        if not team:
+            raise InvalidInput("the team roster is empty; add officers with `complaintctl officer add`")
+        gone = team.exact(typed)
+        if gone is not None and not gone.active:
+            raise RuleViolation(f"{gone.name} left the roster on {gone.retired_at.date().isoformat()}; their roles stay as they were")
+        officer = team.find(typed, "NAME")
+        if set(officer.roles) == set(chosen):
+            raise RuleViolation(f"{officer.name} already holds exactly those roles ({', '.join(officer.roles)}); nothing changed")
+        tx.change_officer_roles(officer.id, chosen, ctx.now, ctx.officer)
+    return replace(officer, roles=chosen, roles_changed_at=ctx.now, roles_changed_by=ctx.officer)
+
+
 @dataclass(frozen=True)
 class Retired:
     """An officer just retired, and the open cases they still handle (to be given to others)."""

@@ -368,6 +368,41 @@ def m011_external_ref(conn: "Connection") -> None:
     conn.exec_driver_sql("CREATE INDEX ix_cases_external_ref ON cases (external_ref)")
 
 
+def m012_search_text(conn: "Connection") -> None:
+    """`list --search` reads one column of `cases` rather than the JSON of every event: the text
+    it looks in (projection.search_text), filled here for the cases already stored from their row
+    and their `logged`, `amended` and `voided` events, one case at a time, as the projection
+    writes it. And the roster keeps who last changed an officer's roles and when, in the
+    officer's own row as for their adding and retiring."""
+    from sqlalchemy import text
+
+    from complaintctl.storage.projection import event_from_row, search_text
+
+    conn.exec_driver_sql("ALTER TABLE cases ADD COLUMN search_text TEXT NOT NULL DEFAULT ''")
+    conn.exec_driver_sql("ALTER TABLE officers ADD COLUMN roles_changed_at VARCHAR(40)")
+    conn.exec_driver_sql("ALTER TABLE officers ADD COLUMN roles_changed_by TEXT")
+    cases = conn.exec_driver_sql("SELECT id, reference, name, external_ref FROM cases ORDER BY id").all()
+    events = conn.exec_driver_sql(
+        "SELECT case_id, number, kind, business_date, officer, recorded_at, details FROM events "
+        "WHERE kind IN ('logged', 'amended', 'voided') ORDER BY case_id, number"
+    ).mappings()
+    update = text("UPDATE cases SET search_text = :search_text WHERE id = :id")
+    pending = next(events, None)
+    batch: list[dict[str, object]] = []
+    for case_id, reference, name, external_ref in cases:
+        found = []
+        while pending is not None and pending["case_id"] <= case_id:
+            if pending["case_id"] == case_id:
+                found.append(event_from_row(pending))
+            pending = next(events, None)
+        batch.append({"id": case_id, "search_text": search_text((reference, name, external_ref), found)})
+        if len(batch) == 10_000:
+            conn.execute(update, batch)
+            batch = []
+    if batch:
+        conn.execute(update, batch)
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
@@ -379,6 +414,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("008_self_assessment", m008_self_assessment),
     ("009_restrictions", m009_restrictions),
     ("011_external_ref", m011_external_ref),
+    ("012_search_text", m012_search_text),
 ]
 
 

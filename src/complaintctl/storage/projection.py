@@ -10,11 +10,12 @@ light reader builds its events with `event_from_row`.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 from complaintctl.domain.case import Case
+from complaintctl.domain.corrections import in_force, voided_numbers
 from complaintctl.domain.events import Event
 from complaintctl.domain.policy import PolicyVersion
 from complaintctl.domain.records import has_records, records_of
@@ -103,7 +104,35 @@ def case_values(case: Case) -> dict[str, Any]:
         # beside next_due so that overdue lists a missed update with a missed response.
         "update_due": stage.update_due if case.has_clock and not stage.is_closed else None,
         "external_ref": case.details.get("external_ref"),
+        "search_text": search_text((case.reference, case.name, case.details.get("external_ref")), case.events),
     }
+
+
+# The details `list --search` looks in besides the case row's reference, name and external_ref:
+# the contact details and the summary, as `logged` gave them and as each `amended` event in
+# force changed them (a case is found by its corrected details and by those it was logged with).
+SEARCHED_DETAILS = (
+    "email", "phone", "address", "representative", "representative_email", "representative_address", "summary",
+)
+# Between two values of the search text: a search holding it finds nothing (queries.list_cases),
+# so a search never spans two values. Removed from the values themselves.
+SEARCH_SEPARATOR = "\x1f"
+
+
+def search_text(identifiers: Iterable[str | None], events: Iterable[Event]) -> str:
+    """The `search_text` column of a case, in lower case: its identifiers (reference, name as
+    the case row has it, external_ref), then the SEARCHED_DETAILS of its `logged` event and of
+    the changes of its `amended` events in force, each once, in order."""
+    events = list(events)
+    values: list[Any] = list(identifiers)
+    for event in in_force(events, voided_numbers(events)):
+        if event.kind == "logged":
+            values.extend(event.details.get(key) for key in SEARCHED_DETAILS)
+        elif event.kind == "amended":
+            changes = event.details["changes"]
+            values.extend(changes[key]["after"] for key in SEARCHED_DETAILS if key in changes)
+    kept = dict.fromkeys(str(value).replace(SEARCH_SEPARATOR, "").lower() for value in values if value)
+    return SEARCH_SEPARATOR.join(value for value in kept if value)
 
 
 def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@ from complaintctl.domain.references import closest, slips
 from complaintctl.domain.restrictions import Restriction
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
-from complaintctl.storage.projection import event_from_row
+from complaintctl.storage.projection import SEARCH_SEPARATOR, event_from_row
 
 
 class Worded(NamedTuple):
@@ -167,6 +167,8 @@ class Queries:
                 added_by=row["added_by"],
                 retired_at=datetime.fromisoformat(row["retired_at"]) if row["retired_at"] else None,
                 retired_by=row["retired_by"],
+                roles_changed_at=datetime.fromisoformat(row["roles_changed_at"]) if row["roles_changed_at"] else None,
+                roles_changed_by=row["roles_changed_by"],
             )
             for row in self.dicts(statements.OFFICERS)
         ]
@@ -303,13 +305,14 @@ class Queries:
         if limit:
             params["limit"] = limit
         searched = search.strip().lower() if search else ""
+        if SEARCH_SEPARATOR in searched:
+            return []  # it is in no value, only between two
         if searched:
             params["search"] = like_pattern(searched)
-            params["search_json"] = like_pattern(json.dumps(searched, ensure_ascii=False)[1:-1])
         sql = statements.list_cases(
             (name for name in given if name in params),
             limited=bool(limit),
-            search=(statements.SQLITE_LIST_SEARCH if self.is_sqlite else statements.POSTGRES_LIST_SEARCH) if searched else None,
+            search=statements.LIST_SEARCH if searched else None,
         )
         statuses = params.pop("statuses", None)
         if statuses:

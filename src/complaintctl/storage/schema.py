@@ -67,6 +67,9 @@ class OfficerRow(SQLModel, table=True):
     added_by: str = Field(sa_type=Text)
     retired_at: Optional[str] = Field(default=None, max_length=40)
     retired_by: Optional[str] = Field(default=None, sa_type=Text)
+    # The latest change of the roles (`officer roles`), when none since the adding.
+    roles_changed_at: Optional[str] = Field(default=None, max_length=40)
+    roles_changed_by: Optional[str] = Field(default=None, sa_type=Text)
 
 
 class RestrictionRow(SQLModel, table=True):
@@ -135,6 +138,8 @@ class CaseRow(SQLModel, table=True):
     update_due: Optional[date] = None
     # The case's reference in the spreadsheet it was imported from.
     external_ref: Optional[str] = Field(default=None, sa_type=Text)
+    # What `list --search` looks in, in lower case (projection.search_text).
+    search_text: str = Field(default="", sa_type=Text)
 
 
 class StageRow(SQLModel, table=True):

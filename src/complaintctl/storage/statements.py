@@ -111,10 +111,16 @@ CHAIN_POLICY_VERSION = "UPDATE policy_versions SET prev_hash = :prev_hash, hash 
 
 # -- the team roster ---------------------------------------------------------------------------------
 
-OFFICER_COLUMNS = ("name", "login", "email", "roles", "added_at", "added_by", "retired_at", "retired_by")
+OFFICER_COLUMNS = (
+    "name", "login", "email", "roles", "added_at", "added_by", "retired_at", "retired_by", "roles_changed_at", "roles_changed_by",
+)
 OFFICERS = f"SELECT id, {', '.join(OFFICER_COLUMNS)} FROM officers ORDER BY id"
 INSERT_OFFICER = _insert("officers", OFFICER_COLUMNS)
 RETIRE_OFFICER = "UPDATE officers SET retired_at = :retired_at, retired_by = :retired_by WHERE id = :id AND retired_at IS NULL"
+CHANGE_OFFICER_ROLES = (
+    "UPDATE officers SET roles = :roles, roles_changed_at = :roles_changed_at, roles_changed_by = :roles_changed_by "
+    "WHERE id = :id AND retired_at IS NULL"
+)
 # Open cases whose handler is an officer, by full name or login (`:name` and `:login` lower case).
 OPEN_CASES_HANDLED_BY = (
     "SELECT reference FROM cases WHERE status != 'closed' AND lower(handler) IN (:name, :login) ORDER BY reference"
@@ -181,6 +187,7 @@ CASE_COLUMNS = (
     "type", "stage", "status", "outcome", "received_on", "name", "service", "category", "housing",
     "ombudsman", "handler", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by",
     "extension_days", "next_due", "next_due_what", "over_12_months", "update_due", "external_ref",
+    "search_text",
 )
 INSERT_CASE = _insert("cases", ("reference", *CASE_COLUMNS))
 UPDATE_CASE = f"UPDATE cases SET {', '.join(f'{name} = :{name}' for name in CASE_COLUMNS)} WHERE id = :id"
@@ -238,40 +245,17 @@ LIST_FILTERS = {
     "received_to": "received_on <= :received_to",
     "case_type": "type = :case_type",
 }
-# `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _. It is
-# looked for, whatever its case, in the reference, name and spreadsheet reference (external_ref)
-# of the case row, and in the contact details and summary (SEARCHED_DETAILS) as the case's
-# `logged` event gave them and as each
-# `amended` event changed them (a case is found by its corrected details, and by those it was
-# logged with). Each value is read from the event's JSON by the database's own function, so that
-# the keys of the JSON never match. `:search_json` is the same pattern as the JSON text writes it
-# (a quote as \\"): a cheap first test of the event's whole text, so that only the events that
-# contain it are parsed. The events are read once, through their kind's index, rather than once
-# for each case: a rare word costs one pass over them. SQLite's LIKE ignores the case of ASCII
-# letters; PostgreSQL's ILIKE that of every letter.
-SEARCHED_DETAILS = (
-    "email", "phone", "address", "representative", "representative_email", "representative_address", "summary",
-)
+# `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _, looked
+# for in the case row's `search_text` (projection.search_text: the reference, name, external_ref,
+# contact details and summary, logged and corrected, in lower case), so that a rare word costs
+# one pass over `cases` and never a read of the events' JSON.
+LIST_SEARCH = "search_text LIKE :search ESCAPE '\\'"
 # The events that give a case's details: `logged`, and the corrections.
 _DETAIL_EVENTS = "e.kind IN ('logged', 'amended')"
 # A detail as `logged` has it, else as an `amended` event changed it.
 _SQLITE_DETAIL = "coalesce(json_extract(e.details, '$.{key}'), json_extract(e.details, '$.changes.{key}.after'))"
 _POSTGRES_DETAIL = "coalesce(CAST(e.details AS json) ->> '{key}', CAST(e.details AS json) -> 'changes' -> '{key}' ->> 'after')"
 
-
-def _search(detail: str, like: str) -> str:
-    escape = "ESCAPE '\\'"
-    found = " OR ".join(f"{detail.format(key=key)} {like} :search {escape}" for key in SEARCHED_DETAILS)
-    return (
-        f"(reference {like} :search {escape} OR name {like} :search {escape} "
-        f"OR external_ref {like} :search {escape} OR id IN ("
-        f"SELECT e.case_id FROM events e WHERE {_DETAIL_EVENTS} "
-        f"AND e.details {like} :search_json {escape} AND ({found})))"
-    )
-
-
-SQLITE_LIST_SEARCH = _search(_SQLITE_DETAIL, "LIKE")
-POSTGRES_LIST_SEARCH = _search(_POSTGRES_DETAIL, "ILIKE")
 
 # The cases about one person (`sar`), found by exact details whatever their case: a name as the
 # case row has it or as the case was logged or amended with it, as complainant or representative;
@@ -335,8 +319,8 @@ LIMIT = " LIMIT :limit"
 
 
 def list_cases(filters: Iterable[str], limited: bool = False, search: str | None = None) -> str:
-    """LIST_CASES with the conditions of the chosen filters, in order, and `search` (one of the
-    LIST_SEARCH statements) when given, newest first, up to `:limit` rows."""
+    """LIST_CASES with the conditions of the chosen filters, in order, and `search`
+    (LIST_SEARCH) when given, newest first, up to `:limit` rows."""
     conditions = [LIST_FILTERS[name] for name in filters]
     if search:
         conditions.append(search)

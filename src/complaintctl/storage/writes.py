@@ -130,11 +130,23 @@ class Writes(Queries):
             added_by=officer.added_by,
             retired_at=None,
             retired_by=None,
+            roles_changed_at=None,
+            roles_changed_by=None,
         )
         return max(row.id for row in self.officers())
 
     def retire_officer(self, officer_id: int, retired_at: datetime, retired_by: str) -> None:
         self.write(statements.RETIRE_OFFICER, id=officer_id, retired_at=utc_text(retired_at), retired_by=retired_by)
+
+    def change_officer_roles(self, officer_id: int, roles: Sequence[str], changed_at: datetime, changed_by: str) -> None:
+        """Replace a current officer's roles, keeping who changed them and when."""
+        self.write(
+            statements.CHANGE_OFFICER_ROLES,
+            id=officer_id,
+            roles=",".join(roles),
+            roles_changed_at=utc_text(changed_at),
+            roles_changed_by=changed_by,
+        )
 
     # -- managed contact -------------------------------------------------------------------------------
 
