@@ -205,24 +205,32 @@ class Writes(Queries):
         key = self.chain_key(head)
         head = self.chain_policy_versions(head, key)
         rows = []
+        as_text = self.dates_as_text
+        # The events of one command share the moment they were recorded.
+        moments: dict[datetime, str] = {}
         for reference, case_id, events in histories:
             for item in events:
                 digest = event_hash(reference, item, head, key)
+                moment = moments.get(item.recorded_at)
+                if moment is None:
+                    moment = moments[item.recorded_at] = item.recorded_at.isoformat()
+                # Bound here as `bound` binds, the one date column spelled out.
                 rows.append(
                     {
                         "case_id": case_id,
                         "number": item.number,
                         "kind": item.kind,
-                        "business_date": item.on,
+                        "business_date": item.on.isoformat() if as_text else item.on,
                         "officer": item.officer,
-                        "recorded_at": item.recorded_at.isoformat(),
+                        "recorded_at": moment,
                         "details": json.dumps(item.details, sort_keys=True, ensure_ascii=False),
                         "prev_hash": head,
                         "hash": digest,
                     }
                 )
                 head = digest
-        self.write_rows(statements.INSERT_EVENT, rows)
+        if rows:
+            self.execute_many(statements.INSERT_EVENT, rows)
         self.set_meta("chain_head", head)
 
     def chain_key(self, head: str) -> bytes:
