@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from complaintctl.domain.dates import parse_date
@@ -461,6 +462,12 @@ def _without_reference(message: str) -> str:
     return re.sub(r";? *(run|use) `complaintctl [^`]*`.*$", "; correct the row's dates", message)
 
 
+@lru_cache(maxsize=8192)
+def _sheet_date(text: str) -> date:
+    """A date cell read (a sheet repeats the same few hundred days); ValueError when it is none."""
+    return parse_date(text.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", text) else text, date.max)
+
+
 def _dates(row: Row) -> dict[str, date]:
     found = {}
     for name in DATE_FIELDS:
@@ -468,7 +475,7 @@ def _dates(row: Row) -> dict[str, date]:
         if not text:
             continue
         try:
-            found[name] = parse_date(text.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", text) else text, date.max)
+            found[name] = _sheet_date(text)
         except ValueError:
             raise InvalidInput(f"{STEP_NAMES[name]} {text!r} is not a date; use 2026-04-01 or 01/04/2026") from None
     if "received_on" not in found:

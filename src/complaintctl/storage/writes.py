@@ -44,6 +44,11 @@ if TYPE_CHECKING:
     from complaintctl.domain.restrictions import Restriction
 
 
+# An event's details as stored: `json.dumps(details, sort_keys=True, ensure_ascii=False)`, one
+# encoder for every event.
+DETAILS_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+
+
 def utc_text(moment: datetime) -> str:
     """A moment as the roster keeps it, and as the events' recorded times compare: ISO text in UTC."""
     return (moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
@@ -223,7 +228,7 @@ class Writes(Queries):
                         "business_date": item.on.isoformat() if as_text else item.on,
                         "officer": item.officer,
                         "recorded_at": moment,
-                        "details": json.dumps(item.details, sort_keys=True, ensure_ascii=False),
+                        "details": DETAILS_JSON.encode(item.details),
                         "prev_hash": head,
                         "hash": digest,
                     }
