@@ -326,8 +326,8 @@ class _Batch:
         return len(self.order)
 
     def forget_since(self, mark: int) -> None:
-        """Drop the case of a refused row (its steps so far): the import will write nothing,
-        but what is kept in memory stays what was recorded."""
+        """Drop the case of a refused row and the steps it took before the refusal: nothing will
+        be committed, but the rows written until then are still those of the rows accepted."""
         for case_id in self.order[mark:]:
             reference = self.derived[case_id].reference
             del self.ids[reference], self.history[case_id], self.derived[case_id]
