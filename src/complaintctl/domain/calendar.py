@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar as _calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 
 from complaintctl.domain.bank_holidays import NATIONS, from_library, kept_for
 
@@ -111,6 +112,8 @@ class Calendar:
         return day
 
 
+# The same dates are asked about again and again as a batch of cases is derived.
+@lru_cache(maxsize=4096)
 def add_months(start: date, months: int) -> date:
     """The same day number `months` later, clamped to that month's last day."""
     month_index = start.month - 1 + months

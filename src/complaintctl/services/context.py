@@ -211,6 +211,10 @@ class Writing(Reading, Protocol):
 
     def save_case(self, case_id: int, case: "Case") -> None: ...
 
+    def derived_case(self, case_id: int) -> "Case | None":
+        """The case as its events stand when the transaction keeps it derived; else None."""
+        ...
+
     def cases_to_rederive(self, since: datetime | None) -> dict[int, str]:
         """Cases (id → reference) to derive again under a policy version in force from `since`:
         the open ones and any with a step recorded since; every case when `since` is None."""

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from complaintctl.domain.dates import parse_date
@@ -263,19 +264,23 @@ class _OneTransaction:
     reading = writing
 
 
-class _RowWrites:
-    """The transaction as the steps of one row see it. Each step reads the case's events and
-    writes them and the case's rows; for a row just logged these are known here, so the events
-    are appended and the case's rows saved once, when the row is done (`flush`), the officers
-    read once per import."""
+class _Batch:
+    """The transaction as the steps of the import see it. Each step reads its case's events,
+    derives the case and writes its events and rows; for a case the import is creating these
+    are all known here, so they are kept in memory (the case as each step leaves it derived,
+    for the next step to start from) and written a batch of rows at a time (`write`): each case
+    row once, its stages once, the events of every case in one statement chained as one append
+    after another would chain them. The officers are read once."""
 
     def __init__(self, tx: Any, officers: list[Any]) -> None:
         self.tx = tx
         self.roster = officers
         self.ids: dict[str, int] = {}
         self.history: dict[int, list[Any]] = {}
-        self.pending: list[Any] = []
-        self.latest: tuple[int, Any] | None = None
+        self.derived: dict[int, Any] = {}
+        self.order: list[int] = []
+        self.counters: dict[tuple[str, int], int] = {}
+        self.counted: dict[tuple[str, int], int] = {}
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.tx, name)
@@ -283,10 +288,23 @@ class _RowWrites:
     def officers(self) -> list[Any]:
         return self.roster
 
+    def next_reference(self, prefix: str, year: int) -> str:
+        key = (prefix, year)
+        if key not in self.counters:
+            # The first of a year's references is given by the database; the rest are counted here.
+            reference = self.tx.next_reference(prefix, year)
+            self.counters[key] = self.counted[key] = int(reference.rsplit("-", 1)[1])
+            return reference
+        self.counters[key] += 1
+        return f"{prefix}-{year}-{self.counters[key]:05d}"
+
     def insert_case(self, case: Any) -> int:
-        case_id = self.tx.insert_case(case)
+        # Ids are given when the batch is written; until then a stand-in, never a real id.
+        case_id = -1 - len(self.order)
         self.ids[case.reference] = case_id
         self.history[case_id] = []
+        self.derived[case_id] = case
+        self.order.append(case_id)
         return case_id
 
     def case_id(self, reference: str) -> int:
@@ -295,19 +313,44 @@ class _RowWrites:
     def events(self, case_id: int) -> list[Any]:
         return list(self.history[case_id]) if case_id in self.history else self.tx.events(case_id)
 
+    def derived_case(self, case_id: int) -> Any:
+        return self.derived.get(case_id)
+
     def append(self, reference: str, case_id: int, events: list[Any]) -> None:
         self.history[case_id].extend(events)
-        self.pending.append((reference, case_id, events))
 
     def save_case(self, case_id: int, case: Any) -> None:
-        self.latest = (case_id, case)
+        self.derived[case_id] = case
 
-    def flush(self) -> None:
-        if self.pending:
-            reference, case_id, _ = self.pending[0]
-            self.tx.append(reference, case_id, [event for _, _, events in self.pending for event in events])
-        if self.latest is not None:
-            self.tx.save_case(*self.latest)
+    def row_started(self) -> int:
+        return len(self.order)
+
+    def forget_since(self, mark: int) -> None:
+        """Drop the case of a refused row and the steps it took before the refusal: nothing will
+        be committed, but the rows written until then are still those of the rows accepted."""
+        for case_id in self.order[mark:]:
+            reference = self.derived[case_id].reference
+            del self.ids[reference], self.history[case_id], self.derived[case_id]
+        del self.order[mark:]
+
+    def write(self) -> None:
+        """Write the cases kept so far, in the order they were logged, and start again."""
+        cases = [self.derived[case_id] for case_id in self.order]
+        ids = self.tx.insert_cases(cases)
+        self.tx.append_many([(case.reference, real, self.history[kept]) for case, real, kept in zip(cases, ids, self.order)])
+        for (prefix, year), last in self.counters.items():
+            if last != self.counted[(prefix, year)]:
+                self.tx.set_reference_counter(prefix, year, last)
+                self.counted[(prefix, year)] = last
+        self.ids.clear()
+        self.history.clear()
+        self.derived.clear()
+        self.order.clear()
+
+
+# Rows kept in memory before they are written: enough for few, long statements, few enough
+# that a sheet of any size is imported in bounded memory.
+ROWS_A_BATCH = 2000
 
 
 class _Refused(Exception):
@@ -322,16 +365,20 @@ def import_sheet(
     try:
         with ctx.store.writing() as tx:
             known = tx.external_refs()
-            officers = tx.officers()
+            batch = _Batch(tx, tx.officers())
+            batched = replace(ctx, store=_OneTransaction(batch))
             seen: dict[str, int] = {}
             for done, row in enumerate(sheet.rows, start=1):
-                writes = _RowWrites(tx, officers)
-                if _import_row(replace(ctx, store=_OneTransaction(writes)), row, known, seen, report):
-                    writes.flush()
+                mark = batch.row_started()
+                if not import_row(batched, row, known, seen, report):
+                    batch.forget_since(mark)
+                if done % ROWS_A_BATCH == 0:
+                    batch.write()
                 if progress is not None:
                     progress(done)
             if report.refused or dry_run:
                 raise _Refused
+            batch.write()
     except _Refused:
         return report
     report.written = True
@@ -348,8 +395,10 @@ def row_key(row: Row) -> str:
     return "row-" + hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
-def _import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], report: Report) -> bool:
-    """Record a row's case; False when it records nothing (refused, or imported before)."""
+def import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], report: Report) -> bool:
+    """Record a row's case through the steps of `ctx`, each in a transaction of its store
+    (`import_sheet` gives them one, kept in memory); False when it records nothing (refused,
+    or imported before)."""
     key = row_key(row)
     if key in seen:
         what = "reference" if row.values.get("external_ref") else "row"
@@ -413,6 +462,12 @@ def _without_reference(message: str) -> str:
     return re.sub(r";? *(run|use) `complaintctl [^`]*`.*$", "; correct the row's dates", message)
 
 
+@lru_cache(maxsize=8192)
+def _sheet_date(text: str) -> date:
+    """A date cell read (a sheet repeats the same few hundred days); ValueError when it is none."""
+    return parse_date(text.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", text) else text, date.max)
+
+
 def _dates(row: Row) -> dict[str, date]:
     found = {}
     for name in DATE_FIELDS:
@@ -420,7 +475,7 @@ def _dates(row: Row) -> dict[str, date]:
         if not text:
             continue
         try:
-            found[name] = parse_date(text.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", text) else text, date.max)
+            found[name] = _sheet_date(text)
         except ValueError:
             raise InvalidInput(f"{STEP_NAMES[name]} {text!r} is not a date; use 2026-04-01 or 01/04/2026") from None
     if "received_on" not in found:

@@ -67,7 +67,7 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
         join(ctx, tx)
         case_id = tx.case_id(reference)
         events = tx.events(case_id)
-        case = derive_case(ctx, reference, events)
+        case = tx.derived_case(case_id) or derive_case(ctx, reference, events)
         try:
             steps = plan(case)
         except ComplaintError as refusal:

@@ -67,11 +67,16 @@ def policy_version_hash(row: Mapping[str, Any], prev_hash: str, key: bytes | Non
     return _chained(content, key)
 
 
+# What a hash covers, as `json.dumps(content, sort_keys=True, ensure_ascii=False,
+# separators=(",", ":"))` spells it; one encoder for every event (an import hashes many).
+_CHAINED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _chained(content: dict[str, Any], key: bytes | None) -> str:
     import hashlib  # here, not above: the reads load this module and never hash
     import hmac
 
-    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    encoded = _CHAINED_JSON.encode(content).encode()
     if key is None:
         return hashlib.sha256(encoded).hexdigest()
     return hmac.new(key, encoded, hashlib.sha256).hexdigest()

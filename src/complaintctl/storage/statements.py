@@ -155,6 +155,8 @@ REFERENCES_STARTING = (
 )
 # Which of a list of references (`:references`, see `expand`) are cases': through the reference index.
 REFERENCES_AMONG = "SELECT reference FROM cases WHERE reference IN (:references) ORDER BY reference"
+# The ids of cases just inserted, by reference (`:references`, see `expand`).
+CASE_IDS_AMONG = "SELECT id, reference FROM cases WHERE reference IN (:references)"
 
 # -- events -----------------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from complaintctl.storage.projection import (
     record_rows,
     stage_rows,
 )
-from complaintctl.storage.queries import Queries
+from complaintctl.storage.queries import CASES_A_STATEMENT, Queries
 
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case
@@ -42,6 +42,11 @@ if TYPE_CHECKING:
     from complaintctl.domain.officers import Officer
     from complaintctl.domain.policy import PolicyVersion
     from complaintctl.domain.restrictions import Restriction
+
+
+# An event's details as stored: `json.dumps(details, sort_keys=True, ensure_ascii=False)`, one
+# encoder for every event.
+DETAILS_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 def utc_text(moment: datetime) -> str:
@@ -196,34 +201,53 @@ class Writes(Queries):
             self.write(statements.UPDATE_COUNTER, prefix=prefix, year=year, last_number=number)
         return f"{prefix}-{year}-{number:05d}"
 
+    def set_reference_counter(self, prefix: str, year: int, last_number: int) -> None:
+        """Move on a counter `next_reference` made: references up to `last_number` were given
+        out by a batch of cases (`import`) that counted them itself."""
+        self.write(statements.UPDATE_COUNTER, prefix=prefix, year=year, last_number=last_number)
+
     # -- events --------------------------------------------------------------------------------------
 
     def append(self, reference: str, case_id: int, events: list["Event"]) -> None:
         """Append events to a case's history, chaining each to the previous event recorded under
         the database's chain key; without the key nothing is written."""
-        if not events:
+        self.append_many([(reference, case_id, events)])
+
+    def append_many(self, histories: Sequence[tuple[str, int, list["Event"]]]) -> None:
+        """Append the events of many cases (reference, case id, its new events), chained in the
+        order given as one `append` after another would chain them, in one statement."""
+        if not any(events for _, _, events in histories):
             return
         head = self.value(statements.META + self.for_update, key="chain_head") or ""
         key = self.chain_key(head)
         head = self.chain_policy_versions(head, key)
         rows = []
-        for item in events:
-            digest = event_hash(reference, item, head, key)
-            rows.append(
-                {
-                    "case_id": case_id,
-                    "number": item.number,
-                    "kind": item.kind,
-                    "business_date": item.on,
-                    "officer": item.officer,
-                    "recorded_at": item.recorded_at.isoformat(),
-                    "details": json.dumps(item.details, sort_keys=True, ensure_ascii=False),
-                    "prev_hash": head,
-                    "hash": digest,
-                }
-            )
-            head = digest
-        self.write_rows(statements.INSERT_EVENT, rows)
+        as_text = self.dates_as_text
+        # The events of one command share the moment they were recorded.
+        moments: dict[datetime, str] = {}
+        for reference, case_id, events in histories:
+            for item in events:
+                digest = event_hash(reference, item, head, key)
+                moment = moments.get(item.recorded_at)
+                if moment is None:
+                    moment = moments[item.recorded_at] = item.recorded_at.isoformat()
+                # Bound here as `bound` binds, the one date column spelled out.
+                rows.append(
+                    {
+                        "case_id": case_id,
+                        "number": item.number,
+                        "kind": item.kind,
+                        "business_date": item.on.isoformat() if as_text else item.on,
+                        "officer": item.officer,
+                        "recorded_at": moment,
+                        "details": DETAILS_JSON.encode(item.details),
+                        "prev_hash": head,
+                        "hash": digest,
+                    }
+                )
+                head = digest
+        if rows:
+            self.execute_many(statements.INSERT_EVENT, rows)
         self.set_meta("chain_head", head)
 
     def chain_key(self, head: str) -> bytes:
@@ -244,6 +268,32 @@ class Writes(Queries):
         case_id = self.case_id(case.reference)
         self.write_children(case_id, case)
         return case_id
+
+    def insert_cases(self, cases: Sequence["Case"]) -> list[int]:
+        """Insert the rows of many new cases at once, as `insert_case` one after another would;
+        their ids, in the order given."""
+        if not cases:
+            return []
+        self.write_rows(statements.INSERT_CASE, [{"reference": case.reference, **case_values(case)} for case in cases])
+        found: dict[str, int] = {}
+        for start in range(0, len(cases), CASES_A_STATEMENT):
+            chunk = [case.reference for case in cases[start : start + CASES_A_STATEMENT]]
+            sql, params = statements.expand(statements.CASE_IDS_AMONG, "references", chunk)
+            found.update((reference, case_id) for case_id, reference in self.tuples(sql, **params))
+        ids = [found[case.reference] for case in cases]
+        pairs = list(zip(ids, cases))
+        self.write_rows(statements.INSERT_STAGE, [row for case_id, case in pairs for row in stage_rows(case_id, case)])
+        self.write_rows(statements.INSERT_ACTION, [row for case_id, case in pairs for row in action_rows(case_id, case)])
+        for case_id, case in pairs:
+            if has_records(case):
+                for table, rows in record_rows(case_id, case).items():
+                    self.write_rows(statements.INSERT_RECORDS[table], rows)
+        return ids
+
+    def derived_case(self, case_id: int) -> "Case | None":
+        """The case as its events stand, when the transaction keeps it derived (an import's
+        batch does); None here: a step derives it from the events it reads."""
+        return None
 
     def save_case(self, case_id: int, case: "Case") -> None:
         self.write(statements.UPDATE_CASE, id=case_id, **case_values(case))

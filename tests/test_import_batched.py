@@ -1,0 +1,132 @@
+"""`import` keeps a batch of rows in memory and writes each case once; the rows it leaves must be
+exactly those the same sheet leaves when each step of each row is recorded on its own, as the
+step commands record them (one transaction a step, each reading the case back from the file)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import date, datetime, timezone
+
+from complaintctl.domain.policy import PolicyHistory
+from complaintctl.services import importing
+from complaintctl.services.context import Context
+from complaintctl.storage.writer import open_writer
+from conftest import REPO, Cli
+
+# After every date of the example sheet.
+TODAY = date(2027, 1, 29)
+NOW = datetime(2027, 1, 29, 9, 15, tzinfo=timezone.utc)
+# Every table an import writes, each in an order that does not depend on how the rows were
+# written. The stages' and actions' own ids are left out: the projection rewrites a case's rows
+# whenever the case changes, so their ids say only how many times it was rewritten.
+TABLES = {
+    "events": ("id", "id"),
+    "cases": ("id", "id"),
+    "stages": ("case_id, number", None),
+    "actions": ("case_id, number", None),
+    "reference_counters": ("prefix, year", None),
+    "meta": ("key", None),
+    "policy_versions": ("number", None),
+}
+
+
+def rows_of(location: str) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(location)
+    try:
+        found = {}
+        for table, (order, _) in TABLES.items():
+            columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+            kept = [name for name in columns if name != "id" or TABLES[table][1]]
+            found[table] = conn.execute(f"SELECT {', '.join(kept)} FROM {table} ORDER BY {order}").fetchall()
+        return found
+    finally:
+        conn.close()
+
+
+def copy_database(source, target) -> None:
+    """A copy of a SQLite file in write-ahead mode, with what its log holds."""
+    original, copy = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        original.backup(copy)
+    finally:
+        original.close()
+        copy.close()
+
+
+def context(location: str, today: date) -> Context:
+    writer = open_writer(location)
+    assert writer is not None
+    with writer.reading() as tx:
+        history = PolicyHistory(tx.policy_versions())
+    latest = history.latest
+    return Context(writer, latest.policy, latest.calendar, "officer.one", today, NOW, history)
+
+
+def step_by_step(ctx: Context, sheet: importing.Sheet) -> importing.Report:
+    """The sheet recorded a step at a time, each step its own transaction on the file."""
+    report = importing.Report(rows_read=len(sheet.rows))
+    with ctx.store.reading() as tx:
+        known = tx.external_refs()
+    seen: dict[str, int] = {}
+    for row in sheet.rows:
+        importing.import_row(ctx, row, known, seen, report)
+    return report
+
+
+def both_ways(tmp_path, sheet_path, today: date, monkeypatch) -> tuple[dict, dict, importing.Report]:
+    cli = Cli(str(tmp_path / "batched.db"))
+    cli.ok("init")
+    # One file, copied: the same chain key and policy version, so the same hashes are expected.
+    copy_database(tmp_path / "batched.db", tmp_path / "stepwise.db")
+    sheet = importing.read_sheet(str(sheet_path), "utf-8", {})
+    # Small batches, so that rows are written in several and a case's ids cross them.
+    monkeypatch.setattr(importing, "ROWS_A_BATCH", 7)
+    batched = importing.import_sheet(context(str(tmp_path / "batched.db"), today), sheet)
+    stepwise = step_by_step(context(str(tmp_path / "stepwise.db"), today), sheet)
+    assert batched.written and not batched.refused and not stepwise.refused
+    assert (batched.cases_created, batched.stages) == (stepwise.cases_created, stepwise.stages)
+    return rows_of(str(tmp_path / "batched.db")), rows_of(str(tmp_path / "stepwise.db")), batched
+
+
+def test_the_example_sheet_leaves_the_rows_the_steps_leave(tmp_path, monkeypatch) -> None:
+    batched, stepwise, report = both_ways(tmp_path, REPO / "examples" / "spreadsheet.csv", TODAY, monkeypatch)
+    assert report.cases_created == 40
+    assert len(batched["events"]) > 100 and len(batched["stages"]) == 42
+    for table in TABLES:
+        assert batched[table] == stepwise[table], table
+    cli = Cli(str(tmp_path / "batched.db"))
+    assert "every case matches its events" in cli.ok("verify").stdout
+
+
+def test_an_exported_database_leaves_the_rows_the_steps_leave(tmp_path, monkeypatch) -> None:
+    """Every kind of row the generator makes: extensions, refusals, withdrawals, stage 2."""
+    generated = tmp_path / "generated.db"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--cases", "400", "--db", str(generated),
+         "--today", "2026-05-29", "--workers", "0"],
+        check=True, capture_output=True,
+    )
+    Cli(str(generated)).ok("export", "--out", str(tmp_path / "sheet.csv"))
+    batched, stepwise, report = both_ways(tmp_path, tmp_path / "sheet.csv", TODAY, monkeypatch)
+    assert report.cases_created == 400 and report.stages > 400
+    assert any(row for row in batched["events"] if "extended" in row)
+    for table in TABLES:
+        assert batched[table] == stepwise[table], table
+
+
+def test_a_refused_row_leaves_nothing_and_the_others_are_still_checked(tmp_path, monkeypatch) -> None:
+    sheet = tmp_path / "sheet.csv"
+    lines = ["Ref,Date received,Ack date,Response date,Outcome"]
+    lines += [f"R{number},01/04/2026,02/04/2026,10/04/2026,Upheld" for number in range(20)]
+    lines[6] = "R5,01/04/2026,31/03/2026,10/04/2026,Upheld"  # acknowledged before it was received
+    lines.append("R20,01/04/2026,02/04/2026,,Withdrawn")  # an outcome with no date
+    sheet.write_text("\n".join(lines) + "\n")
+    cli = Cli(str(tmp_path / "c.db"))
+    cli.ok("init")
+    before = rows_of(str(tmp_path / "c.db"))
+    monkeypatch.setattr(importing, "ROWS_A_BATCH", 3)
+    report = importing.import_sheet(context(str(tmp_path / "c.db"), TODAY), importing.read_sheet(str(sheet), "utf-8", {}))
+    assert [item["line"] for item in report.refused] == [7, 22] and report.cases_created == 19 and not report.written
+    assert rows_of(str(tmp_path / "c.db")) == before
