@@ -10,6 +10,7 @@ then read the changed files in tests/golden/letters/ as the complainant would be
 from __future__ import annotations
 
 import email
+import json
 import email.policy
 import os
 import subprocess
@@ -444,3 +445,22 @@ def test_cli_import_does_not_load_jinja():
     code = "import sys, complaintctl.cli; print('jinja2' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_late_decision_apologises_for_the_delay(story, letters_cli):
+    """Closed after the response date: the decision says sorry and when it was due; in time, it does not."""
+    cli = letters_cli
+    with freeze_time(TODAY):
+        late = _acknowledged_case(cli)
+        shown = cli.ok("show", late, "--json").stdout
+        due = json.loads(shown)["stages"][0]["respond_by"]
+        cli.ok("close", late, "--outcome", "upheld", "--reasons", "We should have come sooner.", "--on", "2027-03-01")
+    text = cli.ok("letter", late, "decision", "--stage", "1").stdout
+    html = cli.ok("letter", late, "decision", "--stage", "1", "--format", "html").stdout
+    due_words = in_words(date.fromisoformat(due))
+    sentence = f"We are sorry that we did not send you this response sooner: we should have done so by {due_words}."
+    assert sentence in text
+    assert sentence in html
+    for stage in ("1", "2"):  # ada's decisions were both in time
+        for fmt in ("text", "html"):
+            assert "did not send you this response sooner" not in _letter(story, "ada", "decision", "--stage", stage, "--format", fmt)

@@ -472,6 +472,9 @@ def build(
             "outcomes_sought": stage.outcomes_sought or details.get("outcomes_sought") or "",
             "respond_by": _respond_by_then(stage, on, policy),
             "closed_on": stage.closed_on,
+            # A decision issued after the response date that counts (see Stage.responded_in_time).
+            "responded_late": stage.responded_in_time is False,
+            "in_time_by": stage.in_time_by or stage.respond_by,
             "outcome": stage.outcome or "",
             "exclusion": stage.exclusion or "",
             "reasons": stage.reasons or "",
