@@ -77,3 +77,46 @@ class StepLetter:
 
             write_step_letter(case, self.path, self.kind, self.content, force=self.force)
             render.say(f"Wrote the {self.kind} letter for {case.reference} to {self.path}")
+
+
+def working_days_words(count: int) -> str:
+    return f"{count} working day{'' if count == 1 else 's'}"
+
+
+def note_late_step(case, calendar, step: str) -> None:
+    """`Note: REF stage 1 acknowledged 3 working days late (due 2026-11-17)` on stderr when the step
+    just recorded (`acknowledged` or `responded`) came after its due date; nothing otherwise.
+
+    Late is counted as `overdue` counts: working days after the due date up to and including the
+    step's date. A step on the weekend after a Friday deadline is late by no working day, and says so.
+    """
+    from complaintctl.output import render
+
+    stage = case.current
+    if step == "acknowledged":
+        due, done = stage.acknowledge_by, stage.acknowledged_on
+        late = due is not None and done is not None and done > due
+    else:
+        # The date that counts for "in time": an extension recorded after it cannot excuse the delay.
+        due, done = stage.in_time_by or stage.respond_by, stage.closed_on
+        late = stage.responded_in_time is False
+    if not late:
+        return
+    count = calendar.between(due, done)
+    how_late = f"{working_days_words(count)} late" if count > 0 else "late, though on no working day past it"
+    render.say(f"Note: {case.reference} stage {stage.number} {step} {how_late} (due {due.isoformat()})")
+
+
+def note_overdue_on_receipt(case, calendar, today) -> None:
+    """A complaint logged after its acknowledgement was already due: the officer is told at once,
+    rather than first by the next `overdue` list."""
+    from complaintctl.output import render
+
+    stage = case.current
+    if not case.has_clock or stage.acknowledged_on or stage.acknowledge_by is None or stage.acknowledge_by >= today:
+        return
+    count = calendar.between(stage.acknowledge_by, today)
+    render.say(
+        f"Note: {case.reference}: the acknowledgement is already overdue by {working_days_words(count)} "
+        f"(due {stage.acknowledge_by.isoformat()}); acknowledge it today"
+    )

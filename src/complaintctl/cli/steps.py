@@ -21,7 +21,14 @@ from complaintctl.cli.options import (
     reference_argument,
     text_option,
 )
-from complaintctl.cli.results import StepLetter, case_object, deadline_words, print_case
+from complaintctl.cli.results import (
+    StepLetter,
+    case_object,
+    deadline_words,
+    note_late_step,
+    note_overdue_on_receipt,
+    print_case,
+)
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
 from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OUTCOMES, PREFERRED_CONTACT
@@ -115,6 +122,7 @@ def log(
             f"received within {services.LOOK_ALIKE_WORKING_DAYS} working days; check it is not the same complaint twice."
         )
     restriction = _warn_if_restricted(context, case)
+    note_overdue_on_receipt(case, context.calendar, settings.today)
     if as_json:
         render.print_json(case_object(case, restriction))
     else:
@@ -139,8 +147,10 @@ def acknowledge(
 
     step_letter = StepLetter(letter, force)
 
-    case = services.acknowledge(step_letter.context(), reference.strip().upper(), on, handler, understanding, outcomes_sought)
+    context = step_letter.context()
+    case = services.acknowledge(context, reference.strip().upper(), on, handler, understanding, outcomes_sought)
     step_letter.write(case)
+    note_late_step(case, context.calendar, "acknowledged")
     print_case(case, as_json, f"{case.reference} stage {case.stage} acknowledged on {on.isoformat()}, handler {case.handler}{deadline_words(case)}")
 
 
@@ -222,8 +232,9 @@ def close(
         except ValueError as problem:
             raise typer.BadParameter(str(problem), param_hint="'--action-due'") from None
     chosen_exclusion = exclusion.strip().lower() if exclusion else None
+    context = step_letter.context()
     case = services.close(
-        step_letter.context(),
+        context,
         reference.strip().upper(),
         on,
         outcome,
@@ -243,6 +254,7 @@ def close(
 
         say(f"Warning: {case.reference} is anonymous: the compensation recorded has no one to be paid to; check how it will reach the complainant.")
     step_letter.write(case)
+    note_late_step(case, context.calendar, "responded")
     message = f"{case.reference} stage {case.current.number} closed on {on.isoformat()}: {outcome}"
     if case.escalate_by:
         message += f"; stage 2 may be requested until {case.escalate_by.isoformat()}"
