@@ -39,7 +39,7 @@ from complaintctl.domain.case import Action, derive
 from complaintctl.domain.events import Event
 from complaintctl.domain.calendar import Calendar
 from complaintctl.storage.store import Store
-from complaintctl.storage.projection import case_values, action_rows, event_hash, stage_rows
+from complaintctl.storage.projection import SEARCHED_DETAILS, case_values, action_rows, event_hash, joined_search_text, stage_rows
 from complaintctl.storage.chainkey import KEY_ID
 
 YEARS = 10
@@ -296,7 +296,7 @@ def _split(text: str) -> tuple[str, str, str]:
 class Lifecycle:
     """One derived case, ready to be written again under other references and complainants."""
 
-    __slots__ = ("id", "named", "emailed", "name", "case", "stages", "actions", "events", "logged", "hashing", "open")
+    __slots__ = ("id", "named", "emailed", "name", "case", "stages", "actions", "events", "logged", "hashing", "open", "searched")
 
     def __init__(self, number: int, steps: list[tuple[str, date, str, dict[str, Any]]], chosen_policy: policies.Policy, calendar: Calendar) -> None:
         self.id = number
@@ -314,6 +314,9 @@ class Lifecycle:
         self.actions = [(number, *[_value(value) for value in row.values()][1:]) for row in action_rows(0, case)]
         self.open = case.status in OPEN_STATUSES
         logged = dict(steps[0][3])
+        # The searched details the lifecycle's cases share (each case adds its own reference,
+        # name and email in front, as projection.search_text orders them).
+        self.searched = [logged.get(key) for key in SEARCHED_DETAILS if key != "email"]
         self.named = logged["name"] is not None
         self.emailed = logged["email"] is not None
         logged["name"], logged["email"] = NAME_SLOT, EMAIL_SLOT
@@ -389,7 +392,7 @@ def _schema(columns: dict[str, list[str]]) -> str:
         CREATE TABLE life_event (life INTEGER, number INTEGER, kind, business_date, officer, details, part0, part1, part2,
                                  PRIMARY KEY (life, number)) WITHOUT ROWID;
         CREATE TABLE batch (id INTEGER PRIMARY KEY, life, first_event, reference, name, email_json, name_json, clock,
-                            prev_hash, hashes);
+                            prev_hash, hashes, search_text);
         """
 
 
@@ -418,7 +421,7 @@ class Loader:
         self.copy = [
             *(f"INSERT INTO temp.{table} SELECT * FROM incoming.{table}" for table in LIFE_TABLES),
             f"""INSERT INTO main.cases ({', '.join(columns['cases'])})
-                SELECT b.id, b.reference, b.name, {', '.join('l.' + name for name in case_values)}
+                SELECT b.id, b.reference, b.name, {', '.join(('b.' if name == 'search_text' else 'l.') + name for name in case_values)}
                 FROM incoming.batch b JOIN temp.life l ON l.life = b.life ORDER BY b.id""",
             f"""INSERT INTO main.stages (case_id, {', '.join(stage_values)})
                 SELECT b.id, {', '.join('s.' + name for name in stage_values)}
@@ -485,7 +488,11 @@ class Chain:
             digest.update((head + stamp + tail).encode())
             head = digest.hexdigest()
             hashes.append(head)
-        self.cases.append((case_id, life.id, self.last_event + 1, reference, name, email_json, name_json, clock, prev_hash, "".join(hashes)))
+        email = json.loads(email_json) if life.emailed else None
+        searched = joined_search_text([reference, name, None, email, *life.searched])
+        self.cases.append(
+            (case_id, life.id, self.last_event + 1, reference, name, email_json, name_json, clock, prev_hash, "".join(hashes), searched)
+        )
         self.last_event += len(hashes)
         self.head = head
 

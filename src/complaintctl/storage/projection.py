@@ -136,6 +136,12 @@ def search_text(identifiers: Iterable[str | None], events: Iterable[Event]) -> s
         elif event.kind == "amended":
             changes = event.details["changes"]
             values.extend(changes[key]["after"] for key in SEARCHED_DETAILS if key in changes)
+    return joined_search_text(values)
+
+
+def joined_search_text(values: Iterable[Any]) -> str:
+    """The `search_text` of these values, in their order: each once, in lower case, blanks left
+    out, joined by a separator no value holds (so no search matches across two values)."""
     kept = dict.fromkeys(str(value).replace(SEARCH_SEPARATOR, "").lower() for value in values if value)
     return SEARCH_SEPARATOR.join(value for value in kept if value)
 
