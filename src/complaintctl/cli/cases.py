@@ -54,12 +54,12 @@ def show(
             shown["explanation"] = explanation_json(explanation)["deadlines"]
         render.print_json(shown)
     else:
-        render.show_case(case)
+        managed_contact = None
         if restriction is not None:
-            render.say(
-                f"Managed contact: restriction {restriction.id}, review by {restriction.review_on.isoformat()}: "
-                f"{restriction.arrangements}"
+            managed_contact = (
+                f"restriction {restriction.id}, review by {restriction.review_on.isoformat()}: {restriction.arrangements}"
             )
+        render.show_case(case, managed_contact)
         if explanation is not None:
             import sys
 

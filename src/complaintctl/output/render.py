@@ -267,7 +267,9 @@ def say(message: str) -> None:
     sys.stderr.write(printable(message, multiline=True) + "\n")
 
 
-def show_case(case: "Case") -> None:
+def show_case(case: "Case", managed_contact: str | None = None) -> None:
+    """The case as a person reads it, on stdout; `managed_contact` is the restriction in force
+    on its complainant, in words, shown among the facts."""
     out = console()
     details = case.details
     who = case.name or "(no name)"
@@ -288,6 +290,7 @@ def show_case(case: "Case") -> None:
         ["Status", f"stage {case.stage}, {case.status}" + (f", {OUTCOME_WORDS[case.outcome]}" if case.outcome else "")],
         ["Summary", details.get("summary")],
         ["Adjustments", details.get("adjustments")],
+        ["Managed contact", managed_contact],
     ]
     if case.over_12_months:
         facts.append(["Warning", "issue known more than 12 months before receipt: over-12-months exclusion may apply"])
