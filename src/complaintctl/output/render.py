@@ -11,7 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.records import records_of
-from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS, OUTCOME_WORDS
+from complaintctl.domain.vocabulary import FINDINGS, OMBUDSMAN_NAMES, ORDER_KINDS, OUTCOME_WORDS
 
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case, Stage
@@ -286,7 +286,7 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
         ["Service", " / ".join(str(details[k]) for k in ("service", "category") if details.get(k)) or None],
         ["Received", f"{case.received_on.isoformat()} ({details.get('channel') or 'channel not recorded'})"],
         ["Issue date", details.get("issue_date")],
-        ["Ombudsman", "Housing Ombudsman" if case.ombudsman == "housing" else "LGSCO"],
+        ["Ombudsman", OMBUDSMAN_NAMES[case.ombudsman]],
         ["Status", f"stage {case.stage}, {case.status}" + (f", {OUTCOME_WORDS[case.outcome]}" if case.outcome else "")],
         ["Summary", details.get("summary")],
         ["Adjustments", details.get("adjustments")],
