@@ -166,7 +166,7 @@ def test_a_retired_officer_is_given_no_new_case_or_step(cli):
     ref = cli.ok("log", "--name", "N", "--summary", "S", "--received", "2027-01-04", officer="dreid").stdout.strip()
     cli.ok("acknowledge", ref, "--on", "2027-01-05", officer="dreid")
     retired = cli.ok("officer", "retire", "Dawn Reid", officer="priya.shah")
-    assert f"still handle 1 open case(s): {ref}" in retired.stderr
+    assert f"still handle 1 open case: {ref}; give it to another officer" in retired.stderr
     before = events_of(cli, ref)
     assert "left the team roster on 2027-06-30" in one_line_refusal(cli("note", ref, "hello", officer="dreid"))
     other = cli.ok("log", "--name", "M", "--summary", "T", "--received", "2027-01-04", officer="dsmith").stdout.strip()

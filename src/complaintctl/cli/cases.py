@@ -6,7 +6,7 @@ import typer
 
 from complaintctl.cli.options import alternatives, choice, completes, date_value, json_option, line_option, reference_argument
 from complaintctl.cli.runtime import app, fail, handled, settings
-from complaintctl.domain.vocabulary import CASE_TYPES, LIVE, LIVE_STATUSES, STATUSES
+from complaintctl.domain.vocabulary import CASE_TYPES, LIVE, LIVE_STATUSES, OUTCOME_WORDS, STATUSES
 
 
 def statuses(param: typer.CallbackParam, value: Optional[str]) -> Optional[list[str]]:
@@ -72,7 +72,7 @@ def _next_words(row: dict[str, Any]) -> str:
     if row["type"] != "complaint":
         return row["type"]
     if row["status"] == "closed":
-        return f"closed {row['outcome'] or ''}".strip()
+        return f"closed: {OUTCOME_WORDS[row['outcome']]}" if row["outcome"] else "closed"
     return row["next_due_what"] or row["status"]
 
 
