@@ -11,7 +11,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.records import records_of
-from complaintctl.domain.vocabulary import FINDINGS, OMBUDSMAN_NAMES, ORDER_KINDS, OUTCOME_WORDS
+from complaintctl.domain.vocabulary import (
+    FINDINGS,
+    OMBUDSMAN_NAMES,
+    ORDER_KINDS,
+    OUTCOME_WORDS,
+)
 
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case, Stage
