@@ -114,6 +114,23 @@ def test_numbers_out_of_range_or_not_numbers_are_one_line_usage_errors(cli):
     assert [row["reference"] for row in listed] == [reference]
 
 
+def test_compensation_is_a_plain_amount_of_pounds(cli):
+    references = []
+    for _ in range(3):
+        reference = cli.ok("log", "--name", "A", "--summary", "s").stdout.strip()
+        cli.ok("acknowledge", reference, "--handler", "Jo")
+        references.append(reference)
+    for typed in ("1e3", "1E+3", "inf", "nan", "1.234", "-5", "1,2,5", "12,50", ".5", "0x10"):
+        outcome = cli("close", references[0], "--outcome", "upheld", "--reasons", "r", "--compensation", typed)
+        lines = outcome.stderr.splitlines()
+        assert outcome.exit_code == 2 and len(lines) == 1, (typed, outcome.stderr)
+        assert "--compensation" in lines[0] and "write it like 250" in lines[0], (typed, lines[0])
+    assert cli.show(references[0])["stages"][0]["outcome"] is None
+    for reference, typed, kept in zip(references, ("250", "£250.50", "1,250"), ("250.00", "250.50", "1250.00")):
+        cli.ok("close", reference, "--outcome", "upheld", "--reasons", "r", "--compensation", typed)
+        assert cli.show(reference)["stages"][0]["compensation"] == kept
+
+
 def test_a_date_past_the_last_countable_year_is_a_usage_error(cli):
     refused = cli("workdays", "add", "9999-12-31", "1")
     assert refused.exit_code == 2 and "too far in the future" in refused.stderr and len(refused.stderr.splitlines()) == 1

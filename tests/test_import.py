@@ -85,6 +85,7 @@ def test_a_row_breaking_the_rules_refuses_the_whole_sheet(cli: Cli, tmp_path) ->
     assert "before 2026-04-05" in report["refused"][0]["reason"] and report["refused"][0]["reason"].startswith("acknowledged")
     assert report["refused"][1]["reason"].startswith("stage 2 requested")
     assert report["written"] is False
+    assert "Cases that would be created (nothing was written: 2 rows refused): 1" in refused.stderr
     assert "line 3: refused" in refused.stderr and refused.stderr.strip().splitlines()[-1].startswith("Error: 2 of 3 rows refused")
     assert cli.ok("list", "--json").json() == []
     assert "0 events in 0 cases" in _events(cli)

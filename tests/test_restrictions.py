@@ -94,6 +94,16 @@ def test_log_of_someone_else_gives_no_warning_and_show_has_a_null_restriction(cl
     assert cli.show(logged.json()["reference"])["restriction"] is None
 
 
+def test_show_prints_the_restriction_on_stdout_with_the_case(cli):
+    # `show REF > case.txt` keeps the managed-contact line: it is part of the case shown.
+    restrict(cli)
+    reference = cli.ok("log", "--name", "Jo Bloggs", "--summary", "Bins").stdout.strip()
+    shown = cli("show", reference)
+    assert shown.exit_code == 0, shown.stderr
+    assert "Managed contact" in shown.stdout and "restriction 1, review by" in shown.stdout
+    assert "restriction" not in shown.stderr
+
+
 def test_ending_keeps_the_restriction_with_who_ended_it_and_why(cli):
     restrict(cli)
     reference = cli.ok("log", "--name", "J B", "--email", "jo@example.org", "--summary", "Noise").stdout.strip()

@@ -152,12 +152,21 @@ def test_while_the_roster_is_empty_names_are_free_text(cli):
 
 
 @freeze_time(NOW)
+def test_an_officer_cannot_retire_themselves(cli):
+    team(cli)
+    for typed in ("dreid", "Dawn Reid", "dawn"):
+        assert "you cannot retire yourself; ask another officer" in one_line_refusal(cli("officer", "retire", typed, officer="dreid"))
+    assert [o["active"] for o in cli.ok("officer", "list", "--json").json()] == [True, True, True]
+    cli.ok("officer", "retire", "dreid", officer="priya.shah")
+
+
+@freeze_time(NOW)
 def test_a_retired_officer_is_given_no_new_case_or_step(cli):
     team(cli)
     ref = cli.ok("log", "--name", "N", "--summary", "S", "--received", "2027-01-04", officer="dreid").stdout.strip()
     cli.ok("acknowledge", ref, "--on", "2027-01-05", officer="dreid")
     retired = cli.ok("officer", "retire", "Dawn Reid", officer="priya.shah")
-    assert f"still handle 1 open case(s): {ref}" in retired.stderr
+    assert f"still handle 1 open case: {ref}; give it to another officer" in retired.stderr
     before = events_of(cli, ref)
     assert "left the team roster on 2027-06-30" in one_line_refusal(cli("note", ref, "hello", officer="dreid"))
     other = cli.ok("log", "--name", "M", "--summary", "T", "--received", "2027-01-04", officer="dsmith").stdout.strip()

@@ -179,3 +179,13 @@ def test_refusals_write_and_record_nothing(cli, people, tmp_path):
     _ok(cli, "sar", "--name", "Ann Bee", "--out", str(out), "--force")
     assert zipfile.is_zipfile(out)
     assert _ok(cli, "verify", "--head").stdout != head
+
+
+def test_a_name_held_with_runs_of_spaces_is_found(cli, tmp_path):
+    # Restrictions treat "MRS A  BEGUM" and "mrs a begum" as one person; so does `sar`.
+    held = _ok(cli, "log", "--name", "MRS A  BEGUM", "--summary", "Damp", "--received", "2027-03-01").stdout.strip()
+    _ok(cli, "log", "--name", "Mrs Ab Egum", "--summary", "Other", "--received", "2027-03-02")
+    said = _ok(cli, "sar", "--name", "mrs a begum", "--out", str(tmp_path / "begum.zip")).stderr
+    assert f": 1 case ({held})," in said
+    person = json.loads(_unzip(tmp_path / "begum.zip")["person.json"])
+    assert [case["reference"] for case in person["cases"]] == [held]

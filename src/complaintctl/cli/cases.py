@@ -6,7 +6,7 @@ import typer
 
 from complaintctl.cli.options import alternatives, choice, completes, date_value, json_option, line_option, reference_argument
 from complaintctl.cli.runtime import app, fail, handled, settings
-from complaintctl.domain.vocabulary import CASE_TYPES, LIVE, LIVE_STATUSES, STATUSES
+from complaintctl.domain.vocabulary import CASE_TYPES, LIVE, LIVE_STATUSES, OUTCOME_WORDS, STATUSES
 
 
 def statuses(param: typer.CallbackParam, value: Optional[str]) -> Optional[list[str]]:
@@ -54,12 +54,12 @@ def show(
             shown["explanation"] = explanation_json(explanation)["deadlines"]
         render.print_json(shown)
     else:
-        render.show_case(case)
+        managed_contact = None
         if restriction is not None:
-            render.say(
-                f"Managed contact: restriction {restriction.id}, review by {restriction.review_on.isoformat()}: "
-                f"{restriction.arrangements}"
+            managed_contact = (
+                f"restriction {restriction.id}, review by {restriction.review_on.isoformat()}: {restriction.arrangements}"
             )
+        render.show_case(case, managed_contact)
         if explanation is not None:
             import sys
 
@@ -72,7 +72,7 @@ def _next_words(row: dict[str, Any]) -> str:
     if row["type"] != "complaint":
         return row["type"]
     if row["status"] == "closed":
-        return f"closed {row['outcome'] or ''}".strip()
+        return f"closed: {OUTCOME_WORDS[row['outcome']]}" if row["outcome"] else "closed"
     return row["next_due_what"] or row["status"]
 
 

@@ -60,19 +60,25 @@ def import_sheet(
     context = settings.context()
     with _progress(len(sheet.rows)) as advance:
         report = importing.import_sheet(context, sheet, dry_run=dry_run, progress=advance)
-    _say_report(report, sheet)
+    _say_report(report, sheet, dry_run)
     if as_json:
         render.print_json({**report.as_json(), "columns_not_used": sheet.unused})
     if report.refused:
         fail(f"{len(report.refused)} of {report.rows_read} rows refused (listed above); nothing was imported: correct them and import again")
 
 
-def _say_report(report, sheet) -> None:
+def _say_report(report, sheet, dry_run: bool) -> None:
     from complaintctl.output.render import printable
 
     lines = [f"Rows read: {report.rows_read}"]
     lines += [f"  line {item['line']}: refused: {printable(item['reason'])}" for item in report.refused]
-    created = "Cases created" if report.written else "Cases that would be created (nothing written)"
+    if report.written:
+        created = "Cases created"
+    elif dry_run:
+        created = "Cases that would be created (nothing written)"
+    else:
+        refused = len(report.refused)
+        created = f"Cases that would be created (nothing was written: {refused} row{'' if refused == 1 else 's'} refused)"
     lines.append(f"{created}: {report.cases_created}")
     lines.append(f"Stages: {report.stages}")
     if report.already_imported:

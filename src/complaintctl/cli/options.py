@@ -10,6 +10,7 @@ text (`domain.text`): every option or argument that takes text a person typed go
 
 import errno
 import os
+import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, Optional
@@ -64,19 +65,23 @@ def completes(*choices: str):
     return complete
 
 
+# Pounds as people write them: digits (thousands grouped by commas, or not) and at most two
+# decimals. Exponents, `inf`, `nan` and fractions of a penny are not amounts of money.
+_POUNDS = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?")
+
+
 def money(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
-    """Pounds as typed (250, 250.00, £250.5) to whole pence."""
+    """Pounds as typed (250, 250.00, £250.5, 1,250) to whole pence."""
     if value is None:
         return None
-    from decimal import Decimal, InvalidOperation
+    from decimal import Decimal
 
-    cleaned = value.strip().lstrip("£").replace(",", "")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation:
-        raise typer.BadParameter(f"{value!r} is not an amount of money; write it like 250 or 250.00", param=param) from None
-    if not amount.is_finite() or amount < 0 or amount > 10_000_000 or amount != amount.quantize(Decimal("0.01")):
-        raise typer.BadParameter(f"{value!r} is not an amount in pounds and pence", param=param)
+    cleaned = value.strip().removeprefix("£")
+    if not _POUNDS.fullmatch(cleaned):
+        raise typer.BadParameter(f"{value!r} is not an amount in pounds; write it like 250, 250.00 or £1,250.50", param=param)
+    amount = Decimal(cleaned.replace(",", ""))
+    if amount > 10_000_000:
+        raise typer.BadParameter(f"{value!r} is more than £10,000,000; check the amount", param=param)
     return int(amount * 100)
 
 

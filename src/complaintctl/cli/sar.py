@@ -47,6 +47,10 @@ def sar(
         raise
     details = written[0]
     render.say(
-        f"Wrote the subject access export to {out}: {len(references)} cases ({', '.join(references)}), "
-        f"{details['files']} files, SHA-256 {details['sha256']}; check {exported.REVIEW} before sending"
+        f"Wrote the subject access export to {out}: {_counted(len(references), 'case')} ({', '.join(references)}), "
+        f"{_counted(details['files'], 'file')}, SHA-256 {details['sha256']}; check {exported.REVIEW} before sending"
     )
+
+
+def _counted(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"

@@ -31,7 +31,7 @@ from complaintctl.cli.results import (
 )
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
-from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OUTCOMES, PREFERRED_CONTACT
+from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OMBUDSMAN_NAMES, OUTCOMES, PREFERRED_CONTACT
 
 
 def _warn_if_restricted(context, case):
@@ -127,7 +127,9 @@ def log(
         render.print_json(case_object(case, restriction))
     else:
         typer.echo(case.reference)
-        render.say(f"Logged {case.type} {case.reference}, received {case.received_on.isoformat()}{deadline_words(case)}")
+        # The Ombudsman is chosen by `[ombudsman] housing_services`, so the officer is told which.
+        routed = f"; {OMBUDSMAN_NAMES[case.ombudsman]}" if case.type == "complaint" else ""
+        render.say(f"Logged {case.type} {case.reference}, received {case.received_on.isoformat()}{deadline_words(case)}{routed}")
 
 
 @app.command()

@@ -147,9 +147,11 @@ def officer_retire(
         return
     render.say(f"Retired {retired.officer.name} from the team roster")
     if retired.open_cases:
-        shown = ", ".join(retired.open_cases[:10]) + (" …" if len(retired.open_cases) > 10 else "")
+        count = len(retired.open_cases)
+        shown = ", ".join(retired.open_cases[:10]) + (" …" if count > 10 else "")
+        cases, each = ("1 open case", "it") if count == 1 else (f"{count} open cases", "each")
         render.say(
-            f"They still handle {len(retired.open_cases)} open case(s): {shown}; give each to another officer "
+            f"They still handle {cases}: {shown}; give {each} to another officer "
             "with `complaintctl assign REF --handler NAME`"
         )
 

@@ -20,6 +20,7 @@ OFFICER_ROLES = ("handler", "reviewer", "manager")
 
 # The two Ombudsmen: the Housing Ombudsman for landlord matters, the LGSCO for the rest.
 OMBUDSMEN = ("housing", "lgsco")
+OMBUDSMAN_NAMES = {"housing": "Housing Ombudsman", "lgsco": "LGSCO"}
 
 # `[stage2] reasons`: whether a stage 2 request must say what the complainant remains unhappy
 # about. Never for a Housing Ombudsman case: its Code says a landlord must not insist.

@@ -11,7 +11,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.records import records_of
-from complaintctl.domain.vocabulary import FINDINGS, ORDER_KINDS, OUTCOME_WORDS
+from complaintctl.domain.vocabulary import (
+    FINDINGS,
+    OMBUDSMAN_NAMES,
+    ORDER_KINDS,
+    OUTCOME_WORDS,
+)
 
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case, Stage
@@ -267,7 +272,9 @@ def say(message: str) -> None:
     sys.stderr.write(printable(message, multiline=True) + "\n")
 
 
-def show_case(case: "Case") -> None:
+def show_case(case: "Case", managed_contact: str | None = None) -> None:
+    """The case as a person reads it, on stdout; `managed_contact` is the restriction in force
+    on its complainant, in words, shown among the facts."""
     out = console()
     details = case.details
     who = case.name or "(no name)"
@@ -284,10 +291,11 @@ def show_case(case: "Case") -> None:
         ["Service", " / ".join(str(details[k]) for k in ("service", "category") if details.get(k)) or None],
         ["Received", f"{case.received_on.isoformat()} ({details.get('channel') or 'channel not recorded'})"],
         ["Issue date", details.get("issue_date")],
-        ["Ombudsman", "Housing Ombudsman" if case.ombudsman == "housing" else "LGSCO"],
+        ["Ombudsman", OMBUDSMAN_NAMES[case.ombudsman]],
         ["Status", f"stage {case.stage}, {case.status}" + (f", {OUTCOME_WORDS[case.outcome]}" if case.outcome else "")],
         ["Summary", details.get("summary")],
         ["Adjustments", details.get("adjustments")],
+        ["Managed contact", managed_contact],
     ]
     if case.over_12_months:
         facts.append(["Warning", "issue known more than 12 months before receipt: over-12-months exclusion may apply"])

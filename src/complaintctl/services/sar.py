@@ -34,7 +34,7 @@ def export_sar(ctx: Context, person: Person, write: Callable[[SarSource], dict[s
         for case_id, reference in found:
             case = derive_case(ctx, reference, histories[case_id])
             matched = matches(case, person)
-            if not matched:  # the database matched a case that the exact comparison does not
+            if not matched:  # the database's candidates are wider than the comparison
                 continue
             letters = tuple(letter_cases(ctx, case)) if case.has_clock else ()
             restriction = None if case.details.get("anonymous") else restriction_in(restrictions, case.details)

@@ -110,6 +110,8 @@ def retire_officer(ctx: Context, typed: str) -> Retired:
             raise RuleViolation(
                 "that is the last current officer on the roster, and every step needs one; add another officer first"
             )
+        if officer.name == ctx.officer:  # every later step typed as them would be refused
+            raise RuleViolation("you cannot retire yourself; ask another officer on the roster")
         tx.retire_officer(officer.id, ctx.now, ctx.officer)
         open_cases = tx.open_cases_handled_by(officer)
     return Retired(replace(officer, retired_at=ctx.now, retired_by=ctx.officer), open_cases)

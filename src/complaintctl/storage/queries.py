@@ -54,6 +54,10 @@ def _ascii_lowered(values: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def _unspaced(values: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys("".join(value.split()) for value in values))
+
+
 def iso_dates(params: Mapping[str, Any]) -> dict[str, Any]:
     """Parameters as SQLite keeps them: each date as ISO text."""
     return {name: value.isoformat() if isinstance(value, date) else value for name, value in params.items()}
@@ -342,9 +346,10 @@ class Queries:
 
     def person_cases(self, names: Sequence[str], emails: Sequence[str], phones: Sequence[str]) -> list[tuple[int, str]]:
         """The cases (id, reference) about a person with any of these details, oldest first:
-        names and emails in lower case, phones as digits (statements.person_cases)."""
+        names and emails in lower case, phones as digits. Names and emails are compared lowered and
+        without whitespace (statements.person_cases), a wider set the caller narrows."""
         given = {"names": names, "emails": emails, "phones": phones}
-        given = {kind: _ascii_lowered(values) if kind != "phones" else values for kind, values in given.items()}
+        given = {kind: _unspaced(_ascii_lowered(values)) if kind != "phones" else values for kind, values in given.items()}
         kinds = [kind for kind, values in given.items() if values]
         if not kinds:
             return []

@@ -259,16 +259,20 @@ _SQLITE_DETAIL = "coalesce(json_extract(e.details, '$.{key}'), json_extract(e.de
 _POSTGRES_DETAIL = "coalesce(CAST(e.details AS json) ->> '{key}', CAST(e.details AS json) -> 'changes' -> '{key}' ->> 'after')"
 
 
-# The cases about one person (`sar`), found by exact details whatever their case: a name as the
-# case row has it or as the case was logged or amended with it, as complainant or representative;
-# an email likewise; a phone by its digits alone. Each `:names`, `:emails`, `:phones` list is
-# given in lower case (phones as digits) and spelled out by `expand`; a kind not asked for is
-# left out of the statement (`IN ()` is not SQL).
+# The cases about one person (`sar`), found by details whatever their case and spacing: a name
+# as the case row has it or as the case was logged or amended with it, as complainant or
+# representative; an email likewise; a phone by its digits alone. Names and emails are compared
+# with their spaces and tabs removed, so this finds candidates ("ann bee" also finds "annbee")
+# that the caller confirms as restrictions compare (domain/sar.py). Each `:names`, `:emails`,
+# `:phones` list is given in lower case without whitespace (phones as digits) and spelled out by
+# `expand`; a kind not asked for is left out of the statement (`IN ()` is not SQL).
 _PERSON_CONDITIONS = {
-    "names": "lower({name}) IN (:names) OR lower({representative}) IN (:names)",
-    "emails": "lower({email}) IN (:emails) OR lower({representative_email}) IN (:emails)",
+    "names": "{name_key} IN (:names) OR {representative_key} IN (:names)",
+    "emails": "{email_key} IN (:emails) OR {representative_email_key} IN (:emails)",
     "phones": "{phone_digits} IN (:phones)",
 }
+# The whitespace a name or email may hold runs of, removed before comparing.
+_CONTACT_SPACES = (" ", "\t")
 # The characters people write a phone number with besides its digits.
 _PHONE_PUNCTUATION = (" ", "-", "(", ")", "+", ".", "/")
 
@@ -279,13 +283,20 @@ def _digits(expression: str) -> str:
     return expression
 
 
+def _unspaced(expression: str) -> str:
+    expression = f"lower({expression})"
+    for character in _CONTACT_SPACES:
+        expression = f"replace({expression}, '{character}', '')"
+    return expression
+
+
 def person_cases(detail: str, kinds: Sequence[str]) -> str:
     """The id and reference of each case whose details match the lists in `kinds` (of
     `_PERSON_CONDITIONS`), oldest first; `detail` is _SQLITE_DETAIL or _POSTGRES_DETAIL."""
-    keys = {key: detail.format(key=key) for key in ("name", "representative", "email", "representative_email", "phone")}
-    keys["phone_digits"] = _digits(keys.pop("phone"))
+    keys = {f"{key}_key": _unspaced(detail.format(key=key)) for key in ("name", "representative", "email", "representative_email")}
+    keys["phone_digits"] = _digits(detail.format(key="phone"))
     found = " OR ".join(f"({_PERSON_CONDITIONS[kind].format(**keys)})" for kind in kinds)
-    by_name = "lower(name) IN (:names) OR " if "names" in kinds else ""
+    by_name = f"{_unspaced('name')} IN (:names) OR " if "names" in kinds else ""
     return (
         f"SELECT id, reference FROM cases WHERE {by_name}id IN ("
         f"SELECT e.case_id FROM events e WHERE {_DETAIL_EVENTS} AND ({found})) ORDER BY received_on, id"
