@@ -61,6 +61,16 @@ def test_importing_the_same_file_again_adds_nothing(cli: Cli) -> None:
     assert len(cli.ok("list", "--json").json()) == 40
 
 
+def test_the_sheets_notes_become_internal_notes_dated_on_receipt(cli: Cli) -> None:
+    imported = cli.ok("import", str(EXAMPLE), "--json").json()
+    assert "Notes" not in imported["columns_not_used"]
+    [found] = cli.ok("list", "--search", "CS/26/113", "--json").json()
+    notes = [event for event in cli.show(found["reference"])["events"] if event["kind"] == "note"]
+    assert [(note["on"], note["details"]["text"]) for note in notes] == [("2026-05-22", "Needed site visit")]
+    without = [row for row in in_sheet_order(cli) if row["reference"] != found["reference"]][0]
+    assert [event for event in cli.show(without["reference"])["events"] if event["kind"] == "note"] == []
+
+
 def test_the_sheet_reference_is_kept(cli: Cli, tmp_path) -> None:
     cli.ok("import", str(_sheet(tmp_path, "OUR-7,Jo Bloggs,01/04/2026,,,,,,,,,Bins\n")))
     rows = list(csv.DictReader(io.StringIO(cli.ok("export").stdout)))

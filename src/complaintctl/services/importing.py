@@ -80,6 +80,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "stage2_apology": ("stage 2 apology", "stage2 apology"),
     "stage2_compensation": ("stage 2 compensation", "stage2 compensation"),
     "stage2_late_reason": ("stage2 late reason", "stage 2 late reason", "late reason", "reason accepted late"),
+    # The team's own remarks on a row: an internal note on the case, dated its receipt.
+    "notes": ("notes", "note", "internal notes", "officer notes", "comments"),
 }
 FIELDS = tuple(HEADINGS)
 DATE_FIELDS = frozenset(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date"))
@@ -412,6 +414,9 @@ def import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], re
     try:
         dates = _dates(row)
         case = steps.log_case(ctx, _fields(row, dates, key))
+        if row.values.get("notes"):
+            done.append("note")
+            steps.add_note(ctx, case.reference, dates["received_on"], row.values["notes"])
         # A compliment or comment is settled when logged: a sheet's other dates for it say nothing more.
         stages = _stage_steps(ctx, case.reference, dates, row.values, done) if case.has_clock else 1
     except ComplaintError as refusal:
