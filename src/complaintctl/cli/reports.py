@@ -31,6 +31,30 @@ def _year_value(param: typer.CallbackParam, value: Optional[str]) -> Optional[in
         raise typer.BadParameter(str(problem), param=param) from None
 
 
+def _one_format(as_json: bool, fmt: str) -> None:
+    if as_json and fmt not in ("text", "json"):
+        raise typer.BadParameter(
+            f"--json asks for JSON but --format asks for {fmt}; give one of them", param_hint="'--json' / '--format'"
+        )
+
+
+def _deliver(report: dict, render, fmt: str, out: Optional[str], force: bool, what: str) -> None:
+    """The report rendered in `fmt` (JSON with DEL and C1 escaped), written to `out` or printed."""
+    from complaintctl.output.render import json_escaped, say
+    from complaintctl.storage.locations import templates_folder
+
+    text = render(report, fmt, templates_folder() / "reports")
+    if fmt == "json":
+        text = json_escaped(text)
+    if out:
+        from complaintctl.output.files import write_private
+
+        write_private(out, text, force=force)
+        say(f"Wrote the {report['year']} {what} to {out}")
+    else:
+        _print(text)
+
+
 @report_app.command("annual")
 @handled
 def annual(
@@ -45,32 +69,17 @@ def annual(
     force: bool = force_option("the --out file"),
 ) -> None:
     """The annual complaints report for 1 April YYYY to 31 March YYYY+1 (CH01, CH02 per stage)."""
-    from complaintctl.output.render import json_escaped, say
     from complaintctl.reports import annual as annual_report
     from complaintctl.reports.annual_render import render
-    from complaintctl.storage.locations import templates_folder
 
-    if as_json and fmt not in ("text", "json"):
-        raise typer.BadParameter(
-            f"--json asks for JSON but --format asks for {fmt}; give one of them", param_hint="'--json' / '--format'"
-        )
+    _one_format(as_json, fmt)
     if year is None:
         fail("say which year with --year YYYY (the year it starts on 1 April), e.g. --year 2025 for 2025/26", EXIT_USAGE)
     # The report only reads the projection tables: an up-to-date SQLite file is read through
     # sqlite3 alone, anything else through the full store (see storage.reader).
     context = settings.reading_context()
     report = annual_report.annual_report(context, year, as_of, housing=housing)
-    json_wanted = as_json or fmt == "json"
-    text = render(report, "json" if json_wanted else fmt, templates_folder() / "reports")
-    if json_wanted:
-        text = json_escaped(text)
-    if out:
-        from complaintctl.output.files import write_private
-
-        write_private(out, text, force=force)
-        say(f"Wrote the {report['year']} annual report to {out}")
-    else:
-        _print(text)
+    _deliver(report, render, "json" if as_json else fmt, out, force, "annual report")
 
 
 @report_app.command("self-assessment")
@@ -87,27 +96,12 @@ def self_assessment(
     The measurable commitments of the Housing Ombudsman's Complaint Handling Code with the figures
     for 1 April YYYY to 31 March YYYY+1, each line naming the Code section it evidences.
     """
-    from complaintctl.output.render import json_escaped, say
     from complaintctl.reports.self_assessment import self_assessment as assessed
     from complaintctl.reports.self_assessment_render import render
-    from complaintctl.storage.locations import templates_folder
 
-    if as_json and fmt not in ("text", "json"):
-        raise typer.BadParameter(
-            f"--json asks for JSON but --format asks for {fmt}; give one of them", param_hint="'--json' / '--format'"
-        )
+    _one_format(as_json, fmt)
     report = assessed(settings.reading_context(), year)
-    json_wanted = as_json or fmt == "json"
-    text = render(report, "json" if json_wanted else fmt, templates_folder() / "reports")
-    if json_wanted:
-        text = json_escaped(text)
-    if out:
-        from complaintctl.output.files import write_private
-
-        write_private(out, text, force=force)
-        say(f"Wrote the {report['year']} self-assessment to {out}")
-    else:
-        _print(text)
+    _deliver(report, render, "json" if as_json else fmt, out, force, "self-assessment")
 
 
 def _print(text: str) -> None:

@@ -332,7 +332,6 @@ def build(source: PackSource, builtin: Path) -> tuple[bytes, dict[str, Any]]:
         files["policy/current.json"] = source.policy.content()
     # A redacted case's pack will add here what was redacted and when (and say so in the
     # timeline), once retention and redaction exist.
-    encoded = {name: content.encode("utf-8") for name, content in files.items()}
     manifest = {
         "reference": case.reference,
         "made_at": source.made_at.isoformat(),
@@ -344,6 +343,19 @@ def build(source: PackSource, builtin: Path) -> tuple[bytes, dict[str, Any]]:
             {"number": version.number, "in_force_from": version.recorded_at.isoformat(), "fingerprint": version.policy.fingerprint()}
             for version in source.versions
         ],
+    }
+    data, sealed = sealed_zip(files, manifest, source.made_at)
+    details = {**sealed, "case_hash": source.case_hash, "chain_head": source.chain_head}
+    return data, details
+
+
+def sealed_zip(files: dict[str, str], manifest: dict[str, Any], made_at: datetime) -> tuple[bytes, dict[str, Any]]:
+    """The files as a zip whose last member, `manifest.json`, is `manifest` with each file's
+    SHA-256 and size; and the digests of the zip and its manifest, and the number of files, for
+    the event that records the export."""
+    encoded = {name: content.encode("utf-8") for name, content in files.items()}
+    manifest = {
+        **manifest,
         "files": [
             {"name": name, "sha256": hashlib.sha256(encoded[name]).hexdigest(), "bytes": len(encoded[name])}
             for name in sorted(encoded)
@@ -353,13 +365,11 @@ def build(source: PackSource, builtin: Path) -> tuple[bytes, dict[str, Any]]:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in [*sorted(name for name in encoded if name != MANIFEST), MANIFEST]:
-            archive.writestr(_stored(name, source.made_at), encoded[name])
+            archive.writestr(_stored(name, made_at), encoded[name])
     data = buffer.getvalue()
-    details = {
+    sealed = {
         "sha256": hashlib.sha256(data).hexdigest(),
         "manifest_sha256": hashlib.sha256(encoded[MANIFEST]).hexdigest(),
-        "case_hash": source.case_hash,
-        "chain_head": source.chain_head,
         "files": len(encoded),
     }
-    return data, details
+    return data, sealed

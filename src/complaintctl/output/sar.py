@@ -6,12 +6,9 @@ the pages, and a manifest of SHA-256 digests."""
 
 from __future__ import annotations
 
-import hashlib
 import html
-import io
 import json
-import zipfile
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +19,6 @@ from complaintctl.output.render import CONTACT_KEYS, case_json
 if TYPE_CHECKING:
     from complaintctl.domain.sar import SarCase, SarSource
 
-MANIFEST = "manifest.json"
 REVIEW = "review.txt"
 
 # Self-contained and printable: every style inline, nothing loaded.
@@ -175,18 +171,10 @@ def index_page(source: SarSource) -> str:
             f"<ul>{rows}</ul>",
             (
                 "<p>Each case folder also holds the case as JSON (case.json) and its letters. "
-                f"{_e(MANIFEST)} gives the SHA-256 of every file.</p>"
+                f"{_e(pack.MANIFEST)} gives the SHA-256 of every file.</p>"
             ),
         ],
     )
-
-
-def _stored(name: str, made_at: datetime) -> zipfile.ZipInfo:
-    moment = made_at.astimezone(UTC) if made_at.tzinfo else made_at
-    info = zipfile.ZipInfo(name, date_time=(max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second))
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o100600 << 16
-    return info
 
 
 def build(source: SarSource, builtin: Path) -> tuple[bytes, dict[str, Any]]:
@@ -209,26 +197,10 @@ def build(source: SarSource, builtin: Path) -> tuple[bytes, dict[str, Any]]:
     files["person.json"] = json.dumps(person_json(source, listed), indent=2, ensure_ascii=False) + "\n"
     files[REVIEW] = review_text(source)
     files["index.html"] = index_page(source)
-    encoded = {name: content.encode("utf-8") for name, content in files.items()}
     manifest = {
         "made_at": source.made_at.isoformat(),
         "made_by": source.officer,
         "cases": [item.case.reference for item in source.cases],
-        "files": [
-            {"name": name, "sha256": hashlib.sha256(encoded[name]).hexdigest(), "bytes": len(encoded[name])}
-            for name in sorted(encoded)
-        ],
     }
-    encoded[MANIFEST] = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in [*sorted(name for name in encoded if name != MANIFEST), MANIFEST]:
-            archive.writestr(_stored(name, source.made_at), encoded[name])
-    data = buffer.getvalue()
-    details = {
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "manifest_sha256": hashlib.sha256(encoded[MANIFEST]).hexdigest(),
-        "cases": len(source.cases),
-        "files": len(encoded),
-    }
-    return data, details
+    data, sealed = pack.sealed_zip(files, manifest, source.made_at)
+    return data, {**sealed, "cases": len(source.cases)}
