@@ -143,14 +143,14 @@ def test_command_signatures_are_not_strings_to_compile_at_each_start():
 
 # What each command may not import on a SQLite file that is up to date. pydantic, the ORM and the
 # holidays library are off every path, reads and writes alike; Jinja only for letters and the
-# annual report; rich's tables only where a table is printed. Each command but the last runs to
+# annual report; rich's tables only where a table is printed, and `show` prints its own (no rich). Each command but the last runs to
 # its end (a refusal before the database is opened would prove nothing about its path); the
 # last is refused as it parses, and must not load the database libraries just to say so.
 NEVER = ("pydantic", "sqlmodel", "sqlalchemy", "holidays")
 COMMANDS = [
     (["show", "{ref}", "--json"], (*NEVER, "jinja2", "rich.table")),
-    (["show", "{ref}"], (*NEVER, "jinja2")),
-    (["show", "{ref}", "--explain"], (*NEVER, "jinja2")),
+    (["show", "{ref}"], (*NEVER, "jinja2", "rich")),
+    (["show", "{ref}", "--explain"], (*NEVER, "jinja2", "rich")),
     (["list", "--status", "open", "--json"], (*NEVER, "jinja2", "rich.table")),
     (["list"], (*NEVER, "jinja2")),
     (["list", "--search", "ng18 1ab", "--status", "live", "--json"], (*NEVER, "jinja2", "rich.table")),
@@ -322,7 +322,7 @@ OTHER_COMMANDS = tuple(
 WRITING = ("complaintctl.services.steps", "complaintctl.services.record_steps", "complaintctl.storage.store", "hashlib")
 CONSOLE_COMMANDS = [
     (["show", "{ref}", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
-    (["show", "{ref}"], "cases", (*NEVER, *WRITING, "jinja2", "csv")),
+    (["show", "{ref}"], "cases", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
     (["list", "--status", "open", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
     (["overdue", "--json"], "overdue", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
     (["overdue"], "overdue", (*NEVER, *WRITING, "jinja2", "rich", "csv")),

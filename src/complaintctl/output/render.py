@@ -274,8 +274,15 @@ def say(message: str) -> None:
 
 def show_case(case: "Case", managed_contact: str | None = None) -> None:
     """The case as a person reads it, on stdout; `managed_contact` is the restriction in force
-    on its complainant, in words, shown among the facts."""
-    out = console()
+    on its complainant, in words, shown among the facts.
+
+    Written as plain lines (output.columns) rather than rich tables: `show` runs once for one
+    case, and building rich's tables took longer than reading the case."""
+    from complaintctl.output.columns import Table, write
+
+    def cells(row: list[Any]) -> list[str]:
+        return [printable(value, multiline=True) for value in row]
+
     details = case.details
     who = case.name or "(no name)"
     if details.get("representative"):
@@ -299,11 +306,10 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
     ]
     if case.over_12_months:
         facts.append(["Warning", "issue known more than 12 months before receipt: over-12-months exclusion may apply"])
-    print_table(out, table(None, ["", ""], [row for row in facts if row[1]], squeeze=("",)))
+    shown: list[Table | str] = [Table(None, ["", ""], [cells(row) for row in facts if row[1]])]
     if case.has_clock:
-        stage_rows = []
-        for stage in case.stages:
-            stage_rows.append(
+        stage_rows = [
+            cells(
                 [
                     stage.number,
                     stage.received_on,
@@ -314,35 +320,25 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
                     (f"{stage.closed_on} {OUTCOME_WORDS[stage.outcome]}" if stage.closed_on else ""),
                 ]
             )
-        print_table(out, table("Stages", ["Stage", "Received", "Handler", "Acknowledged", "Respond by", "Ext", "Closed"], stage_rows, squeeze=("Handler", "Closed")))
+            for stage in case.stages
+        ]
+        headings = ["Stage", "Received", "Handler", "Acknowledged", "Respond by", "Ext", "Closed"]
+        shown.append(Table("Stages", headings, stage_rows, squeeze=("Handler", "Closed")))
         nxt = case.next_deadline()
         if nxt:
-            out.print(plain_text(f"Next: {nxt[0]} by {nxt[1].isoformat()}"))
+            shown.append(printable(f"Next: {nxt[0]} by {nxt[1].isoformat()}"))
         if case.escalate_by:
-            out.print(plain_text(f"Stage 2 may be requested until {case.escalate_by.isoformat()}"))
+            shown.append(printable(f"Stage 2 may be requested until {case.escalate_by.isoformat()}"))
     if case.actions:
-        print_table(
-            out,
-            table(
-                "Actions",
-                ["#", "What", "Due", "Owner", "Done"],
-                [[a.number, a.what, a.due, a.owner, a.done_on] for a in case.actions],
-                squeeze=("What", "Owner"),
-            )
-        )
-    print_table(
-        out,
-        table(
-            "History",
-            ["#", "On", "What", "Officer", "Details"],
-            [
-                [e.number, e.on, f"{e.kind} (voided)" if e.number in case.voided else e.kind, e.officer, _event_summary(e.kind, e.details)]
-                for e in case.events
-            ],
-            squeeze=("Officer", "Details"),
-            struck=frozenset(position for position, e in enumerate(case.events) if e.number in case.voided),
-        )
-    )
+        actions = [cells([a.number, a.what, a.due, a.owner, a.done_on]) for a in case.actions]
+        shown.append(Table("Actions", ["#", "What", "Due", "Owner", "Done"], actions, squeeze=("What", "Owner")))
+    history = [
+        cells([e.number, e.on, f"{e.kind} (voided)" if e.number in case.voided else e.kind, e.officer, _event_summary(e.kind, e.details)])
+        for e in case.events
+    ]
+    voided = frozenset(position for position, e in enumerate(case.events) if e.number in case.voided)
+    shown.append(Table("History", ["#", "On", "What", "Officer", "Details"], history, squeeze=("Officer", "Details"), struck=voided))
+    write(shown)
 
 
 def _event_summary(kind: str, details: dict[str, Any]) -> str:
