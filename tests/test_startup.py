@@ -320,12 +320,15 @@ OTHER_COMMANDS = tuple(
                    "overdue", "records", "reports", "shell")
 )
 WRITING = ("complaintctl.services.steps", "complaintctl.services.record_steps", "complaintctl.storage.store", "hashlib")
+# Today's overdue list is read from the projected rows: no case is folded from its events, and
+# no command but the records' own folds the report records.
+FOLDING = ("complaintctl.domain.case", "complaintctl.domain.corrections", "complaintctl.domain.records")
 CONSOLE_COMMANDS = [
-    (["show", "{ref}", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
-    (["show", "{ref}"], "cases", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
+    (["show", "{ref}", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv", FOLDING[2])),
+    (["show", "{ref}"], "cases", (*NEVER, *WRITING, "jinja2", "rich", "csv", FOLDING[2])),
     (["list", "--status", "open", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
-    (["overdue", "--json"], "overdue", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
-    (["overdue"], "overdue", (*NEVER, *WRITING, "jinja2", "rich", "csv")),
+    (["overdue", "--json"], "overdue", (*NEVER, *WRITING, *FOLDING, "jinja2", "rich", "csv")),
+    (["overdue"], "overdue", (*NEVER, *WRITING, *FOLDING, "jinja2", "rich", "csv")),
     (["letter", "{ref}"], "letters", (*NEVER, *WRITING[:3], "rich.table", "csv")),
     (["report", "annual", "--year", "2026", "--json"], "reports", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
 ]

@@ -10,7 +10,6 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.records import records_of
 from complaintctl.domain.vocabulary import (
     FINDINGS,
     OMBUDSMAN_NAMES,
@@ -405,6 +404,8 @@ def _shown(value: Any) -> str:
 
 
 def records_json(case: Case) -> dict[str, Any]:
+    from complaintctl.domain.records import records_of  # here: the commands that print nothing of the records never load it
+
     records = records_of(case)
     referral = records.referral
     return {

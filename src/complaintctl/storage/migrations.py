@@ -403,6 +403,18 @@ def m012_search_text(conn: "Connection") -> None:
         conn.execute(update, batch)
 
 
+def m014_open_deadlines(conn: "Connection") -> None:
+    """`overdue` reads the deadlines of the open cases from one index holding every column it
+    reads, in the order it lists them, rather than a row of `cases` for each: at a million cases
+    those rows lie scattered over a file of gigabytes. Only open cases have a next deadline, so
+    the index holds them alone (a few percent of the cases)."""
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_cases_open_deadlines ON cases (next_due, reference, stage, status, handler, service, "
+        "next_due_what, received_on, acknowledge_by, acknowledged_on, respond_by, update_due) "
+        "WHERE next_due IS NOT NULL"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
@@ -415,6 +427,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("009_restrictions", m009_restrictions),
     ("011_external_ref", m011_external_ref),
     ("012_search_text", m012_search_text),
+    ("014_open_deadlines", m014_open_deadlines),
 ]
 
 

@@ -341,10 +341,12 @@ def list_cases(filters: Iterable[str], limited: bool = False, search: str | None
     return LIST_CASES + where + LIST_ORDER + (LIMIT if limited else "")
 
 
-# Open cases whose earliest deadline falls by the cutoff, through the next_due index, with each
-# of their deadlines: any of them may fall by the cutoff too (a late case past its update date).
+# Open cases whose earliest deadline falls by the cutoff, with each of their deadlines: any of
+# them may fall by the cutoff too (a late case past its update date). Read from
+# ix_cases_open_deadlines (migration 014) alone, which holds every column named here in this
+# order: no row of `cases` is visited.
 DEADLINES_DUE_BY = (
-    "SELECT reference, stage, status, name, handler, service, next_due, next_due_what, received_on, "
+    "SELECT reference, stage, status, handler, service, next_due, next_due_what, received_on, "
     "acknowledge_by, acknowledged_on, respond_by, update_due FROM cases "
     "WHERE next_due <= :cutoff AND status != 'closed' ORDER BY next_due, reference"
 )
@@ -363,7 +365,7 @@ ORDERS_DUE_BY = (
 # The open cases, to derive again when how their deadlines are derived changes.
 OPEN_CASES = "SELECT id, reference FROM cases WHERE status != 'closed' ORDER BY id"
 ACTIONS_DUE_BY = (
-    "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.name, c.service, c.received_on "
+    "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.service, c.received_on "
     "FROM actions a JOIN cases c ON a.case_id = c.id "
     "WHERE a.done_on IS NULL AND a.due <= :cutoff ORDER BY a.due, c.reference, a.number"
 )
