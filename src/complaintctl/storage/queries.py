@@ -16,16 +16,19 @@ import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from itertools import groupby
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaintctl.domain.events import Event
-from complaintctl.domain.officers import Officer
 from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.domain.references import closest, slips
-from complaintctl.domain.restrictions import Restriction
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
 from complaintctl.storage.projection import SEARCH_SEPARATOR, event_from_row
+
+if TYPE_CHECKING:
+    # Loaded where an officer or a restriction is read: `overdue`, `show` and `list` read neither.
+    from complaintctl.domain.officers import Officer
+    from complaintctl.domain.restrictions import Restriction
 
 
 class Worded(NamedTuple):
@@ -79,6 +82,8 @@ def dated(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[tuple
 
 
 def restriction_from_row(row: Mapping[str, Any]) -> Restriction:
+    from complaintctl.domain.restrictions import Restriction
+
     return Restriction(
         id=row["id"],
         name=row["name"],
@@ -160,6 +165,8 @@ class Queries:
 
     def officers(self) -> list[Officer]:
         """The team roster, retired officers too, in the order they were added."""
+        from complaintctl.domain.officers import Officer
+
         return [
             Officer(
                 id=row["id"],
