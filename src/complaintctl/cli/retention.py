@@ -74,7 +74,7 @@ def retention(
     render.say(f"Redacted {cases} ({found.redacted_events} events){restrictions}{held}.")
     if not found.reclaimed:
         render.say(
-            "Warning: another process was reading the database, so its write-ahead log still holds what was redacted; "
+            "Warning: another process kept the database busy, so its files may still hold what was redacted; "
             "run `complaintctl retention --apply` again when no one is using it."
         )
 

@@ -18,6 +18,10 @@ from complaintctl.services.team import join
 # Cases derived a few hundred at a time, their events read in one statement.
 BATCH = 500
 
+# Set while what a redaction replaced may still be in the database's files (the rebuild that
+# removes them had not finished): the next `retention --apply` rebuilds them even with nothing new.
+RECLAIM_PENDING = "reclaim_pending"
+
 
 def place_hold(ctx: Context, reference: str, on: date, reason: str) -> Case:
     """A legal hold: the case's personal data is never redacted while it holds."""
@@ -126,8 +130,14 @@ def apply(ctx: Context, as_of: date) -> Retention:
             found.redacted.append(case.reference)
             found.redacted_events += len(changes)
         found.restrictions = tx.redact_restrictions(found.cutoff, REDACTED)
-    if found.redacted or found.restrictions:
+        pending = bool(found.redacted or found.restrictions or tx.meta(RECLAIM_PENDING))
+        if pending:
+            tx.set_meta(RECLAIM_PENDING, "1")
+    if pending:
         found.reclaimed = ctx.store.reclaim()
+        if found.reclaimed:
+            with ctx.store.writing() as tx:
+                tx.set_meta(RECLAIM_PENDING, "")
     return found
 
 
