@@ -403,6 +403,13 @@ def m012_search_text(conn: "Connection") -> None:
         conn.execute(update, batch)
 
 
+def m013_redaction(conn: "Connection") -> None:
+    """An event whose personal data was redacted past retention names the `redacted` event of its
+    case that vouches for it: `verify` checks the row against that event instead of the keyed
+    hash, which covers what was there before."""
+    conn.exec_driver_sql("ALTER TABLE events ADD COLUMN redacted_by INTEGER")
+
+
 def m014_open_deadlines(conn: "Connection") -> None:
     """`overdue` reads the deadlines of the open cases from one index holding every column it
     reads, in the order it lists them, rather than a row of `cases` for each: at a million cases
@@ -427,6 +434,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("009_restrictions", m009_restrictions),
     ("011_external_ref", m011_external_ref),
     ("012_search_text", m012_search_text),
+    ("013_redaction", m013_redaction),
     ("014_open_deadlines", m014_open_deadlines),
 ]
 
