@@ -323,11 +323,13 @@ WRITING = ("complaintctl.services.steps", "complaintctl.services.record_steps", 
 # Today's overdue list is read from the projected rows: no case is folded from its events, and
 # no command but the records' own folds the report records.
 FOLDING = ("complaintctl.domain.case", "complaintctl.domain.corrections", "complaintctl.domain.records")
-# Nor does it read the roster or the restrictions (their reviews come as rows).
-NOT_READ = ("complaintctl.domain.officers", "complaintctl.domain.restrictions")
+# Nor does it read the roster or the restrictions (their reviews come as rows); `show` looks up
+# the restriction on its complainant but never the roster.
+ROSTER = ("complaintctl.domain.officers", "complaintctl.services.team")
+NOT_READ = (ROSTER[0], "complaintctl.domain.restrictions")
 CONSOLE_COMMANDS = [
-    (["show", "{ref}", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv", FOLDING[2])),
-    (["show", "{ref}"], "cases", (*NEVER, *WRITING, "jinja2", "rich", "csv", FOLDING[2])),
+    (["show", "{ref}", "--json"], "cases", (*NEVER, *WRITING, *ROSTER, "jinja2", "rich.table", "csv", FOLDING[2])),
+    (["show", "{ref}"], "cases", (*NEVER, *WRITING, *ROSTER, "jinja2", "rich", "csv", FOLDING[2])),
     (["list", "--status", "open", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
     (["overdue", "--json"], "overdue", (*NEVER, *WRITING, *FOLDING, *NOT_READ, "jinja2", "rich", "csv")),
     (["overdue"], "overdue", (*NEVER, *WRITING, *FOLDING, *NOT_READ, "jinja2", "rich", "csv")),

@@ -18,7 +18,6 @@ import re
 import sys
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 # A squeezed column is never narrower than this (unless its text is), as render.table's.
 NARROWEST = 6
@@ -117,19 +116,23 @@ def wrapped(text: str, width: int) -> list[str]:
     return lines
 
 
-@dataclass
 class Table:
     """A title, column headings (all empty: no heading line) and rows of printable text.
 
     Columns named in `squeeze` wrap to share the room left by the others, which stay whole (a
     table with no `squeeze` squeezes every column); rows at the positions in `struck` are struck
-    through on a terminal."""
+    through on a terminal. A plain class: making a dataclass costs more start-up than `show`
+    spends laying out its tables."""
 
-    title: str | None
-    headings: Sequence[str]
-    rows: Sequence[Sequence[str]]
-    squeeze: Sequence[str] = ()
-    struck: frozenset[int] = field(default_factory=frozenset)
+    def __init__(
+        self,
+        title: str | None,
+        headings: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        squeeze: Sequence[str] = (),
+        struck: frozenset[int] = frozenset(),
+    ) -> None:
+        self.title, self.headings, self.rows, self.squeeze, self.struck = title, headings, rows, squeeze, struck
 
     def lines(self, width: int, terminal: bool, styled: bool) -> list[str]:
         """The table's lines for a stream `width` cells wide; `terminal`: struck rows struck
