@@ -33,6 +33,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from datetime import date
@@ -266,12 +267,12 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
                 replace(here, what=f"does not follow {before} recorded before it: an event or a policy version was removed or altered before it")
             )
         if row["redacted_by"] is None:
-            recompute = lambda key, row=row, reference=reference: event_hash(reference or "", event_from_row(row), row["prev_hash"], key)
+            recompute = partial(_hash_of_row, row, reference or "")
         else:
             # Its hash covers the personal data redacted since: the projection check holds the row
             # to what the case's `redacted` event recorded of it instead.
             findings.redacted_events += 1
-            recompute = lambda key, stored=row["hash"]: stored
+            recompute = partial(_as_stored, row["hash"])
         walk.step(here, row["hash"], recompute, "was altered after it was recorded: its content no longer matches its hash")
         before = last_number.get(row["case_id"], 0)
         if row["number"] != before + 1:
@@ -305,6 +306,14 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
     for case_id, reference in references.items():
         if case_id not in last_number:
             findings.add(Problem("has no events: its history was removed", reference))
+
+
+def _hash_of_row(row: dict[str, Any], reference: str, key: bytes | None) -> str:
+    return event_hash(reference, event_from_row(row), row["prev_hash"], key)
+
+
+def _as_stored(stored: str, key: bytes | None) -> str:
+    return stored
 
 
 def _policy_versions(tx: Transaction, findings: Findings) -> deque[dict[str, Any]]:

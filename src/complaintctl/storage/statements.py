@@ -35,6 +35,7 @@ DATE_COLUMNS = frozenset(
         "received_on", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by", "next_due",
         "closed_on", "business_date", "due", "done_on", "referred_on", "determined_on", "made_on",
         "complied_on", "answered_on", "recorded_on", "update_due", "decided_on", "review_on", "ended_on",
+        "last_activity", "held_on",
     }
 )
 
@@ -190,16 +191,24 @@ EVENT_LINKS = "SELECT number, prev_hash, hash, redacted_by FROM events WHERE cas
 # Personal data past retention (domain/retention.py) replaced in an event's details, in place: the
 # one change an event ever takes, vouched for by the `redacted` event numbered `redacted_by`.
 REDACT_EVENT = "UPDATE events SET details = :details, redacted_by = :redacted_by WHERE case_id = :case_id AND number = :event_number"
-# Settled cases with nothing done on them after `cutoff` (exports, holds and redactions are not
-# doing), leaving out those redacted with nothing done since: the cases `retention` looks at.
-RETENTION_CANDIDATES = f"""
-SELECT c.id, c.reference FROM cases c
-WHERE c.status = 'closed'
-  AND NOT EXISTS (
-    SELECT 1 FROM events e WHERE e.case_id = c.id AND e.business_date > :cutoff AND e.kind NOT IN ({_NOT_ACTIVITY}))
-  AND NOT EXISTS (
-    SELECT 1 FROM events r WHERE r.case_id = c.id AND r.kind = 'redacted' AND r.number > (
-      SELECT max(a.number) FROM events a WHERE a.case_id = c.id AND a.kind NOT IN ({_NOT_ACTIVITY})))
+# Settled cases (closed, every action done) with nothing done on them after `cutoff` (exports,
+# holds and redactions are not doing), leaving out those redacted with nothing done since: the
+# cases past retention, each with the date of the last thing done and its hold (the kind and date
+# of its latest hold or release). One pass over the events in case order, grouped.
+RETENTION_DUE = f"""
+SELECT c.id, c.reference, c.type, a.last_activity,
+  (SELECT h.kind FROM events h WHERE h.case_id = c.id AND h.kind IN ('held', 'hold-released')
+   ORDER BY h.number DESC LIMIT 1) AS hold_kind,
+  (SELECT h.business_date FROM events h WHERE h.case_id = c.id AND h.kind IN ('held', 'hold-released')
+   ORDER BY h.number DESC LIMIT 1) AS held_on
+FROM cases c
+JOIN (
+  SELECT case_id, max(business_date) AS last_activity, max(number) AS last_number FROM events
+  WHERE kind NOT IN ({_NOT_ACTIVITY}) GROUP BY case_id
+) a ON a.case_id = c.id
+WHERE c.status = 'closed' AND a.last_activity <= :cutoff
+  AND NOT EXISTS (SELECT 1 FROM actions x WHERE x.case_id = c.id AND x.done_on IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.case_id = c.id AND r.kind = 'redacted' AND r.number > a.last_number)
 ORDER BY c.id
 """
 # Managed-contact restrictions that ended on or before `cutoff`, with their personal details
