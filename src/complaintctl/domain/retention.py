@@ -1,9 +1,9 @@
-"""Retention: which of a case's details are personal data, when they may be redacted, and the
+"""Retention: which of a case's details are personal data, what redaction leaves of them, and the
 legal hold that keeps them.
 
 A case's personal data (SPEC §11) is redacted in its events once every stage and action has been
-closed for the policy's `[retention] years` and nothing else was recorded on it since, unless
-the case is held. What the reports count (dates, stages, outcomes, services, categories,
+closed for the policy's `[retention] years` (counted back from a day by `cutoff`) and nothing
+else was done on it since, unless the case is held; storage's RETENTION_DUE finds those cases. What the reports count (dates, stages, outcomes, services, categories,
 exclusion codes, remedies given, compensation) is never personal here, so a report of any year
 is the same after redaction as before.
 """
