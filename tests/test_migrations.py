@@ -131,9 +131,13 @@ def test_the_report_indexes_migration_puts_each_case_on_its_stages(old_database)
     assert not {"ix_stages_received", "ix_stages_closed"} & indexes
     connection = sqlite3.connect(old_database)
     try:
-        for sql in (statements.ANNUAL_RECEIVED, statements.ANNUAL_THEMES, statements.ANNUAL_CLOSED, statements.ANNUAL_REFUSED):
+        for sql in (statements.STAGES_RECEIVED, statements.STAGES_THEMES, statements.STAGES_CLOSED, statements.STAGES_REFUSED):
             plan = " ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, {"start": "2026-04-01", "end": "2027-03-31"}))
             assert "USING COVERING INDEX ix_stages_" in plan and "cases" not in plan, plan
+        # The report itself reads the month figures of 015_month_figures_live_cases, by their key.
+        for sql in (statements.ANNUAL_RECEIVED, statements.ANNUAL_THEMES, statements.ANNUAL_CLOSED, statements.ANNUAL_REFUSED):
+            plan = " ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, {"start": "2026-04-01", "end": "2027-03-31"}))
+            assert "_months USING INDEX sqlite_autoindex_" in plan and " stages " not in plan, plan
         # A stage that no longer says what its case says is found by verify.
         connection.execute("UPDATE stages SET service = 'Somewhere else' WHERE case_id = 1")
         connection.commit()

@@ -143,9 +143,10 @@ def test_command_signatures_are_not_strings_to_compile_at_each_start():
 
 # What each command may not import on a SQLite file that is up to date. pydantic, the ORM and the
 # holidays library are off every path, reads and writes alike; Jinja only for letters and the
-# annual report; rich's tables only where a table is printed, and `show` prints its own (no rich). Each command but the last runs to
-# its end (a refusal before the database is opened would prove nothing about its path); the
-# last is refused as it parses, and must not load the database libraries just to say so.
+# annual report; rich's tables only where a table is printed (`show` prints its own, without
+# rich). Each command but the last runs to its end (a refusal before the database is opened
+# would prove nothing about its path); the last is refused as it parses, and must not load the
+# database libraries just to say so.
 NEVER = ("pydantic", "sqlmodel", "sqlalchemy", "holidays")
 COMMANDS = [
     (["show", "{ref}", "--json"], (*NEVER, "jinja2", "rich.table")),

@@ -7,6 +7,10 @@ from complaintctl.cli.options import date_value, json_option, on_option, referen
 from complaintctl.cli.results import print_case
 from complaintctl.cli.runtime import app, handled, settings
 
+# A terminal shows the first cases due, in the order they were logged: the first run at a council
+# with years of cases finds hundreds of thousands, which --json lists.
+SHOWN = 200
+
 
 @app.command()
 @handled
@@ -60,10 +64,12 @@ def retention(
             f"Past retention on {found.as_of.isoformat()}: {found.years} years, nothing done since {found.cutoff.isoformat()}",
             ["Reference", "Type", "Last activity", "Held"],
             [
-                [item.reference, item.type, item.last_activity.isoformat(), item.held.since.isoformat() if item.held else ""]
-                for item in found.due
+                [item.reference, item.type, item.last_activity.isoformat(), item.held_since.isoformat() if item.held_since else ""]
+                for item in found.due[:SHOWN]
             ],
         )
+        if len(found.due) > SHOWN:
+            render.say(f"… and {len(found.due) - SHOWN:,} more: `complaintctl retention --json` lists every one.")
     held = f"; {len(found.held)} held, left as they are" if found.held else ""
     if not apply:
         if found.to_redact:
@@ -90,8 +96,8 @@ def _as_json(found) -> dict:
                 "reference": item.reference,
                 "type": item.type,
                 "last_activity": item.last_activity.isoformat(),
-                "held": item.held is not None,
-                "held_since": item.held.since.isoformat() if item.held else None,
+                "held": item.held_since is not None,
+                "held_since": item.held_since.isoformat() if item.held_since else None,
                 "redacted": item.reference in found.redacted,
             }
             for item in found.due
