@@ -24,8 +24,6 @@ def hold(
     """Place a legal hold on a case, so that `retention --apply` never redacts it; --release ends it."""
     from complaintctl.services.retention import place_hold, release_hold
 
-    if not reason:
-        raise typer.BadParameter("say why with --reason TEXT", param_hint="'--reason'")
     step = release_hold if release else place_hold
     case = step(settings.context(), reference.strip().upper(), on, reason)
     if release:
