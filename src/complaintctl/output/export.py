@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.output.render import FORMULA_STARTS, case_json
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 
 # Rows written to the text of one piece: large enough to be quick, small enough to stay small.
 ROWS_A_PIECE = 1000
+# Cases encoded to one piece of JSON (a case is a few kilobytes).
+CASES_A_PIECE = 200
 
 
 def csv_pieces(rows: Iterable[list[Any]], columns: Sequence[str], typed: Iterable[str]) -> Iterator[str]:
@@ -54,17 +57,33 @@ def shown(case: Case, restriction: Any) -> dict[str, Any]:
     return found
 
 
+def _case_encoder() -> Callable[[Any], str]:
+    """One encoder for every case of an export. A case's object holds no container twice, let
+    alone itself, so the check for circular references is spared."""
+    return json.JSONEncoder(ensure_ascii=False, check_circular=False, default=json_default).encode
+
+
 def json_pieces(cases: Iterable[tuple[Case, Any]]) -> Iterator[str]:
-    """A JSON list, one case to a line, written as each case comes."""
-    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
+    """A JSON list, one case to a line, a few hundred cases to a piece."""
+    encode = _case_encoder()
+    lines = (encode(shown(case, restriction)) for case, restriction in cases)
     first = True
-    for case, restriction in cases:
-        yield ("[\n" if first else ",\n") + encode(shown(case, restriction))
+    for some in batched(lines, CASES_A_PIECE):
+        yield ("[\n" if first else ",\n") + ",\n".join(some)
         first = False
     yield "[]\n" if first else "\n]\n"
 
 
 def json_line_pieces(cases: Iterable[tuple[Case, Any]]) -> Iterator[str]:
-    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
-    for case, restriction in cases:
-        yield encode(shown(case, restriction)) + "\n"
+    """JSON lines, one case to a line, a few hundred cases to a piece."""
+    encode = _case_encoder()
+    lines = (encode(shown(case, restriction)) for case, restriction in cases)
+    for some in batched(lines, CASES_A_PIECE):
+        yield "\n".join(some) + "\n"
+
+
+def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """`items` in lists of `size` (the last may be shorter; none is empty)."""
+    iterator = iter(items)
+    while some := list(islice(iterator, size)):
+        yield some

@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from itertools import groupby
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from complaintctl.domain.events import Event
@@ -113,6 +114,12 @@ class Queries:
     def stream(self, sql: str, batch: int, dates: bool = True) -> Iterator[dict[str, Any]]:
         """The rows of a statement as dicts, read `batch` at a time as they are iterated; with
         `dates` False, SQLite's date columns stay ISO text."""
+        raise NotImplementedError
+
+    def stream_tuples(self, sql: str, batch: int) -> Iterable[Sequence[Any]]:
+        """The rows of a statement as tuples, read `batch` at a time as they are iterated, every
+        value as the database keeps it (SQLite's dates as ISO text): the quickest way through a
+        whole table."""
         raise NotImplementedError
 
     # -- running a statement -----------------------------------------------------------------------
@@ -251,19 +258,10 @@ class Queries:
         sql, params = statements.expand(statements.CASES_CHANGED_AFTER, "kinds", kinds)
         return dict(self.tuples(sql, as_of=as_of, **params))
 
-    def every_case(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[Event]]]:
-        """Every case row in id order with its `stages`, `actions` and `events` rows, each table
-        read in case order alongside the cases `batch` rows at a time: a million cases cost time,
-        not memory."""
-        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch))
-        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch))
-        events = _Groups(self.stream(statements.EVENTS_BY_CASE, batch))
-        for row in self.stream(statements.CASES_BY_ID, batch):
-            case_id = row["id"]
-            yield row, stages.take(case_id), actions.take(case_id), [event_from_row(event) for event in events.take(case_id)]
-
     def every_case_as_kept(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[Worded]]]:
-        """As `every_case`, for a flat export: the dates as the database keeps them (ISO text in
+        """Every case row in id order with its `stages`, `actions` and `events` rows, each table
+        read in case order alongside the cases `batch` rows at a time (a million cases cost time,
+        not memory), for a flat export: the dates as the database keeps them (ISO text in
         SQLite, `date` in PostgreSQL) and, of the events, only those that carry words or take
         others back (EVENTS_WITH_WORDS), each as its kind, number and details."""
         stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch, dates=False))
@@ -274,6 +272,36 @@ class Queries:
             case_id = row["id"]
             worded = [Worded(event["kind"], event["number"], loads(event["details"])) for event in events.take(case_id)]
             yield row, stages.take(case_id), actions.take(case_id), worded
+
+    def every_history(
+        self, batch: int, received_from: date | None = None, received_to: date | None = None
+    ) -> Iterator[tuple[str, list[Event]]]:
+        """Every case received in the dates given (all when none) that has events, in id order:
+        its reference and its events, read in one statement `batch` rows at a time. A case
+        outside the dates costs its rows, never the making of its events."""
+        fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, json.loads
+        # Compared as the database keeps the dates: ISO text in SQLite, `date` in PostgreSQL.
+        start, end = (
+            (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
+        )
+        for _, rows in groupby(self.stream_tuples(statements.HISTORIES_BY_CASE, batch), key=itemgetter(0)):
+            first = next(rows)
+            received = first[2]
+            if (start is not None and received < start) or (end is not None and received > end):
+                continue
+            events = []
+            for _, _, _, number, kind, on, officer, recorded_at, details in chain((first,), rows):
+                events.append(
+                    Event(
+                        kind=kind,
+                        on=fromisodate(on) if isinstance(on, str) else on,
+                        officer=officer,
+                        recorded_at=fromisotime(recorded_at),
+                        details=loads(details),
+                        number=number,
+                    )
+                )
+            yield first[1], events
 
     def external_refs(self) -> set[str]:
         """The spreadsheet references of the cases imported so far."""
