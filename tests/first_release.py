@@ -43,6 +43,7 @@ UNDO = {
         "ALTER TABLE officers DROP COLUMN roles_changed_at",
         "ALTER TABLE officers DROP COLUMN roles_changed_by",
     ],
+    "013_redaction": ["ALTER TABLE events DROP COLUMN redacted_by"],
 }
 
 

@@ -52,7 +52,8 @@ def test_verify_passes_on_a_database_written_by_the_commands(busy):
     key_id = scalar(cli.db, "SELECT value FROM meta WHERE key = 'chain_key_id'")
     assert report == {
         "ok": True, "events": 9, "cases": 3, "policy_versions": 1, "storage": "ok", "problem_count": 0, "problems": [],
-        "chain_head": head, "key_id": key_id, "unkeyed_events": 0, "unkeyed_policy_versions": 0, "anchor": None,
+        "chain_head": head, "key_id": key_id, "unkeyed_events": 0, "unkeyed_policy_versions": 0, "redacted_events": 0,
+        "anchor": None,
     }
     assert outcome.stdout.rstrip().endswith(f"; chain head {head}")
 

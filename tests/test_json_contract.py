@@ -25,6 +25,9 @@ CASE_KEYS = SPEC_CASE_KEYS | {
     "service", "category", "summary", "outcomes_sought", "issue_date", "housing", "adjustments",
     # SPEC §12: the restriction the complainant is under, or null.
     "restriction",
+    # SPEC §11: the legal hold in force ({since, officer, reason}) and when the personal data was
+    # redacted past retention, each null when none.
+    "hold", "redacted_on",
 }
 RESTRICTION_KEYS = {
     "id", "name", "email", "phone", "reason", "arrangements", "decided_by", "decided_on", "review_on", "active",
@@ -195,7 +198,7 @@ def test_workdays_json(cli, arguments, expected):
 
 VERIFY_KEYS = {
     "ok", "events", "cases", "policy_versions", "storage", "problem_count", "problems", "chain_head", "key_id", "unkeyed_events",
-    "unkeyed_policy_versions", "anchor",
+    "unkeyed_policy_versions", "anchor", "redacted_events",
 }
 PROBLEM_KEYS = {"reference", "event", "event_id", "policy_version", "problem"}
 ANCHOR_KEYS = {"hash", "found", "reference", "event", "event_id", "policy_version"}

@@ -48,18 +48,20 @@ READS = {
     "SELF_ASSESSMENT_HANDLERS": "both", "SELF_ASSESSMENT_REFUSED": "both", "SELF_ASSESSMENT_BEYOND_CAP": "both",
     "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
     "CASES_BY_ID": "both", "STAGES_BY_CASE": "both", "ACTIONS_BY_CASE": "both", "RECORDS_BY_CASE": "both",
-    "EVENTS_WITH_WORDS": "both", "HISTORIES_BY_CASE": "both", "EXTERNAL_REFS": "both",
+    "EVENTS_WITH_WORDS": "both", "HISTORIES_BY_CASE": "both", "EXTERNAL_REFS": "both", "EVENT_LINKS": "both", "RETENTION_CANDIDATES": "both",
 }
 WRITES = {
     "CREATE_MIGRATIONS_TABLE", "RECORD_MIGRATION", "UPDATE_META", "INSERT_META", "INSERT_COUNTER", "UPDATE_COUNTER",
     "INSERT_EVENT", "INSERT_CASE", "UPDATE_CASE", "INSERT_STAGE", "DELETE_STAGES", "INSERT_ACTION", "DELETE_ACTIONS",
     "INSERT_RECORDS", "DELETE_RECORDS", "INSERT_POLICY_VERSION", "CHAIN_POLICY_VERSION", "INSERT_OFFICER", "RETIRE_OFFICER", "CHANGE_OFFICER_ROLES",
-    "INSERT_RESTRICTION", "END_RESTRICTION",
+    "INSERT_RESTRICTION", "END_RESTRICTION", "REDACT_EVENT", "REDACT_RESTRICTIONS",
 }
 # Run as the connections and transactions use them (test_connection_statements).
 CONNECTION = {
     "SQLITE_BUSY_TIMEOUT", "SQLITE_SETTINGS", "SQLITE_READ_ONLY", "BEGIN", "COMMIT", "ROLLBACK", "SQLITE_BEGIN_WRITE",
     "POSTGRES_WRITE_LOCK", "POSTGRES_FOR_UPDATE",
+    # Run after a redaction, outside any transaction (test_retention.py).
+    "SQLITE_RECLAIM", "POSTGRES_RECLAIM",
 }
 # Parts of the statements that `list_cases` and `actions` put together (COMPOSED and SEARCHES below).
 FRAGMENTS = {
@@ -98,7 +100,7 @@ DATES = {"start": date(2024, 4, 1), "end": date(2026, 3, 31), "as_of": date(2025
          "standing_on": date(2027, 1, 1),
          "today": date(2025, 1, 1), "received_from": date(2025, 1, 1), "received_to": date(2026, 12, 31)}
 BOOLEANS = {"housing", "over_12_months", "in_time", "apology", "escalated_late", *statements.RECORD_COLUMNS["surveys"][3:]}
-NUMBERS = {"stage": 1, "restriction_id": 1, "number": 99, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
+NUMBERS = {"stage": 1, "restriction_id": 1, "number": 99, "event_number": 1, "redacted_by": 2, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
            "compensation_pence": 5000, "amount_pence": 1000,
            # Below any extension, so that the stages beyond the cap are every stage.
            "stage1_cap": -1, "stage2_cap": -1}
@@ -287,6 +289,8 @@ def test_every_read_runs_and_answers_the_same_every_way(database, backend):
 # restored first, in the same rolled-back transaction (a version an upgrade left unchained).
 UNDONE_FIRST = {
     "CHAIN_POLICY_VERSION": ("UPDATE policy_versions SET hash = '' WHERE number = :number", {"number": 1}),
+    # A restriction that has ended (the seeded one is in force).
+    "REDACT_RESTRICTIONS": ("UPDATE restrictions SET ended_on = :ended_on WHERE id = :restriction_id", {"ended_on": date(2026, 4, 1), "restriction_id": 1}),
 }
 
 

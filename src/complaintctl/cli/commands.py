@@ -32,6 +32,8 @@ MODULES = {
     "explain": "explain",
     "pack": "pack",
     "sar": "sar",
+    "hold": "retention",
+    "retention": "retention",
     "action": "actions",
     "workdays": "workdays",
     "verify": "integrity",

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from complaintctl.domain.events import EXPORT_KINDS, Event
+from complaintctl.domain.events import NOT_STEPS, Event
 from complaintctl.domain.vocabulary import PREFERRED_CONTACT
 
 
@@ -83,7 +83,7 @@ def latest_step(events: list[Event]) -> list[Event]:
     """The events of the latest step among `events` (those in force), the `logged` event and the
     records of a pack handed out never among them: one event, or a close and the actions promised with it (recorded together by
     one command). Empty when nothing but the logging is left."""
-    steps = [event for event in events if event.kind != "logged" and event.kind not in EXPORT_KINDS]
+    steps = [event for event in events if event.kind != "logged" and event.kind not in NOT_STEPS]
     if not steps:
         return []
     last = steps[-1]

@@ -42,7 +42,14 @@ RECORD_KINDS = (
 # void could take back.
 EXPORT_KINDS = ("pack-exported", "sar-exported")
 
-EVENT_KINDS = (*CASE_KINDS, *NOTE_KINDS, *CORRECTION_KINDS, *RECORD_KINDS, *EXPORT_KINDS)
+# A case's keeping (domain/retention.py): a legal hold placed or released, and the redaction of its
+# personal data past retention. Neither changes its state or deadlines; no void takes one back.
+RETENTION_KINDS = ("held", "hold-released", "redacted")
+
+# Recorded about a case without being a step of its handling.
+NOT_STEPS = (*EXPORT_KINDS, *RETENTION_KINDS)
+
+EVENT_KINDS = (*CASE_KINDS, *NOTE_KINDS, *CORRECTION_KINDS, *RECORD_KINDS, *EXPORT_KINDS, *RETENTION_KINDS)
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "updates": {"every_days": 0},
     "intake": {"anonymous": "formal"},
+    # Years after a case is settled that its personal data is kept (domain/retention.py).
+    "retention": {"years": 6},
     "letters": {"templates": "", "exclusions": {}},
     "ombudsman": {
         "housing_services": [],
@@ -197,6 +199,10 @@ class Policy:
         complainant remains unhappy about (never one to the Housing Ombudsman, whose Code says a
         landlord must not insist)."""
         return self.raw["stage2"]["reasons"]
+
+    @property
+    def retention_years(self) -> int:
+        return self.raw["retention"]["years"]
 
     @property
     def anonymous_informal(self) -> bool:
@@ -366,6 +372,7 @@ CHECKS: dict[str, dict[str, Any]] = {
     },
     "updates": {"every_days": _check_int},
     "intake": {"anonymous": _check_choice(ANONYMOUS_INTAKE)},
+    "retention": {"years": lambda v: _check_int(v, 1)},
     # [letters.exclusions] CODE = "sentence": an unknown code is refused with the codes known.
     "letters": {"templates": _check_text, "exclusions": {code: _check_sentence for code in EXCLUSIONS}},
     "ombudsman": {"housing_services": _check_services, "housing": _OMBUDSMAN_CHECKS, "lgsco": _OMBUDSMAN_CHECKS},

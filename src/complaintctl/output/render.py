@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.records import records_of
+from complaintctl.domain.retention import hold_of, redacted_on
 from complaintctl.domain.vocabulary import (
     FINDINGS,
     OMBUDSMAN_NAMES,
@@ -81,6 +82,9 @@ def case_json(case: "Case") -> dict[str, Any]:
     }
     for key in CONTACT_KEYS:
         result[key] = case.details.get(key)
+    hold = hold_of(case.events)
+    result["hold"] = None if hold is None else {"since": _iso(hold.since), "officer": hold.officer, "reason": hold.reason}
+    result["redacted_on"] = _iso(redacted_on(case.events))
     result["stages"] = [stage_json(item) for item in case.stages]
     result["actions"] = [
         {
@@ -277,6 +281,7 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
     on its complainant, in words, shown among the facts."""
     out = console()
     details = case.details
+    hold, redacted = hold_of(case.events), redacted_on(case.events)
     who = case.name or "(no name)"
     if details.get("representative"):
         who += f" (via {details['representative']})"
@@ -296,6 +301,8 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
         ["Summary", details.get("summary")],
         ["Adjustments", details.get("adjustments")],
         ["Managed contact", managed_contact],
+        ["Legal hold", f"since {hold.since.isoformat()}: {hold.reason}" if hold else None],
+        ["Redacted", f"personal data redacted past retention on {redacted.isoformat()}" if redacted else None],
     ]
     if case.over_12_months:
         facts.append(["Warning", "issue known more than 12 months before receipt: over-12-months exclusion may apply"])
@@ -385,6 +392,13 @@ def _event_summary(kind: str, details: dict[str, Any]) -> str:
         return f"complaint file exported ({details['files']} files, SHA-256 {details['sha256'][:16]}…)"
     if kind == "sar-exported":
         return f"subject access export ({details['cases']} cases, {details['files']} files, SHA-256 {details['sha256'][:16]}…)"
+    if kind == "held":
+        return f"legal hold: {details.get('reason')}"
+    if kind == "hold-released":
+        return f"legal hold released: {details.get('reason')}"
+    if kind == "redacted":
+        count = len(details.get("events", []))
+        return f"personal data redacted past retention ({details.get('years')} years; {count} event{'' if count == 1 else 's'})"
     if kind.startswith("ombudsman-") or kind in ("survey", "learning"):
         return event_summary(kind, details)
     return ", ".join(f"{key}={value}" for key, value in details.items() if value not in (None, "", False))

@@ -67,3 +67,11 @@ def check_database_file(location: str) -> set[str]:
         return applied_migrations(conn, location)
     finally:
         conn.close()
+
+
+def reclaim_sqlite(conn: sqlite3.Connection) -> bool:
+    """Run statements.SQLITE_RECLAIM on a connection outside any transaction."""
+    vacuum, checkpoint = statements.SQLITE_RECLAIM
+    conn.execute(vacuum)
+    busy = conn.execute(checkpoint).fetchone()
+    return not busy or busy[0] == 0

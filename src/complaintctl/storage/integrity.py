@@ -26,6 +26,7 @@ number, never a person and never a stored value: the values are personal data.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import tempfile
@@ -118,6 +119,9 @@ class Findings:
     # Events and policy versions recorded before the database had a key: checked as plain SHA-256.
     unkeyed_events: int = 0
     unkeyed_policy_versions: int = 0
+    # Events whose personal data was redacted past retention: checked against their case's
+    # `redacted` event rather than their own hash.
+    redacted_events: int = 0
     first_keyed: Problem | None = None
     anchor: str | None = None
     anchored_at: Problem | None = None
@@ -137,8 +141,11 @@ class Findings:
             if self.anchored_at is not None:
                 anchored = f"; anchor found at {self.anchored_at.place()}: nothing up to it was changed"
             versions = f" and {self.policy_versions} policy version{'' if self.policy_versions == 1 else 's'}" if self.policy_versions else ""
+            redacted = ""
+            if self.redacted_events:
+                redacted = f"; {self.redacted_events} redacted past retention, each as its redaction recorded"
             return (
-                f"OK: {self.events} events in {self.cases} cases{versions}; hash chain intact{self.keying()}; "
+                f"OK: {self.events} events in {self.cases} cases{versions}; hash chain intact{self.keying()}{redacted}; "
                 f"every case matches its events; storage {self.storage}{anchored}; chain head {self.chain_head or '(no events yet)'}"
             )
         more = f"; {self.problem_count} problems in all (--json lists them)" if self.problem_count > 1 else ""
@@ -187,6 +194,7 @@ class Findings:
             "key_id": self.key_id,
             "unkeyed_events": self.unkeyed_events,
             "unkeyed_policy_versions": self.unkeyed_policy_versions,
+            "redacted_events": self.redacted_events,
             "anchor": anchor,
         }
 
@@ -257,12 +265,14 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
             findings.add(
                 replace(here, what=f"does not follow {before} recorded before it: an event or a policy version was removed or altered before it")
             )
-        walk.step(
-            here,
-            row["hash"],
-            lambda key, row=row, reference=reference: event_hash(reference or "", event_from_row(row), row["prev_hash"], key),
-            "was altered after it was recorded: its content no longer matches its hash",
-        )
+        if row["redacted_by"] is None:
+            recompute = lambda key, row=row, reference=reference: event_hash(reference or "", event_from_row(row), row["prev_hash"], key)
+        else:
+            # Its hash covers the personal data redacted since: the projection check holds the row
+            # to what the case's `redacted` event recorded of it instead.
+            findings.redacted_events += 1
+            recompute = lambda key, stored=row["hash"]: stored
+        walk.step(here, row["hash"], recompute, "was altered after it was recorded: its content no longer matches its hash")
         before = last_number.get(row["case_id"], 0)
         if row["number"] != before + 1:
             findings.add(replace(here, what=f"comes after event {before} of its case: an event was removed or inserted"))
@@ -388,11 +398,42 @@ def _check_projection(tx: Transaction, ctx: Context, findings: Findings) -> None
         stored_records = {table: groups.take(case_id) for table, groups in record_groups.items()}
         if not case_events:
             continue  # reported by the chain check
+        _check_redactions(row["reference"], case_events, findings)
         _compare_case(ctx, row, case_events, stored_stages, stored_actions, stored_records, findings)
     leftovers = [(stage_groups, "stage"), (action_groups, "action"), *((groups, table) for table, groups in record_groups.items())]
     for leftover, what in leftovers:
         for case_id in leftover.rest():
             findings.add(Problem(f"{what} rows belong to no case (case id {case_id}); they were added outside complaintctl"))
+
+
+def _check_redactions(reference: str, rows: list[dict[str, Any]], findings: Findings) -> None:
+    """Each event of a case redacted past retention against what the case's `redacted` event
+    (itself chained under the key) recorded of it: the hash it was chained with before, and the
+    SHA-256 of its content as redacted. Any other change of a redacted event shows here."""
+    vouchers = {row["number"]: row for row in rows if row["kind"] == "redacted"}
+    for row in rows:
+        if row["redacted_by"] is None:
+            continue
+        here = Problem("", reference, row["number"], row["id"])
+        entry = None
+        voucher = vouchers.get(row["redacted_by"])
+        if voucher is not None:
+            try:
+                vouched = json.loads(voucher["details"]).get("events", [])
+                entry = next((item for item in vouched if item.get("number") == row["number"]), None)
+            except (ValueError, AttributeError):
+                entry = None
+        if entry is None:
+            findings.add(replace(here, what="is marked as redacted, but no redaction of its case records it: it was altered after it was recorded"))
+            continue
+        try:
+            digest = event_hash(reference, event_from_row(row), row["prev_hash"], None)
+        except (ValueError, TypeError):
+            digest = None
+        if entry.get("hash") != row["hash"] or entry.get("digest") != digest:
+            findings.add(
+                replace(here, what="was altered after its personal data was redacted: it no longer matches what the redaction recorded")
+            )
 
 
 class _Cursor:

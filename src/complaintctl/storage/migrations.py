@@ -403,6 +403,13 @@ def m012_search_text(conn: "Connection") -> None:
         conn.execute(update, batch)
 
 
+def m013_redaction(conn: "Connection") -> None:
+    """An event whose personal data was redacted past retention names the `redacted` event of its
+    case that vouches for it: `verify` checks the row against that event instead of the keyed
+    hash, which covers what was there before."""
+    conn.exec_driver_sql("ALTER TABLE events ADD COLUMN redacted_by INTEGER")
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
@@ -415,6 +422,7 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("009_restrictions", m009_restrictions),
     ("011_external_ref", m011_external_ref),
     ("012_search_text", m012_search_text),
+    ("013_redaction", m013_redaction),
 ]
 
 

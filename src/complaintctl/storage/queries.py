@@ -251,6 +251,11 @@ class Queries:
                 found[row["case_id"]].append(event_from_row(row))
         return found
 
+    def retention_candidates(self, cutoff: date) -> dict[int, str]:
+        """Settled cases (id → reference) with nothing done on them after `cutoff` and not
+        redacted since their last activity: those whose data may be past retention."""
+        return dict(self.tuples(statements.RETENTION_CANDIDATES, cutoff=cutoff))
+
     def cases_changed_after(self, as_of: date, kinds: Sequence[str]) -> dict[int, str]:
         """Cases (id → reference) received by `as_of` with a step of one of `kinds` dated after it."""
         if not kinds:

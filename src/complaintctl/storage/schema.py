@@ -110,6 +110,7 @@ class EventRow(SQLModel, table=True):
     details: str = Field(sa_type=Text)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    redacted_by: Optional[int] = None
 
 
 class CaseRow(SQLModel, table=True):

@@ -27,6 +27,7 @@ from complaintctl.domain.vocabulary import (
     OUTCOMES,
     SURVEY_QUESTIONS,
 )
+from complaintctl.domain import events as event_kinds
 
 # Every column that holds a date; no column of another type shares one of these names.
 DATE_COLUMNS = frozenset(
@@ -40,6 +41,10 @@ DATE_COLUMNS = frozenset(
 
 def _columns(names: Iterable[str], prefix: str = "") -> str:
     return ", ".join(f"{prefix}{name}" for name in names)
+
+
+# The kinds recorded about a case that are not done on it, as an SQL list.
+_NOT_ACTIVITY = ", ".join(f"'{kind}'" for kind in event_kinds.NOT_STEPS)
 
 
 def _insert(table: str, columns: Sequence[str]) -> str:
@@ -58,7 +63,18 @@ def expand(sql: str, name: str, values: Sequence[Any]) -> tuple[str, dict[str, A
 # Every SQLite connection waits up to 30 s for another writer rather than failing at once.
 SQLITE_BUSY_TIMEOUT = "PRAGMA busy_timeout = 30000"
 # The SQLite connections that write (the full store's, the light writer's), after the busy timeout.
-SQLITE_SETTINGS = ("PRAGMA journal_mode = WAL", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = FULL")
+# secure_delete: what a write deletes or overwrites (a redacted name, a case's rewritten rows) is
+# overwritten with zeros in the file, not left in its free space.
+SQLITE_SETTINGS = (
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA secure_delete = ON",
+)
+# After a redaction: the file rebuilt from what it holds now, so that nothing written before
+# (free pages, space freed before secure_delete was on) survives, and the write-ahead log
+# emptied into it and truncated.
+SQLITE_RECLAIM = ("VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)")
 # The light reader's: it never writes.
 SQLITE_READ_ONLY = "PRAGMA query_only = 1"
 
@@ -160,13 +176,44 @@ CASE_IDS_AMONG = "SELECT id, reference FROM cases WHERE reference IN (:reference
 
 # -- events -----------------------------------------------------------------------------------------
 
-EVENT_COLUMNS = ("case_id", "number", "kind", "business_date", "officer", "recorded_at", "details", "prev_hash", "hash")
+# `redacted_by`: the number of the case's `redacted` event that vouches for a row whose personal
+# data was redacted past retention (its keyed hash covers what was there before); null otherwise.
+EVENT_COLUMNS = ("case_id", "number", "kind", "business_date", "officer", "recorded_at", "details", "prev_hash", "hash", "redacted_by")
 INSERT_EVENT = _insert("events", EVENT_COLUMNS)
 
 EVENTS = (
     "SELECT number, kind, business_date, officer, recorded_at, details FROM events "
     "WHERE case_id = :case_id ORDER BY number"
 )
+# Where each of a case's events stands in the chain, for redacting them.
+EVENT_LINKS = "SELECT number, prev_hash, hash, redacted_by FROM events WHERE case_id = :case_id ORDER BY number"
+# Personal data past retention (domain/retention.py) replaced in an event's details, in place: the
+# one change an event ever takes, vouched for by the `redacted` event numbered `redacted_by`.
+REDACT_EVENT = "UPDATE events SET details = :details, redacted_by = :redacted_by WHERE case_id = :case_id AND number = :event_number"
+# Settled cases with nothing done on them after `cutoff` (exports, holds and redactions are not
+# doing), leaving out those redacted with nothing done since: the cases `retention` looks at.
+RETENTION_CANDIDATES = f"""
+SELECT c.id, c.reference FROM cases c
+WHERE c.status = 'closed'
+  AND NOT EXISTS (
+    SELECT 1 FROM events e WHERE e.case_id = c.id AND e.business_date > :cutoff AND e.kind NOT IN ({_NOT_ACTIVITY}))
+  AND NOT EXISTS (
+    SELECT 1 FROM events r WHERE r.case_id = c.id AND r.kind = 'redacted' AND r.number > (
+      SELECT max(a.number) FROM events a WHERE a.case_id = c.id AND a.kind NOT IN ({_NOT_ACTIVITY})))
+ORDER BY c.id
+"""
+# Managed-contact restrictions that ended on or before `cutoff`, with their personal details
+# replaced: the person, why and how their contact was managed, why it ended.
+REDACT_RESTRICTIONS = """
+UPDATE restrictions SET
+  name = CASE WHEN name IS NULL OR name = '' THEN name ELSE :redacted END,
+  email = CASE WHEN email IS NULL OR email = '' THEN email ELSE :redacted END,
+  phone = CASE WHEN phone IS NULL OR phone = '' THEN phone ELSE :redacted END,
+  reason = :redacted,
+  arrangements = :redacted,
+  end_reason = CASE WHEN end_reason IS NULL OR end_reason = '' THEN end_reason ELSE :redacted END
+WHERE ended_on IS NOT NULL AND ended_on <= :cutoff AND reason <> :redacted
+"""
 # The hash of a case's latest event: where the case stands in the keyed chain.
 CASE_CHAIN_HASH = "SELECT hash FROM events WHERE case_id = :case_id ORDER BY number DESC LIMIT 1"
 # Many cases' events at once; `:case_ids` is a list (see `expand`).
@@ -217,6 +264,9 @@ RECORD_COLUMNS: dict[str, tuple[str, ...]] = {
     "learning": ("case_id", "number", "stage", "recorded_on", "text"),
 }
 RECORD_TABLES = tuple(RECORD_COLUMNS)
+# After a redaction on PostgreSQL: the tables that held the data rewritten, so that the row
+# versions from before it are gone from their files.
+POSTGRES_RECLAIM = f"VACUUM FULL events, cases, stages, actions, restrictions, {', '.join(RECORD_TABLES)}"
 INSERT_RECORDS = {table: _insert(table, columns) for table, columns in RECORD_COLUMNS.items()}
 DELETE_RECORDS = {table: f"DELETE FROM {table} WHERE case_id = :case_id" for table in RECORD_TABLES}
 

@@ -235,6 +235,23 @@ class Store:
             with conn.begin():
                 yield Transaction(conn, self.is_sqlite, self.keys)
 
+    def reclaim(self) -> bool:
+        """After a redaction, rewrite what held the data so that no copy from before remains in
+        the database's files: SQLite's file rebuilt and its write-ahead log truncated, or
+        PostgreSQL's tables rewritten (statements.POSTGRES_RECLAIM). False when SQLite's log
+        could not be emptied because another process was reading."""
+        if self.is_sqlite:
+            from complaintctl.storage.database_file import reclaim_sqlite
+
+            raw = self.engine.raw_connection()
+            try:
+                return reclaim_sqlite(raw.driver_connection)
+            finally:
+                raw.close()
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(statements.POSTGRES_RECLAIM)
+        return True
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -28,6 +28,7 @@ from complaintctl.errors import StorageError
 from complaintctl.storage import statements
 from complaintctl.storage.chainkey import Keyring
 from complaintctl.storage.locations import is_url
+from complaintctl.storage.database_file import reclaim_sqlite
 from complaintctl.storage.reader import Reader, usable_as_it_is
 from complaintctl.storage.writes import Writes
 
@@ -80,8 +81,14 @@ class Writer(Writes, Reader):
                 self.conn.execute(statements.ROLLBACK)
             raise
 
+    def reclaim(self) -> bool:
+        """Rebuild the file after a redaction (statements.SQLITE_RECLAIM); False when another
+        process's read kept part of the write-ahead log from being emptied."""
+        return reclaim_sqlite(self.conn)
+
     def execute(self, sql: str, params: Mapping[str, Any]) -> int:
         return self.conn.execute(sql, params).rowcount
 
     def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
         self.conn.executemany(sql, rows)
+

@@ -243,6 +243,7 @@ class Writes(Queries):
                         "details": DETAILS_JSON.encode(item.details),
                         "prev_hash": head,
                         "hash": digest,
+                        "redacted_by": None,
                     }
                 )
                 head = digest
@@ -260,6 +261,41 @@ class Writes(Queries):
         self.set_meta(KEY_ID, key.id)
         self.set_meta(KEYED_AFTER, head)
         return key.secret
+
+    # -- redaction past retention -------------------------------------------------------------------
+
+    def redact_events(self, reference: str, case_id: int, changes: Sequence[tuple["Event", "Event", list[str]]], by: int) -> list[dict[str, Any]]:
+        """Replace events' details by their redacted form (`changes`: each event as recorded, as
+        redacted, and the fields redacted), vouched for by the `redacted` event the case will
+        record as number `by`; what that event must record of each: its number, the hash it was
+        chained with, the SHA-256 of its redacted content and the fields. An event that no
+        longer matches its hash is refused first: redaction never hides an earlier alteration."""
+        links = {row["number"]: row for row in self.dicts(statements.EVENT_LINKS + self.for_update, case_id=case_id)}
+        wanted = self.meta(KEY_ID)
+        key = self.keys.secret(wanted) if wanted is not None else None
+        vouched = []
+        rows = []
+        for recorded, redacted, fields in changes:
+            link = links[recorded.number]
+            prev_hash, stored = link["prev_hash"], link["hash"]
+            if link["redacted_by"] is None and stored not in (
+                event_hash(reference, recorded, prev_hash, None),
+                event_hash(reference, recorded, prev_hash, key) if key is not None else None,
+            ):
+                raise StorageError(
+                    f"event {recorded.number} of {reference} no longer matches its hash, so it is not redacted: "
+                    "run `complaintctl verify` and restore the latest good backup"
+                )
+            vouched.append(
+                {"number": recorded.number, "hash": stored, "digest": event_hash(reference, redacted, prev_hash, None), "fields": fields}
+            )
+            rows.append({"case_id": case_id, "event_number": recorded.number, "details": DETAILS_JSON.encode(redacted.details), "redacted_by": by})
+        self.write_rows(statements.REDACT_EVENT, rows)
+        return vouched
+
+    def redact_restrictions(self, cutoff: date, marker: str) -> int:
+        """Redact the restrictions that ended on or before `cutoff`; how many were."""
+        return self.write(statements.REDACT_RESTRICTIONS, cutoff=cutoff, redacted=marker)
 
     # -- the projection ------------------------------------------------------------------------------
 

@@ -1,0 +1,179 @@
+"""Retention: which of a case's details are personal data, when they may be redacted, and the
+legal hold that keeps them.
+
+A case's personal data (SPEC §11) is redacted in its events once every stage and action has been
+closed for the policy's `[retention] years` and nothing else was recorded on it since, unless
+the case is held. What the reports count (dates, stages, outcomes, services, categories,
+exclusion codes, remedies given, compensation) is never personal here, so a report of any year
+is the same after redaction as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from complaintctl.domain.case import Case
+from complaintctl.domain.events import NOT_STEPS, Event
+
+REDACTED = "[redacted]"
+
+DEFAULT_YEARS = 6
+
+# The details a person gives about themselves and their complaint, as `log` and `amend` record them.
+CONTACT_FIELDS = (
+    "name",
+    "email",
+    "phone",
+    "address",
+    "representative",
+    "representative_email",
+    "representative_address",
+    "summary",
+    "outcomes_sought",
+    "adjustments",
+)
+
+# The personal details of each kind of event: what the complainant said, what was found and
+# done for them, and whatever an officer wrote about them. Officers' names, dates, outcomes,
+# exclusion codes, remedies given and amounts stay, as do the organisation's lessons learnt.
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "logged": CONTACT_FIELDS,
+    "acknowledged": ("understanding", "outcomes_sought"),
+    "assigned": ("reason",),
+    "handler-changed": ("reason",),
+    "extended": ("reason", "good_reason", "late_reason"),
+    "updated": ("progress",),
+    "closed": ("reasons", "steps_taken", "remedy"),
+    "escalated": ("reasons", "outcomes_sought", "late_reason"),
+    "action-added": ("what",),
+    "note": ("text",),
+    "voided": ("reason",),
+    "ombudsman-order": ("what",),
+    "held": ("reason",),
+    "hold-released": ("reason",),
+}
+
+# What is recorded about a case without being anything done on it: its retention clock does not
+# start again when a pack or an export is handed out, or a hold placed.
+NOT_ACTIVITY = NOT_STEPS
+
+
+def redacted_value(value: Any) -> Any:
+    """`value` with every text in it replaced; nothing (None, an empty text) stays nothing."""
+    if isinstance(value, str):
+        return REDACTED if value else value
+    if isinstance(value, list):
+        return [redacted_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: redacted_value(item) for key, item in value.items()}
+    return value
+
+
+def redacted_details(kind: str, details: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """An event's details with its personal fields redacted, and the fields that changed."""
+    changed: list[str] = []
+    result = dict(details)
+    for key in PERSONAL_FIELDS.get(kind, ()):
+        if key in result:
+            after = redacted_value(result[key])
+            if after != result[key]:
+                result[key] = after
+                changed.append(key)
+    if kind == "amended":
+        changes = {}
+        for key, change in details.get("changes", {}).items():
+            if key in CONTACT_FIELDS:
+                after = {side: redacted_value(value) for side, value in change.items()}
+                if after != change:
+                    changed.append(f"changes.{key}")
+                change = after
+            changes[key] = change
+        result["changes"] = changes
+        if details.get("reason"):
+            result["reason"] = REDACTED
+            changed.append("reason")
+    return result, changed
+
+
+def redacted_event(event: Event) -> tuple[Event, list[str]]:
+    details, changed = redacted_details(event.kind, event.details)
+    if not changed:
+        return event, []
+    return Event(event.kind, event.on, event.officer, event.recorded_at, details, event.number), changed
+
+
+def cutoff(as_of: date, years: int) -> date:
+    """The last date of activity whose data may be redacted on `as_of`: `years` before it (29
+    February falls back to the 28th)."""
+    try:
+        return as_of.replace(year=as_of.year - years)
+    except ValueError:
+        return as_of.replace(year=as_of.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A legal hold on a case: placed on `since` by `officer`, for `reason`."""
+
+    since: date
+    officer: str
+    reason: str
+
+
+def hold_of(events: list[Event]) -> Hold | None:
+    """The hold in force on a case, as its latest hold or release leaves it."""
+    hold = None
+    for event in events:
+        if event.kind == "held":
+            hold = Hold(event.on, event.officer, event.details.get("reason") or "")
+        elif event.kind == "hold-released":
+            hold = None
+    return hold
+
+
+def redacted_on(events: list[Event]) -> date | None:
+    """When the case's personal data was last redacted, if it was."""
+    found = None
+    for event in events:
+        if event.kind == "redacted":
+            found = event.on
+    return found
+
+
+def last_activity(case: Case) -> date:
+    """The latest business date of anything done or recorded on the case: its retention period
+    runs from here."""
+    return max(event.on for event in case.events if event.kind not in NOT_ACTIVITY)
+
+
+def settled(case: Case) -> bool:
+    """Every stage closed and every action done."""
+    return case.status == "closed" and not case.outstanding_actions
+
+
+def needs_redaction(case: Case) -> bool:
+    """Whether any personal detail is still there to redact."""
+    return any(redacted_event(event)[1] for event in case.events)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A case whose personal data is past retention: what `retention` lists."""
+
+    reference: str
+    type: str
+    last_activity: date
+    held: Hold | None
+
+
+def due_for_redaction(case: Case, as_of: date, years: int) -> Due | None:
+    """The case as `retention` lists it, when its data is past retention on `as_of` and still
+    there; held cases are listed with their hold, and never redacted."""
+    if not settled(case):
+        return None
+    last = last_activity(case)
+    if last > cutoff(as_of, years) or not needs_redaction(case):
+        return None
+    return Due(case.reference, case.type, last, hold_of(case.events))
