@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from complaintctl.domain.encoding import json_encoder
 from complaintctl.output.render import FORMULA_STARTS, case_json
 
 if TYPE_CHECKING:
@@ -58,9 +58,9 @@ def shown(case: Case, restriction: Any) -> dict[str, Any]:
 
 
 def _case_encoder() -> Callable[[Any], str]:
-    """One encoder for every case of an export. A case's object holds no container twice, let
-    alone itself, so the check for circular references is spared."""
-    return json.JSONEncoder(ensure_ascii=False, check_circular=False, default=json_default).encode
+    """One encoder for every case of an export, built once (a case's object holds no container
+    twice, let alone itself)."""
+    return json_encoder(default=json_default)
 
 
 def json_pieces(cases: Iterable[tuple[Case, Any]]) -> Iterator[str]:

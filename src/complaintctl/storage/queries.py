@@ -13,7 +13,7 @@ Imports neither SQLAlchemy nor SQLModel: the light reader and writer load this m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from itertools import chain, groupby
 from operator import itemgetter
@@ -269,13 +269,15 @@ class Queries:
         not memory), for a flat export: the dates as the database keeps them (ISO text in
         SQLite, `date` in PostgreSQL) and, of the events, only those that carry words or take
         others back (EVENTS_WITH_WORDS), each as its kind, number and details."""
-        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch, dates=False))
-        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch, dates=False))
-        events = _Groups(self.stream(statements.EVENTS_WITH_WORDS, batch, dates=False))
+        by_case = itemgetter("case_id")
+        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch, dates=False), by_case)
+        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch, dates=False), by_case)
+        # The events as tuples (case_id, number, kind, details): only their words are wanted.
+        events = _Groups(self.stream_tuples(statements.EVENTS_WITH_WORDS, batch), itemgetter(0))
         loads = json.loads
-        for row in self.stream(statements.CASES_BY_ID, batch, dates=False):
+        for row in self.stream(statements.CASES_AS_EXPORTED, batch, dates=False):
             case_id = row["id"]
-            worded = [Worded(event["kind"], event["number"], loads(event["details"])) for event in events.take(case_id)]
+            worded = [Worded(kind, number, loads(details)) for _, number, kind, details in events.take(case_id)]
             yield row, stages.take(case_id), actions.take(case_id), worded
 
     def every_history(
@@ -479,18 +481,19 @@ class Queries:
 
 
 class _Groups:
-    """The rows of a statement sorted by `case_id`, taken one case at a time in increasing order."""
+    """The rows of a statement sorted by their case id (`case_of` a row), taken one case at a time
+    in increasing order."""
 
-    def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
-        self.groups = groupby(rows, key=lambda row: row["case_id"])
-        self.pending: tuple[int, list[dict[str, Any]]] | None = None
+    def __init__(self, rows: Iterable[Any], case_of: Callable[[Any], int]) -> None:
+        self.groups = groupby(rows, key=case_of)
+        self.pending: tuple[int, list[Any]] | None = None
         self.advance()
 
     def advance(self) -> None:
         item = next(self.groups, None)
         self.pending = (item[0], list(item[1])) if item else None
 
-    def take(self, case_id: int) -> list[dict[str, Any]]:
+    def take(self, case_id: int) -> list[Any]:
         while self.pending and self.pending[0] < case_id:
             self.advance()
         if self.pending and self.pending[0] == case_id:

@@ -688,6 +688,11 @@ EVENTS_WITH_WORDS = (
     "SELECT case_id, number, kind, details FROM events "
     "WHERE kind || '' IN ('logged', 'amended', 'voided', 'escalated', 'closed') ORDER BY case_id, number"
 )
+# The columns of each case that a flat export takes from its row, in id order.
+CASES_AS_EXPORTED = (
+    "SELECT id, reference, external_ref, type, status, stage, outcome, received_on, ombudsman, over_12_months, "
+    "handler, next_due, next_due_what, service, category, housing FROM cases ORDER BY id"
+)
 # Every case's events with its reference and receipt, in case order: what `export` derives each
 # case from, in one statement (the events' unique (case_id, number) index gives the order).
 HISTORIES_BY_CASE = (
