@@ -57,6 +57,7 @@ _STAGE_WORD_PLACES = {number: tuple((_POSITION[f"stage{number}_{name}"], name) f
 _FLAG_POSITIONS = tuple(
     index for index, name in enumerate(COLUMNS) if name in _FLAGS or name.split("_", 1)[-1] in _FLAGS
 )
+_COMPENSATION = {number: _POSITION[f"stage{number}_compensation"] for number in (1, 2)}
 _ACTIONS = _POSITION["actions"]
 # The columns people typed, which a spreadsheet might take for a formula.
 TYPED = frozenset(
@@ -107,7 +108,7 @@ def flat_row(row: dict[str, Any], stages: list[dict[str, Any]], actions: list[di
             flat[index] = stage[name]
         for index, name in _STAGE_WORD_PLACES[number]:
             flat[index] = told.get((number, name))
-        flat[_POSITION[f"stage{number}_compensation"]] = f"{(stage['compensation_pence'] or 0) / 100:.2f}"
+        flat[_COMPENSATION[number]] = f"{(stage['compensation_pence'] or 0) / 100:.2f}"
     for index in _FLAG_POSITIONS:
         if flat[index] is not None:
             flat[index] = "yes" if flat[index] else "no"
