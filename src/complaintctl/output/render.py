@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.records import records_of
@@ -24,19 +25,28 @@ if TYPE_CHECKING:
 
 
 def _iso(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, date):
+        return day_text(value)
     return value
 
 
+@lru_cache(maxsize=8192)
+def day_text(day: date) -> str:
+    """A date as ISO text, remembered: a case has a dozen dates, and an export of a million cases
+    falls on a few thousand days (date.isoformat formats afresh each time)."""
+    return day.isoformat()
+
+
 def _day(value: date | None) -> str | None:
-    return None if value is None else value.isoformat()
+    return None if value is None else day_text(value)
 
 
 def stage_json(stage: "Stage") -> dict[str, Any]:
     return {
         "number": stage.number,
-        "received_on": stage.received_on.isoformat(),
+        "received_on": day_text(stage.received_on),
         "handler": stage.handler,
         "acknowledge_by": _day(stage.acknowledge_by),
         "acknowledged_on": _day(stage.acknowledged_on),
@@ -64,7 +74,27 @@ CONTACT_KEYS = (
 
 
 def case_json(case: "Case") -> dict[str, Any]:
-    """The `show --json` object: the keys the contract names first, then the rest."""
+    """The `show --json` object: the keys the contract names first, then the rest, the events last."""
+    result = case_fields_json(case)
+    voided = case.voided
+    # An event's `on` is a date and its `recorded_at` a datetime, always: no _iso to ask.
+    result["events"] = [
+        {
+            "number": event.number,
+            "kind": event.kind,
+            "on": day_text(event.on),
+            "officer": event.officer,
+            "recorded_at": event.recorded_at.isoformat(),
+            "details": event.details,
+            "voided": event.number in voided,
+        }
+        for event in case.events
+    ]
+    return result
+
+
+def case_fields_json(case: "Case") -> dict[str, Any]:
+    """The `show --json` object without its `events` (output/export.py writes those itself)."""
     stage = case.current
     nxt = case.next_deadline()
     result: dict[str, Any] = {
@@ -100,21 +130,6 @@ def case_json(case: "Case") -> dict[str, Any]:
             "done_on": _iso(action.done_on),
         }
         for action in case.actions
-    ]
-    voided = case.voided
-    # An event's `on` is a date and its `recorded_at` a datetime, always: no _iso to ask (an
-    # export shapes millions of events).
-    result["events"] = [
-        {
-            "number": event.number,
-            "kind": event.kind,
-            "on": event.on.isoformat(),
-            "officer": event.officer,
-            "recorded_at": event.recorded_at.isoformat(),
-            "details": event.details,
-            "voided": event.number in voided,
-        }
-        for event in case.events
     ]
     return result
 

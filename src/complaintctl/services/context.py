@@ -81,9 +81,9 @@ class Reading(Protocol):
 
     def every_history(
         self, batch: int, received_from: date | None = None, received_to: date | None = None
-    ) -> Iterator[tuple[str, list["Event"]]]:
-        """Every case received in the dates given that has events, in id order, as its reference
-        and its events, streamed from one statement."""
+    ) -> Iterator[tuple[str, list["Event"], list[str]]]:
+        """Every case received in the dates given that has events, in id order, as its reference,
+        its events and their details as stored (JSON text), streamed from one statement."""
         ...
 
     def external_refs(self) -> set[str]: ...

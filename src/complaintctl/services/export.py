@@ -140,14 +140,15 @@ def _action_text(action: dict[str, Any]) -> str:
     return text + ")"
 
 
-def cases(ctx: Context, received_from: date | None = None, received_to: date | None = None) -> Iterator[tuple[Any, Any]]:
+def cases(ctx: Context, received_from: date | None = None, received_to: date | None = None) -> Iterator[tuple[Any, Any, list[str]]]:
     """Each case received in the dates given, derived from its events (as `show` gives it), in id
-    order, with the restriction its complainant is under (or None), as `show` reads it. The
-    events of every case come from one statement read in case order, so a million cases cost
-    one pass over the events and never more memory than one case's."""
+    order, with the restriction its complainant is under (or None), as `show` reads it, and
+    its events' details as stored (JSON text). The events of every case come from one
+    statement read in case order, so a million cases cost one pass over the events and never
+    more memory than one case's."""
     with ctx.store.reading() as tx:
         # Restrictions are few: read once, matched to each case in memory.
         restrictions = tx.restrictions(active_only=True)
-        for reference, events in tx.every_history(BATCH, received_from, received_to):
+        for reference, events, details in tx.every_history(BATCH, received_from, received_to):
             case = derive_case(ctx, reference, events)
-            yield case, restriction_in(restrictions, case.details) if restrictions else None
+            yield case, restriction_in(restrictions, case.details) if restrictions else None, details

@@ -297,10 +297,11 @@ class Queries:
 
     def every_history(
         self, batch: int, received_from: date | None = None, received_to: date | None = None
-    ) -> Iterator[tuple[str, list[Event]]]:
+    ) -> Iterator[tuple[str, list[Event], list[str]]]:
         """Every case received in the dates given (all when none) that has events, in id order:
-        its reference and its events, read in one statement `batch` rows at a time. A case
-        outside the dates costs its rows, never the making of its events."""
+        its reference, its events, and each event's details as the JSON text stored (an export
+        writes them as they are), read in one statement `batch` rows at a time. A case outside
+        the dates costs its rows, never the making of its events."""
         fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
         # Compared as the database keeps the dates: ISO text in SQLite, `date` in PostgreSQL.
         start, end = (
@@ -311,7 +312,7 @@ class Queries:
             received = first[2]
             if (start is not None and received < start) or (end is not None and received > end):
                 continue
-            events = []
+            events, texts = [], []
             for _, _, _, number, kind, on, officer, recorded_at, details in chain((first,), rows):
                 events.append(
                     Event(
@@ -323,7 +324,8 @@ class Queries:
                         number=number,
                     )
                 )
-            yield first[1], events
+                texts.append(details)
+            yield first[1], events, texts
 
     def external_refs(self) -> set[str]:
         """The spreadsheet references of the cases imported so far."""
