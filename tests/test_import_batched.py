@@ -151,7 +151,7 @@ def test_a_case_derived_further_is_the_case_derived_whole(tmp_path) -> None:
     try:
         with reader.reading() as tx:
             history = PolicyHistory(tx.policy_versions())
-            for reference, events in tx.every_history(500):
+            for reference, events, _ in tx.every_history(500):
                 whole = derive(reference, events, chosen, calendar, history)
                 for cut in range(1, len(events)):
                     before = derive(reference, events[:cut], chosen, calendar, history)
