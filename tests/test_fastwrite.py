@@ -123,7 +123,8 @@ def test_the_light_writer_leaves_the_rows_the_store_leaves(tmp_path, monkeypatch
     light = recorded(locations["writer"], through_writer)
     full = recorded(locations["store"], through_store)
 
-    assert len(light["events"]) == 24 and light["events"][-1][-1], "every step was recorded, chained"
+    *_, last_hash, redacted_by = light["events"][-1]
+    assert len(light["events"]) == 24 and len(last_hash) == 64 and redacted_by is None, "every step was recorded, chained"
     assert [row[1] for row in light["cases"]] == ["CMP-2025-00001", "CMP-2025-00002", "CMP-2026-00001", "CMP-2026-00002"]
     for table, found in full.items():
         assert found, f"nothing in {table}: the comparison would prove nothing"

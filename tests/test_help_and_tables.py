@@ -154,6 +154,7 @@ def test_usage_lines_name_the_reference_ref():
         (["overdue", "--within", "261"], "Error: --within must be at most 260; see 'complaintctl overdue --help'"),
         (["letter", "CMP-2026-00001", "--stage", "3"], "Error: --stage must be at most 2; see 'complaintctl letter --help'"),
         (["workdays", "add", "2026-11-02", "3651"], "Error: DAYS must be at most 3650; see 'complaintctl workdays add --help'"),
+        (["workdays", "add", "2026-11-02", "-1"], "Error: DAYS must be at least 0; see 'complaintctl workdays add --help'"),
         (["ombudsman", "comply", "CMP-2026-00001", "0"], "Error: NUMBER must be at least 1; see 'complaintctl ombudsman comply --help'"),
     ],
 )

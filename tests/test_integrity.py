@@ -295,3 +295,58 @@ def test_verify_on_either_database_compares_report_records(cli, backend):
     outcome = cli("verify")
     assert outcome.exit_code == 1
     assert f"{reference}: the stored surveys 1 row (satisfied_with_handling)" in outcome.stderr
+
+
+@pytest.mark.both_databases
+def test_the_month_figures_follow_every_write_and_verify_compares_them(cli, backend):
+    """The annual report's month tables (015_month_figures_live_cases) are kept by triggers as
+    each step rewrites a case's stages: after a mix of steps (a correction and a void among them)
+    they hold what the stage rows count, and a figure changed behind complaintctl's back fails
+    verify."""
+    from sqlalchemy import create_engine, text
+
+    first = cli.ok("log", "--name", "Ada Example", "--summary", "Leaking roof", "--received", "2026-09-28", "--service", "Repairs").stdout.split()[0]
+    second = cli.ok("log", "--name", "Ben Sample", "--summary", "Missed bins", "--received", "2026-10-05").stdout.split()[0]
+    third = cli.ok("log", "--name", "Cy Third", "--summary", "Not ours", "--received", "2026-10-06").stdout.split()[0]
+    cli.ok("acknowledge", first, "--on", "2026-09-29")
+    cli.ok("close", first, "--outcome", "upheld", "--reasons", "It leaked", "--apology", "--compensation", "100", "--on", "2026-10-02")
+    cli.ok("escalate", first, "--on", "2026-10-05", "--handler", "Second Officer")
+    cli.ok("acknowledge", first, "--on", "2026-10-06")
+    cli.ok("close", first, "--outcome", "not-upheld", "--reasons", "Reviewed", "--on", "2026-11-02")
+    cli.ok("acknowledge", second, "--on", "2026-10-06")
+    cli.ok("amend", second, "--service", "Waste", "--category", "Missed collection", "--reason", "Filed under the wrong service")
+    cli.ok("close", second, "--outcome", "withdrawn", "--on", "2026-10-07")
+    cli.ok("void", second, "--reason", "Closed the wrong case")
+    cli.ok("close", third, "--outcome", "refused", "--exclusion", "service-request", "--reasons", "A request", "--on", "2026-10-06")
+    assert cli.ok("verify", "--json").json()["ok"] is True
+
+    location = cli.db if "://" in cli.db else f"sqlite:///{cli.db}"
+    engine = create_engine(location)
+    try:
+        with engine.connect() as connection:
+            received = connection.execute(text(
+                "SELECT number, month, case_type, outcome, exclusion, service, category, stages FROM received_months WHERE stages != 0"
+            )).all()
+            closed = connection.execute(text(
+                "SELECT number, month, outcome, in_time, apology, stages, compensated, compensation_pence FROM closed_months WHERE stages != 0"
+            )).all()
+        # SQLite gives a month as its ISO text, PostgreSQL as a date: both are compared as 'YYYY-MM'.
+        assert sorted((number, str(day)[:7], *rest) for number, day, *rest in received) == [
+            (1, "2026-09", "complaint", "upheld", "", "Repairs", "", 1),
+            (1, "2026-10", "complaint", "", "", "Waste", "Missed collection", 1),
+            (1, "2026-10", "complaint", "refused", "service-request", "", "", 1),
+            (2, "2026-10", "complaint", "not-upheld", "", "Repairs", "", 1),
+        ]
+        assert sorted((number, str(day)[:7], outcome, in_time, apology, stages, compensated, int(pence))
+                      for number, day, outcome, in_time, apology, stages, compensated, pence in closed) == [
+            (1, "2026-10", "refused", 0, 0, 1, 0, 0),
+            (1, "2026-10", "upheld", 1, 1, 1, 1, 10000),
+            (2, "2026-11", "not-upheld", 1, 0, 1, 0, 0),
+        ]
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE closed_months SET stages = stages + 1 WHERE outcome = 'refused'"))
+    finally:
+        engine.dispose()
+    outcome = cli("verify")
+    assert outcome.exit_code == 1
+    assert "the month figures of the annual report (closed_months) differ from the stage rows in 2026-10" in outcome.stderr

@@ -76,6 +76,23 @@ def test_out_suffix_picks_the_format(cli, acknowledged, tmp_path):
     assert (tmp_path / "b.letter").read_text().startswith("<!DOCTYPE html>")
 
 
+def test_on_a_terminal_a_letter_is_text_whatever_the_preferred_contact(cli, tmp_path):
+    """The preferred contact chooses what goes into a pipe or a file (what will be sent); an
+    officer reading the letter on a terminal gets text, not HTML source or a MIME draft."""
+    from test_safe_output import _on_a_terminal
+
+    ref = _log(cli, "--name", "Ann Bee", "--address", "1 High Street, Exampleton", "--preferred-contact", "letter",
+               "--summary", "Bins missed", "--received", "2027-03-01")
+    _ok(cli, "acknowledge", ref, "--handler", "Priya Shah", "--on", "2027-03-02")
+    piped = _ok(cli, "letter", ref).stdout
+    assert piped.startswith("<!DOCTYPE html>")
+    code, printed = _on_a_terminal(cli.db, "letter", ref)
+    assert code == 0, printed
+    assert "Ann Bee" in printed and "<!DOCTYPE" not in printed and "<p>" not in printed, printed
+    code, printed = _on_a_terminal(cli.db, "letter", ref, "--format", "html")
+    assert code == 0 and "<!DOCTYPE html>" in printed, printed
+
+
 @pytest.mark.parametrize("fmt, name", [("text", "x.eml"), ("html", "x.txt"), ("eml", "x.html"), ("text", "x.HTML")])
 def test_a_suffix_contradicting_format_is_a_usage_error(cli, acknowledged, tmp_path, fmt, name):
     before = _dump(cli.db)

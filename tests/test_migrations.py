@@ -131,9 +131,13 @@ def test_the_report_indexes_migration_puts_each_case_on_its_stages(old_database)
     assert not {"ix_stages_received", "ix_stages_closed"} & indexes
     connection = sqlite3.connect(old_database)
     try:
-        for sql in (statements.ANNUAL_RECEIVED, statements.ANNUAL_THEMES, statements.ANNUAL_CLOSED, statements.ANNUAL_REFUSED):
+        for sql in (statements.STAGES_RECEIVED, statements.STAGES_THEMES, statements.STAGES_CLOSED, statements.STAGES_REFUSED):
             plan = " ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, {"start": "2026-04-01", "end": "2027-03-31"}))
             assert "USING COVERING INDEX ix_stages_" in plan and "cases" not in plan, plan
+        # The report itself reads the month figures of 015_month_figures_live_cases, by their key.
+        for sql in (statements.ANNUAL_RECEIVED, statements.ANNUAL_THEMES, statements.ANNUAL_CLOSED, statements.ANNUAL_REFUSED):
+            plan = " ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + sql, {"start": "2026-04-01", "end": "2027-03-31"}))
+            assert "_months USING INDEX sqlite_autoindex_" in plan and " stages " not in plan, plan
         # A stage that no longer says what its case says is found by verify.
         connection.execute("UPDATE stages SET service = 'Somewhere else' WHERE case_id = 1")
         connection.commit()
@@ -165,4 +169,34 @@ def test_012_fills_the_search_text_of_the_cases_already_stored(cli):
     assert search("900999") == []
     assert search("bins") == [other]
     assert rows(Path(cli.db), "SELECT count(*) FROM cases WHERE search_text = ''") == [(0,)]
+    cli.ok("verify")
+
+
+def test_014_lets_overdue_read_the_open_deadlines_from_one_index(cli):
+    """A database from before 014_open_deadlines gets the index on first use; the overdue query
+    reads it alone, in its order (no row of `cases`, no sort), and lists the same items."""
+    from first_release import UNDO
+
+    from complaintctl.storage import statements
+
+    late = cli.ok("log", "--name", "Eve Late", "--summary", "Potholes", "--received", "2026-10-01").stdout.split()[0]
+    cli.ok("log", "--name", "Fay Done", "--summary", "Bins", "--received", "2026-10-02")
+    closed = cli.ok("log", "--name", "Gus Shut", "--summary", "Noise", "--received", "2026-10-05").stdout.split()[0]
+    cli.ok("acknowledge", closed, "--on", "2026-10-06")
+    cli.ok("close", closed, "--outcome", "upheld", "--reasons", "r", "--on", "2026-10-07")
+    before = cli.ok("overdue", "--as-of", "2026-11-02", "--json").json()
+    with sqlite3.connect(cli.db) as conn:
+        for statement in UNDO["014_open_deadlines"]:
+            conn.execute(statement)
+        conn.execute("DELETE FROM schema_migrations WHERE name = '014_open_deadlines'")
+    cli.ok("list")  # the full store applies what is pending
+    assert rows(Path(cli.db), "SELECT name FROM sqlite_master WHERE name = 'ix_cases_open_deadlines'") == [("ix_cases_open_deadlines",)]
+    connection = sqlite3.connect(cli.db)
+    try:
+        plan = " ".join(row[3] for row in connection.execute("EXPLAIN QUERY PLAN " + statements.DEADLINES_DUE_BY, {"cutoff": "2026-11-01"}))
+    finally:
+        connection.close()
+    assert plan == "SEARCH cases USING COVERING INDEX ix_cases_open_deadlines (next_due<?)", plan
+    after = cli.ok("overdue", "--as-of", "2026-11-02", "--json").json()
+    assert after == before and {item["reference"] for item in after} >= {late} and closed not in {item["reference"] for item in after}
     cli.ok("verify")

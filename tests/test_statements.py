@@ -40,7 +40,8 @@ READS = {
     "OFFICERS": "both", "OPEN_CASES_HANDLED_BY": "both",
     "RESTRICTIONS": "both", "ACTIVE_RESTRICTIONS": "both", "RESTRICTION": "both", "RESTRICTION_REVIEWS_DUE_BY": "both",
     "DEADLINES_DUE_BY": "both", "ACTIONS_DUE_BY": "both", "ORDERS_DUE_BY": "both", "OPEN_CASES": "both",
-    "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both",
+    "ANNUAL_RECEIVED": "both", "ANNUAL_THEMES": "both", "RECEIVED_MONTHS": "both", "CLOSED_MONTHS": "both",
+    "STAGES_RECEIVED": "both", "STAGES_THEMES": "both", "STAGES_CLOSED": "both", "STAGES_REFUSED": "both",
     "ANNUAL_CLOSED": "both", "ANNUAL_REFUSED": "both", "ANNUAL_FEEDBACK": "both", "ANNUAL_ANONYMOUS": "both", "LEARNING_COUNT": "both",
     "LEARNING_LISTED": "both", "OMBUDSMAN_COUNTS": "both", "OMBUDSMAN_FINDINGS": "both", "OMBUDSMAN_ORDERS": "both",
     "SURVEY_ANSWERS": "both", "HOUSING_ONLY": "both", "LEARNING_ACTIONS": "both", "HOUSING_LEARNING_ACTIONS": "both",
@@ -48,7 +49,7 @@ READS = {
     "SELF_ASSESSMENT_HANDLERS": "both", "SELF_ASSESSMENT_REFUSED": "both", "SELF_ASSESSMENT_BEYOND_CAP": "both",
     "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
     "CASES_BY_ID": "both", "STAGES_BY_CASE": "both", "ACTIONS_BY_CASE": "both", "RECORDS_BY_CASE": "both",
-    "EVENTS_WITH_WORDS": "both", "HISTORIES_BY_CASE": "both", "CASES_AS_EXPORTED": "both", "EXTERNAL_REFS": "both", "EVENT_LINKS": "both", "RETENTION_CANDIDATES": "both",
+    "EVENTS_WITH_WORDS": "both", "HISTORIES_BY_CASE": "both", "CASES_AS_EXPORTED": "both", "EXTERNAL_REFS": "both", "EVENT_LINKS": "both", "RETENTION_DUE": "both",
 }
 WRITES = {
     "CREATE_MIGRATIONS_TABLE", "RECORD_MIGRATION", "UPDATE_META", "INSERT_META", "INSERT_COUNTER", "UPDATE_COUNTER",
@@ -66,7 +67,7 @@ CONNECTION = {
 # Parts of the statements that `list_cases` and `actions` put together (COMPOSED and SEARCHES below).
 FRAGMENTS = {
     "LIST_CASES", "LIST_FILTERS", "LIST_ORDER", "LIMIT", "ACTIONS", "OUTSTANDING", "ACTIONS_ORDER",
-    "LIST_SEARCH",
+    "LIST_SEARCH", "LIST_NOT_CLOSED",
 }
 # Names, not SQL.
 NOT_SQL = {
@@ -77,6 +78,7 @@ NOT_SQL = {
 COMPOSED = {
     "list_cases(every filter, limited)": statements.list_cases(statements.LIST_FILTERS, limited=True),
     "list_cases()": statements.list_cases(()),
+    "list_cases(statuses, none closed)": statements.list_cases(["statuses"], not_closed=True),
     "actions()": statements.actions(),
     "actions(outstanding_only)": statements.actions(outstanding_only=True),
 }
@@ -439,9 +441,9 @@ def every_answer(tx: Queries, case_ids: list[int]) -> dict[str, object]:
         "actions_due_by": tx.actions_due_by(DATES["cutoff"]),
         "orders_due_by": [tx.orders_due_by(DATES["cutoff"], DATES["cutoff"]), tx.orders_due_by(DATES["cutoff"], DATES["as_of"])],
         "all_actions": [tx.all_actions(), tx.all_actions(outstanding_only=True)],
-        "received_by_day": sorted(tx.received_by_day(start, end)),
+        "received_by_date": sorted(tx.received_by_date(start, end)),
         "themes": sorted(tx.themes(start, end), key=repr),
-        "closed_by_day": sorted(tx.closed_by_day(start, end)),
+        "closed_by_date": sorted(tx.closed_by_date(start, end)),
         "refusals": sorted(tx.refusals(start, end), key=repr),
         "feedback": sorted(tx.feedback(start, end)),
         "learning_count": tx.learning_count(start, end),

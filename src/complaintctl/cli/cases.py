@@ -108,21 +108,23 @@ def list_cases(
 
     if received_from and received_to and received_from > received_to:
         fail("--from is after --to; swap them")
-    rows = services.list_cases(
-        settings.reading_context(),
-        status=status,
-        stage=stage,
-        handler=handler,
-        service=service,
-        received_from=received_from,
-        received_to=received_to,
-        case_type=case_type,
-        limit=limit,
-        search=search,
-    )
+    filters = {
+        "status": status,
+        "stage": stage,
+        "handler": handler,
+        "service": service,
+        "received_from": received_from,
+        "received_to": received_to,
+        "case_type": case_type,
+        "limit": limit,
+        "search": search,
+    }
     if as_json:
-        render.print_json(rows)
-    elif as_csv:
+        with services.listing(settings.reading_context(), **filters) as (names, listed):
+            render.print_json_rows(names, listed)
+        return
+    rows = services.list_cases(settings.reading_context(), **filters)
+    if as_csv:
         render.print_csv(rows, LIST_COLUMNS)
     elif not rows:
         render.say("No cases match.")

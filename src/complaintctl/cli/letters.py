@@ -1,5 +1,6 @@
 """`letter`: the letter for a step of a case, printed or written to a file."""
 
+import sys
 from typing import Optional
 
 import typer
@@ -22,7 +23,7 @@ def letter(
     stage: Optional[int] = typer.Option(None, "--stage", min=1, max=2, help="The stage the letter is about (default: the latest)."),
     fmt: Optional[str] = typer.Option(
         None, "--format", callback=choice(*LETTER_FORMATS),
-        help="text (to paste), html, or eml (an unsent email draft); default: the --out file's suffix (.txt, .html, .eml), else the preferred contact (email: eml, letter: html, phone: text), else text.",
+        help="text (to paste), html, or eml (an unsent email draft); default: the --out file's suffix (.txt, .html, .eml), else text on a terminal, else the preferred contact (email: eml, letter: html, phone: text), else text.",
     ),
     out: Optional[str] = typer.Option(None, "--out", help="Write the letter to FILE instead of printing it (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
@@ -31,8 +32,6 @@ def letter(
 
     `restriction` writes to the case's complainant about the restriction they are under (see
     `restrict`): what it is, why, until when, and how to ask for a review."""
-    import sys
-
     from complaintctl.output import letters
     from complaintctl.storage.locations import cache_folder, templates_folder
     from complaintctl.output import render
@@ -54,7 +53,7 @@ def letter(
         restriction = restriction_of_case(context, case.details)
     content = letters.render(
         case, policy, templates_folder() / "letters", chosen_kind, chosen_stage,
-        fmt or letters.preferred_format(case), services.roster(context), cache_folder(), restriction,
+        fmt or _unchosen_format(case, out), services.roster(context), cache_folder(), restriction,
     )
     if out:
         letters.write(out, content, force=force)
@@ -67,6 +66,14 @@ def letter(
         typer.echo(render.printable(content, multiline=True), nl=False)
     else:
         typer.echo(content, nl=False)
+
+
+def _unchosen_format(case, out: Optional[str]) -> str:
+    """The format when neither --format nor --out's suffix says: the complainant's preferred
+    contact for a file or a pipe (what will be sent), text for an officer reading a terminal."""
+    from complaintctl.output import letters
+
+    return "text" if out is None and sys.stdout.isatty() else letters.preferred_format(case)
 
 
 def _chosen_format(fmt: Optional[str], out: Optional[str]) -> Optional[str]:

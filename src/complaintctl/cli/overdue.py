@@ -60,32 +60,42 @@ def table_lines(report: "Report", width: int) -> list[str]:
     """One line per item, at most `width` wide: handler and what is due are shortened to fit.
 
     Hand-made rather than a rich Table: a nightly list can run to thousands of lines, and this
-    prints them in milliseconds.
+    prints them in milliseconds. Each column is built whole (the typed ones made printable in
+    one pass over the column, not one a cell), then the lines are formatted in one go.
     """
     from complaintctl.output.render import printable
 
-    rows = [
-        (item.reference, str(item.stage), printable(" ".join((item.handler or "-").split())), printable(due_words(item)), item.due.isoformat(), late_words(item))
-        for item in report.items
+    items = report.items
+    if not items:
+        return [" ".join(HEADINGS)]
+
+    def typed(texts) -> list[str]:
+        # Each text is one line (runs of whitespace are made single spaces before), so the
+        # column joined by newlines and made printable splits back into its cells.
+        return printable("\n".join(texts), multiline=True).split("\n")
+
+    columns = [
+        [item.reference for item in items],
+        [str(item.stage) for item in items],
+        typed(" ".join((item.handler or "-").split()) for item in items),
+        typed(map(due_words, items)),
+        [item.due.isoformat() for item in items],
+        [late_words(item) for item in items],
     ]
-    widths = [max(len(HEADINGS[index]), *(len(row[index]) for row in rows)) for index in range(len(HEADINGS))]
+    widths = [max(len(heading), *map(len, column)) for heading, column in zip(HEADINGS, columns)]
     fixed = widths[0] + widths[1] + widths[4] + widths[5] + len(GAP) * (len(HEADINGS) - 1)
     room = max(width - fixed, 20)
     handler_width = min(widths[2], max(len(HEADINGS[2]), room * 2 // 5))
     widths[3] = min(widths[3], room - handler_width)
     widths[2] = min(widths[2], room - widths[3])
+    for index in (2, 3):
+        size = widths[index]
+        columns[index] = [text if len(text) <= size else _fit(text, size) for text in columns[index]]
 
     template = GAP.join(
         f"{{:>{size}}}" if index == len(HEADINGS) - 1 else f"{{:<{size}}}" for index, size in enumerate(widths)
     )
-    squeezed = (2, 3)
-
-    def line(cells: tuple[str, ...]) -> str:
-        if any(len(cells[index]) > widths[index] for index in squeezed):
-            cells = tuple(_fit(cell, widths[index]) if index in squeezed else cell for index, cell in enumerate(cells))
-        return template.format(*cells).rstrip()
-
-    return [line(HEADINGS), *(line(row) for row in rows)]
+    return [template.format(*HEADINGS).rstrip(), *(template.format(*cells).rstrip() for cells in zip(*columns))]
 
 
 def _width(stream) -> int:

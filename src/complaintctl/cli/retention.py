@@ -7,6 +7,10 @@ from complaintctl.cli.options import date_value, json_option, on_option, referen
 from complaintctl.cli.results import print_case
 from complaintctl.cli.runtime import app, handled, settings
 
+# A terminal shows the first cases due, in the order they were logged: the first run at a council
+# with years of cases finds hundreds of thousands, which --json lists.
+SHOWN = 200
+
 
 @app.command()
 @handled
@@ -20,8 +24,6 @@ def hold(
     """Place a legal hold on a case, so that `retention --apply` never redacts it; --release ends it."""
     from complaintctl.services.retention import place_hold, release_hold
 
-    if not reason:
-        raise typer.BadParameter("say why with --reason TEXT", param_hint="'--reason'")
     step = release_hold if release else place_hold
     case = step(settings.context(), reference.strip().upper(), on, reason)
     if release:
@@ -60,10 +62,12 @@ def retention(
             f"Past retention on {found.as_of.isoformat()}: {found.years} years, nothing done since {found.cutoff.isoformat()}",
             ["Reference", "Type", "Last activity", "Held"],
             [
-                [item.reference, item.type, item.last_activity.isoformat(), item.held.since.isoformat() if item.held else ""]
-                for item in found.due
+                [item.reference, item.type, item.last_activity.isoformat(), item.held_since.isoformat() if item.held_since else ""]
+                for item in found.due[:SHOWN]
             ],
         )
+        if len(found.due) > SHOWN:
+            render.say(f"… and {len(found.due) - SHOWN:,} more: `complaintctl retention --json` lists every one.")
     held = f"; {len(found.held)} held, left as they are" if found.held else ""
     if not apply:
         if found.to_redact:
@@ -74,7 +78,7 @@ def retention(
     render.say(f"Redacted {cases} ({found.redacted_events} events){restrictions}{held}.")
     if not found.reclaimed:
         render.say(
-            "Warning: another process was reading the database, so its write-ahead log still holds what was redacted; "
+            "Warning: another process kept the database busy, so its files may still hold what was redacted; "
             "run `complaintctl retention --apply` again when no one is using it."
         )
 
@@ -90,8 +94,8 @@ def _as_json(found) -> dict:
                 "reference": item.reference,
                 "type": item.type,
                 "last_activity": item.last_activity.isoformat(),
-                "held": item.held is not None,
-                "held_since": item.held.since.isoformat() if item.held else None,
+                "held": item.held_since is not None,
+                "held_since": item.held_since.isoformat() if item.held_since else None,
                 "redacted": item.reference in found.redacted,
             }
             for item in found.due

@@ -9,7 +9,9 @@ workdays_app = typer.Typer(help="The working-day calculator, with the policy's c
 app.add_typer(workdays_app, name="workdays")
 
 
-@workdays_app.command("add")
+# A negative count (`workdays add 2026-12-01 -1`) reaches the range check, which says what
+# DAYS may be, instead of being taken for an unknown option.
+@workdays_app.command("add", context_settings={"ignore_unknown_options": True})
 @handled
 def workdays_add(
     start: str = typer.Argument(..., callback=date_value, help="Start date (not counted)."),

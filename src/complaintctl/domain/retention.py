@@ -1,9 +1,9 @@
-"""Retention: which of a case's details are personal data, when they may be redacted, and the
+"""Retention: which of a case's details are personal data, what redaction leaves of them, and the
 legal hold that keeps them.
 
 A case's personal data (SPEC §11) is redacted in its events once every stage and action has been
-closed for the policy's `[retention] years` and nothing else was recorded on it since, unless
-the case is held. What the reports count (dates, stages, outcomes, services, categories,
+closed for the policy's `[retention] years` (counted back from a day by `cutoff`) and nothing
+else was done on it since, unless the case is held; storage's RETENTION_DUE finds those cases. What the reports count (dates, stages, outcomes, services, categories,
 exclusion codes, remedies given, compensation) is never personal here, so a report of any year
 is the same after redaction as before.
 """
@@ -14,12 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from complaintctl.domain.case import Case
-from complaintctl.domain.events import NOT_STEPS, Event
+from complaintctl.domain.events import Event
 
 REDACTED = "[redacted]"
-
-DEFAULT_YEARS = 6
 
 # The details a person gives about themselves and their complaint, as `log` and `amend` record them.
 CONTACT_FIELDS = (
@@ -54,10 +51,6 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "held": ("reason",),
     "hold-released": ("reason",),
 }
-
-# What is recorded about a case without being anything done on it: its retention clock does not
-# start again when a pack or an export is handed out, or a hold placed.
-NOT_ACTIVITY = NOT_STEPS
 
 
 def redacted_value(value: Any) -> Any:
@@ -142,38 +135,12 @@ def redacted_on(events: list[Event]) -> date | None:
     return found
 
 
-def last_activity(case: Case) -> date:
-    """The latest business date of anything done or recorded on the case: its retention period
-    runs from here."""
-    return max(event.on for event in case.events if event.kind not in NOT_ACTIVITY)
-
-
-def settled(case: Case) -> bool:
-    """Every stage closed and every action done."""
-    return case.status == "closed" and not case.outstanding_actions
-
-
-def needs_redaction(case: Case) -> bool:
-    """Whether any personal detail is still there to redact."""
-    return any(redacted_event(event)[1] for event in case.events)
-
-
 @dataclass(frozen=True)
 class Due:
-    """A case whose personal data is past retention: what `retention` lists."""
+    """A case whose personal data is past retention: what `retention` lists. A held case
+    (`held_since` its hold's date) is listed and never redacted."""
 
     reference: str
     type: str
     last_activity: date
-    held: Hold | None
-
-
-def due_for_redaction(case: Case, as_of: date, years: int) -> Due | None:
-    """The case as `retention` lists it, when its data is past retention on `as_of` and still
-    there; held cases are listed with their hold, and never redacted."""
-    if not settled(case):
-        return None
-    last = last_activity(case)
-    if last > cutoff(as_of, years) or not needs_redaction(case):
-        return None
-    return Due(case.reference, case.type, last, hold_of(case.events))
+    held_since: date | None

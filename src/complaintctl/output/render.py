@@ -6,13 +6,12 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
+from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.records import records_of
-from complaintctl.domain.retention import hold_of, redacted_on
 from complaintctl.domain.vocabulary import (
     FINDINGS,
     OMBUDSMAN_NAMES,
@@ -95,6 +94,8 @@ def case_json(case: "Case") -> dict[str, Any]:
 
 def case_fields_json(case: "Case") -> dict[str, Any]:
     """The `show --json` object without its `events` (output/export.py writes those itself)."""
+    from complaintctl.domain.retention import hold_of, redacted_on  # a case's, loaded with its fold
+
     stage = case.current
     nxt = case.next_deadline()
     result: dict[str, Any] = {
@@ -152,6 +153,36 @@ def print_json_lines(items: Iterable[str]) -> None:
     sys.stdout.write(json_escaped("[\n" + ",\n".join(items) + "\n]\n"))
 
 
+# A long list of rows is encoded this many rows at a time.
+ROWS_AT_ONCE = 2000
+# Between two values encoded together: json writes every control character of a string as an
+# escape, so this one never stands in an encoded value.
+_APART = "\x00"
+
+
+def print_json_rows(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """The rows (tuples in the order of `names`) as print_json prints the list of their dicts,
+    the same text, but a long list streamed: each batch of rows has all its values encoded in one
+    call of the C encoder, then set in the objects' text, and written out."""
+    rows = iter(rows)
+    batch = list(islice(rows, LONG_LIST + 1))
+    if len(batch) <= LONG_LIST:
+        print_json([dict(zip(names, row)) for row in batch])
+        return
+    values = json.JSONEncoder(ensure_ascii=False, separators=(_APART, ": "), default=_iso)
+    keys = json.JSONEncoder(ensure_ascii=False)
+    one = "{" + ", ".join(f"{keys.encode(name).replace('%', '%%')}: %s" for name in names) + "}"
+    write = sys.stdout.write
+    write("[\n")
+    between = ""
+    while batch:
+        encoded = json_escaped(values.encode(list(chain.from_iterable(batch)))[1:-1])
+        write(between + ",\n".join([one] * len(batch)) % tuple(encoded.split(_APART)))
+        between = ",\n"
+        batch = list(islice(rows, ROWS_AT_ONCE))
+    write("\n]\n")
+
+
 # DEL and the C1 controls, which json writes as they are (it escapes only C0): a terminal may act
 # on them (U+009B is a one-character CSI), and escaped they read back as the same text.
 _JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
@@ -159,6 +190,8 @@ _JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
 
 def json_escaped(encoded: str) -> str:
     """JSON text with DEL and the C1 controls written as \\u escapes: the same JSON, safe to print."""
+    if encoded.isascii() and "\x7f" not in encoded:
+        return encoded
     return _JSON_RAW_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
 
 
@@ -300,8 +333,16 @@ def say(message: str) -> None:
 
 def show_case(case: "Case", managed_contact: str | None = None) -> None:
     """The case as a person reads it, on stdout; `managed_contact` is the restriction in force
-    on its complainant, in words, shown among the facts."""
-    out = console()
+    on its complainant, in words, shown among the facts.
+
+    Written as plain lines (output.columns) rather than rich tables: `show` runs once for one
+    case, and building rich's tables took longer than reading the case."""
+    from complaintctl.domain.retention import hold_of, redacted_on
+    from complaintctl.output.columns import Table, write
+
+    def cells(row: list[Any]) -> list[str]:
+        return [printable(value, multiline=True) for value in row]
+
     details = case.details
     hold, redacted = hold_of(case.events), redacted_on(case.events)
     who = case.name or "(no name)"
@@ -328,11 +369,10 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
     ]
     if case.over_12_months:
         facts.append(["Warning", "issue known more than 12 months before receipt: over-12-months exclusion may apply"])
-    print_table(out, table(None, ["", ""], [row for row in facts if row[1]], squeeze=("",)))
+    shown: list[Table | str] = [Table(None, ["", ""], [cells(row) for row in facts if row[1]])]
     if case.has_clock:
-        stage_rows = []
-        for stage in case.stages:
-            stage_rows.append(
+        stage_rows = [
+            cells(
                 [
                     stage.number,
                     stage.received_on,
@@ -343,35 +383,25 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
                     (f"{stage.closed_on} {OUTCOME_WORDS[stage.outcome]}" if stage.closed_on else ""),
                 ]
             )
-        print_table(out, table("Stages", ["Stage", "Received", "Handler", "Acknowledged", "Respond by", "Ext", "Closed"], stage_rows, squeeze=("Handler", "Closed")))
+            for stage in case.stages
+        ]
+        headings = ["Stage", "Received", "Handler", "Acknowledged", "Respond by", "Ext", "Closed"]
+        shown.append(Table("Stages", headings, stage_rows, squeeze=("Handler", "Closed")))
         nxt = case.next_deadline()
         if nxt:
-            out.print(plain_text(f"Next: {nxt[0]} by {nxt[1].isoformat()}"))
+            shown.append(printable(f"Next: {nxt[0]} by {nxt[1].isoformat()}"))
         if case.escalate_by:
-            out.print(plain_text(f"Stage 2 may be requested until {case.escalate_by.isoformat()}"))
+            shown.append(printable(f"Stage 2 may be requested until {case.escalate_by.isoformat()}"))
     if case.actions:
-        print_table(
-            out,
-            table(
-                "Actions",
-                ["#", "What", "Due", "Owner", "Done"],
-                [[a.number, a.what, a.due, a.owner, a.done_on] for a in case.actions],
-                squeeze=("What", "Owner"),
-            )
-        )
-    print_table(
-        out,
-        table(
-            "History",
-            ["#", "On", "What", "Officer", "Details"],
-            [
-                [e.number, e.on, f"{e.kind} (voided)" if e.number in case.voided else e.kind, e.officer, _event_summary(e.kind, e.details)]
-                for e in case.events
-            ],
-            squeeze=("Officer", "Details"),
-            struck=frozenset(position for position, e in enumerate(case.events) if e.number in case.voided),
-        )
-    )
+        actions = [cells([a.number, a.what, a.due, a.owner, a.done_on]) for a in case.actions]
+        shown.append(Table("Actions", ["#", "What", "Due", "Owner", "Done"], actions, squeeze=("What", "Owner")))
+    history = [
+        cells([e.number, e.on, f"{e.kind} (voided)" if e.number in case.voided else e.kind, e.officer, _event_summary(e.kind, e.details)])
+        for e in case.events
+    ]
+    voided = frozenset(position for position, e in enumerate(case.events) if e.number in case.voided)
+    shown.append(Table("History", ["#", "On", "What", "Officer", "Details"], history, squeeze=("Officer", "Details"), struck=voided))
+    write(shown)
 
 
 def _event_summary(kind: str, details: dict[str, Any]) -> str:
@@ -443,6 +473,8 @@ def _shown(value: Any) -> str:
 
 
 def records_json(case: Case) -> dict[str, Any]:
+    from complaintctl.domain.records import records_of  # here: the commands that print nothing of the records never load it
+
     records = records_of(case)
     referral = records.referral
     return {

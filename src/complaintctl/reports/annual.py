@@ -2,7 +2,9 @@
 
 Every figure is aggregated in the database over the projection tables, a handful of grouped
 queries per report, so the cost follows the number of months, stages and service areas rather
-than the number of cases. The result is a plain dict in the shape of `report annual --json`.
+than the number of cases: the stages received and closed are counted from the month tables the
+writes keep (storage migration 015), but for `--housing`, from the stages themselves. The result
+is a plain dict in the shape of `report annual --json`.
 
 Definitions (SPEC section 7), for the year 1 April YYYY to 31 March YYYY+1:
 - received: complaints accepted at a stage with that stage's receipt date in the year (refused
@@ -94,19 +96,19 @@ def _money(pence: int) -> float:
 #
 # Each figure is one query of the read transaction (the SQL is storage/statements.py), grouped
 # in the database; here its rows are folded into the report. Dates come back as `date` from
-# either database.
+# either database; the stages received and closed by the month (its first day) or by the day.
 
 STAGES = (1, 2)
 
 
 def _month(day: date) -> str:
-    """'2025-06' of a day."""
+    """'2025-06' of a day (or of the first day of a month)."""
     return day.isoformat()[:7]
 
 
 def _received(tx: "Reading", previous_start: date, end: date, housing: bool) -> dict[tuple[int, str], list[int]]:
     """Accepted complaints per stage and month of receipt over two years: [received, withdrawn]."""
-    rows = tx.received_by_day(previous_start, end, housing)
+    rows = tx.received_by_date(previous_start, end, housing)
     months: dict[tuple[int, str], list[int]] = {}
     for number, day, received, withdrawn in rows:
         figures = months.setdefault((number, _month(day)), [0, 0])
@@ -121,7 +123,7 @@ CLOSED_FIGURES = (*OUTCOMES, "decided_in_time", "apologies", "compensated", "com
 def _closed(tx: "Reading", previous_start: date, end: date, housing: bool) -> dict[tuple[int, str], dict[str, int]]:
     """Stages closed per stage and month over two years: how many of each outcome, decisions in
     time, and remedies."""
-    rows = tx.closed_by_day(previous_start, end, housing)
+    rows = tx.closed_by_date(previous_start, end, housing)
     months: dict[tuple[int, str], dict[str, int]] = {}
     for number, day, outcome, in_time, apology, count, compensated, pence in rows:
         figures = months.setdefault((number, _month(day)), dict.fromkeys(CLOSED_FIGURES, 0))

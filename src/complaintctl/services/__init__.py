@@ -22,6 +22,7 @@ _HOMES = {
     "letter_step": "reading",
     "list_actions": "reading",
     "list_cases": "reading",
+    "listing": "reading",
     "open_look_alikes": "reading",
     "add_order": "record_steps",
     "comply": "record_steps",
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
         letter_step,
         list_actions,
         list_cases,
+        listing,
         open_look_alikes,
     )
     from complaintctl.services.record_steps import (
@@ -139,6 +141,7 @@ __all__ = [
     "letter_step",
     "list_actions",
     "list_cases",
+    "listing",
     "log_case",
     "open_look_alikes",
     "record_learning",

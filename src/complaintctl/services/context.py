@@ -4,7 +4,7 @@ writer satisfy."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -72,6 +72,11 @@ class Reading(Protocol):
 
     def list_cases(self, **filters: Any) -> list[dict[str, Any]]: ...
 
+    def list_case_rows(self, **filters: Any) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+        """The column names and rows of `list_cases`, read as they are iterated, each value as the
+        database gives it (a date as ISO text on SQLite)."""
+        ...
+
     def open_look_alikes(
         self, reference: str, received_from: date, received_to: date, service: str | None, name: str | None, email: str | None
     ) -> list[str]:
@@ -100,19 +105,21 @@ class Reading(Protocol):
 
     # The figures of the annual report between two dates, inclusive. Rows are tuples, dates are
     # `date`; the columns are those of the statement of the same name in storage/statements.py.
-    # `housing`: of the Housing Ombudsman cases only (`report annual --housing`).
+    # `housing`: of the Housing Ombudsman cases only (`report annual --housing`). The stages
+    # received and closed come by the month (the date of its first day), or for `housing` by the
+    # day: either way the report folds them into months.
 
-    def received_by_day(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
-        """Accepted complaints per stage and day received: (stage, day, received, withdrawn)."""
+    def received_by_date(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        """Accepted complaints per stage and month (or day) received: (stage, date, received, withdrawn)."""
         ...
 
     def themes(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         """Accepted complaints received per stage, service and category: (stage, service, category, count)."""
         ...
 
-    def closed_by_day(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
-        """Stages closed per stage, day, outcome, in time and apology: (stage, day, outcome, in
-        time 1 or 0, apology 1 or 0, stages, stages compensated, compensation in pence)."""
+    def closed_by_date(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+        """Stages closed per stage, month (or day), outcome, in time and apology: (stage, date,
+        outcome, in time 1 or 0, apology 1 or 0, stages, stages compensated, compensation in pence)."""
         ...
 
     def refusals(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:

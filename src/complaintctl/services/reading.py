@@ -3,6 +3,8 @@ letter about one of its steps tells it, and how a case's deadlines were counted.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -64,6 +66,14 @@ def explain_case(ctx: Context, reference: str, stage: int | None = None) -> Expl
 def list_cases(ctx: Context, **filters: Any) -> list[dict[str, Any]]:
     with ctx.store.reading() as tx:
         return tx.list_cases(**filters)
+
+
+@contextmanager
+def listing(ctx: Context, **filters: Any) -> Iterator[tuple[Sequence[str], Iterable[Sequence[Any]]]]:
+    """The column names and rows of `list_cases`, read while the `with` block lasts, as they are
+    iterated: a long list streams instead of being held whole."""
+    with ctx.store.reading() as tx:
+        yield tx.list_case_rows(**filters)
 
 
 # A complaint logged within this many working days of another still open, from the same person

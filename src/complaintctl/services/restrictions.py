@@ -15,7 +15,6 @@ from datetime import date
 from complaintctl.domain.restrictions import Restriction, matching, restriction_in
 from complaintctl.errors import InvalidInput, RuleViolation
 from complaintctl.services.context import Context
-from complaintctl.services.team import join
 
 
 def _cleaned(text: str | None) -> str | None:
@@ -52,6 +51,9 @@ def restrict(
             f"--review {review_on.isoformat()} is not after the decision on {decided_on.isoformat()}; "
             "give a review date after --on"
         )
+    # The roster is read by the steps here, not by `show`, which only looks restrictions up.
+    from complaintctl.services.team import join
+
     with ctx.store.writing() as tx:
         team = join(ctx, tx)
         names = [team.find(typed, "--decided-by").name for typed in deciders] if team else deciders
@@ -78,6 +80,8 @@ def end_restriction(ctx: Context, restriction_id: int, reason: str | None, ended
         raise InvalidInput("give the --reason the restriction ends, e.g. --reason \"reviewed: no longer needed\"")
     if ended_on > ctx.today:
         raise InvalidInput(f"--on {ended_on.isoformat()} is in the future; end the restriction on the day it ends")
+    from complaintctl.services.team import join
+
     with ctx.store.writing() as tx:
         join(ctx, tx)
         found = tx.restriction(restriction_id)

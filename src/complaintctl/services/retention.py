@@ -8,7 +8,7 @@ from datetime import date
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import Event
-from complaintctl.domain.retention import REDACTED, Due, cutoff, due_for_redaction, hold_of, redacted_event, redacted_on
+from complaintctl.domain.retention import REDACTED, Due, cutoff, hold_of, redacted_event, redacted_on
 from complaintctl.errors import InvalidInput, InvalidTransition
 from complaintctl.services.context import Context, Step
 from complaintctl.services.reading import derive_case
@@ -17,6 +17,10 @@ from complaintctl.services.team import join
 
 # Cases derived a few hundred at a time, their events read in one statement.
 BATCH = 500
+
+# Set while what a redaction replaced may still be in the database's files (the rebuild that
+# removes them had not finished): the next `retention --apply` rebuilds them even with nothing new.
+RECLAIM_PENDING = "reclaim_pending"
 
 
 def place_hold(ctx: Context, reference: str, on: date, reason: str) -> Case:
@@ -70,11 +74,11 @@ class Retention:
 
     @property
     def held(self) -> list[Due]:
-        return [item for item in self.due if item.held is not None]
+        return [item for item in self.due if item.held_since is not None]
 
     @property
     def to_redact(self) -> list[Due]:
-        return [item for item in self.due if item.held is None]
+        return [item for item in self.due if item.held_since is None]
 
 
 def review(ctx: Context, as_of: date) -> Retention:
@@ -82,60 +86,63 @@ def review(ctx: Context, as_of: date) -> Retention:
     years = ctx.policy.retention_years
     found = Retention(as_of, years, cutoff(as_of, years))
     with ctx.store.reading() as tx:
-        for _, case in _candidates(ctx, tx, found.cutoff):
-            item = due_for_redaction(case, as_of, years)
-            if item is not None:
-                found.due.append(item)
+        found.due = [_due(row) for row in tx.retention_due(found.cutoff)]
     return found
 
 
 def apply(ctx: Context, as_of: date) -> Retention:
     """Redact the personal data of every case past retention on `as_of` and not held, in one
     transaction, then rebuild the database's files so that none of it remains in them. Each
-    case records a `redacted` event that vouches for what changed (see storage/integrity.py)."""
+    case records a `redacted` event that vouches for what changed (see storage/integrity.py),
+    and is not due again until something more is done on it."""
     if as_of > ctx.today:
         raise InvalidInput(f"--as-of {as_of.isoformat()} is in the future; redaction counts from today or earlier")
     years = ctx.policy.retention_years
     found = Retention(as_of, years, cutoff(as_of, years), applied=True)
     with ctx.store.writing() as tx:
         join(ctx, tx)
-        for case_id, case in _candidates(ctx, tx, found.cutoff):
-            item = due_for_redaction(case, as_of, years)
-            if item is None:
-                continue
-            found.due.append(item)
-            if item.held is not None:
-                continue
-            changes = [(event, *redacted_event(event)) for event in case.events]
-            changes = [change for change in changes if change[2]]
-            number = len(case.events) + 1
-            vouched = tx.redact_events(case.reference, case_id, changes, by=number)
-            record = Event(
-                kind="redacted",
-                on=ctx.today,
-                officer=ctx.officer,
-                recorded_at=ctx.now,
-                details={"as_of": as_of.isoformat(), "years": years, "events": vouched},
-                number=number,
-            )
-            tx.append(case.reference, case_id, [record])
-            events = [redacted if fields else event for event, redacted, fields in changes] + [record]
-            by_number = {event.number: event for event in events}
-            history = [by_number.get(event.number, event) for event in case.events] + [record]
-            tx.save_case(case_id, derive_case(ctx, case.reference, history))
-            found.redacted.append(case.reference)
-            found.redacted_events += len(changes)
+        rows = tx.retention_due(found.cutoff)
+        found.due = [_due(row) for row in rows]
+        unheld = {row["id"]: row["reference"] for row in rows if _due(row).held_since is None}
+        ids = list(unheld)
+        for start in range(0, len(ids), BATCH):
+            for case_id, events in tx.histories(ids[start : start + BATCH]).items():
+                found.redacted_events += _redact(ctx, tx, case_id, unheld[case_id], events, as_of, years)
+                found.redacted.append(unheld[case_id])
         found.restrictions = tx.redact_restrictions(found.cutoff, REDACTED)
-    if found.redacted or found.restrictions:
+        pending = bool(found.redacted or found.restrictions or tx.meta(RECLAIM_PENDING))
+        if pending:
+            tx.set_meta(RECLAIM_PENDING, "1")
+    if pending:
         found.reclaimed = ctx.store.reclaim()
+        if found.reclaimed:
+            with ctx.store.writing() as tx:
+                tx.set_meta(RECLAIM_PENDING, "")
     return found
 
 
-def _candidates(ctx: Context, tx, cut: date):
-    """Each case (id, derived) that may be past retention, a batch of histories at a time."""
-    cases = tx.retention_candidates(cut)
-    ids = list(cases)
-    for start in range(0, len(ids), BATCH):
-        for case_id, events in tx.histories(ids[start : start + BATCH]).items():
-            if events:
-                yield case_id, derive_case(ctx, cases[case_id], events)
+def _redact(ctx: Context, tx, case_id: int, reference: str, events: list[Event], as_of: date, years: int) -> int:
+    """Redact one case's events and record its `redacted` event (even when nothing personal was
+    left, so that it is not due again); the number of events redacted."""
+    changes = [(event, *redacted_event(event)) for event in events]
+    changes = [change for change in changes if change[2]]
+    number = len(events) + 1
+    vouched = tx.redact_events(reference, case_id, changes, by=number) if changes else []
+    record = Event(
+        kind="redacted",
+        on=ctx.today,
+        officer=ctx.officer,
+        recorded_at=ctx.now,
+        details={"as_of": as_of.isoformat(), "years": years, "events": vouched},
+        number=number,
+    )
+    tx.append(reference, case_id, [record])
+    redacted = {event.number: replaced for event, replaced, _ in changes}
+    history = [redacted.get(event.number, event) for event in events] + [record]
+    tx.save_case(case_id, derive_case(ctx, reference, history))
+    return len(changes)
+
+
+def _due(row: dict) -> Due:
+    held = row["held_on"] if row["hold_kind"] == "held" else None
+    return Due(row["reference"], row["type"], row["last_activity"], held)

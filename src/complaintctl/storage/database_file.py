@@ -72,6 +72,9 @@ def check_database_file(location: str) -> set[str]:
 def reclaim_sqlite(conn: sqlite3.Connection) -> bool:
     """Run statements.SQLITE_RECLAIM on a connection outside any transaction."""
     vacuum, checkpoint = statements.SQLITE_RECLAIM
-    conn.execute(vacuum)
-    busy = conn.execute(checkpoint).fetchone()
+    try:
+        conn.execute(vacuum)
+        busy = conn.execute(checkpoint).fetchone()
+    except sqlite3.OperationalError:  # another process held the file past the busy timeout
+        return False
     return not busy or busy[0] == 0

@@ -18,7 +18,9 @@ database costs time, not memory. It checks three things and reports every proble
   (Ombudsman referral, findings and orders, surveys, learning), equal the state derived again
   from its events under the database's policy versions: each step under the version in force
   when it was recorded, what is still open under the latest. Every column is compared, so
-  `show` (which derives), `list`, `overdue` and the reports (which read the rows) agree.
+  `show` (which derives), `list`, `overdue` and the reports (which read the rows) agree. And the
+  month figures the annual report reads (`received_months`, `closed_months`, kept by triggers on
+  `stages`) equal those counted again from the stage rows.
 
 Problems name the case reference, the event number and the event id, or the policy version's
 number, never a person and never a stored value: the values are personal data.
@@ -33,6 +35,7 @@ import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from itertools import groupby
 from pathlib import Path
 from datetime import date
@@ -266,12 +269,12 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
                 replace(here, what=f"does not follow {before} recorded before it: an event or a policy version was removed or altered before it")
             )
         if row["redacted_by"] is None:
-            recompute = lambda key, row=row, reference=reference: event_hash(reference or "", event_from_row(row), row["prev_hash"], key)
+            recompute = partial(_hash_of_row, row, reference or "")
         else:
             # Its hash covers the personal data redacted since: the projection check holds the row
             # to what the case's `redacted` event recorded of it instead.
             findings.redacted_events += 1
-            recompute = lambda key, stored=row["hash"]: stored
+            recompute = partial(_as_stored, row["hash"])
         walk.step(here, row["hash"], recompute, "was altered after it was recorded: its content no longer matches its hash")
         before = last_number.get(row["case_id"], 0)
         if row["number"] != before + 1:
@@ -305,6 +308,14 @@ def _check_chain(tx: Transaction, references: dict[int, str], findings: Findings
     for case_id, reference in references.items():
         if case_id not in last_number:
             findings.add(Problem("has no events: its history was removed", reference))
+
+
+def _hash_of_row(row: dict[str, Any], reference: str, key: bytes | None) -> str:
+    return event_hash(reference, event_from_row(row), row["prev_hash"], key)
+
+
+def _as_stored(stored: str, key: bytes | None) -> str:
+    return stored
 
 
 def _policy_versions(tx: Transaction, findings: Findings) -> deque[dict[str, Any]]:
@@ -390,10 +401,12 @@ def _check_projection(tx: Transaction, ctx: Context, findings: Findings) -> None
     stage_groups = by_case(statements.STAGES_BY_CASE)
     action_groups = by_case(statements.ACTIONS_BY_CASE)
     record_groups = {table: by_case(statements.RECORDS_BY_CASE[table]) for table in statements.RECORD_TABLES}
+    months = _MonthFigures()
     for row in tx.stream(statements.CASES_BY_ID, BATCH):
         case_id = row["id"]
         case_events = event_groups.take(case_id)
         stored_stages = stage_groups.take(case_id)
+        months.count(stored_stages)
         stored_actions = action_groups.take(case_id)
         stored_records = {table: groups.take(case_id) for table, groups in record_groups.items()}
         if not case_events:
@@ -404,6 +417,54 @@ def _check_projection(tx: Transaction, ctx: Context, findings: Findings) -> None
     for leftover, what in leftovers:
         for case_id in leftover.rest():
             findings.add(Problem(f"{what} rows belong to no case (case id {case_id}); they were added outside complaintctl"))
+    months.compare(tx, findings)
+
+
+class _MonthFigures:
+    """The month figures counted again from the stage rows, keyed as the triggers of migration
+    015_month_figures_live_cases key them: a NULL as '', in_time and apology as 1 or 0, a month
+    as its first day."""
+
+    def __init__(self) -> None:
+        self.received: dict[tuple[Any, ...], int] = {}
+        self.closed: dict[tuple[Any, ...], list[int]] = {}
+
+    def count(self, stages: list[dict[str, Any]]) -> None:
+        for stage in stages:
+            key = (
+                stage["number"],
+                stage["received_on"].replace(day=1),
+                *(stage[column] or "" for column in ("case_type", "outcome", "exclusion", "service", "category")),
+            )
+            self.received[key] = self.received.get(key, 0) + 1
+            if stage["closed_on"] is None:
+                continue
+            key = (stage["number"], stage["closed_on"].replace(day=1), stage["outcome"] or "", int(bool(stage["in_time"])), int(bool(stage["apology"])))
+            figures = self.closed.setdefault(key, [0, 0, 0])
+            pence = stage["compensation_pence"]
+            figures[0] += 1
+            figures[1] += pence > 0
+            figures[2] += pence
+
+    def compare(self, tx: Transaction, findings: Findings) -> None:
+        # A row counting nothing is left where the last stage of its key went: it is no figure.
+        stored_received = {tuple(key): stages for *key, stages in tx.tuples(statements.RECEIVED_MONTHS) if stages}
+        stored_closed: dict[tuple[Any, ...], list[int]] = {}
+        for *key, stages, compensated, pence in tx.tuples(statements.CLOSED_MONTHS):
+            if stages or compensated or pence:
+                stored_closed[tuple(key)] = [stages, compensated, int(pence)]
+        tables = (("received_months", stored_received, self.received), ("closed_months", stored_closed, self.closed))
+        for table, stored, expected in tables:
+            if stored != expected:
+                keys = stored.keys() | expected.keys()
+                months = sorted({key[1] for key in keys if stored.get(key) != expected.get(key)})
+                shown = ", ".join(month.isoformat()[:7] for month in months[:5]) + (" and more" if len(months) > 5 else "")
+                findings.add(
+                    Problem(
+                        f"the month figures of the annual report ({table}) differ from the stage rows in {shown}; "
+                        "they were changed outside complaintctl"
+                    )
+                )
 
 
 def _check_redactions(reference: str, rows: list[dict[str, Any]], findings: Findings) -> None:

@@ -410,6 +410,147 @@ def m013_redaction(conn: "Connection") -> None:
     conn.exec_driver_sql("ALTER TABLE events ADD COLUMN redacted_by INTEGER")
 
 
+def m014_open_deadlines(conn: "Connection") -> None:
+    """`overdue` reads the deadlines of the open cases from one index holding every column it
+    reads, in the order it lists them, rather than a row of `cases` for each: at a million cases
+    those rows lie scattered over a file of gigabytes. Only open cases have a next deadline, so
+    the index holds them alone (a few percent of the cases)."""
+    conn.exec_driver_sql(
+        "CREATE INDEX ix_cases_open_deadlines ON cases (next_due, reference, stage, status, handler, service, "
+        "next_due_what, received_on, acknowledge_by, acknowledged_on, respond_by, update_due) "
+        "WHERE next_due IS NOT NULL"
+    )
+
+
+# The annual report's figures of each month (015_month_figures_live_cases): the stages received
+# and closed, counted by what the report tells apart. A key column holds '' where the stage's is
+# NULL (a NULL never matches another in a primary key), in_time and apology 1 or 0.
+_RECEIVED_KEY = ("number", "month", "case_type", "outcome", "exclusion", "service", "category")
+_CLOSED_KEY = ("number", "month", "outcome", "in_time", "apology")
+_MONTH = {"sqlite": "substr({day}, 1, 7) || '-01'", "postgresql": "CAST(date_trunc('month', {day}) AS DATE)"}
+
+
+def _received_key(row: str, month: str) -> list[str]:
+    """The key of `received_months` a stage (`row`: NEW, OLD or the table) counts under."""
+    return [
+        f"{row}.number",
+        month.format(day=f"{row}.received_on"),
+        *(f"coalesce({row}.{column}, '')" for column in ("case_type", "outcome", "exclusion", "service", "category")),
+    ]
+
+
+def _closed_key(row: str, month: str) -> list[str]:
+    return [
+        f"{row}.number",
+        month.format(day=f"{row}.closed_on"),
+        f"coalesce({row}.outcome, '')",
+        f"CASE WHEN {row}.in_time THEN 1 ELSE 0 END",
+        f"CASE WHEN {row}.apology THEN 1 ELSE 0 END",
+    ]
+
+
+def _counted(row: str, month: str) -> list[str]:
+    """The statements that count the stage `row` (NEW) in both tables."""
+    received = ", ".join(_received_key(row, month))
+    closed = ", ".join(_closed_key(row, month))
+    compensated = f"CASE WHEN {row}.compensation_pence > 0 THEN 1 ELSE 0 END"
+    return [
+        f"INSERT INTO received_months ({', '.join(_RECEIVED_KEY)}, stages) VALUES ({received}, 1) "
+        f"ON CONFLICT ({', '.join(_RECEIVED_KEY)}) DO UPDATE SET stages = received_months.stages + 1",
+        f"INSERT INTO closed_months ({', '.join(_CLOSED_KEY)}, stages, compensated, compensation_pence) "
+        f"SELECT {closed}, 1, {compensated}, {row}.compensation_pence WHERE {row}.closed_on IS NOT NULL "
+        f"ON CONFLICT ({', '.join(_CLOSED_KEY)}) DO UPDATE SET stages = closed_months.stages + 1, "
+        f"compensated = closed_months.compensated + excluded.compensated, "
+        f"compensation_pence = closed_months.compensation_pence + excluded.compensation_pence",
+    ]
+
+
+def _uncounted(row: str, month: str) -> list[str]:
+    """The statements that take the stage `row` (OLD) out of both tables."""
+    received = " AND ".join(f"{column} = {value}" for column, value in zip(_RECEIVED_KEY, _received_key(row, month)))
+    closed = " AND ".join(f"{column} = {value}" for column, value in zip(_CLOSED_KEY, _closed_key(row, month)))
+    return [
+        f"UPDATE received_months SET stages = stages - 1 WHERE {received}",
+        f"UPDATE closed_months SET stages = stages - 1, "
+        f"compensated = compensated - CASE WHEN {row}.compensation_pence > 0 THEN 1 ELSE 0 END, "
+        f"compensation_pence = compensation_pence - {row}.compensation_pence WHERE {row}.closed_on IS NOT NULL AND {closed}",
+    ]
+
+
+def m015_month_figures_live_cases(conn: "Connection") -> None:
+    """The annual report reads each month's figures rather than a row per stage: how many stages
+    were received and closed in each month, by what the report tells apart, kept by triggers on
+    `stages` as each write replaces a case's stages (every writer alike: the store, the light
+    writer, an import), and checked by `verify` against the stages. Filled here from the stages.
+
+    And `list` of the cases not closed reads one small index: those cases alone (a few weeks'
+    intake, whatever the years kept), newest first, with every column `list` shows."""
+    dialect = conn.dialect.name
+    month = _MONTH[dialect]
+    for statement in (
+        "CREATE INDEX ix_cases_live ON cases (received_on, id, reference, type, stage, status, outcome, name, service, "
+        "category, handler, respond_by, next_due, next_due_what) WHERE status != 'closed'",
+        """CREATE TABLE received_months (
+            number INTEGER NOT NULL,
+            month DATE NOT NULL,
+            case_type VARCHAR(20) NOT NULL,
+            outcome VARCHAR(20) NOT NULL,
+            exclusion VARCHAR(40) NOT NULL,
+            service TEXT NOT NULL,
+            category TEXT NOT NULL,
+            stages INTEGER NOT NULL,
+            PRIMARY KEY (number, month, case_type, outcome, exclusion, service, category)
+        )""",
+        """CREATE TABLE closed_months (
+            number INTEGER NOT NULL,
+            month DATE NOT NULL,
+            outcome VARCHAR(20) NOT NULL,
+            in_time INTEGER NOT NULL,
+            apology INTEGER NOT NULL,
+            stages INTEGER NOT NULL,
+            compensated INTEGER NOT NULL,
+            compensation_pence BIGINT NOT NULL,
+            PRIMARY KEY (number, month, outcome, in_time, apology)
+        )""",
+        f"INSERT INTO received_months ({', '.join(_RECEIVED_KEY)}, stages) "
+        f"SELECT {', '.join(_received_key('stages', month))}, count(*) FROM stages "
+        f"GROUP BY {', '.join(_received_key('stages', month))}",
+        f"INSERT INTO closed_months ({', '.join(_CLOSED_KEY)}, stages, compensated, compensation_pence) "
+        f"SELECT {', '.join(_closed_key('stages', month))}, count(*), "
+        "sum(CASE WHEN compensation_pence > 0 THEN 1 ELSE 0 END), sum(compensation_pence) "
+        f"FROM stages WHERE closed_on IS NOT NULL GROUP BY {', '.join(_closed_key('stages', month))}",
+    ):
+        conn.exec_driver_sql(statement)
+    if dialect == "postgresql":
+        body = "\n".join(
+            [
+                "BEGIN",
+                "IF TG_OP <> 'INSERT' THEN",
+                *(f"{statement};" for statement in _uncounted("OLD", month)),
+                "END IF;",
+                "IF TG_OP <> 'DELETE' THEN",
+                *(f"{statement};" for statement in _counted("NEW", month)),
+                "END IF;",
+                "RETURN NULL;",
+                "END",
+            ]
+        )
+        conn.exec_driver_sql(f"CREATE FUNCTION count_stage_months() RETURNS trigger LANGUAGE plpgsql AS $$\n{body}\n$$")
+        conn.exec_driver_sql(
+            "CREATE TRIGGER stages_month_figures AFTER INSERT OR UPDATE OR DELETE ON stages "
+            "FOR EACH ROW EXECUTE PROCEDURE count_stage_months()"
+        )
+        return
+    triggers = {
+        "stages_counted": ("INSERT", _counted("NEW", month)),
+        "stages_uncounted": ("DELETE", _uncounted("OLD", month)),
+        "stages_recounted": ("UPDATE", _uncounted("OLD", month) + _counted("NEW", month)),
+    }
+    for name, (event, statements) in triggers.items():
+        body = "".join(f"{statement}; " for statement in statements)
+        conn.exec_driver_sql(f"CREATE TRIGGER {name} AFTER {event} ON stages FOR EACH ROW BEGIN {body}END")
+
+
 MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("001_initial", m001_initial),
     ("002_records", m002_records),
@@ -423,6 +564,8 @@ MIGRATIONS: list[tuple[str, Callable[["Connection"], None]]] = [
     ("011_external_ref", m011_external_ref),
     ("012_search_text", m012_search_text),
     ("013_redaction", m013_redaction),
+    ("014_open_deadlines", m014_open_deadlines),
+    ("015_month_figures_live_cases", m015_month_figures_live_cases),
 ]
 
 

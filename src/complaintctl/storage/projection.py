@@ -12,16 +12,18 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.case import Case
-from complaintctl.domain.corrections import in_force, voided_numbers
 from complaintctl.domain.encoding import json_encoder
 from complaintctl.domain.events import Event
 from complaintctl.domain.policy import PolicyVersion
-from complaintctl.domain.records import has_records, records_of
 from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
 from complaintctl.storage.statements import RECORD_TABLES
+
+if TYPE_CHECKING:
+    # The case's fold, its corrections and its records are loaded by what writes a case, not by
+    # the reads that load this module for `event_from_row` (overdue, list).
+    from complaintctl.domain.case import Case
 
 
 def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None) -> str:
@@ -131,6 +133,8 @@ def search_text(identifiers: Iterable[str | None], events: Iterable[Event]) -> s
     """The `search_text` column of a case, in lower case: its identifiers (reference, name as
     the case row has it, external_ref), then the SEARCHED_DETAILS of its `logged` event and of
     the changes of its `amended` events in force, each once, in order."""
+    from complaintctl.domain.corrections import in_force, voided_numbers
+
     events = list(events)
     values: list[Any] = list(identifiers)
     for event in in_force(events, voided_numbers(events)):
@@ -210,6 +214,8 @@ def event_from_row(row: Mapping[str, Any]) -> Event:
 def record_rows(case_id: int, case: Case) -> dict[str, list[dict[str, Any]]]:
     """The rows of each record table (by name, in the order of RECORD_TABLES) for the case, in
     order, without their `id`."""
+    from complaintctl.domain.records import has_records, records_of
+
     found: dict[str, list[dict[str, Any]]] = {table: [] for table in RECORD_TABLES}
     if not has_records(case):
         return found

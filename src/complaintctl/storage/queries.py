@@ -18,16 +18,19 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from itertools import chain, groupby
 from operator import itemgetter
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaintctl.domain.events import Event
-from complaintctl.domain.officers import Officer
 from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.domain.references import closest, slips
-from complaintctl.domain.restrictions import Restriction
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
 from complaintctl.storage.projection import SEARCH_SEPARATOR, event_from_row
+
+if TYPE_CHECKING:
+    # Loaded where an officer or a restriction is read: `overdue`, `show` and `list` read neither.
+    from complaintctl.domain.officers import Officer
+    from complaintctl.domain.restrictions import Restriction
 
 
 class Worded(NamedTuple):
@@ -95,6 +98,8 @@ def details_from_text(text: str) -> Any:
 
 
 def restriction_from_row(row: Mapping[str, Any]) -> Restriction:
+    from complaintctl.domain.restrictions import Restriction
+
     return Restriction(
         id=row["id"],
         name=row["name"],
@@ -182,6 +187,8 @@ class Queries:
 
     def officers(self) -> list[Officer]:
         """The team roster, retired officers too, in the order they were added."""
+        from complaintctl.domain.officers import Officer
+
         return [
             Officer(
                 id=row["id"],
@@ -266,10 +273,16 @@ class Queries:
                 found[row["case_id"]].append(event_from_row(row))
         return found
 
-    def retention_candidates(self, cutoff: date) -> dict[int, str]:
-        """Settled cases (id → reference) with nothing done on them after `cutoff` and not
-        redacted since their last activity: those whose data may be past retention."""
-        return dict(self.tuples(statements.RETENTION_CANDIDATES, cutoff=cutoff))
+    def retention_due(self, cutoff: date) -> list[dict[str, Any]]:
+        """Settled cases with nothing done on them after `cutoff` and not redacted since their
+        last activity (statements.RETENTION_DUE): id, reference, type, last_activity, and the
+        latest hold or release (hold_kind, held_on), in id order."""
+        rows = self.dicts(statements.RETENTION_DUE, cutoff=cutoff)
+        for row in rows:  # dates under names of no table's column: SQLite gives them as text
+            for name in ("last_activity", "held_on"):
+                if isinstance(row[name], str):
+                    row[name] = date.fromisoformat(row[name])
+        return rows
 
     def cases_changed_after(self, as_of: date, kinds: Sequence[str]) -> dict[int, str]:
         """Cases (id → reference) received by `as_of` with a step of one of `kinds` dated after it."""
@@ -348,6 +361,35 @@ class Queries:
         """Cases newest first (by receipt, then the latest logged), the `limit` newest; a filter not
         given (or empty) does not filter. `status` is one status or several; `search` is text
         found, whatever its case, in the reference, name, contact details or summary."""
+        listing = self._listing(status, stage, handler, service, received_from, received_to, case_type, limit, search)
+        if not listing:
+            return []
+        sql, params = listing
+        return self.dicts(sql, **params)
+
+    def list_case_rows(self, **filters: Any) -> tuple[Sequence[str], Iterable[Sequence[Any]]]:
+        """The rows of `list_cases` (same filters) as tuples in the order of the column names,
+        read as they are iterated, each value as the database gives it: on SQLite a date is its
+        ISO text, as `list --json` prints it."""
+        listing = self._listing(**filters)
+        if not listing:
+            return [], []
+        sql, params = listing
+        return self.run(sql, self.bound(params))
+
+    def _listing(
+        self,
+        status: str | Sequence[str] | None = None,
+        stage: int | None = None,
+        handler: str | None = None,
+        service: str | None = None,
+        received_from: date | None = None,
+        received_to: date | None = None,
+        case_type: str | None = None,
+        limit: int | None = None,
+        search: str | None = None,
+    ) -> tuple[str, dict[str, Any]] | None:
+        """The statement of `list_cases` and its parameters; None when nothing can match."""
         given = {
             "statuses": [status] if isinstance(status, str) else list(status or ()),
             "stage": stage,
@@ -362,19 +404,20 @@ class Queries:
             params["limit"] = limit
         searched = search.strip().lower() if search else ""
         if SEARCH_SEPARATOR in searched:
-            return []  # it is in no value, only between two
+            return None  # it is in no value, only between two
         if searched:
             params["search"] = like_pattern(searched)
+        statuses = params.pop("statuses", None)
         sql = statements.list_cases(
-            (name for name in given if name in params),
+            [name for name in given if name in params or (name == "statuses" and statuses)],
             limited=bool(limit),
             search=statements.LIST_SEARCH if searched else None,
+            not_closed=bool(statuses) and "closed" not in statuses,
         )
-        statuses = params.pop("statuses", None)
         if statuses:
             sql, expanded = statements.expand(sql, "statuses", statuses)
             params.update(expanded)
-        return self.dicts(sql, **params)
+        return sql, params
 
     def open_look_alikes(
         self, reference: str, received_from: date, received_to: date, service: str | None, name: str | None, email: str | None
@@ -432,13 +475,13 @@ class Queries:
         sql = statements.HOUSING_ONLY[name] if housing else getattr(statements, name)
         return self.tuples(sql, **params)
 
-    def received_by_day(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+    def received_by_date(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         return self._annual("ANNUAL_RECEIVED", housing, start=start, end=end)
 
     def themes(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         return self._annual("ANNUAL_THEMES", housing, start=start, end=end)
 
-    def closed_by_day(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
+    def closed_by_date(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:
         return self._annual("ANNUAL_CLOSED", housing, start=start, end=end)
 
     def refusals(self, start: date, end: date, housing: bool = False) -> list[tuple[Any, ...]]:

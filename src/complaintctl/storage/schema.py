@@ -180,6 +180,38 @@ class ActionRow(SQLModel, table=True):
     done_on: Optional[date] = None
 
 
+# -- the annual report's month figures, kept by triggers on `stages` (migration 015) --------------
+#
+# A key column holds '' where the stage's value is NULL; in_time and apology 1 or 0.
+
+
+class ReceivedMonthRow(SQLModel, table=True):
+    """The stages received in a month (`month`: its first day) with the same key."""
+
+    __tablename__ = "received_months"
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    month: date = Field(primary_key=True)
+    case_type: str = Field(primary_key=True, max_length=20)
+    outcome: str = Field(primary_key=True, max_length=20)
+    exclusion: str = Field(primary_key=True, max_length=40)
+    service: str = Field(primary_key=True, sa_type=Text)
+    category: str = Field(primary_key=True, sa_type=Text)
+    stages: int
+
+
+class ClosedMonthRow(SQLModel, table=True):
+    """The stages closed in a month with the same key, with their remedies."""
+
+    __tablename__ = "closed_months"
+    number: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    month: date = Field(primary_key=True)
+    outcome: str = Field(primary_key=True, max_length=20)
+    in_time: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    apology: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    stages: int
+    compensated: int
+    compensation_pence: int = Field(sa_type=BigInteger)
+
 # -- the records kept for the annual report: Ombudsman, surveys, learning --------------------------
 
 
@@ -255,6 +287,8 @@ events_table = EventRow.__table__
 cases_table = CaseRow.__table__
 stages_table = StageRow.__table__
 actions_table = ActionRow.__table__
+received_months = ReceivedMonthRow.__table__
+closed_months = ClosedMonthRow.__table__
 ombudsman_cases = OmbudsmanCaseRow.__table__
 ombudsman_findings = OmbudsmanFindingRow.__table__
 ombudsman_orders = OmbudsmanOrderRow.__table__

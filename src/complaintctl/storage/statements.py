@@ -35,6 +35,7 @@ DATE_COLUMNS = frozenset(
         "received_on", "acknowledge_by", "acknowledged_on", "respond_by", "escalate_by", "next_due",
         "closed_on", "business_date", "due", "done_on", "referred_on", "determined_on", "made_on",
         "complied_on", "answered_on", "recorded_on", "update_due", "decided_on", "review_on", "ended_on",
+        "month",
     }
 )
 
@@ -190,16 +191,24 @@ EVENT_LINKS = "SELECT number, prev_hash, hash, redacted_by FROM events WHERE cas
 # Personal data past retention (domain/retention.py) replaced in an event's details, in place: the
 # one change an event ever takes, vouched for by the `redacted` event numbered `redacted_by`.
 REDACT_EVENT = "UPDATE events SET details = :details, redacted_by = :redacted_by WHERE case_id = :case_id AND number = :event_number"
-# Settled cases with nothing done on them after `cutoff` (exports, holds and redactions are not
-# doing), leaving out those redacted with nothing done since: the cases `retention` looks at.
-RETENTION_CANDIDATES = f"""
-SELECT c.id, c.reference FROM cases c
-WHERE c.status = 'closed'
-  AND NOT EXISTS (
-    SELECT 1 FROM events e WHERE e.case_id = c.id AND e.business_date > :cutoff AND e.kind NOT IN ({_NOT_ACTIVITY}))
-  AND NOT EXISTS (
-    SELECT 1 FROM events r WHERE r.case_id = c.id AND r.kind = 'redacted' AND r.number > (
-      SELECT max(a.number) FROM events a WHERE a.case_id = c.id AND a.kind NOT IN ({_NOT_ACTIVITY})))
+# Settled cases (closed, every action done) with nothing done on them after `cutoff` (exports,
+# holds and redactions are not doing), leaving out those redacted with nothing done since: the
+# cases past retention, each with the date of the last thing done and its hold (the kind and date
+# of its latest hold or release). One pass over the events in case order, grouped.
+RETENTION_DUE = f"""
+SELECT c.id, c.reference, c.type, a.last_activity,
+  (SELECT h.kind FROM events h WHERE h.case_id = c.id AND h.kind IN ('held', 'hold-released')
+   ORDER BY h.number DESC LIMIT 1) AS hold_kind,
+  (SELECT h.business_date FROM events h WHERE h.case_id = c.id AND h.kind IN ('held', 'hold-released')
+   ORDER BY h.number DESC LIMIT 1) AS held_on
+FROM cases c
+JOIN (
+  SELECT case_id, max(business_date) AS last_activity, max(number) AS last_number FROM events
+  WHERE kind NOT IN ({_NOT_ACTIVITY}) GROUP BY case_id
+) a ON a.case_id = c.id
+WHERE c.status = 'closed' AND a.last_activity <= :cutoff
+  AND NOT EXISTS (SELECT 1 FROM actions x WHERE x.case_id = c.id AND x.done_on IS NULL)
+  AND NOT EXISTS (SELECT 1 FROM events r WHERE r.case_id = c.id AND r.kind = 'redacted' AND r.number > a.last_number)
 ORDER BY c.id
 """
 # Managed-contact restrictions that ended on or before `cutoff`, with their personal details
@@ -297,6 +306,10 @@ LIST_FILTERS = {
     "received_to": "received_on <= :received_to",
     "case_type": "type = :case_type",
 }
+# The statuses filter when none of them is closed: read through the index of the cases not closed
+# (ix_cases_live, migration 015), which holds every column `list` shows, newest first. The `|| ''`
+# keeps the status index out: it would fetch each row from the table and sort them all.
+LIST_NOT_CLOSED = "status || '' IN (:statuses) AND status != 'closed'"
 # `list --search`: `:search` is a LIKE pattern in lower case, with `\\` escaping % and _, looked
 # for in the case row's `search_text` (projection.search_text: the reference, name, external_ref,
 # contact details and summary, logged and corrected, in lower case), so that a rare word costs
@@ -381,20 +394,23 @@ LIST_ORDER = " ORDER BY received_on DESC, id DESC"
 LIMIT = " LIMIT :limit"
 
 
-def list_cases(filters: Iterable[str], limited: bool = False, search: str | None = None) -> str:
+def list_cases(filters: Iterable[str], limited: bool = False, search: str | None = None, not_closed: bool = False) -> str:
     """LIST_CASES with the conditions of the chosen filters, in order, and `search`
-    (LIST_SEARCH) when given, newest first, up to `:limit` rows."""
-    conditions = [LIST_FILTERS[name] for name in filters]
+    (LIST_SEARCH) when given, newest first, up to `:limit` rows. `not_closed`: the statuses
+    chosen exclude `closed` (LIST_NOT_CLOSED)."""
+    conditions = [LIST_NOT_CLOSED if name == "statuses" and not_closed else LIST_FILTERS[name] for name in filters]
     if search:
         conditions.append(search)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
     return LIST_CASES + where + LIST_ORDER + (LIMIT if limited else "")
 
 
-# Open cases whose earliest deadline falls by the cutoff, through the next_due index, with each
-# of their deadlines: any of them may fall by the cutoff too (a late case past its update date).
+# Open cases whose earliest deadline falls by the cutoff, with each of their deadlines: any of
+# them may fall by the cutoff too (a late case past its update date). Read from
+# ix_cases_open_deadlines (migration 014) alone, which holds every column named here in this
+# order: no row of `cases` is visited.
 DEADLINES_DUE_BY = (
-    "SELECT reference, stage, status, name, handler, service, next_due, next_due_what, received_on, "
+    "SELECT reference, stage, status, handler, service, next_due, next_due_what, received_on, "
     "acknowledge_by, acknowledged_on, respond_by, update_due FROM cases "
     "WHERE next_due <= :cutoff AND status != 'closed' ORDER BY next_due, reference"
 )
@@ -413,7 +429,7 @@ ORDERS_DUE_BY = (
 # The open cases, to derive again when how their deadlines are derived changes.
 OPEN_CASES = "SELECT id, reference FROM cases WHERE status != 'closed' ORDER BY id"
 ACTIONS_DUE_BY = (
-    "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.name, c.service, c.received_on "
+    "SELECT c.reference, a.stage, a.number, a.what, a.due, a.owner, c.handler, c.service, c.received_on "
     "FROM actions a JOIN cases c ON a.case_id = c.id "
     "WHERE a.done_on IS NULL AND a.due <= :cutoff ORDER BY a.due, c.reference, a.number"
 )
@@ -433,12 +449,10 @@ def actions(outstanding_only: bool = False) -> str:
 # -- the annual report ------------------------------------------------------------------------------
 #
 # Grouped in the database, so the cost follows the months, stages and service areas rather than
-# the cases. Each reads `stages` alone (a stage row carries its case's type, service area and
-# category) through an index holding every column it reads: ix_stages_received_figures for what
-# was received, ix_stages_closed_figures for what was closed (migration 006). The volume queries
-# group by the day, and the closures by the columns of their index too, in the index's order, so
-# the database streams the groups instead of sorting a row per stage; the report folds them into
-# months.
+# the cases. The figures of the stages received and closed are read from the month tables
+# (migration 015: `received_months` and `closed_months`, kept by triggers on `stages`), a few
+# hundred rows a year whatever the number of cases; a key the stage has no value for is '' there,
+# given back as NULL. The month is its first day, a date like the others.
 
 
 def _count_if(condition: str) -> str:
@@ -447,37 +461,32 @@ def _count_if(condition: str) -> str:
 
 _DECISIONS = ", ".join(f"'{outcome}'" for outcome in DECISIONS)
 
-
-_ACCEPTED_COMPLAINTS = """
-    number IN (1, 2) AND received_on BETWEEN :start AND :end
-    AND case_type = 'complaint' AND (outcome IS NULL OR outcome != 'refused')
-"""
-# Accepted complaints per stage and day of receipt: number, day, received, withdrawn.
+_IN_THE_MONTHS = "number IN (1, 2) AND month BETWEEN :start AND :end AND stages != 0"
+_ACCEPTED_IN_THE_MONTHS = f"{_IN_THE_MONTHS} AND case_type = 'complaint' AND outcome != 'refused'"
+# Accepted complaints per stage and month of receipt: number, month, received, withdrawn.
 ANNUAL_RECEIVED = f"""
-    SELECT number, received_on, count(*), {_count_if("outcome = 'withdrawn'")}
-    FROM stages WHERE {_ACCEPTED_COMPLAINTS}
-    GROUP BY number, received_on
+    SELECT number, month, sum(stages), sum(CASE WHEN outcome = 'withdrawn' THEN stages ELSE 0 END)
+    FROM received_months WHERE {_ACCEPTED_IN_THE_MONTHS}
+    GROUP BY number, month
 """
 # Accepted complaints received per stage, service area and category: number, service, category, count.
 ANNUAL_THEMES = f"""
-    SELECT number, service, category, count(*)
-    FROM stages WHERE {_ACCEPTED_COMPLAINTS}
+    SELECT number, NULLIF(service, ''), NULLIF(category, ''), sum(stages)
+    FROM received_months WHERE {_ACCEPTED_IN_THE_MONTHS}
     GROUP BY number, service, category
 """
-# Stages closed per stage, day, outcome, in time or not, and apology or not: number, day, outcome,
-# in time (1 or 0), apology (1 or 0), stages, stages with compensation, compensation in pence. Counting
-# these groups costs the database half of what a count for each outcome and remedy would.
+# Stages closed per stage, month, outcome, in time or not, and apology or not: number, month,
+# outcome, in time (1 or 0), apology (1 or 0), stages, stages with compensation, compensation in
+# pence.
 ANNUAL_CLOSED = f"""
-    SELECT number, closed_on, outcome, CASE WHEN in_time THEN 1 ELSE 0 END, CASE WHEN apology THEN 1 ELSE 0 END, count(*),
-           {_count_if("compensation_pence > 0")}, coalesce(sum(compensation_pence), 0)
-    FROM stages
-    WHERE number IN (1, 2) AND closed_on BETWEEN :start AND :end
-    GROUP BY number, closed_on, outcome, in_time, apology
+    SELECT number, month, NULLIF(outcome, ''), in_time, apology, sum(stages), sum(compensated), sum(compensation_pence)
+    FROM closed_months WHERE {_IN_THE_MONTHS}
+    GROUP BY number, month, outcome, in_time, apology
 """
 # Complaints received and refused, by exclusion: exclusion, count.
-ANNUAL_REFUSED = """
-    SELECT exclusion, count(*) FROM stages
-    WHERE number IN (1, 2) AND received_on BETWEEN :start AND :end AND outcome = 'refused'
+ANNUAL_REFUSED = f"""
+    SELECT NULLIF(exclusion, ''), sum(stages) FROM received_months
+    WHERE {_IN_THE_MONTHS} AND outcome = 'refused'
     GROUP BY exclusion
 """
 # Compliments and comments received, from the (type, received_on) index: type, count.
@@ -531,6 +540,38 @@ SURVEY_ANSWERS = (
 # The statements above, narrowed to the cases that go to the Housing Ombudsman, so that a council
 # that is also a landlord reports its landlord complaints against its homes. Each joins the case
 # by its primary key from the rows the statement above reads through its own index.
+#
+# The month tables do not tell the cases apart, so this view counts the stages received and
+# closed from `stages` itself (the same columns, by the day rather than the month; the report
+# folds the days into months). Each reads through an index holding every column it reads:
+# ix_stages_received_figures for what was received, ix_stages_closed_figures for what was closed
+# (migration 006), grouped in the index's order so that the database streams the groups.
+_ACCEPTED_COMPLAINTS = """
+    number IN (1, 2) AND received_on BETWEEN :start AND :end
+    AND case_type = 'complaint' AND (outcome IS NULL OR outcome != 'refused')
+"""
+STAGES_RECEIVED = f"""
+    SELECT number, received_on, count(*), {_count_if("outcome = 'withdrawn'")}
+    FROM stages WHERE {_ACCEPTED_COMPLAINTS}
+    GROUP BY number, received_on
+"""
+STAGES_THEMES = f"""
+    SELECT number, service, category, count(*)
+    FROM stages WHERE {_ACCEPTED_COMPLAINTS}
+    GROUP BY number, service, category
+"""
+STAGES_CLOSED = f"""
+    SELECT number, closed_on, outcome, CASE WHEN in_time THEN 1 ELSE 0 END, CASE WHEN apology THEN 1 ELSE 0 END, count(*),
+           {_count_if("compensation_pence > 0")}, coalesce(sum(compensation_pence), 0)
+    FROM stages
+    WHERE number IN (1, 2) AND closed_on BETWEEN :start AND :end
+    GROUP BY number, closed_on, outcome, in_time, apology
+"""
+STAGES_REFUSED = """
+    SELECT exclusion, count(*) FROM stages
+    WHERE number IN (1, 2) AND received_on BETWEEN :start AND :end AND outcome = 'refused'
+    GROUP BY exclusion
+"""
 
 _HOUSING_CASE = "c.ombudsman = 'housing'"
 
@@ -544,10 +585,10 @@ def _of_housing_stages(sql: str) -> str:
 _HOUSING_SURVEY_COUNTS = ", ".join(f"{_count_if('v.' + key)}, count(v.{key})" for key in SURVEY_QUESTIONS)
 
 HOUSING_ONLY: dict[str, str] = {
-    "ANNUAL_RECEIVED": _of_housing_stages(ANNUAL_RECEIVED),
-    "ANNUAL_THEMES": _of_housing_stages(ANNUAL_THEMES),
-    "ANNUAL_CLOSED": _of_housing_stages(ANNUAL_CLOSED),
-    "ANNUAL_REFUSED": _of_housing_stages(ANNUAL_REFUSED),
+    "ANNUAL_RECEIVED": _of_housing_stages(STAGES_RECEIVED),
+    "ANNUAL_THEMES": _of_housing_stages(STAGES_THEMES),
+    "ANNUAL_CLOSED": _of_housing_stages(STAGES_CLOSED),
+    "ANNUAL_REFUSED": _of_housing_stages(STAGES_REFUSED),
     "ANNUAL_FEEDBACK": (
         "SELECT c.type, count(*) FROM cases c WHERE c.received_on BETWEEN :start AND :end "
         f"AND c.type IN ('compliment', 'comment') AND {_HOUSING_CASE} GROUP BY c.type"
@@ -701,6 +742,9 @@ HISTORIES_BY_CASE = (
 )
 EXTERNAL_REFS = "SELECT external_ref FROM cases WHERE external_ref IS NOT NULL"
 STAGES_BY_CASE = f"SELECT {_columns(STAGE_COLUMNS)} FROM stages ORDER BY case_id, number"
+# The month figures, every row (a few thousand), to compare with those the stage rows give.
+RECEIVED_MONTHS = "SELECT number, month, case_type, outcome, exclusion, service, category, stages FROM received_months"
+CLOSED_MONTHS = "SELECT number, month, outcome, in_time, apology, stages, compensated, compensation_pence FROM closed_months"
 ACTIONS_BY_CASE = f"SELECT {_columns(ACTION_COLUMNS)} FROM actions ORDER BY case_id, number"
 # Each case's record rows in the order projection.record_rows gives them.
 RECORDS_BY_CASE = {

@@ -248,8 +248,13 @@ class Store:
                 return reclaim_sqlite(raw.driver_connection)
             finally:
                 raw.close()
-        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql(statements.POSTGRES_RECLAIM)
+        from sqlalchemy.exc import OperationalError
+
+        try:
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql(statements.POSTGRES_RECLAIM)
+        except OperationalError:  # a lock another session held, or the server went away
+            return False
         return True
 
     def dispose(self) -> None:
