@@ -68,6 +68,8 @@ def test_json_lines_are_the_same_objects_one_a_line(histories) -> None:
     listed = json.loads(cli.ok("export", "--format", "json").stdout)
     lines = cli.ok("export", "--format", "jsonl").stdout.splitlines()
     assert len(lines) == CASES and [json.loads(line) for line in lines] == listed
+    # The events' details are written as stored: the text must still be what `json` writes.
+    assert all(line == json.dumps(json.loads(line), ensure_ascii=False) for line in lines)
 
 
 def test_dates_choose_the_cases_received_without_deriving_the_others(histories) -> None:
