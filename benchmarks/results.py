@@ -177,7 +177,7 @@ def rate_verdict(rate: Rate) -> Verdict:
 def report(run: Run, tables: list[Table], datasets: list[Dataset], rates: list[Rate] = ()) -> str:
     found = verdicts(tables)
     results = {verdict.of: verdict.met for verdict in found if verdict.of}
-    found += [rate_verdict(rate) for rate in rates]
+    found += [rate_verdict(rate) for rate in rates if rate.goal]
     lines = [
         *preamble(run),
         "## Goals",
