@@ -8,8 +8,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from dataio import EXPORT_MEMORY_MB, Rate, section
 from datasets import Dataset
-from plan import GOALS, Table, failed, verdicts
+from plan import GOALS, Table, Verdict, failed, verdicts
 from timing import Measure
 
 
@@ -166,9 +167,17 @@ def loads(values: tuple[float, float, float]) -> str:
     return ", ".join(f"{value:.2f}" for value in values)
 
 
-def report(run: Run, tables: list[Table], datasets: list[Dataset]) -> str:
+def rate_verdict(rate: Rate) -> Verdict:
+    """An `export` or `import` rate as a line of the goals."""
+    memory = f", {rate.peak_mb:.0f} MB" if rate.unit == "cases" else ""
+    limit = f"≥ {rate.goal:,} {rate.unit}/s" + (f", ≤ {EXPORT_MEMORY_MB} MB" if rate.unit == "cases" else "")
+    return Verdict(f"{rate.label} of {rate.size:,} {rate.unit}", f"{rate.per_second:,.0f} {rate.unit}/s{memory}", limit, rate.met)
+
+
+def report(run: Run, tables: list[Table], datasets: list[Dataset], rates: list[Rate] = ()) -> str:
     found = verdicts(tables)
     results = {verdict.of: verdict.met for verdict in found if verdict.of}
+    found += [rate_verdict(rate) for rate in rates if rate.goal]
     lines = [
         *preamble(run),
         "## Goals",
@@ -182,6 +191,7 @@ def report(run: Run, tables: list[Table], datasets: list[Dataset]) -> str:
     ]
     for table in tables:
         lines += table_section(table, results)
+    lines += section(list(rates))
     if run.postgres:
         lines += ["## PostgreSQL", "", run.postgres, ""]
     lines += generator_section(datasets)

@@ -130,3 +130,33 @@ def test_a_refused_row_leaves_nothing_and_the_others_are_still_checked(tmp_path,
     report = importing.import_sheet(context(str(tmp_path / "c.db"), TODAY), importing.read_sheet(str(sheet), "utf-8", {}))
     assert [item["line"] for item in report.refused] == [7, 22] and report.cases_created == 19 and not report.written
     assert rows_of(str(tmp_path / "c.db")) == before
+
+
+def test_a_case_derived_further_is_the_case_derived_whole(tmp_path) -> None:
+    """`import` folds each step's events onto the case the previous step left (derive_further):
+    for every case of a generated database, and every point its history could be cut at, the
+    case derived up to the cut and then further is the case derived from every event at once."""
+    from complaintctl.domain import policy as policies
+    from complaintctl.domain.case import derive, derive_further
+    from complaintctl.storage.reader import open_reader
+    from test_generate import TODAY as GENERATED_ON, load_generator
+
+    location = str(tmp_path / "generated.db")
+    load_generator().generate(location, 400, seed=5, today=GENERATED_ON, workers=1)
+    chosen = policies.load(None)
+    calendar = chosen.calendar()
+    reader = open_reader(location)
+    assert reader is not None
+    splits = 0
+    try:
+        with reader.reading() as tx:
+            history = PolicyHistory(tx.policy_versions())
+            for reference, events, _ in tx.every_history(500):
+                whole = derive(reference, events, chosen, calendar, history)
+                for cut in range(1, len(events)):
+                    before = derive(reference, events[:cut], chosen, calendar, history)
+                    assert derive_further(before, events[cut:], chosen, calendar, history) == whole, (reference, cut)
+                    splits += 1
+    finally:
+        reader.dispose()
+    assert splits > 800

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.calendar import add_months
 from complaintctl.domain.corrections import amended, in_force, voided_numbers
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import CORRECTION_KINDS, Event
 from complaintctl.domain.vocabulary import ANONYMOUS_NAME, DECISIONS
 
 if TYPE_CHECKING:
@@ -294,14 +294,44 @@ def derive(
         _apply(case, event, rules)
         if event.kind == "closed":
             settled_by = event
+    _settle(case, settled_by, rules)
+    return case
+
+
+def derive_further(
+    case: Case, new_events: list[Event], policy: Policy, calendar: Calendar, history: PolicyHistory | None = None
+) -> Case:
+    """The case `derive` gives for the history of `case` (as `derive` gave it, under the same
+    rules) with `new_events` after it: only the new events are folded, onto `case` itself, which
+    is changed and returned. A batch of steps on one case (an import) so derives it once rather
+    than once a step. A correction among the new events changes what the whole history means:
+    then the case is derived again from its first event."""
+    events = [*case.events, *new_events]
+    if any(event.kind in CORRECTION_KINDS for event in new_events):
+        return derive(case.reference, events, policy, calendar, history)
+    rules = _Rules(policy, calendar, history)
+    case.events = events
+    for event in new_events:
+        _apply(case, event, rules)
+    voided = case.voided
+    settled_by = next((event for event in reversed(events) if event.kind == "closed" and event.number not in voided), events[0])
+    _settle(case, settled_by, rules)
+    return case
+
+
+def _settle(case: Case, settled_by: Event, rules: _Rules) -> None:
+    """What the fold leaves to the end: an open stage's deadlines under the policy in force now;
+    the Ombudsman of a settled case as the policy in force when it was settled named it (by
+    `settled_by`, its latest close, or its logging for a case without a clock)."""
+    housing = bool(case.details.get("housing"))
     if case.has_clock and not case.current.is_closed:
         stage = case.current
         if stage.acknowledged_on is None:
-            _settle_acknowledge_by(stage, policy, calendar)
-        _settle_deadlines(stage, policy, calendar)
+            _settle_acknowledge_by(stage, rules.policy, rules.calendar)
+        _settle_deadlines(stage, rules.policy, rules.calendar)
+        case.ombudsman = "housing" if housing else rules.policy.default_ombudsman
     elif not housing:
         case.ombudsman = rules.at(settled_by)[0].default_ombudsman
-    return case
 
 
 def _hand_to(stage: Stage, handler: str | None) -> None:

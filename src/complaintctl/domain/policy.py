@@ -172,8 +172,9 @@ class Policy:
     def default_ombudsman(self) -> str:
         return self.organisation["default_ombudsman"]
 
-    @property
+    @cached_property
     def escalation_window(self) -> EscalationWindow:
+        # Read once: deriving a case asks for it at each close, an export a million times.
         return EscalationWindow.parse(self.raw["stage2"]["escalation_window"])
 
     @property
@@ -223,13 +224,21 @@ class Policy:
         return bool(service) and _service_key(service) in listed
 
     def stage(self, number: int) -> StageRules:
-        table = self.raw[f"stage{number}"]
-        return StageRules(
-            acknowledge_days=table["acknowledge_days"],
-            respond_days=table["respond_days"],
-            respond_from=table["respond_from"],
-            extension_max_days=table["extension_max_days"],
-        )
+        rules = self._stage_rules.get(number)
+        if rules is None:
+            table = self.raw[f"stage{number}"]
+            rules = self._stage_rules[number] = StageRules(
+                acknowledge_days=table["acknowledge_days"],
+                respond_days=table["respond_days"],
+                respond_from=table["respond_from"],
+                extension_max_days=table["extension_max_days"],
+            )
+        return rules
+
+    @cached_property
+    def _stage_rules(self) -> dict[int, StageRules]:
+        # Each stage's rules made once: deriving a case asks for them at every step.
+        return {}
 
     def ombudsman(self, which: str) -> dict[str, str]:
         return self.raw["ombudsman"][which]

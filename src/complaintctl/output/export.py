@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import islice
+from json.encoder import encode_basestring as quoted
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.output.render import FORMULA_STARTS, case_json
+from complaintctl.domain.encoding import json_encoder
+from complaintctl.output.render import FORMULA_STARTS, case_fields_json, day_text
 
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case
 
 # Rows written to the text of one piece: large enough to be quick, small enough to stay small.
 ROWS_A_PIECE = 1000
+# Cases encoded to one piece of JSON (a case is a few kilobytes).
+CASES_A_PIECE = 200
 
 
 def csv_pieces(rows: Iterable[list[Any]], columns: Sequence[str], typed: Iterable[str]) -> Iterator[str]:
@@ -47,24 +51,51 @@ def json_default(value: Any) -> Any:
     return value.isoformat()
 
 
-def shown(case: Case, restriction: Any) -> dict[str, Any]:
-    """The case as `show --json` prints it: with the restriction its complainant is under."""
-    found = case_json(case)
-    found["restriction"] = restriction.as_dict() if restriction is not None else None
-    return found
+def _case_encoder() -> Callable[[Any], str]:
+    """One encoder for every case of an export, built once (a case's object holds no container
+    twice, let alone itself)."""
+    return json_encoder(default=json_default)
 
 
-def json_pieces(cases: Iterable[tuple[Case, Any]]) -> Iterator[str]:
-    """A JSON list, one case to a line, written as each case comes."""
-    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
+def case_text(case: Case, restriction: Any, details: Sequence[str], encode: Callable[[Any], str]) -> str:
+    """The case as `show --json` prints it (output.render.case_json), with the restriction its
+    complainant is under, as JSON text with the spacing `json` gives. Each event's details are
+    written as the database keeps them: JSON with its keys sorted and this spacing (every
+    writer has stored them so since the first release), which is what encoding them again
+    would write, without the cost (tests/test_export_derived.py holds export to `show --json`)."""
+    voided = case.voided
+    events = ", ".join(
+        f'{{"number": {event.number}, "kind": {quoted(event.kind)}, "on": "{day_text(event.on)}", '
+        f'"officer": {quoted(event.officer)}, "recorded_at": "{event.recorded_at.isoformat()}", '
+        f'"details": {text}, "voided": {"true" if event.number in voided else "false"}}}'
+        for event, text in zip(case.events, details, strict=True)
+    )
+    fields = encode(case_fields_json(case))
+    found = encode(restriction.as_dict()) if restriction is not None else "null"
+    return f'{fields[:-1]}, "events": [{events}], "restriction": {found}}}'
+
+
+def json_pieces(cases: Iterable[tuple[Case, Any, Sequence[str]]]) -> Iterator[str]:
+    """A JSON list, one case to a line, a few hundred cases to a piece."""
+    encode = _case_encoder()
+    lines = (case_text(case, restriction, details, encode) for case, restriction, details in cases)
     first = True
-    for case, restriction in cases:
-        yield ("[\n" if first else ",\n") + encode(shown(case, restriction))
+    for some in batched(lines, CASES_A_PIECE):
+        yield ("[\n" if first else ",\n") + ",\n".join(some)
         first = False
     yield "[]\n" if first else "\n]\n"
 
 
-def json_line_pieces(cases: Iterable[tuple[Case, Any]]) -> Iterator[str]:
-    encode = json.JSONEncoder(ensure_ascii=False, default=json_default).encode
-    for case, restriction in cases:
-        yield encode(shown(case, restriction)) + "\n"
+def json_line_pieces(cases: Iterable[tuple[Case, Any, Sequence[str]]]) -> Iterator[str]:
+    """JSON lines, one case to a line, a few hundred cases to a piece."""
+    encode = _case_encoder()
+    lines = (case_text(case, restriction, details, encode) for case, restriction, details in cases)
+    for some in batched(lines, CASES_A_PIECE):
+        yield "\n".join(some) + "\n"
+
+
+def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    """`items` in lists of `size` (the last may be shorter; none is empty)."""
+    iterator = iter(items)
+    while some := list(islice(iterator, size)):
+        yield some

@@ -8,6 +8,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import chain, islice
 from typing import TYPE_CHECKING, Any
 
@@ -23,28 +24,41 @@ if TYPE_CHECKING:
 
 
 def _iso(value: Any) -> Any:
-    if isinstance(value, (date, datetime)):
+    if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, date):
+        return day_text(value)
     return value
+
+
+@lru_cache(maxsize=8192)
+def day_text(day: date) -> str:
+    """A date as ISO text, remembered: a case has a dozen dates, and an export of a million cases
+    falls on a few thousand days (date.isoformat formats afresh each time)."""
+    return day.isoformat()
+
+
+def _day(value: date | None) -> str | None:
+    return None if value is None else day_text(value)
 
 
 def stage_json(stage: "Stage") -> dict[str, Any]:
     return {
         "number": stage.number,
-        "received_on": _iso(stage.received_on),
+        "received_on": day_text(stage.received_on),
         "handler": stage.handler,
-        "acknowledge_by": _iso(stage.acknowledge_by),
-        "acknowledged_on": _iso(stage.acknowledged_on),
-        "original_respond_by": _iso(stage.original_respond_by),
-        "respond_by": _iso(stage.respond_by),
+        "acknowledge_by": _day(stage.acknowledge_by),
+        "acknowledged_on": _day(stage.acknowledged_on),
+        "original_respond_by": _day(stage.original_respond_by),
+        "respond_by": _day(stage.respond_by),
         "extension_days": stage.extension_days,
-        "update_due": _iso(stage.update_due),
-        "closed_on": _iso(stage.closed_on),
+        "update_due": _day(stage.update_due),
+        "closed_on": _day(stage.closed_on),
         "outcome": stage.outcome,
         "exclusion": stage.exclusion,
         "reasons": stage.reasons,
         "responded_in_time": stage.responded_in_time,
-        "escalate_by": _iso(stage.escalate_by),
+        "escalate_by": _day(stage.escalate_by),
         "late_reason": stage.late_reason,
         "apology": stage.apology,
         "compensation": f"{stage.compensation_pence / 100:.2f}",
@@ -59,7 +73,27 @@ CONTACT_KEYS = (
 
 
 def case_json(case: "Case") -> dict[str, Any]:
-    """The `show --json` object: the keys the contract names first, then the rest."""
+    """The `show --json` object: the keys the contract names first, then the rest, the events last."""
+    result = case_fields_json(case)
+    voided = case.voided
+    # An event's `on` is a date and its `recorded_at` a datetime, always: no _iso to ask.
+    result["events"] = [
+        {
+            "number": event.number,
+            "kind": event.kind,
+            "on": day_text(event.on),
+            "officer": event.officer,
+            "recorded_at": event.recorded_at.isoformat(),
+            "details": event.details,
+            "voided": event.number in voided,
+        }
+        for event in case.events
+    ]
+    return result
+
+
+def case_fields_json(case: "Case") -> dict[str, Any]:
+    """The `show --json` object without its `events` (output/export.py writes those itself)."""
     from complaintctl.domain.retention import hold_of, redacted_on  # a case's, loaded with its fold
 
     stage = case.current
@@ -97,18 +131,6 @@ def case_json(case: "Case") -> dict[str, Any]:
             "done_on": _iso(action.done_on),
         }
         for action in case.actions
-    ]
-    result["events"] = [
-        {
-            "number": event.number,
-            "kind": event.kind,
-            "on": _iso(event.on),
-            "officer": event.officer,
-            "recorded_at": _iso(event.recorded_at),
-            "details": event.details,
-            "voided": event.number in case.voided,
-        }
-        for event in case.events
     ]
     return result
 

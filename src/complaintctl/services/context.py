@@ -84,8 +84,11 @@ class Reading(Protocol):
         same service, from someone of the same name or email."""
         ...
 
-    def every_case(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list["Event"]]]:
-        """Every case row with its stage and action rows and its events, in id order, streamed."""
+    def every_history(
+        self, batch: int, received_from: date | None = None, received_to: date | None = None
+    ) -> Iterator[tuple[str, list["Event"], list[str]]]:
+        """Every case received in the dates given that has events, in id order, as its reference,
+        its events and their details as stored (JSON text), streamed from one statement."""
         ...
 
     def external_refs(self) -> set[str]: ...

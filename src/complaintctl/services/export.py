@@ -57,6 +57,7 @@ _STAGE_WORD_PLACES = {number: tuple((_POSITION[f"stage{number}_{name}"], name) f
 _FLAG_POSITIONS = tuple(
     index for index, name in enumerate(COLUMNS) if name in _FLAGS or name.split("_", 1)[-1] in _FLAGS
 )
+_COMPENSATION = {number: _POSITION[f"stage{number}_compensation"] for number in (1, 2)}
 _ACTIONS = _POSITION["actions"]
 # The columns people typed, which a spreadsheet might take for a formula.
 TYPED = frozenset(
@@ -107,7 +108,7 @@ def flat_row(row: dict[str, Any], stages: list[dict[str, Any]], actions: list[di
             flat[index] = stage[name]
         for index, name in _STAGE_WORD_PLACES[number]:
             flat[index] = told.get((number, name))
-        flat[_POSITION[f"stage{number}_compensation"]] = f"{(stage['compensation_pence'] or 0) / 100:.2f}"
+        flat[_COMPENSATION[number]] = f"{(stage['compensation_pence'] or 0) / 100:.2f}"
     for index in _FLAG_POSITIONS:
         if flat[index] is not None:
             flat[index] = "yes" if flat[index] else "no"
@@ -139,14 +140,15 @@ def _action_text(action: dict[str, Any]) -> str:
     return text + ")"
 
 
-def cases(ctx: Context, received_from: date | None = None, received_to: date | None = None) -> Iterator[tuple[Any, Any]]:
+def cases(ctx: Context, received_from: date | None = None, received_to: date | None = None) -> Iterator[tuple[Any, Any, list[str]]]:
     """Each case received in the dates given, derived from its events (as `show` gives it), in id
-    order, with the restriction its complainant is under (or None), as `show` reads it."""
-    start, end = _iso(received_from), _iso(received_to)
+    order, with the restriction its complainant is under (or None), as `show` reads it, and
+    its events' details as stored (JSON text). The events of every case come from one
+    statement read in case order, so a million cases cost one pass over the events and never
+    more memory than one case's."""
     with ctx.store.reading() as tx:
         # Restrictions are few: read once, matched to each case in memory.
         restrictions = tx.restrictions(active_only=True)
-        for row, _stages, _actions, events in tx.every_case(BATCH):
-            if _received_between(row["received_on"], start, end) and events:
-                case = derive_case(ctx, row["reference"], events)
-                yield case, restriction_in(restrictions, case.details)
+        for reference, events, details in tx.every_history(BATCH, received_from, received_to):
+            case = derive_case(ctx, reference, events)
+            yield case, restriction_in(restrictions, case.details) if restrictions else None, details

@@ -225,18 +225,23 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
             "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
         )
     chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
+    fields = list(chosen.items())
+    # A short row is read as if its missing cells were empty.
+    width = 1 + max(index for indexes in chosen.values() for index in indexes)
     rows = []
     for line, cells in body:
         if not any(cell.strip() for cell in cells):
             continue
+        if len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
         values = {}
-        for name, indexes in chosen.items():
+        for name, indexes in fields:
             for index in indexes:
-                value = cells[index].strip() if index < len(cells) else ""
-                if value[:1] == "'" and value[1:2] and value[1:].startswith(FORMULA_STARTS):
-                    # An export's guard against a spreadsheet running the cell: the text is what follows.
-                    value = value[1:]
+                value = cells[index].strip()
                 if value:
+                    if value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+                        # An export's guard against a spreadsheet running the cell: the text is what follows.
+                        value = value[1:]
                     values[name] = value
                     break
         rows.append(Row(line, values))

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.case import Case, derive
+from complaintctl.domain.case import Case, derive, derive_further
 from complaintctl.domain.events import CORRECTION_KINDS, Event
 from complaintctl.errors import InvalidInput
 from complaintctl.services.context import Context
@@ -32,6 +32,11 @@ _LETTER_STEPS = {
 def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
     """The case its events tell, under the context's policy, calendar and policy history."""
     return derive(reference, events, ctx.policy, ctx.calendar, ctx.history)
+
+
+def derive_further_case(ctx: Context, case: Case, new_events: list[Event]) -> Case:
+    """`case` (as derived with `ctx`) with `new_events` folded onto it; `case` is changed."""
+    return derive_further(case, new_events, ctx.policy, ctx.calendar, ctx.history)
 
 
 def get_case(ctx: Context, reference: str) -> Case:

@@ -18,7 +18,7 @@ from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_key
 from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
 from complaintctl.services.context import Context, Database, Step
-from complaintctl.services.reading import derive_case
+from complaintctl.services.reading import derive_case, derive_further_case
 from complaintctl.services.team import join
 
 
@@ -67,7 +67,8 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
         join(ctx, tx)
         case_id = tx.case_id(reference)
         events = tx.events(case_id)
-        case = tx.derived_case(case_id) or derive_case(ctx, reference, events)
+        kept = tx.derived_case(case_id)
+        case = kept or derive_case(ctx, reference, events)
         try:
             steps = plan(case)
         except ComplaintError as refusal:
@@ -80,7 +81,9 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
             for index, (kind, on, details) in enumerate(steps, start=1)
         ]
         tx.append(reference, case_id, new_events)
-        updated = derive_case(ctx, reference, events + new_events)
+        # A case the transaction keeps derived (an import's) is its own, not shared: the new
+        # events are folded onto it rather than the whole history again.
+        updated = derive_further_case(ctx, kept, new_events) if kept is not None else derive_case(ctx, reference, events + new_events)
         tx.save_case(case_id, updated)
         if ctx.before_commit is not None:
             ctx.before_commit(updated)

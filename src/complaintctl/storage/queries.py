@@ -13,9 +13,11 @@ Imports neither SQLAlchemy nor SQLModel: the light reader and writer load this m
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import json.scanner
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from itertools import groupby
+from itertools import chain, groupby
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaintctl.domain.events import Event
@@ -81,6 +83,20 @@ def dated(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[tuple
         yield tuple(values)
 
 
+_scan_json = json.scanner.make_scanner(json.JSONDecoder())
+
+
+def details_from_text(text: str) -> Any:
+    """An event's details from the JSON text stored, as `json.loads` reads it. The text is
+    JSON as the writer encoded it, so the C scanner is called straight, without the checks
+    `json.loads` makes around it (an export reads millions); other text goes to `json.loads`."""
+    try:
+        value, end = _scan_json(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    return value if end == len(text) else json.loads(text)
+
+
 def restriction_from_row(row: Mapping[str, Any]) -> Restriction:
     from complaintctl.domain.restrictions import Restriction
 
@@ -118,6 +134,12 @@ class Queries:
     def stream(self, sql: str, batch: int, dates: bool = True) -> Iterator[dict[str, Any]]:
         """The rows of a statement as dicts, read `batch` at a time as they are iterated; with
         `dates` False, SQLite's date columns stay ISO text."""
+        raise NotImplementedError
+
+    def stream_tuples(self, sql: str, batch: int) -> Iterable[Sequence[Any]]:
+        """The rows of a statement as tuples, read `batch` at a time as they are iterated, every
+        value as the database keeps it (SQLite's dates as ISO text): the quickest way through a
+        whole table."""
         raise NotImplementedError
 
     # -- running a statement -----------------------------------------------------------------------
@@ -269,29 +291,54 @@ class Queries:
         sql, params = statements.expand(statements.CASES_CHANGED_AFTER, "kinds", kinds)
         return dict(self.tuples(sql, as_of=as_of, **params))
 
-    def every_case(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[Event]]]:
-        """Every case row in id order with its `stages`, `actions` and `events` rows, each table
-        read in case order alongside the cases `batch` rows at a time: a million cases cost time,
-        not memory."""
-        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch))
-        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch))
-        events = _Groups(self.stream(statements.EVENTS_BY_CASE, batch))
-        for row in self.stream(statements.CASES_BY_ID, batch):
-            case_id = row["id"]
-            yield row, stages.take(case_id), actions.take(case_id), [event_from_row(event) for event in events.take(case_id)]
-
     def every_case_as_kept(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[Worded]]]:
-        """As `every_case`, for a flat export: the dates as the database keeps them (ISO text in
+        """Every case row in id order with its `stages`, `actions` and `events` rows, each table
+        read in case order alongside the cases `batch` rows at a time (a million cases cost time,
+        not memory), for a flat export: the dates as the database keeps them (ISO text in
         SQLite, `date` in PostgreSQL) and, of the events, only those that carry words or take
         others back (EVENTS_WITH_WORDS), each as its kind, number and details."""
-        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch, dates=False))
-        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch, dates=False))
-        events = _Groups(self.stream(statements.EVENTS_WITH_WORDS, batch, dates=False))
-        loads = json.loads
-        for row in self.stream(statements.CASES_BY_ID, batch, dates=False):
+        by_case = itemgetter("case_id")
+        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch, dates=False), by_case)
+        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch, dates=False), by_case)
+        # The events as tuples (case_id, number, kind, details): only their words are wanted.
+        events = _Groups(self.stream_tuples(statements.EVENTS_WITH_WORDS, batch), itemgetter(0))
+        loads = details_from_text
+        for row in self.stream(statements.CASES_AS_EXPORTED, batch, dates=False):
             case_id = row["id"]
-            worded = [Worded(event["kind"], event["number"], loads(event["details"])) for event in events.take(case_id)]
+            worded = [Worded(kind, number, loads(details)) for _, number, kind, details in events.take(case_id)]
             yield row, stages.take(case_id), actions.take(case_id), worded
+
+    def every_history(
+        self, batch: int, received_from: date | None = None, received_to: date | None = None
+    ) -> Iterator[tuple[str, list[Event], list[str]]]:
+        """Every case received in the dates given (all when none) that has events, in id order:
+        its reference, its events, and each event's details as the JSON text stored (an export
+        writes them as they are), read in one statement `batch` rows at a time. A case outside
+        the dates costs its rows, never the making of its events."""
+        fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
+        # Compared as the database keeps the dates: ISO text in SQLite, `date` in PostgreSQL.
+        start, end = (
+            (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
+        )
+        for _, rows in groupby(self.stream_tuples(statements.HISTORIES_BY_CASE, batch), key=itemgetter(0)):
+            first = next(rows)
+            received = first[2]
+            if (start is not None and received < start) or (end is not None and received > end):
+                continue
+            events, texts = [], []
+            for _, _, _, number, kind, on, officer, recorded_at, details in chain((first,), rows):
+                events.append(
+                    Event(
+                        kind=kind,
+                        on=fromisodate(on) if isinstance(on, str) else on,
+                        officer=officer,
+                        recorded_at=fromisotime(recorded_at),
+                        details=loads(details),
+                        number=number,
+                    )
+                )
+                texts.append(details)
+            yield first[1], events, texts
 
     def external_refs(self) -> set[str]:
         """The spreadsheet references of the cases imported so far."""
@@ -494,18 +541,19 @@ class Queries:
 
 
 class _Groups:
-    """The rows of a statement sorted by `case_id`, taken one case at a time in increasing order."""
+    """The rows of a statement sorted by their case id (`case_of` a row), taken one case at a time
+    in increasing order."""
 
-    def __init__(self, rows: Iterator[dict[str, Any]]) -> None:
-        self.groups = groupby(rows, key=lambda row: row["case_id"])
-        self.pending: tuple[int, list[dict[str, Any]]] | None = None
+    def __init__(self, rows: Iterable[Any], case_of: Callable[[Any], int]) -> None:
+        self.groups = groupby(rows, key=case_of)
+        self.pending: tuple[int, list[Any]] | None = None
         self.advance()
 
     def advance(self) -> None:
         item = next(self.groups, None)
         self.pending = (item[0], list(item[1])) if item else None
 
-    def take(self, case_id: int) -> list[dict[str, Any]]:
+    def take(self, case_id: int) -> list[Any]:
         while self.pending and self.pending[0] < case_id:
             self.advance()
         if self.pending and self.pending[0] == case_id:

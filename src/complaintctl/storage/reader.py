@@ -118,6 +118,10 @@ class Reader(Queries):
         cursor = self.conn.execute(sql, params)
         return [column[0] for column in cursor.description or ()], cursor
 
+    def stream_tuples(self, sql: str, batch: int) -> sqlite3.Cursor:
+        """The rows of a statement, as stored, stepped through as they are iterated."""
+        return self.conn.execute(sql)
+
     def stream(self, sql: str, batch: int, dates: bool = True) -> Iterator[dict[str, Any]]:
         """The rows of a statement as dicts, as store.Transaction.stream gives them; SQLite
         steps through them as they are iterated, so `batch` needs no say here. With `dates`

@@ -729,6 +729,17 @@ EVENTS_WITH_WORDS = (
     "SELECT case_id, number, kind, details FROM events "
     "WHERE kind || '' IN ('logged', 'amended', 'voided', 'escalated', 'closed') ORDER BY case_id, number"
 )
+# The columns of each case that a flat export takes from its row, in id order.
+CASES_AS_EXPORTED = (
+    "SELECT id, reference, external_ref, type, status, stage, outcome, received_on, ombudsman, over_12_months, "
+    "handler, next_due, next_due_what, service, category, housing FROM cases ORDER BY id"
+)
+# Every case's events with its reference and receipt, in case order: what `export` derives each
+# case from, in one statement (the events' unique (case_id, number) index gives the order).
+HISTORIES_BY_CASE = (
+    "SELECT e.case_id, c.reference, c.received_on, e.number, e.kind, e.business_date, e.officer, e.recorded_at, e.details "
+    "FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.case_id, e.number"
+)
 EXTERNAL_REFS = "SELECT external_ref FROM cases WHERE external_ref IS NOT NULL"
 STAGES_BY_CASE = f"SELECT {_columns(STAGE_COLUMNS)} FROM stages ORDER BY case_id, number"
 # The month figures, every row (a few thousand), to compare with those the stage rows give.

@@ -294,6 +294,10 @@ class Transaction(Writes):
         for row in rows:
             yield dict(zip(names, row))
 
+    def stream_tuples(self, sql: str, batch: int) -> Iterable[Sequence[Any]]:
+        """The rows of a statement, as stored, fetched `batch` at a time."""
+        return self.conn.execution_options(yield_per=batch).execute(statement(sql))
+
     def execute(self, sql: str, params: Mapping[str, Any]) -> int:
         return self.conn.execute(statement(sql), params).rowcount
 

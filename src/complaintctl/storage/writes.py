@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from complaintctl.domain.encoding import json_encoder
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
 
 # An event's details as stored: `json.dumps(details, sort_keys=True, ensure_ascii=False)`, one
 # encoder for every event.
-DETAILS_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
+details_text = json_encoder(sort_keys=True)
 
 
 def utc_text(moment: datetime) -> str:
@@ -240,7 +241,7 @@ class Writes(Queries):
                         "business_date": item.on.isoformat() if as_text else item.on,
                         "officer": item.officer,
                         "recorded_at": moment,
-                        "details": DETAILS_JSON.encode(item.details),
+                        "details": details_text(item.details),
                         "prev_hash": head,
                         "hash": digest,
                         "redacted_by": None,
@@ -289,7 +290,7 @@ class Writes(Queries):
             vouched.append(
                 {"number": recorded.number, "hash": stored, "digest": event_hash(reference, redacted, prev_hash, None), "fields": fields}
             )
-            rows.append({"case_id": case_id, "event_number": recorded.number, "details": DETAILS_JSON.encode(redacted.details), "redacted_by": by})
+            rows.append({"case_id": case_id, "event_number": recorded.number, "details": details_text(redacted.details), "redacted_by": by})
         self.write_rows(statements.REDACT_EVENT, rows)
         return vouched
 

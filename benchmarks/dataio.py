@@ -1,0 +1,138 @@
+"""Data in and out: `export` and `import` timed as whole processes, as rates against their goals.
+
+Cheap by design: each command runs once. At 10,000 cases each export format is timed, with no
+goal (the start of the process weighs in so few); at 1,000,000 cases, the size the goal is set
+at, one export (JSON, each case derived from its events) is timed. The
+10,000 cases' CSV export is then imported into a new database made by `init`, as a team's sheet
+would be. Each export writes its file in the work folder (removed afterwards), as `--out` does.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import datasets
+from timing import Run, Spawner
+
+IMPORT_ROWS_A_SECOND = 5_000
+EXPORT_CASES_A_SECOND = 20_000
+EXPORT_MEMORY_MB = 100
+EXPORT_GOAL_SIZE = 1_000_000  # the export goal is for a million cases
+SHEET_SIZE = 10_000  # the database whose CSV export is the sheet imported
+FORMATS = ("csv", "json", "jsonl")
+
+
+@dataclass(frozen=True)
+class Rate:
+    """One timed run of `export` or `import`."""
+
+    label: str  # what was timed, e.g. "`export --format json`"
+    size: int  # cases exported, or rows imported
+    unit: str  # "cases" or "rows"
+    run: Run
+    goal: int | None  # the rate it must reach (a second); None where no goal is set
+    error: str = ""  # its last line on stderr when it failed
+
+    @property
+    def per_second(self) -> float:
+        return self.size / self.run.wall if self.run.wall else 0.0
+
+    @property
+    def peak_mb(self) -> float:
+        return self.run.peak_kb / 1024
+
+    @property
+    def met(self) -> str:
+        if self.goal is None:
+            return "—"
+        if self.run.code != 0:
+            return f"not met: it failed (exit {self.run.code}: {self.error})"
+        fast = self.per_second >= self.goal
+        small = self.unit != "cases" or self.peak_mb <= EXPORT_MEMORY_MB
+        return "met" if fast and small else "not met"
+
+
+def timed(spawner: Spawner, argv: list[str], env: dict[str, str]) -> tuple[Run, str]:
+    with tempfile.TemporaryDirectory() as folder:
+        stderr = Path(folder) / "stderr"
+        run = spawner.run(argv, env, stderr)
+        lines = stderr.read_text(errors="replace").strip().splitlines() if run.code else []
+    return run, lines[-1] if lines else ""
+
+
+def export_rate(spawner: Spawner, cli: list[str], env: dict[str, str], size: int, fmt: str, out: Path) -> Rate:
+    out.unlink(missing_ok=True)
+    try:
+        run, error = timed(spawner, [*cli, "export", "--format", fmt, "--out", str(out)], env)
+    finally:
+        if fmt != "csv" or size != SHEET_SIZE:
+            out.unlink(missing_ok=True)
+    goal = EXPORT_CASES_A_SECOND if size >= EXPORT_GOAL_SIZE else None
+    return Rate(f"`export --format {fmt}`", size, "cases", run, goal, error)
+
+
+def rates(kept: dict[int, datasets.Dataset], sizes: list[int], work: Path, command: list[str], env: dict[str, str], spawner: Spawner) -> list[Rate]:
+    """Every export and the import, each timed once; none when the run has no 10,000 cases."""
+    found: list[Rate] = []
+    sheet = work / f"sheet-{SHEET_SIZE}.csv"
+    for size in sizes:
+        if size != SHEET_SIZE and size != max(sizes):
+            continue
+        formats = FORMATS if size == SHEET_SIZE else ("json",)
+        print(f"timing export of {size:,} cases ({', '.join(formats)})…", file=sys.stderr, flush=True)
+        with datasets.working_copy(kept[size], work) as location:
+            cli = [*command, "--db", str(location)]
+            for fmt in formats:
+                out = sheet if (size, fmt) == (SHEET_SIZE, "csv") else work / f"export-{size}.{fmt}"
+                found.append(export_rate(spawner, cli, env, size, fmt, out))
+    if sheet.exists():
+        print(f"timing import of {SHEET_SIZE:,} rows…", file=sys.stderr, flush=True)
+        found.append(import_rate(spawner, sheet, work, command, env))
+        sheet.unlink()
+    return found
+
+
+def import_rate(spawner: Spawner, sheet: Path, work: Path, command: list[str], env: dict[str, str]) -> Rate:
+    """The sheet imported into a database just made by `init`, under a chain key kept in the work folder."""
+    database = work / "imported.db"
+    for old in work.glob("imported.db*"):
+        old.unlink()
+    keyed = {**env, "COMPLAINTCTL_KEY_FILE": str(work / "imported.key")}
+    subprocess.run([*command, "--db", str(database), "init"], check=True, capture_output=True, env=keyed)
+    try:
+        run, error = timed(spawner, [*command, "--db", str(database), "import", str(sheet)], keyed)
+    finally:
+        for old in work.glob("imported.db*"):
+            os.unlink(old)
+    return Rate("`import SHEET.csv`", SHEET_SIZE, "rows", run, IMPORT_ROWS_A_SECOND, error)
+
+
+def section(found: list[Rate]) -> list[str]:
+    if not found:
+        return []
+    lines = [
+        "## Data in and out",
+        "",
+        (
+            f"Each command timed once as a whole process. Goals: `import` at least {IMPORT_ROWS_A_SECOND:,} rows a second;"
+            f" `export` of {EXPORT_GOAL_SIZE:,} cases at least {EXPORT_CASES_A_SECOND:,} a second in at most {EXPORT_MEMORY_MB} MB. The sheet"
+            f" imported is the CSV export of the {SHEET_SIZE:,} cases, into a database made by `init`."
+        ),
+        "",
+        "| command | of | wall | CPU | a second | peak memory | goal | met |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for rate in found:
+        memory = f", ≤ {EXPORT_MEMORY_MB} MB" if rate.unit == "cases" else ""
+        goal = f"≥ {rate.goal:,} {rate.unit}/s{memory}" if rate.goal else "—"
+        lines.append(
+            f"| {rate.label} | {rate.size:,} {rate.unit} | {rate.run.wall:.2f} s | {rate.run.cpu:.2f} s | {rate.per_second:,.0f} |"
+            f" {rate.peak_mb:.0f} MB | {goal} | {rate.met} |"
+        )
+    lines.append("")
+    return lines
