@@ -3,6 +3,7 @@
 import typer
 
 from complaintctl.cli.options import force_option, reference_argument
+from complaintctl.cli.results import exported_to
 from complaintctl.cli.runtime import app, handled, settings
 
 
@@ -16,29 +17,14 @@ def pack(
     """The complaint file for an Ombudsman as a zip: the timeline (HTML, CSV), every letter as it
     was sent, notes and actions, how each deadline was counted, the policy versions, and a
     manifest of SHA-256 digests with the case's chain hash. Records a `pack-exported` event."""
-    from pathlib import Path
-
     from complaintctl.output import pack as packed
     from complaintctl.output import render
-    from complaintctl.output.files import write_private
     from complaintctl.services.pack import export_pack
     from complaintctl.storage.locations import templates_folder
 
-    written = []
-
-    def write(source):
-        data, details = packed.build(source, templates_folder() / "letters")
-        # Written inside the transaction, so that a zip that cannot be written records nothing.
-        write_private(out, data, force=force)
-        written.append(details)
-        return details
-
-    try:
-        case = export_pack(settings.context(), reference.strip().upper(), write)
-    except BaseException:
-        # The transaction did not commit after the file was written: no pack without its event.
-        if written:
-            Path(out).unlink(missing_ok=True)
-        raise
-    details = written[0]
+    case, details = exported_to(
+        out, force,
+        lambda source: packed.build(source, templates_folder() / "letters"),
+        lambda write: export_pack(settings.context(), reference.strip().upper(), write),
+    )
     render.say(f"Wrote the complaint file for {case.reference} to {out}: {details['files']} files, SHA-256 {details['sha256']}")

@@ -120,3 +120,31 @@ def note_overdue_on_receipt(case, calendar, today) -> None:
         f"Note: {case.reference}: the acknowledgement is already overdue by {working_days_words(count)} "
         f"(due {stage.acknowledge_by.isoformat()}); acknowledge it today"
     )
+
+
+def exported_to(out: str, force: bool, build, export):
+    """Run `export`, a service that records on its cases what it hands out, with a writer of
+    `out`: the zip `build(source)` gives (its bytes, and what the events record of it) is written
+    inside the service's transaction, so that a file that cannot be written records nothing, and
+    is removed again when the transaction does not commit after it. The service's result, and
+    what was recorded of the file."""
+    from pathlib import Path
+
+    from complaintctl.output.files import write_private
+
+    written = []
+
+    def write(source):
+        data, details = build(source)
+        write_private(out, data, force=force)
+        written.append(details)
+        return details
+
+    try:
+        result = export(write)
+    except BaseException:
+        # No file without the events that record it.
+        if written:
+            Path(out).unlink(missing_ok=True)
+        raise
+    return result, written[0]

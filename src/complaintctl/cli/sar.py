@@ -3,6 +3,7 @@
 import typer
 
 from complaintctl.cli.options import force_option
+from complaintctl.cli.results import exported_to
 from complaintctl.cli.runtime import app, handled, settings
 
 
@@ -19,33 +20,18 @@ def sar(
     by their details as logged or amended), each as JSON and as a readable page with its history
     and every letter as sent; internal notes listed in review.txt for redaction of third
     parties; a manifest of SHA-256 digests. Records a `sar-exported` event on each case."""
-    from pathlib import Path
-
     from complaintctl.domain.sar import Person
     from complaintctl.output import render
     from complaintctl.output import sar as exported
-    from complaintctl.output.files import write_private
     from complaintctl.services.sar import export_sar
     from complaintctl.storage.locations import templates_folder
 
-    written = []
-
-    def write(source):
-        data, details = exported.build(source, templates_folder() / "letters")
-        # Written inside the transaction, so that a zip that cannot be written records nothing.
-        write_private(out, data, force=force)
-        written.append(details)
-        return details
-
     person = Person.given(names or [], emails or [], phones or [])
-    try:
-        references = export_sar(settings.context(), person, write)
-    except BaseException:
-        # The transaction did not commit after the file was written: no export without its events.
-        if written:
-            Path(out).unlink(missing_ok=True)
-        raise
-    details = written[0]
+    references, details = exported_to(
+        out, force,
+        lambda source: exported.build(source, templates_folder() / "letters"),
+        lambda write: export_sar(settings.context(), person, write),
+    )
     render.say(
         f"Wrote the subject access export to {out}: {_counted(len(references), 'case')} ({', '.join(references)}), "
         f"{_counted(details['files'], 'file')}, SHA-256 {details['sha256']}; check {exported.REVIEW} before sending"

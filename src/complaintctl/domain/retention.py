@@ -47,6 +47,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "action-added": ("what",),
     "note": ("text",),
     "voided": ("reason",),
+    # And the before and after of each amended contact field (redacted_details).
+    "amended": ("reason",),
     "ombudsman-order": ("what",),
     "held": ("reason",),
     "hold-released": ("reason",),
@@ -84,9 +86,6 @@ def redacted_details(kind: str, details: dict[str, Any]) -> tuple[dict[str, Any]
                 change = after
             changes[key] = change
         result["changes"] = changes
-        if details.get("reason"):
-            result["reason"] = REDACTED
-            changed.append("reason")
     return result, changed
 
 

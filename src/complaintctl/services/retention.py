@@ -103,7 +103,7 @@ def apply(ctx: Context, as_of: date) -> Retention:
         join(ctx, tx)
         rows = tx.retention_due(found.cutoff)
         found.due = [_due(row) for row in rows]
-        unheld = {row["id"]: row["reference"] for row in rows if _due(row).held_since is None}
+        unheld = {row["id"]: item.reference for row, item in zip(rows, found.due) if item.held_since is None}
         ids = list(unheld)
         for start in range(0, len(ids), BATCH):
             for case_id, events in tx.histories(ids[start : start + BATCH]).items():

@@ -346,22 +346,12 @@ class Queries:
 
     # -- list, deadlines and actions ------------------------------------------------------------------
 
-    def list_cases(
-        self,
-        status: str | Sequence[str] | None = None,
-        stage: int | None = None,
-        handler: str | None = None,
-        service: str | None = None,
-        received_from: date | None = None,
-        received_to: date | None = None,
-        case_type: str | None = None,
-        limit: int | None = None,
-        search: str | None = None,
-    ) -> list[dict[str, Any]]:
+    def list_cases(self, **filters: Any) -> list[dict[str, Any]]:
         """Cases newest first (by receipt, then the latest logged), the `limit` newest; a filter not
-        given (or empty) does not filter. `status` is one status or several; `search` is text
-        found, whatever its case, in the reference, name, contact details or summary."""
-        listing = self._listing(status, stage, handler, service, received_from, received_to, case_type, limit, search)
+        given (or empty) does not filter (the filters are `_listing`'s). `status` is one status or
+        several; `search` is text found, whatever its case, in the reference, name, contact
+        details or summary."""
+        listing = self._listing(**filters)
         if not listing:
             return []
         sql, params = listing
