@@ -32,8 +32,6 @@ from complaintctl.domain.vocabulary import (
 )
 
 if TYPE_CHECKING:
-    from email.message import EmailMessage
-
     from complaintctl.domain.case import Action, Case, Stage
     from complaintctl.domain.events import Event
     from complaintctl.domain.officers import Roster
@@ -549,7 +547,7 @@ def render(
     letter = build(case, policy, kind, stage, roster, restriction)
     env = environment(policy, builtin, cache)
     if fmt == "eml":
-        return message(letter, env).as_bytes()
+        return message(letter, env)
     return _render(letter, env, fmt)
 
 
@@ -566,11 +564,12 @@ def _render(letter: Letter, env: jinja2.Environment, fmt: str) -> str:
         raise _problem(error, name) from None
 
 
-def message(letter: Letter, env: jinja2.Environment) -> "EmailMessage":
+def message(letter: Letter, env: jinja2.Environment) -> bytes:
     """A complete email: To the complainant or their representative, a text and an HTML part."""
-    from email.headerregistry import Address
-    from email.message import EmailMessage
-    from email.utils import format_datetime
+    from datetime import datetime, time
+    from zoneinfo import ZoneInfo
+
+    from complaintctl.output import eml
 
     recipient = letter.variables["recipient"]
     organisation = letter.variables["organisation"]
@@ -581,30 +580,24 @@ def message(letter: Letter, env: jinja2.Environment) -> "EmailMessage":
         raise InvalidInput("the policy has no [organisation] email to send from; set it, or use --format text or html")
     text = _render(letter, env, "text")
     html = _render(letter, env, "html")
-    mail = EmailMessage()
-    # The email library's message quotes the address: personal data, so it is not repeated.
+    draft = eml.Draft(
+        to_name=recipient["name"],
+        to_address=recipient["email"],
+        from_name=organisation["team"] or organisation["name"],
+        from_address=organisation["email"],
+        subject=letter.subject,
+        sent=datetime.combine(letter.variables["letter_date"], time(9, 0), tzinfo=ZoneInfo("Europe/London")),
+        message_id=eml.message_id(reference, organisation["email"].rpartition("@")[2]),
+        text=text,
+        html=html,
+    )
     try:
-        mail["To"] = Address(display_name=recipient["name"], addr_spec=recipient["email"])
-    except (ValueError, IndexError):
-        raise InvalidInput(f"{reference}: the recipient's email address is not one an email can be sent to; correct it or use --format text") from None
-    try:
-        mail["From"] = Address(display_name=organisation["team"] or organisation["name"], addr_spec=organisation["email"])
-    except (ValueError, IndexError):
+        return eml.written(draft)
+    except eml.BadAddress as bad:
+        # The email library's message quotes the address: personal data, so it is not repeated.
+        if bad.which == "to":
+            raise InvalidInput(f"{reference}: the recipient's email address is not one an email can be sent to; correct it or use --format text") from None
         raise InvalidInput("the policy's [organisation] email is not one an email can be sent from; correct it or use --format text") from None
-    mail["Subject"] = letter.subject
-    # A draft to check and send: mail clients open it for editing, not as mail received.
-    mail["X-Unsent"] = "1"
-    from datetime import datetime, time
-    from zoneinfo import ZoneInfo
-
-    sent = datetime.combine(letter.variables["letter_date"], time(9, 0), tzinfo=ZoneInfo("Europe/London"))
-    mail["Date"] = format_datetime(sent)
-    from email.utils import make_msgid
-
-    mail["Message-ID"] = make_msgid(idstring=reference, domain=organisation["email"].rpartition("@")[2])
-    mail.set_content(text)
-    mail.add_alternative(html, subtype="html")
-    return mail
 
 
 def _styles(large: bool) -> dict[str, str]:
