@@ -82,17 +82,18 @@ def written(draft: Draft) -> bytes:
 def library_written(draft: Draft, boundary: str | None = None) -> bytes:
     """The draft's bytes as the email package writes them (`boundary`: the multipart boundary,
     else the email package picks one)."""
+    from email.errors import HeaderParseError
     from email.headerregistry import Address
     from email.message import EmailMessage
 
     mail = EmailMessage()
     try:
         mail["To"] = Address(display_name=draft.to_name, addr_spec=draft.to_address)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, HeaderParseError):
         raise BadAddress("to") from None
     try:
         mail["From"] = Address(display_name=draft.from_name, addr_spec=draft.from_address)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, HeaderParseError):
         raise BadAddress("from") from None
     mail["Subject"] = draft.subject
     # A draft to check and send: mail clients open it for editing, not as mail received.
