@@ -30,17 +30,17 @@ HTML = '<!DOCTYPE html>\n<html><body style="font-family: Arial, Helvetica, sans-
 
 
 def draft(**changed) -> eml.Draft:
-    values = dict(
-        to_name="Ann Smith",
-        to_address="ann@example.org",
-        from_name="Customer Feedback Team",
-        from_address="complaints@example.gov.uk",
-        subject="CMP-2027-00001: We have received your complaint",
-        sent=WINTER,
-        message_id=eml.message_id("CMP-2027-00001", "example.gov.uk"),
-        text=SHORT_LINES,
-        html=HTML,
-    )
+    values = {
+        "to_name": "Ann Smith",
+        "to_address": "ann@example.org",
+        "from_name": "Customer Feedback Team",
+        "from_address": "complaints@example.gov.uk",
+        "subject": "CMP-2027-00001: We have received your complaint",
+        "sent": WINTER,
+        "message_id": eml.message_id("CMP-2027-00001", "example.gov.uk"),
+        "text": SHORT_LINES,
+        "html": HTML,
+    }
     values.update(changed)
     return eml.Draft(**values)
 
@@ -96,8 +96,7 @@ def test_a_plain_draft_is_written_here_as_the_email_package_writes_it(name):
 
 @pytest.mark.parametrize("name", LIBRARY_DRAFTS)
 def test_anything_else_is_left_to_the_email_package(name):
-    plain, library = same_boundary(LIBRARY_DRAFTS[name])
-    assert plain is None
+    assert eml.plain_written(LIBRARY_DRAFTS[name], eml.new_boundary()) is None
     message = email.message_from_bytes(eml.written(LIBRARY_DRAFTS[name]), policy=email.policy.default)
     assert message["To"].addresses[0].display_name == LIBRARY_DRAFTS[name].to_name
     assert message["Subject"] == LIBRARY_DRAFTS[name].subject.replace("=?utf-8?q?hello?=", "hello")
@@ -167,7 +166,7 @@ def test_the_letter_command_writes_a_plain_draft_without_the_email_package(cli):
         from complaintctl.cli import main
         main()
         """
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, env=env, timeout=120)
+    result = subprocess.run([sys.executable, "-c", textwrap.dedent(code)], check=False, capture_output=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
     loaded = json.loads(result.stderr.decode().splitlines()[-1])
     assert [name for name in loaded if name.startswith("email.") and name != "email.quoprimime"] == []
