@@ -120,7 +120,13 @@ def list_cases(
         "search": search,
     }
     if as_json:
-        with services.listing(settings.reading_context(), **filters) as (names, listed):
+        context = settings.reading_context()
+        # SQLite writes each case's JSON itself; on PostgreSQL json encodes the rows.
+        with services.listing_json(context, **filters) as objects:
+            if objects is not None:
+                render.print_json_objects(objects)
+                return
+        with services.listing(context, **filters) as (names, listed):
             render.print_json_rows(names, listed)
         return
     rows = services.list_cases(settings.reading_context(), **filters)

@@ -183,6 +183,28 @@ def print_json_rows(names: Sequence[str], rows: Iterable[Sequence[Any]]) -> None
     write("\n]\n")
 
 
+def print_json_objects(objects: Iterable[bytes]) -> None:
+    """A list of objects whose JSON text the database wrote (UTF-8, each as
+    `json.dumps(obj, ensure_ascii=False)` writes it), printed as print_json prints the list of
+    them, the same bytes: a short list read back and indented, a long one streamed as it is read,
+    one object a line."""
+    objects = iter(objects)
+    batch = list(islice(objects, LONG_LIST + 1))
+    if len(batch) <= LONG_LIST:
+        print_json([json.loads(text) for text in batch])
+        return
+    sys.stdout.flush()
+    write = sys.stdout.buffer.write
+    write(b"[\n")
+    between = b""
+    while batch:
+        write(between + json_escaped_utf8(b",\n".join(batch)))
+        between = b",\n"
+        batch = list(islice(objects, ROWS_AT_ONCE))
+    write(b"\n]\n")
+    sys.stdout.buffer.flush()
+
+
 # DEL and the C1 controls, which json writes as they are (it escapes only C0): a terminal may act
 # on them (U+009B is a one-character CSI), and escaped they read back as the same text.
 _JSON_RAW_CONTROL = re.compile("[\x7f-\x9f]")
@@ -193,6 +215,17 @@ def json_escaped(encoded: str) -> str:
     if encoded.isascii() and "\x7f" not in encoded:
         return encoded
     return _JSON_RAW_CONTROL.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
+
+
+# The same characters in UTF-8: a C1 control is 0xC2 (a lead byte only) and one of 0x80-0x9F.
+_JSON_RAW_CONTROL_UTF8 = re.compile(b"\x7f|\xc2[\x80-\x9f]")
+
+
+def json_escaped_utf8(encoded: bytes) -> bytes:
+    """json_escaped for JSON text in UTF-8."""
+    if encoded.isascii() and b"\x7f" not in encoded:
+        return encoded
+    return _JSON_RAW_CONTROL_UTF8.sub(lambda match: b"\\u%04x" % ord(match.group().decode()), encoded)
 
 
 # A spreadsheet runs a cell that starts with one of these as a formula.

@@ -23,6 +23,7 @@ _HOMES = {
     "list_actions": "reading",
     "list_cases": "reading",
     "listing": "reading",
+    "listing_json": "reading",
     "open_look_alikes": "reading",
     "add_order": "record_steps",
     "comply": "record_steps",
@@ -64,6 +65,7 @@ if TYPE_CHECKING:
         list_actions,
         list_cases,
         listing,
+        listing_json,
         open_look_alikes,
     )
     from complaintctl.services.record_steps import (
@@ -142,6 +144,7 @@ __all__ = [
     "list_actions",
     "list_cases",
     "listing",
+    "listing_json",
     "log_case",
     "open_look_alikes",
     "record_learning",

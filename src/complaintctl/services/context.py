@@ -77,6 +77,11 @@ class Reading(Protocol):
         database gives it (a date as ISO text on SQLite)."""
         ...
 
+    def list_case_json(self, **filters: Any) -> Iterable[bytes] | None:
+        """The rows of `list_case_rows`, each as the UTF-8 JSON text of its object; None where the
+        database cannot write them (then `list_case_rows`)."""
+        ...
+
     def open_look_alikes(
         self, reference: str, received_from: date, received_to: date, service: str | None, name: str | None, email: str | None
     ) -> list[str]:

@@ -76,6 +76,14 @@ def listing(ctx: Context, **filters: Any) -> Iterator[tuple[Sequence[str], Itera
         yield tx.list_case_rows(**filters)
 
 
+@contextmanager
+def listing_json(ctx: Context, **filters: Any) -> Iterator[Iterable[bytes] | None]:
+    """The rows of `list_cases` as the JSON text of each one's object, read while the `with`
+    block lasts, as they are iterated; None when the database does not write them (then `listing`)."""
+    with ctx.store.reading() as tx:
+        yield tx.list_case_json(**filters)
+
+
 # A complaint logged within this many working days of another still open, from the same person
 # about the same service, may be the same complaint twice.
 LOOK_ALIKE_WORKING_DAYS = 10

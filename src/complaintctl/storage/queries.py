@@ -367,8 +367,22 @@ class Queries:
         sql, params = listing
         return self.run(sql, self.bound(params))
 
+    def list_case_json(self, **filters: Any) -> Iterable[bytes] | None:
+        """The rows of `list_case_rows` as the UTF-8 JSON text of each row's object, as
+        `json.dumps(dict(row), ensure_ascii=False)` writes it, built by SQLite as it steps
+        through them; None on PostgreSQL (use `list_case_rows`)."""
+        if not self.is_sqlite:
+            return None
+        listing = self._listing(select=statements.SQLITE_LIST_CASES_JSON, **filters)
+        if not listing:
+            return []
+        sql, params = listing
+        _, rows = self.run(sql, self.bound(params))
+        return (text for (text,) in rows)
+
     def _listing(
         self,
+        select: str = statements.LIST_CASES,
         status: str | Sequence[str] | None = None,
         stage: int | None = None,
         handler: str | None = None,
@@ -403,6 +417,7 @@ class Queries:
             limited=bool(limit),
             search=statements.LIST_SEARCH if searched else None,
             not_closed=bool(statuses) and "closed" not in statuses,
+            select=select,
         )
         if statuses:
             sql, expanded = statements.expand(sql, "statuses", statuses)

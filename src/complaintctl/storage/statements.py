@@ -291,10 +291,27 @@ CASES_TO_REDERIVE = """
 
 # -- list, deadlines and actions ---------------------------------------------------------------------
 
-LIST_CASES = (
-    "SELECT reference, type, stage, status, outcome, received_on, name, service, category, handler, "
-    "respond_by, next_due, next_due_what FROM cases"
-)
+LIST_COLUMNS = (
+    "reference", "type", "stage", "status", "outcome", "received_on", "name", "service", "category", "handler",
+    "respond_by", "next_due", "next_due_what",
+)  # fmt: skip
+LIST_CASES = f"SELECT {', '.join(LIST_COLUMNS)} FROM cases"
+
+
+def _json_object_text(columns: Sequence[str]) -> str:
+    r"""SQLite's text of one row as `json.dumps(row, ensure_ascii=False)` writes it (JSON1 escapes
+    as json does). json_object leaves out the spaces after `,` and `:`: so each key but the first
+    is given with U+0001 before it and each key with U+0002 after it, which json_object writes as
+    `\u0001` and `\u0002`. `,"\u0001` and `\u0002":` then stand only between two members (a
+    value's own quotes are escaped, and a value is never followed by `:`), and the two
+    replacements make them json's `, "` and `": `. The text comes as a BLOB: its UTF-8 bytes."""
+    keys = [f"'{columns[0]}' || char(2)", *(f"char(1) || '{name}' || char(2)" for name in columns[1:])]
+    members = ", ".join(f"{key}, {name}" for key, name in zip(keys, columns))
+    return f"""CAST(replace(replace(json_object({members}), ',"\\u0001', ', "'), '\\u0002":', '": ') AS BLOB)"""
+
+
+# `list --json` on SQLite: each row as the JSON text of its object (see _json_object_text).
+SQLITE_LIST_CASES_JSON = f"SELECT {_json_object_text(LIST_COLUMNS)} FROM cases"
 # One condition for each filter of `list`, by the name of its parameter; `:statuses` is a list
 # (see `expand`).
 LIST_FILTERS = {
@@ -394,15 +411,17 @@ LIST_ORDER = " ORDER BY received_on DESC, id DESC"
 LIMIT = " LIMIT :limit"
 
 
-def list_cases(filters: Iterable[str], limited: bool = False, search: str | None = None, not_closed: bool = False) -> str:
-    """LIST_CASES with the conditions of the chosen filters, in order, and `search`
-    (LIST_SEARCH) when given, newest first, up to `:limit` rows. `not_closed`: the statuses
-    chosen exclude `closed` (LIST_NOT_CLOSED)."""
+def list_cases(
+    filters: Iterable[str], limited: bool = False, search: str | None = None, not_closed: bool = False, select: str = LIST_CASES
+) -> str:
+    """`select` (LIST_CASES, or SQLITE_LIST_CASES_JSON) with the conditions of the chosen
+    filters, in order, and `search` (LIST_SEARCH) when given, newest first, up to `:limit` rows.
+    `not_closed`: the statuses chosen exclude `closed` (LIST_NOT_CLOSED)."""
     conditions = [LIST_NOT_CLOSED if name == "statuses" and not_closed else LIST_FILTERS[name] for name in filters]
     if search:
         conditions.append(search)
     where = f" WHERE {' AND '.join(conditions)}" if conditions else ""
-    return LIST_CASES + where + LIST_ORDER + (LIMIT if limited else "")
+    return select + where + LIST_ORDER + (LIMIT if limited else "")
 
 
 # Open cases whose earliest deadline falls by the cutoff, with each of their deadlines: any of
