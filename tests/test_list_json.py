@@ -168,9 +168,11 @@ def test_the_json_sqlite_writes_is_the_json_python_writes(cases_file, rows, at_o
             with reader.reading():
                 by_sqlite = printed_bytes(render.print_json_objects, reader.list_case_json(**filters))
                 by_python = printed_bytes(render.print_json_rows, *reader.list_case_rows(**filters))
+                through_text = printed(render.print_json_objects, reader.list_case_json(**filters))  # no bytes beneath
     finally:
         reader.dispose()
     assert by_sqlite == by_python
+    assert through_text == by_python.decode()
     listed = [row for row in rows if not search or row[3] in ("open", "acknowledged")]
     assert len(json.loads(by_sqlite)) == len(listed)
     assert b"\x7f" not in by_sqlite and b"\xc2\x9b" not in by_sqlite

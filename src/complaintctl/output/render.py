@@ -6,7 +6,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import chain, islice
@@ -193,8 +193,7 @@ def print_json_objects(objects: Iterable[bytes]) -> None:
     if len(batch) <= LONG_LIST:
         print_json([json.loads(text) for text in batch])
         return
-    sys.stdout.flush()
-    write = sys.stdout.buffer.write
+    write = _utf8_writer()
     write(b"[\n")
     between = b""
     while batch:
@@ -202,7 +201,20 @@ def print_json_objects(objects: Iterable[bytes]) -> None:
         between = b",\n"
         batch = list(islice(objects, ROWS_AT_ONCE))
     write(b"\n]\n")
-    sys.stdout.buffer.flush()
+    sys.stdout.flush()
+
+
+def _utf8_writer() -> Callable[[bytes], Any]:
+    """Writes UTF-8 text to stdout: straight to its bytes when stdout writes UTF-8 and leaves
+    line ends as they are (what its text layer would write), else decoded, through it."""
+    import codecs
+
+    stdout = sys.stdout
+    buffer = getattr(stdout, "buffer", None)
+    if buffer is not None and os.linesep == "\n" and codecs.lookup(stdout.encoding or "ascii").name == "utf-8":
+        stdout.flush()
+        return buffer.write
+    return lambda data: stdout.write(data.decode("utf-8"))
 
 
 # DEL and the C1 controls, which json writes as they are (it escapes only C0): a terminal may act
