@@ -12,30 +12,28 @@ from __future__ import annotations
 
 import binascii
 import random
-import re
+import string
 import sys
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 # RFC 5322 lines are folded beyond this many characters (the email package's max_line_length).
 MAX_LINE = 78
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-# What is written here without the email package: a display name of words of letters, digits
-# and a few marks, one space apart; an address of dot-separated atoms of letters, digits and
-# `_+-` (local part) and of dot-separated labels (domain); a subject of printable ASCII words
-# one space apart, without an encoded word's `=?`.
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9'&.,()/-]+(?: [A-Za-z0-9'&.,()/-]+)*")
-_PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*")
-_PLAIN_SUBJECT = re.compile(r"[!-~]+(?: [!-~]+)*")
-_PLAIN_MESSAGE_ID = re.compile(r"<[A-Za-z0-9.-]+@[A-Za-z0-9.-]+>")
+# What is written here without the email package (checked with str methods: a letter compiles
+# no regular expression for them): a display name of words of these, one space apart; an
+# address of dot-separated atoms of the first set (local part) and of the second (domain); a
+# subject of printable ASCII words one space apart, without an encoded word's `=?`.
+_NAME_CHARACTERS = frozenset(string.ascii_letters + string.digits + "'&.,()/- ")
+_LOCAL_CHARACTERS = frozenset(string.ascii_letters + string.digits + "_+-")
+_DOMAIN_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-")
 # A display name with one of these is written as a quoted string (RFC 5322 specials).
 _SPECIALS = frozenset('()<>@,:;."[]')
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(NamedTuple):
     """What an .eml draft says; the addresses are checked when it is written."""
 
     to_name: str
@@ -135,9 +133,9 @@ def plain_written(draft: Draft, boundary: str) -> bytes | None:
 
 def _plain_headers(draft: Draft) -> str | None:
     to, sender = _plain_address(draft.to_name, draft.to_address), _plain_address(draft.from_name, draft.from_address)
-    if to is None or sender is None or not _PLAIN_SUBJECT.fullmatch(draft.subject) or "=?" in draft.subject:
+    if to is None or sender is None or not _words(draft.subject) or "=?" in draft.subject:
         return None
-    if not _PLAIN_MESSAGE_ID.fullmatch(draft.message_id) or len(draft.message_id) + 1 > MAX_LINE:
+    if not draft.subject.isascii() or not draft.subject.isprintable() or not _plain_message_id(draft.message_id):
         return None
     lines = [f"To: {to}", f"From: {sender}", f"Subject: {draft.subject}", "X-Unsent: 1", f"Date: {date_header(draft.sent)}"]
     if any(len(line) > MAX_LINE for line in lines):
@@ -147,14 +145,36 @@ def _plain_headers(draft: Draft) -> str | None:
     return "\n".join(lines) + "\n"
 
 
+def _words(text: str) -> bool:
+    """Not empty, one space between words, none before or after."""
+    return bool(text) and text == text.strip(" ") and "  " not in text
+
+
+def _atoms(text: str, characters: frozenset[str]) -> bool:
+    """Dot-separated, each of `characters` and not empty."""
+    return all(atom and characters.issuperset(atom) for atom in text.split("."))
+
+
 def _plain_address(name: str, address: str) -> str | None:
-    if not isinstance(name, str) or not isinstance(address, str) or not _PLAIN_ADDRESS.fullmatch(address):
+    if not isinstance(name, str) or not isinstance(address, str) or address.count("@") != 1:
+        return None
+    local, domain = address.split("@")
+    if not _atoms(local, _LOCAL_CHARACTERS) or not _atoms(domain, _DOMAIN_CHARACTERS):
         return None
     if not name:
         return address
-    if not _PLAIN_NAME.fullmatch(name):
+    if not _words(name) or not _NAME_CHARACTERS.issuperset(name):
         return None
     return f'"{name}" <{address}>' if not _SPECIALS.isdisjoint(name) else f"{name} <{address}>"
+
+
+def _plain_message_id(identifier: str) -> bool:
+    """`<left@right>` of letters, digits, dots and hyphens, short enough for a line of its own."""
+    if not identifier.startswith("<") or not identifier.endswith(">") or identifier.count("@") != 1:
+        return False
+    left, right = identifier[1:-1].split("@")
+    allowed = _DOMAIN_CHARACTERS | {"."}
+    return bool(left) and bool(right) and allowed.issuperset(left) and allowed.issuperset(right) and len(identifier) + 1 <= MAX_LINE
 
 
 def _part(content: str, subtype: str, more_headers: str) -> bytes:
@@ -184,6 +204,6 @@ def _encoded_body(content: str) -> tuple[str, bytes]:
 
 
 def _crosses(boundary: str, part: bytes) -> bool:
-    """Whether a line of the part reads as the boundary (the generator would pick another)."""
-    return re.search(b"^--" + re.escape(boundary.encode("ascii")) + b"(--)?$", part, re.MULTILINE) is not None
-
+    """Whether the boundary stands anywhere in the part (the generator would pick another if it
+    stood as a line of its own; here any sight of it hands the draft to the email package)."""
+    return f"--{boundary}".encode("ascii") in part
