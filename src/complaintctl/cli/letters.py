@@ -34,7 +34,6 @@ def letter(
     `restrict`): what it is, why, until when, and how to ask for a review."""
     from complaintctl.output import letters
     from complaintctl.storage.locations import cache_folder, templates_folder
-    from complaintctl.output import render
     from complaintctl import services
 
     fmt = _chosen_format(fmt, out)
@@ -56,12 +55,16 @@ def letter(
         fmt or _unchosen_format(case, out), services.roster(context), cache_folder(), restriction,
     )
     if out:
+        from complaintctl.output import render
+
         letters.write(out, content, force=force)
         render.say(f"Wrote the {chosen_kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
     elif isinstance(content, bytes):
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
     elif sys.stdout.isatty():
+        from complaintctl.output import render
+
         # Text typed before control characters were refused must not act on the terminal.
         typer.echo(render.printable(content, multiline=True), nl=False)
     else:
