@@ -97,7 +97,7 @@ def test_unclosed_quote_and_nested_shell_are_refused_in_one_line(cli, db_locatio
 
 
 def test_today_is_read_again_for_each_command(cli, db_location, monkeypatch):
-    from complaintctl.cli import runtime as cli_module
+    from complaintctl.cli import process_settings as cli_module
     from complaintctl.cli import app
 
     import typer.main

@@ -32,40 +32,9 @@ def show(
     explain: bool = typer.Option(False, "--explain", help="End with how each deadline was counted (as `explain`; with --json, the key `explanation`)."),
 ) -> None:
     """Show a case, its deadlines and its full history."""
-    from complaintctl.output import render
-    from complaintctl import services
+    from complaintctl.cli import bodies
 
-    context = settings.reading_context()
-    case = services.get_case(context, reference.strip().upper())
-    explanation = None
-    if explain:
-        from complaintctl.services.reading import explanation_of
-
-        explanation = explanation_of(context, case)
-    from complaintctl.services.restrictions import restriction_of_case
-
-    restriction = restriction_of_case(context, case.details)
-    if as_json:
-        shown = render.case_json(case)
-        shown["restriction"] = restriction.as_dict() if restriction is not None else None
-        if explanation is not None:
-            from complaintctl.output.explain import explanation_json
-
-            shown["explanation"] = explanation_json(explanation)["deadlines"]
-        render.print_json(shown)
-    else:
-        managed_contact = None
-        if restriction is not None:
-            managed_contact = (
-                f"restriction {restriction.id}, review by {restriction.review_on.isoformat()}: {restriction.arrangements}"
-            )
-        render.show_case(case, managed_contact)
-        if explanation is not None:
-            import sys
-
-            from complaintctl.output.explain import explanation_text
-
-            sys.stdout.write("\n" + explanation_text(explanation))
+    bodies.show(reference, as_json, explain)
 
 
 def _next_words(row: dict[str, Any]) -> str:

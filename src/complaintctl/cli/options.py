@@ -19,7 +19,7 @@ import typer
 
 from complaintctl.cli.runtime import settings
 from complaintctl.domain.dates import ACCEPTED_FORMS, parse_date
-from complaintctl.domain.text import FREE_TEXT, ONE_LINE, REFERENCE, TextRule, as_kept, problem
+from complaintctl.domain.text import FREE_TEXT, ONE_LINE, REFERENCE, TextRule, as_kept, is_email_address, problem
 
 
 def alternatives(choices: Iterable[str]) -> str:
@@ -115,8 +115,7 @@ def email_address(param: typer.CallbackParam, value: Optional[str]) -> Optional[
     if value is None:
         return None
     cleaned = one_line(param, value).strip()
-    local, _, domain = cleaned.partition("@")
-    if not local or "." not in domain or any(ch.isspace() for ch in cleaned) or cleaned.count("@") != 1:
+    if not is_email_address(cleaned):
         raise typer.BadParameter(f"{value!r} is not an email address", param=param)
     return cleaned
 

@@ -3,7 +3,7 @@ next deadline in words, and the step's letter when `--letter FILE` asked for it.
 
 from typing import Optional
 
-from complaintctl.cli.runtime import settings
+from complaintctl.cli.process_settings import settings
 
 
 # `case_object` reads the restriction itself unless the command already did.

@@ -23,30 +23,13 @@ from complaintctl.cli.options import (
 )
 from complaintctl.cli.results import (
     StepLetter,
-    case_object,
     deadline_words,
     note_late_step,
-    note_overdue_on_receipt,
     print_case,
 )
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
-from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OMBUDSMAN_NAMES, OUTCOMES, PREFERRED_CONTACT
-
-
-def _warn_if_restricted(context, case):
-    """A restriction never stops a complaint being made; the officer is told of the arrangements."""
-    from complaintctl.output import render
-    from complaintctl.services.restrictions import restriction_of_case
-
-    restriction = restriction_of_case(context, case.details)
-    if restriction is not None:
-        render.say(
-            f"Warning: {case.reference}: the complainant is under restriction {restriction.id} (managed contact, "
-            f"review by {restriction.review_on.isoformat()}): {restriction.arrangements}; "
-            f"see `complaintctl restrict list`"
-        )
-    return restriction
+from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OUTCOMES, PREFERRED_CONTACT
 
 
 @app.command()
@@ -77,12 +60,9 @@ def log(
     as_json: bool = json_option(),
 ) -> None:
     """Record a new complaint (or compliment or comment) and print its reference."""
-    from complaintctl.output import render
-    from complaintctl import services
+    from complaintctl.cli import bodies
 
-    context = settings.context()
-    case = services.log_case(
-        context,
+    bodies.log(
         {
             "type": case_type,
             "name": name,
@@ -104,32 +84,8 @@ def log(
             "housing": housing,
             "adjustments": adjustments,
         },
+        as_json,
     )
-    if case.details.get("anonymous") and context.policy.anonymous_informal:
-        render.say(
-            f"{case.reference}: anonymous, so handled informally ([intake] anonymous): answered like any "
-            "complaint, and counted apart from the complaint figures of the annual report."
-        )
-    if case.over_12_months:
-        render.say(
-            f"Warning: {case.reference}: the issue was known more than 12 months before receipt; "
-            "the over-12-months exclusion may apply (discretion can override)."
-        )
-    look_alikes = services.open_look_alikes(context, case)
-    if look_alikes:
-        render.say(
-            f"Warning: {case.reference} looks like {', '.join(look_alikes)}, still open: the same name or email and service, "
-            f"received within {services.LOOK_ALIKE_WORKING_DAYS} working days; check it is not the same complaint twice."
-        )
-    restriction = _warn_if_restricted(context, case)
-    note_overdue_on_receipt(case, context.calendar, settings.today)
-    if as_json:
-        render.print_json(case_object(case, restriction))
-    else:
-        typer.echo(case.reference)
-        # The Ombudsman is chosen by `[ombudsman] housing_services`, so the officer is told which.
-        routed = f"; {OMBUDSMAN_NAMES[case.ombudsman]}" if case.type == "complaint" else ""
-        render.say(f"Logged {case.type} {case.reference}, received {case.received_on.isoformat()}{deadline_words(case)}{routed}")
 
 
 @app.command()

@@ -94,3 +94,10 @@ def checked(field: str, value: str, rule: TextRule) -> str:
     if found is not None:
         raise InvalidInput(f"{field} {found}")
     return as_kept(value, rule)
+
+
+def is_email_address(value: str) -> bool:
+    """Something before the @ and a dot after it, one @, no spaces: enough to catch a slip of the
+    keyboard, no more (the mail server is the judge of the rest)."""
+    local, _, domain = value.partition("@")
+    return bool(local) and "." in domain and not any(ch.isspace() for ch in value) and value.count("@") == 1
