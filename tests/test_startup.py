@@ -329,7 +329,8 @@ FOLDING = ("complaintctl.domain.case", "complaintctl.domain.corrections", "compl
 # the restriction on its complainant but never the roster.
 ROSTER = ("complaintctl.domain.officers", "complaintctl.services.team")
 NOT_READ = (ROSTER[0], "complaintctl.domain.restrictions")
-# `show` and `log` are run by the lane: neither Typer nor the app's runtime is imported for them.
+# `show`, `log`, `list --json` and `letter` are run by the lane: neither Typer nor the app's runtime
+# is imported for them.
 TYPER = ("typer", "click", "complaintctl.cli.runtime", "complaintctl.cli.options")
 CONSOLE_COMMANDS = [
     (["show", "{ref}", "--json"], "lane", (*NEVER, *WRITING, *ROSTER, *TYPER, "jinja2", "rich.table", "csv", FOLDING[2])),
@@ -340,10 +341,12 @@ CONSOLE_COMMANDS = [
     (["log", "--name", "B", "--email", "b@example.org", "--type", "Compliment", "--no-housing"], "lane",
      (*NEVER, *TYPER, "jinja2", "rich", "csv")),
     (["show", "{ref}", "--json", "--json"], "cases", (*NEVER, *WRITING, *ROSTER, "jinja2", "rich.table", "csv", FOLDING[2])),
-    (["list", "--status", "open", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
+    (["list", "--status", "open", "--json"], "lane", (*NEVER, *WRITING, *TYPER, "jinja2", "rich", "csv")),
+    (["list", "--received-from", "2026-01-01", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
     (["overdue", "--json"], "overdue", (*NEVER, *WRITING, *FOLDING, *NOT_READ, "jinja2", "rich", "csv")),
     (["overdue"], "overdue", (*NEVER, *WRITING, *FOLDING, *NOT_READ, "jinja2", "rich", "csv")),
-    (["letter", "{ref}"], "letters", (*NEVER, *WRITING[:3], "rich.table", "csv", FOLDING[2])),
+    (["letter", "{ref}"], "lane", (*TYPER, *NEVER, *WRITING[:3], "rich.table", "csv", FOLDING[2])),
+    (["letter", "{ref}", "--stage", "01"], "letters", (*NEVER, *WRITING[:3], "rich.table", "csv", FOLDING[2])),
     (["report", "annual", "--year", "2026", "--json"], "reports", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
 ]
 

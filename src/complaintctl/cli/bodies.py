@@ -1,4 +1,4 @@
-"""What `show` and `log` do once their command line is read.
+"""What `show`, `log`, `list --json` and `letter` do once their command line is read.
 
 Shared by their Typer commands (cli/cases.py, cli/steps.py) and the lane (cli/lane.py), which
 reads the commonest command lines without Typer; so this module, like `process_settings` and
@@ -96,3 +96,77 @@ def _warn_if_restricted(context, case):
             f"see `complaintctl restrict list`"
         )
     return restriction
+
+
+def list_json(filters: dict) -> None:
+    """The cases `list` chooses, as a JSON list on stdout."""
+    from complaintctl.cli.refusals import fail
+    from complaintctl.output import render
+    from complaintctl import services
+
+    if filters["received_from"] and filters["received_to"] and filters["received_from"] > filters["received_to"]:
+        fail("--from is after --to; swap them")
+    context = settings.reading_context()
+    # SQLite writes each case's JSON itself; on PostgreSQL json encodes the rows.
+    with services.listing_json(context, **filters) as objects:
+        if objects is not None:
+            render.print_json_objects(objects)
+            return
+    with services.listing(context, **filters) as (names, listed):
+        render.print_json_rows(names, listed)
+
+
+def letter(reference: str, kind: str | None, stage: int | None, fmt: str | None, out: str | None, force: bool) -> None:
+    """Write the letter for a step of a case (`fmt`: as --format or the --out file's suffix
+    chose it, None to follow the complainant's preferred contact)."""
+    from complaintctl.output import letters
+    from complaintctl.storage.locations import cache_folder, templates_folder
+    from complaintctl import services
+
+    context = settings.reading_context()
+    case = services.get_case(context, reference.strip().upper())
+    # Printed again, a letter says what it said then: the policy version of its step.
+    chosen_kind, chosen_stage = kind, stage
+    if kind is None and case.has_clock:
+        chosen_kind, latest_stage = letters.default_kind(case)
+        chosen_stage = stage or latest_stage
+    case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
+    restriction = None
+    if chosen_kind == "restriction":
+        from complaintctl.services.restrictions import restriction_of_case
+
+        restriction = restriction_of_case(context, case.details)
+    content = letters.render(
+        case, policy, templates_folder() / "letters", chosen_kind, chosen_stage,
+        fmt or _unchosen_format(case, out), services.roster(context), cache_folder(), restriction,
+    )  # fmt: skip
+    if out:
+        from complaintctl.output import render
+
+        letters.write(out, content, force=force)
+        render.say(f"Wrote the {chosen_kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
+    elif isinstance(content, bytes):
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+    elif sys.stdout.isatty():
+        from complaintctl.output import render
+
+        # Text typed before control characters were refused must not act on the terminal.
+        sys.stdout.write(render.printable(content, multiline=True))
+        sys.stdout.flush()
+    else:
+        import re
+
+        # As the command wrote it through click's echo, which strips ANSI escapes from text that
+        # goes anywhere but a terminal.
+        sys.stdout.write(re.sub(r"\033\[[;?0-9]*[a-zA-Z]", "", content))
+        sys.stdout.flush()
+
+
+def _unchosen_format(case, out: str | None) -> str:
+    """The format when neither --format nor --out's suffix says: the complainant's preferred
+    contact for a file or a pipe (what will be sent), text for an officer reading a terminal."""
+    from complaintctl.output import letters
+
+    return "text" if out is None and sys.stdout.isatty() else letters.preferred_format(case)

@@ -75,8 +75,6 @@ def list_cases(
     from complaintctl.output import render
     from complaintctl import services
 
-    if received_from and received_to and received_from > received_to:
-        fail("--from is after --to; swap them")
     filters = {
         "status": status,
         "stage": stage,
@@ -89,15 +87,12 @@ def list_cases(
         "search": search,
     }
     if as_json:
-        context = settings.reading_context()
-        # SQLite writes each case's JSON itself; on PostgreSQL json encodes the rows.
-        with services.listing_json(context, **filters) as objects:
-            if objects is not None:
-                render.print_json_objects(objects)
-                return
-        with services.listing(context, **filters) as (names, listed):
-            render.print_json_rows(names, listed)
+        from complaintctl.cli import bodies
+
+        bodies.list_json(filters)
         return
+    if received_from and received_to and received_from > received_to:
+        fail("--from is after --to; swap them")
     rows = services.list_cases(settings.reading_context(), **filters)
     if as_csv:
         render.print_csv(rows, LIST_COLUMNS)

@@ -1,11 +1,12 @@
 """The commonest command lines, run without Typer.
 
 Importing Typer and building even one command takes longer than `show` itself. The lane reads
-the command lines an officer types all day (the global options, then `show REF` or `log` with
-its options), checks each value as the option's callback does, and runs the command's body
-(cli/bodies.py) under the same refusals (cli/refusals.py). Anything else, or anything it is not
-sure of (help, shell completion, an unknown or repeated option, a value a check refuses, a
-value that begins with a dash), it leaves to Typer, which reads the command line afresh and
+the command lines an officer types all day (the global options, then `show REF`, `log` with its
+options, `list --json` with its filters, or `letter REF [KIND]` with its options), checks each
+value as the option's callback does, and runs the command's body (cli/bodies.py) under the same
+refusals (cli/refusals.py). Anything else, or anything it is not sure of (help, shell
+completion, an unknown or repeated option, a value a check refuses, a value that begins with a
+dash), it leaves to Typer, which reads the command line afresh and
 answers as it always has: reading changes nothing, so nothing is done twice.
 """
 
@@ -14,7 +15,9 @@ from typing import Any, Callable, Optional
 
 from complaintctl.cli.process_settings import settings
 from complaintctl.domain.text import FREE_TEXT, ONE_LINE, REFERENCE, TextRule, as_kept, is_email_address, problem
-from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, PREFERRED_CONTACT
+from complaintctl.domain.vocabulary import (
+    CASE_TYPES, CHANNELS, LETTER_FORMATS, LETTER_KINDS, LIVE, LIVE_STATUSES, PREFERRED_CONTACT, STATUSES,
+)  # fmt: skip
 
 # The global options, each with its environment variable (read when the option is not given).
 GLOBAL_OPTIONS = {"--db": "COMPLAINTCTL_DB", "--config": "COMPLAINTCTL_CONFIG", "--officer": "COMPLAINTCTL_OFFICER"}
@@ -170,7 +173,88 @@ LOGGED_FIELDS = (
     "outcomes_sought", "received_on", "issue_date", "housing", "adjustments",
 )
 
-COMMANDS = {"show": _run_show, "log": _run_log}
+def _statuses(value: str) -> list[str]:
+    """As cases.statuses: one status or several separated by commas, `live` for those not closed."""
+    chosen: list[str] = []
+    for word in (part.strip().lower() for part in value.split(",")):
+        if word == LIVE:
+            chosen += LIVE_STATUSES
+        elif word in STATUSES:
+            chosen.append(word)
+        else:
+            raise LeftToTyper
+    return list(dict.fromkeys(chosen))
+
+
+def _stage(value: str) -> int:
+    """1 or 2, written as such (any other spelling Typer reads, or refuses)."""
+    if value not in ("1", "2"):
+        raise LeftToTyper
+    return int(value)
+
+
+def _count(value: str) -> int:
+    """A whole number from 1, in plain digits."""
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        raise LeftToTyper
+    return int(value)
+
+
+# `list --json` (the table and CSV, and the long spellings --received-from/--received-to, are Typer's).
+LIST = Shape(
+    valued={
+        "--status": ("status", _statuses),
+        "--search": ("search", line),
+        "--stage": ("stage", _stage),
+        "--handler": ("handler", line),
+        "--service": ("service", line),
+        "--from": ("received_from", _date),
+        "--to": ("received_to", _date),
+        "--type": ("case_type", _choice(*CASE_TYPES)),
+        "--limit": ("limit", _count),
+    },
+    flags={"--json": ("as_json", True)},
+)
+LISTED_FILTERS = ("status", "stage", "handler", "service", "received_from", "received_to", "case_type", "limit", "search")
+
+LETTER_OPTIONS = {
+    "valued": {"--stage": ("stage", _stage), "--format": ("fmt", _choice(*LETTER_FORMATS)), "--out": ("out", str)},
+    "flags": {"--force": ("force", True)},
+}
+LETTER = Shape(**LETTER_OPTIONS, arguments=(reference,))
+LETTER_OF_KIND = Shape(**LETTER_OPTIONS, arguments=(reference, _choice(*LETTER_KINDS)))
+
+
+def _run_list(words: list[str]) -> Callable[[], None]:
+    from complaintctl.cli import bodies
+
+    _, values = LIST.read(words)
+    if not values.pop("as_json", False):
+        raise LeftToTyper
+    filters = {name: values.get(name) for name in LISTED_FILTERS}
+    return lambda: bodies.list_json(filters)
+
+
+def _run_letter(words: list[str]) -> Callable[[], None]:
+    from complaintctl.cli import bodies
+
+    try:
+        (case_reference,), values = LETTER.read(words)
+        kind = None
+    except LeftToTyper:
+        (case_reference, kind), values = LETTER_OF_KIND.read(words)
+    fmt, out = values.get("fmt"), values.get("out")
+    if out is not None:
+        from complaintctl.output.letters import format_of_suffix
+
+        named = format_of_suffix(out)
+        if fmt and named and fmt != named:
+            raise LeftToTyper  # a contradiction Typer refuses as a usage error
+        fmt = fmt or named
+    return lambda: bodies.letter(case_reference, kind, values.get("stage"), fmt, out, values.get("force", False))
+
+
+COMMANDS = {"show": _run_show, "log": _run_log, "list": _run_list, "letter": _run_letter}
 
 
 def _global_options(arguments: list[str]) -> tuple[dict[str, Optional[str]], int]:

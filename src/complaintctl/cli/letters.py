@@ -1,12 +1,11 @@
-"""`letter`: the letter for a step of a case, printed or written to a file."""
+"""`letter`: the letter for a step of a case, printed or written to a file (cli/bodies.py writes it)."""
 
-import sys
 from typing import Optional
 
 import typer
 
 from complaintctl.cli.options import alternatives, choice, completes, force_option, reference_argument
-from complaintctl.cli.runtime import app, handled, settings
+from complaintctl.cli.runtime import app, handled
 from complaintctl.domain.vocabulary import LETTER_FORMATS, LETTER_KINDS
 
 
@@ -32,51 +31,9 @@ def letter(
 
     `restriction` writes to the case's complainant about the restriction they are under (see
     `restrict`): what it is, why, until when, and how to ask for a review."""
-    from complaintctl.output import letters
-    from complaintctl.storage.locations import cache_folder, templates_folder
-    from complaintctl import services
+    from complaintctl.cli import bodies
 
-    fmt = _chosen_format(fmt, out)
-    context = settings.reading_context()
-    case = services.get_case(context, reference.strip().upper())
-    # Printed again, a letter says what it said then: the policy version of its step.
-    chosen_kind, chosen_stage = kind, stage
-    if kind is None and case.has_clock:
-        chosen_kind, latest_stage = letters.default_kind(case)
-        chosen_stage = stage or latest_stage
-    case, policy = services.letter_case(context, case, chosen_kind, chosen_stage or case.stage)
-    restriction = None
-    if chosen_kind == "restriction":
-        from complaintctl.services.restrictions import restriction_of_case
-
-        restriction = restriction_of_case(context, case.details)
-    content = letters.render(
-        case, policy, templates_folder() / "letters", chosen_kind, chosen_stage,
-        fmt or _unchosen_format(case, out), services.roster(context), cache_folder(), restriction,
-    )
-    if out:
-        from complaintctl.output import render
-
-        letters.write(out, content, force=force)
-        render.say(f"Wrote the {chosen_kind or letters.default_kind(case)[0]} letter for {case.reference} to {out}")
-    elif isinstance(content, bytes):
-        sys.stdout.buffer.write(content)
-        sys.stdout.flush()
-    elif sys.stdout.isatty():
-        from complaintctl.output import render
-
-        # Text typed before control characters were refused must not act on the terminal.
-        typer.echo(render.printable(content, multiline=True), nl=False)
-    else:
-        typer.echo(content, nl=False)
-
-
-def _unchosen_format(case, out: Optional[str]) -> str:
-    """The format when neither --format nor --out's suffix says: the complainant's preferred
-    contact for a file or a pipe (what will be sent), text for an officer reading a terminal."""
-    from complaintctl.output import letters
-
-    return "text" if out is None and sys.stdout.isatty() else letters.preferred_format(case)
+    bodies.letter(reference, kind, stage, _chosen_format(fmt, out), out, force)
 
 
 def _chosen_format(fmt: Optional[str], out: Optional[str]) -> Optional[str]:
