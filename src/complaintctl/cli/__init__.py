@@ -8,9 +8,9 @@ add/list/retire, assign), `restrictions` (restrict, restrict list/end), `cases` 
 `explain`, `pack`, `actions`, `workdays`, `integrity` (verify, backup), `letters`, `overdue`,
 `records` (ombudsman, survey, learning), `reports`, `dataio` (export, import) and `shell` (over
 `session`); `commands` names the module of each command. `lane` runs the commonest command
-lines (`show`, `log`) without Typer, through `bodies`, what those two commands do. The console
-script (`main`) imports only the module of the command it runs; `app`, asked for here, has every
-command. Nothing outside this package imports from it but the entry points.
+lines (`show`, `log`, `list --json`, `letter`) without Typer, through `bodies`, what those
+commands do. The console script (`main`) imports only the module of the command it runs; `app`,
+asked for here, has every command. Nothing outside this package imports from it but the entry points.
 """
 
 import gc

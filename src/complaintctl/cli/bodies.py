@@ -1,6 +1,6 @@
 """What `show`, `log`, `list --json` and `letter` do once their command line is read.
 
-Shared by their Typer commands (cli/cases.py, cli/steps.py) and the lane (cli/lane.py), which
+Shared by their Typer commands (cli/cases.py, cli/steps.py, cli/letters.py) and the lane (cli/lane.py), which
 reads the commonest command lines without Typer; so this module, like `process_settings` and
 `refusals`, never imports it. The values come checked and converted as the options' callbacks
 leave them.
