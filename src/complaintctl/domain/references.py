@@ -10,7 +10,6 @@ its reference index), and `closest` orders those by likeness.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
@@ -67,6 +66,8 @@ def slips(typed: str) -> list[str]:
 
 def closest(typed: str, existing: Iterable[str], limit: int = 3) -> list[str]:
     """Of the references that exist, the `limit` most like `typed` (its usual form first)."""
+    import difflib  # only when a reference is not found
+
     text = typed.strip().upper()
     usual = usual_form(text)
     matcher = difflib.SequenceMatcher(b=text, autojunk=False)

@@ -21,9 +21,9 @@ _HOMES = {
     "letter_case": "reading",
     "letter_step": "reading",
     "list_actions": "reading",
-    "list_cases": "reading",
-    "listing": "reading",
-    "listing_json": "reading",
+    "list_cases": "case_list",
+    "listing": "case_list",
+    "listing_json": "case_list",
     "open_look_alikes": "reading",
     "add_order": "record_steps",
     "comply": "record_steps",
@@ -56,6 +56,7 @@ _HOMES = {
 if TYPE_CHECKING:
     from complaintctl.services.context import Context, Step
     from complaintctl.services.corrections import amend, void
+    from complaintctl.services.case_list import list_cases, listing, listing_json
     from complaintctl.services.reading import (
         LOOK_ALIKE_WORKING_DAYS,
         derive_case,
@@ -63,9 +64,6 @@ if TYPE_CHECKING:
         letter_case,
         letter_step,
         list_actions,
-        list_cases,
-        listing,
-        listing_json,
         open_look_alikes,
     )
     from complaintctl.services.record_steps import (

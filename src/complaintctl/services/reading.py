@@ -1,10 +1,8 @@
-"""The use cases that only read: a case, a filtered list, the outstanding actions, the case as a
-letter about one of its steps tells it, and how a case's deadlines were counted."""
+"""The use cases that only read: a case, the outstanding actions, the case as a letter about
+one of its steps tells it, and how a case's deadlines were counted (`list`: case_list.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -61,27 +59,6 @@ def explanation_of(ctx: Context, case: Case, stage: int | None = None) -> Explan
 
 def explain_case(ctx: Context, reference: str, stage: int | None = None) -> Explanation:
     return explanation_of(ctx, get_case(ctx, reference), stage)
-
-
-def list_cases(ctx: Context, **filters: Any) -> list[dict[str, Any]]:
-    with ctx.store.reading() as tx:
-        return tx.list_cases(**filters)
-
-
-@contextmanager
-def listing(ctx: Context, **filters: Any) -> Iterator[tuple[Sequence[str], Iterable[Sequence[Any]]]]:
-    """The column names and rows of `list_cases`, read while the `with` block lasts, as they are
-    iterated: a long list streams instead of being held whole."""
-    with ctx.store.reading() as tx:
-        yield tx.list_case_rows(**filters)
-
-
-@contextmanager
-def listing_json(ctx: Context, **filters: Any) -> Iterator[Iterable[bytes] | None]:
-    """The rows of `list_cases` as the JSON text of each one's object, read while the `with`
-    block lasts, as they are iterated; None when the database does not write them (then `listing`)."""
-    with ctx.store.reading() as tx:
-        yield tx.list_case_json(**filters)
 
 
 # A complaint logged within this many working days of another still open, from the same person
