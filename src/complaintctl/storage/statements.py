@@ -259,6 +259,34 @@ STAGE_COLUMNS = (
 INSERT_STAGE = _insert("stages", STAGE_COLUMNS)
 DELETE_STAGES = "DELETE FROM stages WHERE case_id = :case_id"
 
+# An import into SQLite counts its new stages into the month figures (migration 015) once, at
+# its end, rather than by the trigger for each stage: the trigger is dropped inside the import's
+# transaction and made again from the text SQLite kept of it. Each statement adds what the
+# trigger would have added for the stages written after `after` (the last stage id before them).
+SQLITE_TRIGGER_TEXT = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"
+STAGES_COUNTED_TRIGGER = "stages_counted"
+SQLITE_DROP_STAGES_COUNTED = f"DROP TRIGGER {STAGES_COUNTED_TRIGGER}"
+LAST_STAGE_ID = "SELECT max(id) FROM stages"
+_RECEIVED_MONTH_KEY = "number, month, case_type, outcome, exclusion, service, category"
+_CLOSED_MONTH_KEY = "number, month, outcome, in_time, apology"
+SQLITE_COUNT_RECEIVED_MONTHS_AFTER = f"""
+    INSERT INTO received_months ({_RECEIVED_MONTH_KEY}, stages)
+    SELECT number, substr(received_on, 1, 7) || '-01', coalesce(case_type, ''), coalesce(outcome, ''),
+           coalesce(exclusion, ''), coalesce(service, ''), coalesce(category, ''), count(*)
+    FROM stages WHERE id > :after GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT ({_RECEIVED_MONTH_KEY}) DO UPDATE SET stages = received_months.stages + excluded.stages
+"""
+SQLITE_COUNT_CLOSED_MONTHS_AFTER = f"""
+    INSERT INTO closed_months ({_CLOSED_MONTH_KEY}, stages, compensated, compensation_pence)
+    SELECT number, substr(closed_on, 1, 7) || '-01', coalesce(outcome, ''), CASE WHEN in_time THEN 1 ELSE 0 END,
+           CASE WHEN apology THEN 1 ELSE 0 END, count(*), sum(CASE WHEN compensation_pence > 0 THEN 1 ELSE 0 END),
+           sum(compensation_pence)
+    FROM stages WHERE id > :after AND closed_on IS NOT NULL GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT ({_CLOSED_MONTH_KEY}) DO UPDATE SET stages = closed_months.stages + excluded.stages,
+        compensated = closed_months.compensated + excluded.compensated,
+        compensation_pence = closed_months.compensation_pence + excluded.compensation_pence
+"""
+
 ACTION_COLUMNS = ("case_id", "number", "stage", "what", "due", "owner", "done_on")
 INSERT_ACTION = _insert("actions", ACTION_COLUMNS)
 DELETE_ACTIONS = "DELETE FROM actions WHERE case_id = :case_id"

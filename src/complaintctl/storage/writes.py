@@ -17,7 +17,8 @@ Imports neither SQLAlchemy nor SQLModel: the light writer loads this module.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -326,6 +327,30 @@ class Writes(Queries):
                 for table, rows in record_rows(case_id, case).items():
                     self.write_rows(statements.INSERT_RECORDS[table], rows)
         return ids
+
+    @contextmanager
+    def stages_counted_at_end(self) -> Iterator[None]:
+        """For a block that inserts many stages and changes or deletes none (an import): on
+        SQLite, their month figures are counted once when it ends, by one statement for each
+        table, rather than by the trigger (migration 015) for each stage; the trigger is back
+        when it ends. On PostgreSQL the trigger counts them as they are written."""
+        if not self.is_sqlite:
+            yield
+            return
+        trigger = self.value(statements.SQLITE_TRIGGER_TEXT, name=statements.STAGES_COUNTED_TRIGGER)
+        if trigger is None:
+            yield
+            return
+        after = self.value(statements.LAST_STAGE_ID) or 0
+        self.write(statements.SQLITE_DROP_STAGES_COUNTED)
+        try:
+            yield
+        finally:
+            # Also when the block fails: the figures and the trigger stay as the stages are,
+            # whether the transaction is then rolled back or not.
+            self.write(statements.SQLITE_COUNT_RECEIVED_MONTHS_AFTER, after=after)
+            self.write(statements.SQLITE_COUNT_CLOSED_MONTHS_AFTER, after=after)
+            self.write(trigger)
 
     def derived_case(self, case_id: int) -> "Case | None":
         """The case as its events stand, when the transaction keeps it derived (an import's
