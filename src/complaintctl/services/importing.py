@@ -12,7 +12,6 @@ import csv
 import hashlib
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -259,16 +258,23 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class _OneTransaction:
-    """The store of a Context whose every step joins one transaction already open."""
+    """The store of a Context whose every step joins one transaction already open: `writing()`
+    and `reading()` give that transaction (a plain context manager, not a generator's: a sheet's
+    steps enter it tens of thousands of times)."""
 
     def __init__(self, tx: Any) -> None:
         self.tx = tx
 
-    @contextmanager
-    def writing(self) -> Iterator[Any]:
-        yield self.tx
+    def writing(self) -> "_OneTransaction":
+        return self
 
     reading = writing
+
+    def __enter__(self) -> Any:
+        return self.tx
+
+    def __exit__(self, *raised: Any) -> None:
+        return None
 
 
 class _Batch:

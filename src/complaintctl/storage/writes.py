@@ -81,9 +81,24 @@ class Writes(Queries):
         return self.execute(sql, self.bound(params))
 
     def write_rows(self, sql: str, rows: list[dict[str, Any]]) -> None:
-        """One statement for many rows; none for none."""
-        if rows:
-            self.execute_many(sql, [self.bound(row) for row in rows])
+        """One statement for many rows; none for none. The rows of one statement have the same
+        columns, so on SQLite the date columns among them (statements.DATE_COLUMNS) are found
+        once, from the first row, and only those are made ISO text (an import binds many rows)."""
+        if not rows:
+            return
+        if not self.dates_as_text:
+            self.execute_many(sql, rows)
+            return
+        dated = [name for name in rows[0] if name in statements.DATE_COLUMNS]
+        bound = []
+        for row in rows:
+            row = dict(row)
+            for name in dated:
+                value = row[name]
+                if isinstance(value, date):
+                    row[name] = value.isoformat()
+            bound.append(row)
+        self.execute_many(sql, bound)
 
     # -- meta --------------------------------------------------------------------------------------
 
