@@ -376,7 +376,7 @@ def import_sheet(
     """Record every row of `sheet`; commit only when no row is refused and it is not a dry run."""
     report = Report(rows_read=len(sheet.rows), dry_run=dry_run)
     try:
-        with ctx.store.writing() as tx, tx.stages_counted_at_end():
+        with ctx.store.writing() as tx, tx.inserting_many(len(sheet.rows)):
             known = tx.external_refs()
             batch = _Batch(tx, tx.officers())
             batched = replace(ctx, store=_OneTransaction(batch))

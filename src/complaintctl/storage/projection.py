@@ -41,7 +41,7 @@ def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None) 
         (
             '{"details":', _chained_text(event.details),
             ',"kind":', _json_string(event.kind),
-            ',"number":', _chained_text(event.number),
+            ',"number":', str(event.number),
             ',"officer":', _json_string(event.officer),
             ',"on":"', event.on.isoformat(),
             '","prev_hash":', _json_string(prev_hash),

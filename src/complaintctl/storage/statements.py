@@ -260,13 +260,28 @@ INSERT_STAGE = _insert("stages", STAGE_COLUMNS)
 DELETE_STAGES = "DELETE FROM stages WHERE case_id = :case_id"
 
 # An import into SQLite counts its new stages into the month figures (migration 015) once, at
-# its end, rather than by the trigger for each stage: the trigger is dropped inside the import's
-# transaction and made again from the text SQLite kept of it. Each statement adds what the
-# trigger would have added for the stages written after `after` (the last stage id before them).
-SQLITE_TRIGGER_TEXT = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"
+# its end, rather than by the trigger for each stage; into a database holding few cases, it
+# also builds the secondary indexes of the tables it fills once, at its end. The trigger and the
+# indexes are dropped inside the import's transaction and made again from the text SQLite kept
+# of them. Each count adds what the trigger would have added for the stages written after
+# `after` (the last stage id before them).
 STAGES_COUNTED_TRIGGER = "stages_counted"
-SQLITE_DROP_STAGES_COUNTED = f"DROP TRIGGER {STAGES_COUNTED_TRIGGER}"
+SQLITE_TRIGGER_TEXT = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"
+BULK_TABLES = ("cases", "stages", "events", "actions")
+# Those made by CREATE INDEX (a UNIQUE constraint's own index has no text, and stays).
+SQLITE_INDEX_TEXTS = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+    f"AND tbl_name IN ({', '.join(repr(table) for table in BULK_TABLES)}) ORDER BY name"
+)
+LAST_CASE_ID = "SELECT max(id) FROM cases"
 LAST_STAGE_ID = "SELECT max(id) FROM stages"
+
+
+def sqlite_drop(kind: str, name: str) -> str:
+    """The statement dropping a trigger or an index SQLite listed in sqlite_master."""
+    return f'DROP {kind} "{name}"'
+
+
 _RECEIVED_MONTH_KEY = "number, month, case_type, outcome, exclusion, service, category"
 _CLOSED_MONTH_KEY = "number, month, outcome, in_time, apology"
 SQLITE_COUNT_RECEIVED_MONTHS_AFTER = f"""

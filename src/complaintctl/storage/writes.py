@@ -344,28 +344,32 @@ class Writes(Queries):
         return ids
 
     @contextmanager
-    def stages_counted_at_end(self) -> Iterator[None]:
-        """For a block that inserts many stages and changes or deletes none (an import): on
-        SQLite, their month figures are counted once when it ends, by one statement for each
-        table, rather than by the trigger (migration 015) for each stage; the trigger is back
-        when it ends. On PostgreSQL the trigger counts them as they are written."""
+    def inserting_many(self, cases: int) -> Iterator[None]:
+        """A block of this write transaction that inserts about `cases` new cases with their
+        stages, events and actions, and changes or deletes no row of those tables (an import).
+
+        On SQLite the month figures of the new stages are counted once, when the block ends, by
+        one statement for each table, rather than by the trigger (migration 015) for each stage;
+        and when the database has held no more cases than that, the secondary indexes of those
+        tables are dropped and built again when it ends, each sorted once rather than added to
+        row by row. Each is made again from the text SQLite kept of it. A block that fails
+        leaves that to the rollback `writing()` makes of the whole transaction. On PostgreSQL
+        nothing changes: the trigger counts each stage as it is written."""
         if not self.is_sqlite:
             yield
             return
-        trigger = self.value(statements.SQLITE_TRIGGER_TEXT, name=statements.STAGES_COUNTED_TRIGGER)
-        if trigger is None:
-            yield
-            return
+        dropped = [("TRIGGER", name, sql) for name, sql in self.tuples(statements.SQLITE_TRIGGER_TEXT, name=statements.STAGES_COUNTED_TRIGGER)]
+        if (self.value(statements.LAST_CASE_ID) or 0) <= cases:
+            dropped += [("INDEX", name, sql) for name, sql in self.tuples(statements.SQLITE_INDEX_TEXTS)]
         after = self.value(statements.LAST_STAGE_ID) or 0
-        self.write(statements.SQLITE_DROP_STAGES_COUNTED)
-        try:
-            yield
-        finally:
-            # Also when the block fails: the figures and the trigger stay as the stages are,
-            # whether the transaction is then rolled back or not.
+        for kind, name, _ in dropped:
+            self.write(statements.sqlite_drop(kind, name))
+        yield
+        if any(kind == "TRIGGER" for kind, _, _ in dropped):
             self.write(statements.SQLITE_COUNT_RECEIVED_MONTHS_AFTER, after=after)
             self.write(statements.SQLITE_COUNT_CLOSED_MONTHS_AFTER, after=after)
-            self.write(trigger)
+        for _, _, sql in dropped:
+            self.write(sql)
 
     def derived_case(self, case_id: int) -> "Case | None":
         """The case as its events stand, when the transaction keeps it derived (an import's
