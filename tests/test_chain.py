@@ -514,9 +514,10 @@ def test_the_published_hash_is_the_one_complaintctl_computes():
 def test_the_hash_spells_awkward_values_as_the_published_form_does():
     """Quotes, backslashes, line breaks, control characters, non-ASCII text and nested values in
     every field the hash covers: the same digest as the canonical JSON written out here."""
+    from datetime import datetime, timedelta, timezone
+
     from complaintctl.domain.events import Event
     from complaintctl.storage.projection import event_hash
-    from datetime import datetime, timedelta, timezone
 
     awkward = 'Zoë "Q" O\'Brien\\ 東京\n\t\x01\u2028 ,: {}'
     details = {

@@ -265,7 +265,7 @@ class _OneTransaction:
     def __init__(self, tx: Any) -> None:
         self.tx = tx
 
-    def writing(self) -> "_OneTransaction":
+    def writing(self) -> _OneTransaction:
         return self
 
     reading = writing
@@ -273,7 +273,7 @@ class _OneTransaction:
     def __enter__(self) -> Any:
         return self.tx
 
-    def __exit__(self, *raised: Any) -> None:
+    def __exit__(self, *raised: object) -> None:
         return None
 
 

@@ -265,8 +265,7 @@ DELETE_STAGES = "DELETE FROM stages WHERE case_id = :case_id"
 # indexes are dropped inside the import's transaction and made again from the text SQLite kept
 # of them. Each count adds what the trigger would have added for the stages written after
 # `after` (the last stage id before them).
-STAGES_COUNTED_TRIGGER = "stages_counted"
-SQLITE_TRIGGER_TEXT = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = :name"
+SQLITE_TRIGGER_TEXT = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = 'stages_counted'"
 BULK_TABLES = ("cases", "stages", "events", "actions")
 # Those made by CREATE INDEX (a UNIQUE constraint's own index has no text, and stays).
 SQLITE_INDEX_TEXTS = (

@@ -358,7 +358,7 @@ class Writes(Queries):
         if not self.is_sqlite:
             yield
             return
-        dropped = [("TRIGGER", name, sql) for name, sql in self.tuples(statements.SQLITE_TRIGGER_TEXT, name=statements.STAGES_COUNTED_TRIGGER)]
+        dropped = [("TRIGGER", name, sql) for name, sql in self.tuples(statements.SQLITE_TRIGGER_TEXT)]
         if (self.value(statements.LAST_CASE_ID) or 0) <= cases:
             dropped += [("INDEX", name, sql) for name, sql in self.tuples(statements.SQLITE_INDEX_TEXTS)]
         after = self.value(statements.LAST_STAGE_ID) or 0
