@@ -226,7 +226,8 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
             "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
         )
     chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
-    fields = list(chosen.items())
+    # Each field's preferred column, and the others to look in when that cell is empty.
+    fields = [(name, indexes[0], indexes[1:]) for name, indexes in chosen.items()]
     # A short row is read as if its missing cells were empty.
     width = 1 + max(index for indexes in chosen.values() for index in indexes)
     rows = []
@@ -236,15 +237,15 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         values = {}
-        for name, indexes in fields:
-            for index in indexes:
-                value = cells[index].strip()
-                if value:
-                    if value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
-                        # An export's guard against a spreadsheet running the cell: the text is what follows.
-                        value = value[1:]
-                    values[name] = value
-                    break
+        for name, first, others in fields:
+            value = cells[first].strip()
+            if not value and others:
+                value = next((cell for cell in (cells[index].strip() for index in others) if cell), "")
+            if value:
+                if value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+                    # An export's guard against a spreadsheet running the cell: the text is what follows.
+                    value = value[1:]
+                values[name] = value
         rows.append(Row(line, values))
     return Sheet(chosen, rows, unused)
 
