@@ -48,8 +48,22 @@ def _columns(names: Iterable[str], prefix: str = "") -> str:
 _NOT_ACTIVITY = ", ".join(f"'{kind}'" for kind in event_kinds.NOT_STEPS)
 
 
+# Each INSERT of `_insert` with the same statement binding its columns by position, and the
+# columns in that order: `sqlite3` looks each named parameter up by name in each row, which costs
+# an import of thousands of rows a good part of its inserts (writer.Writer.execute_many).
+_BY_POSITION: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
 def _insert(table: str, columns: Sequence[str]) -> str:
-    return f"INSERT INTO {table} ({_columns(columns)}) VALUES ({_columns(columns, ':')})"
+    sql = f"INSERT INTO {table} ({_columns(columns)}) VALUES ({_columns(columns, ':')})"
+    _BY_POSITION[sql] = (f"INSERT INTO {table} ({_columns(columns)}) VALUES ({', '.join('?' * len(columns))})", tuple(columns))
+    return sql
+
+
+def by_position(sql: str) -> tuple[str, tuple[str, ...]] | None:
+    """The INSERT `sql` (one of those made here) binding its values by position, with the
+    columns in their order; None for any other statement."""
+    return _BY_POSITION.get(sql)
 
 
 def expand(sql: str, name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
