@@ -509,3 +509,23 @@ def test_the_published_hash_is_the_one_complaintctl_computes():
     row = (2, "note", "2026-10-02", "o", "2026-10-02T09:00:00+00:00", json.dumps({"text": "Héllo"}))
     assert event_hash("CMP-2026-00001", event, "ab", None) == digest("CMP-2026-00001", row, "ab", None)
     assert event_hash("CMP-2026-00001", event, "ab", b"k" * 32) == digest("CMP-2026-00001", row, "ab", b"k" * 32)
+
+
+def test_the_hash_spells_awkward_values_as_the_published_form_does():
+    """Quotes, backslashes, line breaks, control characters, non-ASCII text and nested values in
+    every field the hash covers: the same digest as the canonical JSON written out here."""
+    from datetime import datetime, timedelta, timezone
+
+    from complaintctl.domain.events import Event
+    from complaintctl.storage.projection import event_hash
+
+    awkward = 'Zoë "Q" O\'Brien\\ 東京\n\t\x01\u2028 ,: {}'
+    details = {
+        "summary": awkward, "z": [1, 2.5, None, True, {"b": awkward, "a": []}], "a": {"y": 1, "x": ""}, "n": -3,
+        "pence": 10**12, "ok": False,
+    }
+    event = Event(kind="closed", on=date(2026, 1, 31), officer=awkward, details=details, number=12,
+                  recorded_at=datetime(2026, 1, 31, 23, 59, 58, 123456, tzinfo=timezone(timedelta(hours=1))))
+    row = (12, "closed", "2026-01-31", awkward, "2026-01-31T23:59:58.123456+01:00", json.dumps(details))
+    for key in (None, b"k" * 32):
+        assert event_hash(f"REF-{awkward}", event, "ab\"c", key) == digest(f"REF-{awkward}", row, "ab\"c", key)

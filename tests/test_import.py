@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import uuid
@@ -187,3 +188,13 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
         assert new["external_ref"] == old["external_ref"]
         assert {column: new[column] for column in kept} == {column: old[column] for column in kept}
     assert "every case matches its events" in target.ok("verify").stdout
+
+
+def test_the_garbage_collector_runs_again_after_an_import_written_or_refused(cli: Cli, tmp_path) -> None:
+    """`import` pauses Python's cyclic collector while it reads and records the sheet."""
+    assert gc.isenabled()
+    cli.ok("import", str(EXAMPLE))
+    assert gc.isenabled()
+    refused = cli("import", str(_sheet(tmp_path, "R1,Ann,01/04/2026,31/03/2026,,,,,,,,\n")))
+    assert refused.exit_code == 1 and gc.isenabled()
+    assert cli("import", str(tmp_path / "missing.csv")).exit_code == 1 and gc.isenabled()

@@ -29,6 +29,11 @@ TABLES = {
     "reference_counters": ("prefix, year", None),
     "meta": ("key", None),
     "policy_versions": ("number", None),
+    # The month figures, counted once at the end of a batched import (on SQLite) and by the
+    # trigger at each step here. A step rewrites its case's stages, which can leave a figure
+    # counted down to 0: a row of 0 stages counts nothing (verify and the report skip it).
+    "received_months": ("number, month, case_type, outcome, exclusion, service, category", None),
+    "closed_months": ("number, month, outcome, in_time, apology", None),
 }
 
 
@@ -39,7 +44,8 @@ def rows_of(location: str) -> dict[str, list[tuple]]:
         for table, (order, _) in TABLES.items():
             columns = [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
             kept = [name for name in columns if name != "id" or TABLES[table][1]]
-            found[table] = conn.execute(f"SELECT {', '.join(kept)} FROM {table} ORDER BY {order}").fetchall()
+            counted = " WHERE stages != 0" if table.endswith("_months") else ""
+            found[table] = conn.execute(f"SELECT {', '.join(kept)} FROM {table}{counted} ORDER BY {order}").fetchall()
         return found
     finally:
         conn.close()
@@ -130,6 +136,50 @@ def test_a_refused_row_leaves_nothing_and_the_others_are_still_checked(tmp_path,
     report = importing.import_sheet(context(str(tmp_path / "c.db"), TODAY), importing.read_sheet(str(sheet), "utf-8", {}))
     assert [item["line"] for item in report.refused] == [7, 22] and report.cases_created == 19 and not report.written
     assert rows_of(str(tmp_path / "c.db")) == before
+
+
+def test_an_import_into_a_database_with_cases_adds_its_stages_to_their_month_figures(tmp_path, monkeypatch) -> None:
+    """The figures the database held are added to, not replaced; the trigger counts the steps
+    recorded after the import; the trigger and the indexes (dropped while a sheet as large as
+    the database is imported) are back as they were; a dry run and a refused sheet leave them."""
+    location = str(tmp_path / "c.db")
+    cli = Cli(location)
+    cli.ok("init")
+
+    def sheet(name: str, numbers: range, extra: str = "") -> str:
+        path = tmp_path / name
+        rows = [f"N{number},01/04/2026,02/04/2026,10/04/2026,Upheld,Housing" for number in numbers]
+        path.write_text("\n".join(["Ref,Date received,Ack date,Response date,Outcome,Service", *rows, *([extra] if extra else [])]) + "\n")
+        return str(path)
+
+    def figures() -> tuple[dict, list]:
+        tables = rows_of(location)
+        conn = sqlite3.connect(location)
+        try:
+            triggers = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'index') ORDER BY name").fetchall()
+        finally:
+            conn.close()
+        return {table: tables[table] for table in ("received_months", "closed_months")}, triggers
+
+    cli.ok("import", sheet("first.csv", range(12)))
+    before = figures()
+    made = {name for kind, name, _ in before[1]}
+    assert {"stages_counted", "stages_recounted", "stages_uncounted", "ix_cases_live", "ix_stages_received_figures"} <= made
+    assert before[0]["received_months"] == [(1, "2026-04-01", "complaint", "upheld", "", "Housing", "", 12)]
+    cli.ok("import", sheet("second.csv", range(12, 30)), "--dry-run")
+    assert cli("import", sheet("refused.csv", range(12, 30), "N99,01/04/2026,31/03/2026,,")).exit_code == 1
+    assert figures() == before
+    monkeypatch.setattr(importing, "ROWS_A_BATCH", 7)
+    report = importing.import_sheet(context(location, TODAY), importing.read_sheet(sheet("second.csv", range(12, 30)), "utf-8", {}))
+    assert report.written and report.cases_created == 18
+    after = figures()
+    assert after[1] == before[1]
+    assert after[0]["received_months"] == [(1, "2026-04-01", "complaint", "upheld", "", "Housing", "", 30)]
+    assert [row[-3:] for row in after[0]["closed_months"]] == [(30, 0, 0)]
+    cli.ok("log", "--name", "A. Person", "--received", "2026-04-01", "--summary", "Bins", "--service", "Housing")
+    assert (1, "2026-04-01", "complaint", "", "", "Housing", "", 1) in figures()[0]["received_months"]
+    # verify counts the figures again from the stage rows.
+    assert "every case matches its events" in cli.ok("verify").stdout
 
 
 def test_a_case_derived_further_is_the_case_derived_whole(tmp_path) -> None:

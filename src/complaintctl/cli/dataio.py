@@ -56,10 +56,11 @@ def import_sheet(
     from complaintctl.output import render
     from complaintctl.services import importing
 
-    sheet = importing.read_sheet(path, encoding, importing.parse_mapping(mapping or []))
-    context = settings.context()
-    with _progress(len(sheet.rows)) as advance:
-        report = importing.import_sheet(context, sheet, dry_run=dry_run, progress=advance)
+    with importing.collector_paused():
+        sheet = importing.read_sheet(path, encoding, importing.parse_mapping(mapping or []))
+        context = settings.context()
+        with _progress(len(sheet.rows)) as advance:
+            report = importing.import_sheet(context, sheet, dry_run=dry_run, progress=advance)
     _say_report(report, sheet, dry_run)
     if as_json:
         render.print_json({**report.as_json(), "columns_not_used": sheet.unused})

@@ -9,6 +9,7 @@ when no row was refused (and not at all for a dry run): a refused row leaves not
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import re
 from collections.abc import Callable, Iterator
@@ -225,7 +226,8 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
             "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
         )
     chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
-    fields = list(chosen.items())
+    # Each field's preferred column, and the others to look in when that cell is empty.
+    fields = [(name, indexes[0], indexes[1:]) for name, indexes in chosen.items()]
     # A short row is read as if its missing cells were empty.
     width = 1 + max(index for indexes in chosen.values() for index in indexes)
     rows = []
@@ -235,15 +237,15 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         values = {}
-        for name, indexes in fields:
-            for index in indexes:
-                value = cells[index].strip()
-                if value:
-                    if value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
-                        # An export's guard against a spreadsheet running the cell: the text is what follows.
-                        value = value[1:]
-                    values[name] = value
-                    break
+        for name, first, others in fields:
+            value = cells[first].strip()
+            if not value and others:
+                value = next((cell for cell in (cells[index].strip() for index in others) if cell), "")
+            if value:
+                if value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
+                    # An export's guard against a spreadsheet running the cell: the text is what follows.
+                    value = value[1:]
+                values[name] = value
         rows.append(Row(line, values))
     return Sheet(chosen, rows, unused)
 
@@ -259,16 +261,23 @@ def _records(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class _OneTransaction:
-    """The store of a Context whose every step joins one transaction already open."""
+    """The store of a Context whose every step joins one transaction already open: `writing()`
+    and `reading()` give that transaction (a plain context manager, not a generator's: a sheet's
+    steps enter it tens of thousands of times)."""
 
     def __init__(self, tx: Any) -> None:
         self.tx = tx
 
-    @contextmanager
-    def writing(self) -> Iterator[Any]:
-        yield self.tx
+    def writing(self) -> _OneTransaction:
+        return self
 
     reading = writing
+
+    def __enter__(self) -> Any:
+        return self.tx
+
+    def __exit__(self, *raised: object) -> None:
+        return None
 
 
 class _Batch:
@@ -360,6 +369,22 @@ class _Batch:
 ROWS_A_BATCH = 2000
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused, and set going again after (reference counting
+    still frees whatever is dropped). A sheet's rows, and each batch's cases and events, are
+    tens of thousands of small objects kept until the import ends or the batch is written: the
+    collector's passes over them find nothing to free, and cost an import several per cent of
+    its time."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
 class _Refused(Exception):
     """Ends the transaction without writing: a row was refused, or it is a dry run."""
 
@@ -370,7 +395,7 @@ def import_sheet(
     """Record every row of `sheet`; commit only when no row is refused and it is not a dry run."""
     report = Report(rows_read=len(sheet.rows), dry_run=dry_run)
     try:
-        with ctx.store.writing() as tx:
+        with ctx.store.writing() as tx, tx.inserting_many(len(sheet.rows)):
             known = tx.external_refs()
             batch = _Batch(tx, tx.officers())
             batched = replace(ctx, store=_OneTransaction(batch))

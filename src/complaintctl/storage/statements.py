@@ -48,8 +48,22 @@ def _columns(names: Iterable[str], prefix: str = "") -> str:
 _NOT_ACTIVITY = ", ".join(f"'{kind}'" for kind in event_kinds.NOT_STEPS)
 
 
+# Each INSERT of `_insert` with the same statement binding its columns by position, and the
+# columns in that order: `sqlite3` looks each named parameter up by name in each row, which costs
+# an import of thousands of rows a good part of its inserts (writer.Writer.execute_many).
+_BY_POSITION: dict[str, tuple[str, tuple[str, ...]]] = {}
+
+
 def _insert(table: str, columns: Sequence[str]) -> str:
-    return f"INSERT INTO {table} ({_columns(columns)}) VALUES ({_columns(columns, ':')})"
+    sql = f"INSERT INTO {table} ({_columns(columns)}) VALUES ({_columns(columns, ':')})"
+    _BY_POSITION[sql] = (f"INSERT INTO {table} ({_columns(columns)}) VALUES ({', '.join('?' * len(columns))})", tuple(columns))
+    return sql
+
+
+def by_position(sql: str) -> tuple[str, tuple[str, ...]] | None:
+    """The INSERT `sql` (one of those made here) binding its values by position, with the
+    columns in their order; None for any other statement."""
+    return _BY_POSITION.get(sql)
 
 
 def expand(sql: str, name: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
@@ -258,6 +272,48 @@ STAGE_COLUMNS = (
 )
 INSERT_STAGE = _insert("stages", STAGE_COLUMNS)
 DELETE_STAGES = "DELETE FROM stages WHERE case_id = :case_id"
+
+# An import into SQLite counts its new stages into the month figures (migration 015) once, at
+# its end, rather than by the trigger for each stage; into a database holding few cases, it
+# also builds the secondary indexes of the tables it fills once, at its end. The trigger and the
+# indexes are dropped inside the import's transaction and made again from the text SQLite kept
+# of them. Each count adds what the trigger would have added for the stages written after
+# `after` (the last stage id before them).
+SQLITE_TRIGGER_TEXT = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name = 'stages_counted'"
+BULK_TABLES = ("cases", "stages", "events", "actions")
+# Those made by CREATE INDEX (a UNIQUE constraint's own index has no text, and stays).
+SQLITE_INDEX_TEXTS = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+    f"AND tbl_name IN ({', '.join(repr(table) for table in BULK_TABLES)}) ORDER BY name"
+)
+LAST_CASE_ID = "SELECT max(id) FROM cases"
+LAST_STAGE_ID = "SELECT max(id) FROM stages"
+
+
+def sqlite_drop(kind: str, name: str) -> str:
+    """The statement dropping a trigger or an index SQLite listed in sqlite_master."""
+    return f'DROP {kind} "{name}"'
+
+
+_RECEIVED_MONTH_KEY = "number, month, case_type, outcome, exclusion, service, category"
+_CLOSED_MONTH_KEY = "number, month, outcome, in_time, apology"
+SQLITE_COUNT_RECEIVED_MONTHS_AFTER = f"""
+    INSERT INTO received_months ({_RECEIVED_MONTH_KEY}, stages)
+    SELECT number, substr(received_on, 1, 7) || '-01', coalesce(case_type, ''), coalesce(outcome, ''),
+           coalesce(exclusion, ''), coalesce(service, ''), coalesce(category, ''), count(*)
+    FROM stages WHERE id > :after GROUP BY 1, 2, 3, 4, 5, 6, 7
+    ON CONFLICT ({_RECEIVED_MONTH_KEY}) DO UPDATE SET stages = received_months.stages + excluded.stages
+"""
+SQLITE_COUNT_CLOSED_MONTHS_AFTER = f"""
+    INSERT INTO closed_months ({_CLOSED_MONTH_KEY}, stages, compensated, compensation_pence)
+    SELECT number, substr(closed_on, 1, 7) || '-01', coalesce(outcome, ''), CASE WHEN in_time THEN 1 ELSE 0 END,
+           CASE WHEN apology THEN 1 ELSE 0 END, count(*), sum(CASE WHEN compensation_pence > 0 THEN 1 ELSE 0 END),
+           sum(compensation_pence)
+    FROM stages WHERE id > :after AND closed_on IS NOT NULL GROUP BY 1, 2, 3, 4, 5
+    ON CONFLICT ({_CLOSED_MONTH_KEY}) DO UPDATE SET stages = closed_months.stages + excluded.stages,
+        compensated = closed_months.compensated + excluded.compensated,
+        compensation_pence = closed_months.compensation_pence + excluded.compensation_pence
+"""
 
 ACTION_COLUMNS = ("case_id", "number", "stage", "what", "due", "owner", "done_on")
 INSERT_ACTION = _insert("actions", ACTION_COLUMNS)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -90,5 +91,11 @@ class Writer(Writes, Reader):
         return self.conn.execute(sql, params).rowcount
 
     def execute_many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        self.conn.executemany(sql, rows)
+        # An INSERT is bound by position, each row's values taken in the columns' order in one call.
+        positional = statements.by_position(sql)
+        if positional is None or len(positional[1]) < 2:
+            self.conn.executemany(sql, rows)
+            return
+        sql, columns = positional
+        self.conn.executemany(sql, map(itemgetter(*columns), rows))
 

@@ -17,7 +17,8 @@ Imports neither SQLAlchemy nor SQLModel: the light writer loads this module.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -80,9 +81,24 @@ class Writes(Queries):
         return self.execute(sql, self.bound(params))
 
     def write_rows(self, sql: str, rows: list[dict[str, Any]]) -> None:
-        """One statement for many rows; none for none."""
-        if rows:
-            self.execute_many(sql, [self.bound(row) for row in rows])
+        """One statement for many rows; none for none. The rows of one statement have the same
+        columns, so on SQLite the date columns among them (statements.DATE_COLUMNS) are found
+        once, from the first row, and only those are made ISO text (an import binds many rows)."""
+        if not rows:
+            return
+        if not self.dates_as_text:
+            self.execute_many(sql, rows)
+            return
+        dated = [name for name in rows[0] if name in statements.DATE_COLUMNS]
+        bound = []
+        for row in rows:
+            row = dict(row)
+            for name in dated:
+                value = row[name]
+                if isinstance(value, date):
+                    row[name] = value.isoformat()
+            bound.append(row)
+        self.execute_many(sql, bound)
 
     # -- meta --------------------------------------------------------------------------------------
 
@@ -326,6 +342,34 @@ class Writes(Queries):
                 for table, rows in record_rows(case_id, case).items():
                     self.write_rows(statements.INSERT_RECORDS[table], rows)
         return ids
+
+    @contextmanager
+    def inserting_many(self, cases: int) -> Iterator[None]:
+        """A block of this write transaction that inserts about `cases` new cases with their
+        stages, events and actions, and changes or deletes no row of those tables (an import).
+
+        On SQLite the month figures of the new stages are counted once, when the block ends, by
+        one statement for each table, rather than by the trigger (migration 015) for each stage;
+        and when the database has held no more cases than that, the secondary indexes of those
+        tables are dropped and built again when it ends, each sorted once rather than added to
+        row by row. Each is made again from the text SQLite kept of it. A block that fails
+        leaves that to the rollback `writing()` makes of the whole transaction. On PostgreSQL
+        nothing changes: the trigger counts each stage as it is written."""
+        if not self.is_sqlite:
+            yield
+            return
+        dropped = [("TRIGGER", name, sql) for name, sql in self.tuples(statements.SQLITE_TRIGGER_TEXT)]
+        if (self.value(statements.LAST_CASE_ID) or 0) <= cases:
+            dropped += [("INDEX", name, sql) for name, sql in self.tuples(statements.SQLITE_INDEX_TEXTS)]
+        after = self.value(statements.LAST_STAGE_ID) or 0
+        for kind, name, _ in dropped:
+            self.write(statements.sqlite_drop(kind, name))
+        yield
+        if any(kind == "TRIGGER" for kind, _, _ in dropped):
+            self.write(statements.SQLITE_COUNT_RECEIVED_MONTHS_AFTER, after=after)
+            self.write(statements.SQLITE_COUNT_CLOSED_MONTHS_AFTER, after=after)
+        for _, _, sql in dropped:
+            self.write(sql)
 
     def derived_case(self, case_id: int) -> "Case | None":
         """The case as its events stand, when the transaction keeps it derived (an import's
