@@ -357,13 +357,13 @@ LIST_CASES = f"SELECT {', '.join(LIST_COLUMNS)} FROM cases"
 def _json_object_text(columns: Sequence[str]) -> str:
     r"""SQLite's text of one row as `json.dumps(row, ensure_ascii=False)` writes it (JSON1 escapes
     as json does). json_object leaves out the spaces after `,` and `:`: so each key but the first
-    is given with U+0001 before it and each key with U+0002 after it, which json_object writes as
-    `\u0001` and `\u0002`. `,"\u0001` and `\u0002":` then stand only between two members (a
-    value's own quotes are escaped, and a value is never followed by `:`), and the two
-    replacements make them json's `, "` and `": `. The text comes as a BLOB: its UTF-8 bytes."""
-    keys = [f"'{columns[0]}' || char(2)", *(f"char(1) || '{name}' || char(2)" for name in columns[1:])]
+    is given with a backspace before it and each key with a form feed after it, which json_object
+    writes as `\b` and `\f`. `,"\b` and `\f":` then stand only between two members (a value's
+    own quotes are escaped, and a value is never followed by `:`), and the two replacements make
+    them json's `, "` and `": `. The text comes as a BLOB: its UTF-8 bytes."""
+    keys = [f"'{columns[0]}' || char(12)", *(f"char(8) || '{name}' || char(12)" for name in columns[1:])]
     members = ", ".join(f"{key}, {name}" for key, name in zip(keys, columns))
-    return f"""CAST(replace(replace(json_object({members}), ',"\\u0001', ', "'), '\\u0002":', '": ') AS BLOB)"""
+    return f"""CAST(replace(replace(json_object({members}), ',"\\b', ', "'), '\\f":', '": ') AS BLOB)"""
 
 
 # `list --json` on SQLite: each row as the JSON text of its object (see _json_object_text).
