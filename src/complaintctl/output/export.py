@@ -51,7 +51,7 @@ def json_default(value: Any) -> Any:
     return value.isoformat()
 
 
-def _case_encoder() -> Callable[[Any], str]:
+def case_encoder() -> Callable[[Any], str]:
     """One encoder for every case of an export, built once (a case's object holds no container
     twice, let alone itself)."""
     return json_encoder(default=json_default)
@@ -75,23 +75,39 @@ def case_text(case: Case, restriction: Any, details: Sequence[str], encode: Call
     return f'{fields[:-1]}, "events": [{events}], "restriction": {found}}}'
 
 
-def json_pieces(cases: Iterable[tuple[Case, Any, Sequence[str]]]) -> Iterator[str]:
+def json_pieces(cases: Iterable[tuple[Case, Any, Sequence[str]]]) -> Iterable[str]:
     """A JSON list, one case to a line, a few hundred cases to a piece."""
-    encode = _case_encoder()
+    encode = case_encoder()
     lines = (case_text(case, restriction, details, encode) for case, restriction, details in cases)
+    return json_list_pieces(json_items(some) for some in batched(lines, CASES_A_PIECE))
+
+
+def json_items(lines: Sequence[str]) -> str:
+    """Cases' JSON texts as items of a JSON list (one to a line), for `json_list_pieces`."""
+    return ",\n".join(lines)
+
+
+def json_list_pieces(items: Iterable[str]) -> Iterator[str]:
+    """A JSON list of `json_items` texts, in order (none empty), one case to a line."""
     first = True
-    for some in batched(lines, CASES_A_PIECE):
-        yield ("[\n" if first else ",\n") + ",\n".join(some)
+    for text in items:
+        yield "[\n" if first else ",\n"
+        yield text
         first = False
     yield "[]\n" if first else "\n]\n"
 
 
 def json_line_pieces(cases: Iterable[tuple[Case, Any, Sequence[str]]]) -> Iterator[str]:
     """JSON lines, one case to a line, a few hundred cases to a piece."""
-    encode = _case_encoder()
+    encode = case_encoder()
     lines = (case_text(case, restriction, details, encode) for case, restriction, details in cases)
     for some in batched(lines, CASES_A_PIECE):
-        yield "\n".join(some) + "\n"
+        yield json_lines(some)
+
+
+def json_lines(lines: Sequence[str]) -> str:
+    """Cases' JSON texts as JSON lines."""
+    return "\n".join(lines) + "\n"
 
 
 def batched(items: Iterable[str], size: int) -> Iterator[list[str]]:

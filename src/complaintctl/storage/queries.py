@@ -16,7 +16,7 @@ import json
 import json.scanner
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from itertools import chain, groupby
+from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -95,6 +95,28 @@ def details_from_text(text: str) -> Any:
     except StopIteration:
         return json.loads(text)
     return value if end == len(text) else json.loads(text)
+
+
+def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, list[Event], list[str]]]:
+    """The histories of `Queries.history_batches` rows, as `Queries.every_history` gives them: each
+    case's reference, its events and their details as the JSON text stored."""
+    fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
+    for _, case_rows in groupby(rows, key=itemgetter(0)):
+        events, texts = [], []
+        reference = None
+        for _, reference, _, number, kind, on, officer, recorded_at, details in case_rows:
+            events.append(
+                Event(
+                    kind=kind,
+                    on=fromisodate(on) if isinstance(on, str) else on,
+                    officer=officer,
+                    recorded_at=fromisotime(recorded_at),
+                    details=loads(details),
+                    number=number,
+                )
+            )
+            texts.append(details)
+        yield reference, events, texts
 
 
 def restriction_from_row(row: Mapping[str, Any]) -> Restriction:
@@ -315,30 +337,45 @@ class Queries:
         its reference, its events, and each event's details as the JSON text stored (an export
         writes them as they are), read in one statement `batch` rows at a time. A case outside
         the dates costs its rows, never the making of its events."""
-        fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
+        for rows in self.history_batches(batch, batch, received_from, received_to):
+            yield from histories_from_rows(rows)
+
+    def history_batches(
+        self, cases: int, batch: int, received_from: date | None = None, received_to: date | None = None
+    ) -> Iterator[list[Sequence[Any]]]:
+        """The rows `every_history` reads (one statement, `batch` rows fetched at a time), as they
+        are stored, a list of whole cases at a time: up to `cases` cases received in the dates
+        given, in id order. Plain values, so that another process can make the histories of a
+        list (`histories_from_rows`) while the next is read."""
         # Compared as the database keeps the dates: ISO text in SQLite, `date` in PostgreSQL.
         start, end = (
             (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
         )
-        for _, rows in groupby(self.stream_tuples(statements.HISTORIES_BY_CASE, batch), key=itemgetter(0)):
-            first = next(rows)
-            received = first[2]
-            if (start is not None and received < start) or (end is not None and received > end):
+        everything = start is None and end is None
+        some: list[Sequence[Any]] = []
+        append = some.append
+        taken = 0
+        case_id = None
+        wanted = True
+        for row in self.stream_tuples(statements.HISTORIES_BY_CASE, batch):
+            if row[0] != case_id:
+                case_id = row[0]
+                if not everything:
+                    received = row[2]
+                    wanted = (start is None or received >= start) and (end is None or received <= end)
+                    if not wanted:
+                        continue
+                if taken == cases:
+                    yield some
+                    some = []
+                    append = some.append
+                    taken = 0
+                taken += 1
+            elif not wanted:
                 continue
-            events, texts = [], []
-            for _, _, _, number, kind, on, officer, recorded_at, details in chain((first,), rows):
-                events.append(
-                    Event(
-                        kind=kind,
-                        on=fromisodate(on) if isinstance(on, str) else on,
-                        officer=officer,
-                        recorded_at=fromisotime(recorded_at),
-                        details=loads(details),
-                        number=number,
-                    )
-                )
-                texts.append(details)
-            yield first[1], events, texts
+            append(row)
+        if some:
+            yield some
 
     def external_refs(self) -> set[str]:
         """The spreadsheet references of the cases imported so far."""

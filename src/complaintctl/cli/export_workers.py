@@ -1,0 +1,152 @@
+"""`export --format json|jsonl` on more than one core.
+
+Deriving and encoding a case costs several times what reading its rows does, so this process
+only reads: every case's rows in one read transaction (one snapshot, as a single-process export
+sees), a few hundred whole cases at a time, each batch handed to a worker process that derives
+and encodes it and sends back its text. The texts are written in the order the batches were
+read, so the file is the one a single process writes. Each worker holds one batch and its text
+at a time, and this process one batch being read and one text being written: memory stays the
+same whatever the number of cases.
+
+Workers are forked (they start with the policy, calendar and restrictions this process holds,
+and never touch its database connection); where there is no fork, one core, or no more than a
+batch of cases, this process does it all.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    from complaintctl.services.context import Context
+
+# Cases a worker derives and encodes at a time: a few megabytes of rows and text.
+CASES_A_BATCH = 500
+# Workers beside this process, which reads and writes: more cores than this would need a quicker
+# reader to feed them, and each worker holds a copy of the code and the calendar.
+MOST_WORKERS = 2
+
+
+def case_texts(ctx: Context, fmt: str, received_from: date | None, received_to: date | None) -> Iterator[str]:
+    """The cases received in the dates given as the export's text, a batch at a time in id order:
+    for "json" the items of the list (output.export.json_items), for "jsonl" the lines."""
+    from complaintctl.services import export as exported
+
+    with exported.history_batches(ctx, CASES_A_BATCH, received_from, received_to) as (restrictions, batches):
+        encode = _batch_encoder(ctx, restrictions, fmt)
+        first = next(batches, None)
+        if first is None:
+            return
+        second = next(batches, None)
+        workers = _workers_available() if second is not None else 0
+        if workers < 2:
+            yield encode(first)
+            if second is not None:
+                yield encode(second)
+                yield from map(encode, batches)
+            return
+        yield from _in_workers(chain((first, second), batches), encode, workers)
+
+
+def _batch_encoder(ctx: Context, restrictions: list[Any], fmt: str) -> Callable[[list[Sequence[Any]]], str]:
+    """The text of a batch of rows (services.export.history_batches): its cases derived and
+    encoded as `show --json` gives them."""
+    from complaintctl.output import export as pieces
+    from complaintctl.services import export as exported
+    from complaintctl.storage.queries import histories_from_rows
+
+    encode = pieces.case_encoder()
+    join = pieces.json_items if fmt == "json" else pieces.json_lines
+    case_text = pieces.case_text
+
+    def text(rows: list[Sequence[Any]]) -> str:
+        cases = exported.derived(ctx, restrictions, histories_from_rows(rows))
+        return join([case_text(case, restriction, details, encode) for case, restriction, details in cases])
+
+    return text
+
+
+def _workers_available() -> int:
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, MOST_WORKERS)
+
+
+def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[Sequence[Any]]], str], count: int) -> Iterator[str]:
+    """The text of each batch, in order, made by `count` forked workers. A worker is sent its
+    next batch only once its last text has been taken, so neither side ever waits on a full
+    pipe the other is not reading, and no more than one batch a worker is in flight."""
+    import multiprocessing
+
+    forking = multiprocessing.get_context("fork")
+    processes = []
+    links: list[Connection] = []
+    try:
+        for _ in range(count):
+            here, there = forking.Pipe()
+            process = forking.Process(target=_serve, args=(there, encode), daemon=True)
+            process.start()
+            there.close()
+            processes.append(process)
+            links.append(here)
+        idle = deque(links)
+        busy: deque[Connection] = deque()
+        for rows in batches:
+            if idle:
+                link = idle.popleft()
+                link.send(rows)
+                busy.append(link)
+                continue
+            link = busy.popleft()
+            text = _text_from(link)
+            link.send(rows)
+            busy.append(link)
+            yield text
+        while busy:
+            yield _text_from(busy.popleft())
+        for link in links:
+            link.send(None)
+        for process in processes:
+            process.join()
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for link in links:
+            link.close()
+
+
+def _text_from(link: Connection) -> str:
+    """A worker's answer: its batch's text, or the error that stopped it, raised here."""
+    try:
+        answer = link.recv()
+    except EOFError:
+        raise RuntimeError("an export worker stopped before it finished its cases") from None
+    if isinstance(answer, BaseException):
+        raise answer
+    return answer
+
+
+def _serve(link: Connection, encode: Callable[[list[Sequence[Any]]], str]) -> None:
+    """A worker: the text of each batch it is sent, until it is sent None."""
+    while (rows := link.recv()) is not None:
+        try:
+            text = encode(rows)
+        except Exception as error:  # noqa: BLE001 - raised again in the process that reads
+            try:
+                link.send(error)
+            except Exception:  # noqa: BLE001 - an error that cannot be pickled
+                link.send(RuntimeError(f"{type(error).__name__}: {error}"))
+            return
+        link.send(text)
