@@ -94,11 +94,13 @@ def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[S
     try:
         for _ in range(count):
             here, there = forking.Pipe()
-            process = forking.Process(target=_serve, args=(there, encode), daemon=True)
+            links.append(here)
+            # The worker closes its copies of this process's ends, so that it meets the end of
+            # its pipe when this process stops, however it stops.
+            process = forking.Process(target=_serve, args=(there, links[:], encode), daemon=True)
             process.start()
             there.close()
             processes.append(process)
-            links.append(here)
         idle = deque(links)
         busy: deque[Connection] = deque()
         for rows in batches:
@@ -138,9 +140,22 @@ def _text_from(link: Connection) -> str:
     return answer
 
 
-def _serve(link: Connection, encode: Callable[[list[Sequence[Any]]], str]) -> None:
-    """A worker: the text of each batch it is sent, until it is sent None."""
-    while (rows := link.recv()) is not None:
+def _serve(link: Connection, theirs: list[Connection], encode: Callable[[list[Sequence[Any]]], str]) -> None:
+    """A worker: the text of each batch it is sent, until it is sent None or the process that
+    sends them has gone."""
+    import signal
+
+    # An interrupt stops the process that reads, which closes the pipes: that is what stops a worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for other in theirs:
+        other.close()
+    while True:
+        try:
+            rows = link.recv()
+        except EOFError:
+            return
+        if rows is None:
+            return
         try:
             text = encode(rows)
         except Exception as error:  # noqa: BLE001 - raised again in the process that reads
@@ -149,4 +164,7 @@ def _serve(link: Connection, encode: Callable[[list[Sequence[Any]]], str]) -> No
             except Exception:  # noqa: BLE001 - an error that cannot be pickled
                 link.send(RuntimeError(f"{type(error).__name__}: {error}"))
             return
-        link.send(text)
+        try:
+            link.send(text)
+        except BrokenPipeError:
+            return
