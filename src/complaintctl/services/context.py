@@ -92,10 +92,10 @@ class Reading(Protocol):
         ...
 
     def history_batches(
-        self, cases: int, batch: int, received_from: date | None = None, received_to: date | None = None
+        self, rows: int, received_from: date | None = None, received_to: date | None = None
     ) -> Iterator[list[Sequence[Any]]]:
-        """The rows of `every_history` as stored, up to `cases` whole cases at a time, for
-        storage.queries.histories_from_rows to make histories of in another process."""
+        """The rows of `every_history` as stored, about `rows` at a time, each list whole cases,
+        for storage.queries.histories_from_rows to make histories of in another process."""
         ...
 
     def external_refs(self) -> set[str]: ...

@@ -165,12 +165,12 @@ def derived(
 
 @contextmanager
 def history_batches(
-    ctx: Context, cases_a_batch: int, received_from: date | None = None, received_to: date | None = None
+    ctx: Context, rows: int, received_from: date | None = None, received_to: date | None = None
 ) -> Iterator[tuple[list[Any], Iterator[list[Sequence[Any]]]]]:
     """One read transaction, so one snapshot, for an export made a batch at a time elsewhere: the
     restrictions not ended, and the rows of every case received in the dates given, as stored,
-    `cases_a_batch` whole cases at a time in id order (storage.queries.histories_from_rows makes
-    their histories, `derived` their cases). The batches are read as they are iterated, inside
-    the `with`."""
+    about `rows` at a time, each list whole cases in id order (storage.queries.histories_from_rows
+    makes their histories, `derived` their cases). The batches are read as they are iterated,
+    inside the `with`."""
     with ctx.store.reading() as tx:
-        yield tx.restrictions(active_only=True), tx.history_batches(cases_a_batch, BATCH, received_from, received_to)
+        yield tx.restrictions(active_only=True), tx.history_batches(rows, received_from, received_to)

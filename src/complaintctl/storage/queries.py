@@ -16,7 +16,7 @@ import json
 import json.scanner
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from itertools import groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -337,45 +337,45 @@ class Queries:
         its reference, its events, and each event's details as the JSON text stored (an export
         writes them as they are), read in one statement `batch` rows at a time. A case outside
         the dates costs its rows, never the making of its events."""
-        for rows in self.history_batches(batch, batch, received_from, received_to):
+        for rows in self.history_batches(batch, received_from, received_to):
             yield from histories_from_rows(rows)
 
     def history_batches(
-        self, cases: int, batch: int, received_from: date | None = None, received_to: date | None = None
+        self, rows: int, received_from: date | None = None, received_to: date | None = None
     ) -> Iterator[list[Sequence[Any]]]:
-        """The rows `every_history` reads (one statement, `batch` rows fetched at a time), as they
-        are stored, a list of whole cases at a time: up to `cases` cases received in the dates
-        given, in id order. Plain values, so that another process can make the histories of a
-        list (`histories_from_rows`) while the next is read."""
+        """The rows `every_history` reads (one statement), as they are stored, some `rows` at a
+        time, each list whole cases received in the dates given, in id order (a case longer
+        than `rows` comes whole, alone). Plain values, so that another process can make the
+        histories of a list (`histories_from_rows`) while the next is read; taken from the
+        statement a list at a time, never a row at a time in Python."""
         # Compared as the database keeps the dates: ISO text in SQLite, `date` in PostgreSQL.
         start, end = (
             (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
         )
-        everything = start is None and end is None
-        some: list[Sequence[Any]] = []
-        append = some.append
-        taken = 0
-        case_id = None
-        wanted = True
-        for row in self.stream_tuples(statements.HISTORIES_BY_CASE, batch):
-            if row[0] != case_id:
-                case_id = row[0]
-                if not everything:
-                    received = row[2]
-                    wanted = (start is None or received >= start) and (end is None or received <= end)
-                    if not wanted:
-                        continue
-                if taken == cases:
-                    yield some
-                    some = []
-                    append = some.append
-                    taken = 0
-                taken += 1
-            elif not wanted:
-                continue
-            append(row)
-        if some:
-            yield some
+        stream = iter(self.stream_tuples(statements.HISTORIES_BY_CASE, rows))
+        # The rows of the last case read, which the next rows may go on with.
+        unfinished: list[Sequence[Any]] = []
+        while True:
+            some = unfinished + list(islice(stream, rows))
+            if len(some) == len(unfinished):
+                unfinished = []
+            else:
+                last = some[-1][0]
+                cut = len(some) - 1
+                while cut and some[cut - 1][0] == last:
+                    cut -= 1
+                if not cut:  # one case, not yet whole
+                    unfinished = some
+                    continue
+                unfinished = some[cut:]
+                del some[cut:]
+            if start is not None or end is not None:
+                # Every row of a case carries its receipt: whole cases stay whole.
+                some = [row for row in some if (start is None or row[2] >= start) and (end is None or row[2] <= end)]
+            if some:
+                yield some
+            elif not unfinished:
+                return
 
     def external_refs(self) -> set[str]:
         """The spreadsheet references of the cases imported so far."""
