@@ -88,7 +88,10 @@ def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
     nxt = case.next_deadline()
     hold = hold_of(case.events)
     get = case.details.get
-    contact = "".join([f'{prefix}{value(get(key), encode)}' for key, prefix in _CONTACT_PREFIXES])
+    contact = "".join([
+        prefix + (quoted(item) if type(item) is str else value(item, encode))
+        for prefix, item in zip(_CONTACT_PREFIXES, map(get, CONTACT_KEYS))
+    ])
     stages = ", ".join([_stage_text(item, encode) for item in case.stages])
     actions = ", ".join([
         f'{{"number": {value(action.number, encode)}, "what": {value(action.what, encode)}, "due": {day(action.due, encode)}, '
@@ -111,8 +114,8 @@ def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
     )
 
 
-# The keys of case_fields_json taken from the case's details, each with the text before its value.
-_CONTACT_PREFIXES = tuple((key, f', "{key}": ') for key in CONTACT_KEYS)
+# The text before each value case_fields_json takes from the case's details (CONTACT_KEYS).
+_CONTACT_PREFIXES = tuple(f', "{key}": ' for key in CONTACT_KEYS)
 
 
 def _stage_text(stage: Stage, encode: Callable[[Any], str]) -> str:

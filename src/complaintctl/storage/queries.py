@@ -20,7 +20,7 @@ from itertools import groupby, islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import Event, stored_event
 from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.domain.references import closest, slips
 from complaintctl.errors import NotFound
@@ -106,14 +106,7 @@ def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, li
         reference = None
         for _, reference, _, number, kind, on, officer, recorded_at, details in case_rows:
             events.append(
-                Event(
-                    kind=kind,
-                    on=fromisodate(on) if isinstance(on, str) else on,
-                    officer=officer,
-                    recorded_at=fromisotime(recorded_at),
-                    details=loads(details),
-                    number=number,
-                )
+                stored_event(kind, fromisodate(on) if isinstance(on, str) else on, officer, fromisotime(recorded_at), loads(details), number)
             )
             texts.append(details)
         yield reference, events, texts
