@@ -15,7 +15,9 @@ batch of cases, this process does it all.
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
@@ -113,12 +115,12 @@ def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[S
         for rows in batches:
             if idle:
                 link = idle.popleft()
-                link.send(rows)
+                _send_rows(link, rows)
                 busy.append(link)
                 continue
             link = busy.popleft()
             text = _text_from(link)
-            link.send(rows)
+            _send_rows(link, rows)
             busy.append(link)
             yield text
         while busy:
@@ -135,6 +137,17 @@ def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[S
                 process.join()
         for link in links:
             link.close()
+
+
+def _send_rows(link: Connection, rows: list[Sequence[Any]]) -> None:
+    """Rows to a worker, pickled without the memo a pickler keeps of every value it has written
+    (which costs more than the rest of the pickling: rows hold no value twice that matters, and
+    nothing that refers to itself); the worker's `recv` reads them as any pickle."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(rows)
+    link.send_bytes(buffer.getbuffer())
 
 
 def _text_from(link: Connection) -> str:
