@@ -29,9 +29,9 @@ if TYPE_CHECKING:
 
     from complaintctl.services.context import Context
 
-# Rows (events) a worker derives and encodes at a time, whole cases: some 500 cases, a few
-# megabytes of rows and text.
-ROWS_A_BATCH = 2000
+# Rows (events) a worker derives and encodes at a time, whole cases: some 250 cases, a
+# megabyte or two of rows and of text.
+ROWS_A_BATCH = 1000
 # Workers beside this process, which reads and writes: more cores than this would need a quicker
 # reader to feed them, and each worker holds a copy of the code and the calendar.
 MOST_WORKERS = 2
