@@ -186,7 +186,7 @@ def test_workers_write_what_one_process_writes(histories, in_workers, tmp_path) 
 
 
 def test_a_case_a_worker_cannot_derive_fails_the_export_as_one_process_does(histories, in_workers, tmp_path) -> None:
-    location, cli = histories
+    location, _ = histories
     broken = tmp_path / "broken.db"
     source = sqlite3.connect(location)
     target = sqlite3.connect(broken)

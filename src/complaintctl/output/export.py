@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from itertools import islice
 from json.encoder import encode_basestring as quoted
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.encoding import json_encoder
