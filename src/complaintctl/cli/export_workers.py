@@ -113,18 +113,21 @@ def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[S
         idle = deque(links)
         busy: deque[Connection] = deque()
         for rows in batches:
+            message = _pickled(rows)
             if idle:
                 link = idle.popleft()
-                _send_rows(link, rows)
+                link.send_bytes(message)
                 busy.append(link)
                 continue
             link = busy.popleft()
-            text = _text_from(link)
-            _send_rows(link, rows)
+            # The worker waits from its answer to its next batch: the batch is ready before
+            # the answer is taken, and the answer is read once the batch is sent.
+            answer = _answer_from(link)
+            link.send_bytes(message)
             busy.append(link)
-            yield text
+            yield _text(answer)
         while busy:
-            yield _text_from(busy.popleft())
+            yield _text(_answer_from(busy.popleft()))
         for link in links:
             link.send(None)
         for process in processes:
@@ -139,26 +142,31 @@ def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[S
             link.close()
 
 
-def _send_rows(link: Connection, rows: list[Sequence[Any]]) -> None:
-    """Rows to a worker, pickled without the memo a pickler keeps of every value it has written
+def _pickled(rows: list[Sequence[Any]]) -> memoryview:
+    """Rows for a worker, pickled without the memo a pickler keeps of every value it has written
     (which costs more than the rest of the pickling: rows hold no value twice that matters, and
     nothing that refers to itself); the worker's `recv` reads them as any pickle."""
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
     pickler.fast = True
     pickler.dump(rows)
-    link.send_bytes(buffer.getbuffer())
+    return buffer.getbuffer()
 
 
-def _text_from(link: Connection) -> str:
-    """A worker's answer: its batch's text, or the error that stopped it, raised here."""
+def _answer_from(link: Connection) -> bytes:
+    """A worker's answer, as sent."""
     try:
-        answer = link.recv()
+        return link.recv_bytes()
     except EOFError:
         raise RuntimeError("an export worker stopped before it finished its cases") from None
-    if isinstance(answer, BaseException):
-        raise answer
-    return answer
+
+
+def _text(answer: bytes) -> str:
+    """A worker's answer read: its batch's text, or the error that stopped it, raised here."""
+    found = pickle.loads(answer)
+    if isinstance(found, BaseException):
+        raise found
+    return found
 
 
 def _serve(link: Connection, theirs: list[Connection], encode: Callable[[list[Sequence[Any]]], str]) -> None:
