@@ -192,9 +192,9 @@ def test_a_case_a_worker_cannot_derive_fails_the_export_as_one_process_does(hist
     target = sqlite3.connect(broken)
     source.backup(target)
     source.close()
-    # A history that does not start with `logged`, as no command writes one, late in the export.
-    last = target.execute("SELECT max(case_id) FROM events").fetchone()[0]
-    target.execute("UPDATE events SET kind = 'note' WHERE case_id = ? AND number = 1", (last,))
+    # A history that does not start with `logged`, as no command writes one, with batches after it.
+    ids = [case_id for (case_id,) in target.execute("SELECT id FROM cases ORDER BY id")]
+    target.execute("UPDATE events SET kind = 'note' WHERE case_id = ? AND number = 1", (ids[len(ids) // 3],))
     target.commit()
     target.close()
     broken_cli = Cli(str(broken))
@@ -204,3 +204,5 @@ def test_a_case_a_worker_cannot_derive_fails_the_export_as_one_process_does(hist
     assert failed.exit_code == 1 and "first event must be 'logged'" in failed.stderr
     assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
     assert not out.exists() and not list(tmp_path.glob(".export.json.*"))
+    on_stdout = broken_cli("export", "--format", "jsonl")
+    assert on_stdout.exit_code == 1 and "first event must be 'logged'" in on_stdout.stderr

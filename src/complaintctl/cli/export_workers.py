@@ -35,6 +35,8 @@ ROWS_A_BATCH = 1000
 # Workers beside this process, which reads and writes: more cores than this would need a quicker
 # reader to feed them, and each worker holds a copy of the code and the calendar.
 MOST_WORKERS = 2
+# Batches a worker is sent beyond the one it works on: its next is there when it finishes.
+IN_FLIGHT = 2
 
 
 def case_texts(ctx: Context, fmt: str, received_from: date | None, received_to: date | None) -> Iterator[str]:
@@ -86,9 +88,11 @@ def _workers_available() -> int:
 
 
 def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[Sequence[Any]]], str], count: int) -> Iterator[str]:
-    """The text of each batch, in order, made by `count` forked workers. A worker is sent its
-    next batch only once its last text has been taken, so neither side ever waits on a full
-    pipe the other is not reading, and no more than one batch a worker is in flight."""
+    """The text of each batch, in order, made by `count` forked workers, each sent its batches in
+    turn. A worker has its next batch queued while it works, so it never waits on this process
+    (nor on the other worker, whose answer comes first); a worker holds at most IN_FLIGHT + 1
+    batches it has not answered, so memory stays bounded. A worker reads what it is sent as it comes (a thread of its
+    own), so neither side ever waits on a full pipe the other is not reading."""
     import gc
     import multiprocessing
 
@@ -110,24 +114,21 @@ def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[S
             there.close()
             processes.append(process)
         gc.unfreeze()
-        idle = deque(links)
-        busy: deque[Connection] = deque()
-        for rows in batches:
+        # The worker of each batch sent and not yet answered, oldest first: the workers in turn.
+        waiting: deque[Connection] = deque()
+        for number, rows in enumerate(batches):
             message = _pickled(rows)
-            if idle:
-                link = idle.popleft()
-                link.send_bytes(message)
-                busy.append(link)
+            if len(waiting) < count * IN_FLIGHT:
+                link = links[number % count]
+                _send(link, message)
+                waiting.append(link)
                 continue
-            link = busy.popleft()
-            # The worker waits from its answer to its next batch: the batch is ready before
-            # the answer is taken, and the answer is read once the batch is sent.
-            answer = _answer_from(link)
-            link.send_bytes(message)
-            busy.append(link)
-            yield _text(answer)
-        while busy:
-            yield _text(_answer_from(busy.popleft()))
+            link = waiting.popleft()
+            _send(link, message)
+            waiting.append(link)
+            yield _text(_answer_from(link))
+        while waiting:
+            yield _text(_answer_from(waiting.popleft()))
         for link in links:
             link.send(None)
         for process in processes:
@@ -153,6 +154,15 @@ def _pickled(rows: list[Sequence[Any]]) -> memoryview:
     return buffer.getbuffer()
 
 
+def _send(link: Connection, message: memoryview) -> None:
+    """A batch to a worker; when the worker has stopped, the error it stopped on."""
+    try:
+        link.send_bytes(message)
+    except OSError:
+        while True:  # its answers, up to the error (or the end, which is an error too)
+            _text(_answer_from(link))
+
+
 def _answer_from(link: Connection) -> bytes:
     """A worker's answer, as sent."""
     try:
@@ -171,20 +181,29 @@ def _text(answer: bytes) -> str:
 
 def _serve(link: Connection, theirs: list[Connection], encode: Callable[[list[Sequence[Any]]], str]) -> None:
     """A worker: the text of each batch it is sent, until it is sent None or the process that
-    sends them has gone."""
+    sends them has gone. Its batches are read as they come, by a thread, while it works."""
+    import queue
     import signal
+    import threading
 
     # An interrupt stops the process that reads, which closes the pipes: that is what stops a worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for other in theirs:
         other.close()
-    while True:
-        try:
-            rows = link.recv()
-        except EOFError:
-            return
-        if rows is None:
-            return
+    arrived: queue.SimpleQueue = queue.SimpleQueue()
+
+    def receive() -> None:
+        while True:
+            try:
+                rows = link.recv()
+            except (EOFError, OSError):
+                rows = None
+            arrived.put(rows)
+            if rows is None:
+                return
+
+    threading.Thread(target=receive, daemon=True).start()
+    while (rows := arrived.get()) is not None:
         try:
             text = encode(rows)
         except Exception as error:  # noqa: BLE001 - raised again in the process that reads
@@ -195,5 +214,5 @@ def _serve(link: Connection, theirs: list[Connection], encode: Callable[[list[Se
             return
         try:
             link.send(text)
-        except BrokenPipeError:
+        except OSError:  # the process that reads has gone
             return
