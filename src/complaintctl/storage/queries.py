@@ -345,7 +345,8 @@ class Queries:
         start, end = (
             (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
         )
-        stream = iter(self.stream_tuples(statements.HISTORIES_BY_CASE, rows))
+        # Plain tuples whatever runs the statement (SQLAlchemy's rows carry their result's metadata).
+        stream = map(tuple, self.stream_tuples(statements.HISTORIES_BY_CASE, rows))
         # The rows of the last case read, which the next rows may go on with.
         unfinished: list[Sequence[Any]] = []
         while True:
