@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -55,9 +55,14 @@ def histories(tmp_path_factory) -> tuple[str, Cli]:
 def test_every_exported_case_is_what_show_json_prints(histories) -> None:
     location, cli = histories
     exported = json.loads(cli.ok("export", "--format", "json").stdout)
+    lines = cli.ok("export", "--format", "jsonl").stdout.splitlines()
     assert [item["reference"] for item in exported] == [reference for (reference,) in rows(location, "SELECT reference FROM cases ORDER BY id")]
-    for item in exported:
-        assert item == cli.show(item["reference"]), item["reference"]
+    for item, line in zip(exported, lines, strict=True):
+        shown = cli.show(item["reference"])
+        assert item == shown, item["reference"]
+        # Text for text, key order included: the export writes a case's fields straight, not
+        # through the encoder `show --json` uses.
+        assert line == json.dumps(shown, ensure_ascii=False), item["reference"]
     kinds = {event["kind"] for item in exported for event in item["events"]}
     assert {"amended", "voided", "held", "note"} <= kinds
     assert any(item["restriction"] for item in exported) and any(item["hold"] for item in exported)
@@ -101,3 +106,103 @@ def test_an_encoder_built_once_writes_what_json_writes(separators, sort_keys) ->
     with pytest.raises(TypeError, match="not JSON serializable"):
         encode({"on": date(2026, 4, 1)})
     assert json_encoder(default=date.isoformat)({"on": date(2026, 4, 1)}) == '{"on": "2026-04-01"}'
+
+
+def test_a_case_written_straight_is_what_its_object_encodes_to_whatever_its_details_hold() -> None:
+    from complaintctl.domain.case import derive
+    from complaintctl.domain.events import Event
+    from complaintctl.domain.policy import load
+    from complaintctl.output.export import case_encoder, case_fields_text
+    from complaintctl.output.render import case_fields_json
+
+    policy = load(None)
+    at = datetime(2026, 4, 1, 9, 30, tzinfo=timezone.utc)
+    details = {
+        "type": "complaint", "received_on": "2026-04-01", "name": "Zoë \"Q\" O'Brien\u2028", "email": None,
+        "phone": 7700900123, "address": "1 High St\nTown\t\x00", "anonymous": False, "housing": True,
+        "adjustments": ["large print", {"interpreter": "Welsh"}], "summary": 12.5, "issue_date": "2025-01-02",
+        "service": "\U0001f600 Housing",
+    }
+    events = [
+        Event("logged", date(2026, 4, 1), "officer.one", at, details, 1),
+        Event("acknowledged", date(2026, 4, 2), "officer.one", at, {"handler": "officer.two"}, 2),
+        Event("extended", date(2026, 4, 20), "officer.two", at, {"days": 5, "reason": "waiting"}, 3),
+        Event("held", date(2026, 4, 21), "officer.two", at, {"reason": "Ombudsman \"enquiry\""}, 4),
+        Event("action-added", date(2026, 4, 22), "officer.two", at, {"number": 1, "what": "Call back", "due": "2026-05-01", "owner": None}, 5),
+        Event("closed", date(2026, 4, 30), "officer.two", at, {"outcome": "upheld", "apology": True, "compensation_pence": 12345}, 6),
+        Event("escalated", date(2026, 5, 5), "officer.one", at, {"handler": "officer.three", "late_reason": "ill"}, 7),
+    ]
+    encode = case_encoder()
+    for count in range(1, len(events) + 1):
+        case = derive("CMP-2026-00001", events[:count], policy, policy.calendar())
+        assert case_fields_text(case, encode) == encode(case_fields_json(case)), count
+        assert case_fields_text(case, encode) == json.dumps(json.loads(encode(case_fields_json(case))), ensure_ascii=False)
+
+
+@pytest.fixture
+def in_workers(monkeypatch):
+    """Exports made by forked workers, a few cases to a batch, even on one core; the list of
+    the batches each export handed to its workers."""
+    from complaintctl.cli import export_workers
+
+    handed: list[int] = []
+    through = export_workers._in_workers
+
+    def counted(batches, encode, count):
+        def each():
+            for batch in batches:
+                handed.append(len(batch))
+                yield batch
+
+        return through(each(), encode, count)
+
+    monkeypatch.setattr(export_workers, "ROWS_A_BATCH", 37)
+    monkeypatch.setattr(export_workers, "_workers_available", lambda: 2)
+    monkeypatch.setattr(export_workers, "_in_workers", counted)
+    return handed
+
+
+def test_workers_write_what_one_process_writes(histories, in_workers, tmp_path) -> None:
+    location, cli = histories
+    received = sorted(day for (day,) in rows(location, "SELECT received_on FROM cases"))
+    chosen = ["--from", received[len(received) // 3], "--to", received[2 * len(received) // 3]]
+    for fmt in ("json", "jsonl"):
+        for dates in ([], chosen):
+            one = tmp_path / f"one-{fmt}-{len(dates)}"
+            many = tmp_path / f"many-{fmt}-{len(dates)}"
+            cli.ok("export", "--format", fmt, "--out", str(many), *dates)
+            handed = len(in_workers)
+            assert handed > 4, "the export was not made by workers"
+            from complaintctl.cli import export_workers
+
+            with pytest.MonkeyPatch.context() as alone:
+                alone.setattr(export_workers, "_workers_available", lambda: 0)
+                cli.ok("export", "--format", fmt, "--out", str(one), *dates)
+            assert len(in_workers) == handed, "the single-process export used workers"
+            assert many.read_bytes() == one.read_bytes() and one.stat().st_size > 0
+            in_workers.clear()
+    everything = json.loads((tmp_path / "many-json-0").read_text())
+    assert len(everything) == CASES and any(item["restriction"] for item in everything)
+
+
+def test_a_case_a_worker_cannot_derive_fails_the_export_as_one_process_does(histories, in_workers, tmp_path) -> None:
+    location, _ = histories
+    broken = tmp_path / "broken.db"
+    source = sqlite3.connect(location)
+    target = sqlite3.connect(broken)
+    source.backup(target)
+    source.close()
+    # A history that does not start with `logged`, as no command writes one, with batches after it.
+    ids = [case_id for (case_id,) in target.execute("SELECT id FROM cases ORDER BY id")]
+    target.execute("UPDATE events SET kind = 'note' WHERE case_id = ? AND number = 1", (ids[len(ids) // 3],))
+    target.commit()
+    target.close()
+    broken_cli = Cli(str(broken))
+    out = tmp_path / "export.json"
+    failed = broken_cli("export", "--format", "json", "--out", str(out))
+    assert in_workers, "the export was not made by workers"
+    assert failed.exit_code == 1 and "first event must be 'logged'" in failed.stderr
+    assert failed.stderr.count("\n") == 1 and "Traceback" not in failed.stderr
+    assert not out.exists() and not list(tmp_path.glob(".export.json.*"))
+    on_stdout = broken_cli("export", "--format", "jsonl")
+    assert on_stdout.exit_code == 1 and "first event must be 'logged'" in on_stdout.stderr

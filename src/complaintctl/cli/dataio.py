@@ -32,8 +32,10 @@ def export(
     if fmt == "csv":
         text = pieces.csv_pieces(exported.flat_rows(context, received_from, received_to), exported.COLUMNS, exported.TYPED)
     else:
-        cases = exported.cases(context, received_from, received_to)
-        text = pieces.json_pieces(cases) if fmt == "json" else pieces.json_line_pieces(cases)
+        from complaintctl.cli import export_workers
+
+        texts = export_workers.case_texts(context, fmt, received_from, received_to)
+        text = pieces.json_list_pieces(texts) if fmt == "json" else texts
     if out:
         files.write_private_chunks(out, text, force=force)
         sys.stderr.write(f"Exported to {out}\n")

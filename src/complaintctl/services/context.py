@@ -96,6 +96,13 @@ class Reading(Protocol):
         its events and their details as stored (JSON text), streamed from one statement."""
         ...
 
+    def history_batches(
+        self, rows: int, received_from: date | None = None, received_to: date | None = None
+    ) -> Iterator[list[Sequence[Any]]]:
+        """The rows of `every_history` as stored, about `rows` at a time, each list whole cases,
+        for storage.queries.histories_from_rows to make histories of in another process."""
+        ...
+
     def external_refs(self) -> set[str]: ...
 
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...

@@ -8,7 +8,8 @@ the database reads them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -149,6 +150,27 @@ def cases(ctx: Context, received_from: date | None = None, received_to: date | N
     with ctx.store.reading() as tx:
         # Restrictions are few: read once, matched to each case in memory.
         restrictions = tx.restrictions(active_only=True)
-        for reference, events, details in tx.every_history(BATCH, received_from, received_to):
-            case = derive_case(ctx, reference, events)
-            yield case, restriction_in(restrictions, case.details) if restrictions else None, details
+        yield from derived(ctx, restrictions, tx.every_history(BATCH, received_from, received_to))
+
+
+def derived(
+    ctx: Context, restrictions: list[Any], histories: Iterable[tuple[str, list[Any], list[str]]]
+) -> Iterator[tuple[Any, Any, list[str]]]:
+    """What `cases` gives for these histories (reference, events, details as stored), with the
+    restrictions read in the same transaction."""
+    for reference, events, details in histories:
+        case = derive_case(ctx, reference, events)
+        yield case, restriction_in(restrictions, case.details) if restrictions else None, details
+
+
+@contextmanager
+def history_batches(
+    ctx: Context, rows: int, received_from: date | None = None, received_to: date | None = None
+) -> Iterator[tuple[list[Any], Iterator[list[Sequence[Any]]]]]:
+    """One read transaction, so one snapshot, for an export made a batch at a time elsewhere: the
+    restrictions not ended, and the rows of every case received in the dates given, as stored,
+    about `rows` at a time, each list whole cases in id order (storage.queries.histories_from_rows
+    makes their histories, `derived` their cases). The batches are read as they are iterated,
+    inside the `with`."""
+    with ctx.store.reading() as tx:
+        yield tx.restrictions(active_only=True), tx.history_batches(rows, received_from, received_to)

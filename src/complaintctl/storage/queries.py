@@ -16,11 +16,11 @@ import json
 import json.scanner
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from itertools import chain, groupby
+from itertools import groupby, islice
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import Event, stored_event
 from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.domain.references import closest, slips
 from complaintctl.errors import NotFound
@@ -95,6 +95,21 @@ def details_from_text(text: str) -> Any:
     except StopIteration:
         return json.loads(text)
     return value if end == len(text) else json.loads(text)
+
+
+def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, list[Event], list[str]]]:
+    """The histories of `Queries.history_batches` rows, as `Queries.every_history` gives them: each
+    case's reference, its events and their details as the JSON text stored."""
+    fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
+    for _, case_rows in groupby(rows, key=itemgetter(0)):
+        events, texts = [], []
+        reference = None
+        for _, reference, _, number, kind, on, officer, recorded_at, details in case_rows:
+            events.append(
+                stored_event(kind, fromisodate(on) if isinstance(on, str) else on, officer, fromisotime(recorded_at), loads(details), number)
+            )
+            texts.append(details)
+        yield reference, events, texts
 
 
 def restriction_from_row(row: Mapping[str, Any]) -> Restriction:
@@ -315,30 +330,46 @@ class Queries:
         its reference, its events, and each event's details as the JSON text stored (an export
         writes them as they are), read in one statement `batch` rows at a time. A case outside
         the dates costs its rows, never the making of its events."""
-        fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
+        for rows in self.history_batches(batch, received_from, received_to):
+            yield from histories_from_rows(rows)
+
+    def history_batches(
+        self, rows: int, received_from: date | None = None, received_to: date | None = None
+    ) -> Iterator[list[Sequence[Any]]]:
+        """The rows `every_history` reads (one statement), as they are stored, some `rows` at a
+        time, each list whole cases received in the dates given, in id order (a case longer
+        than `rows` comes whole, alone). Plain values, so that another process can make the
+        histories of a list (`histories_from_rows`) while the next is read; taken from the
+        statement a list at a time, never a row at a time in Python."""
         # Compared as the database keeps the dates: ISO text in SQLite, `date` in PostgreSQL.
         start, end = (
             (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
         )
-        for _, rows in groupby(self.stream_tuples(statements.HISTORIES_BY_CASE, batch), key=itemgetter(0)):
-            first = next(rows)
-            received = first[2]
-            if (start is not None and received < start) or (end is not None and received > end):
-                continue
-            events, texts = [], []
-            for _, _, _, number, kind, on, officer, recorded_at, details in chain((first,), rows):
-                events.append(
-                    Event(
-                        kind=kind,
-                        on=fromisodate(on) if isinstance(on, str) else on,
-                        officer=officer,
-                        recorded_at=fromisotime(recorded_at),
-                        details=loads(details),
-                        number=number,
-                    )
-                )
-                texts.append(details)
-            yield first[1], events, texts
+        # Plain tuples whatever runs the statement (SQLAlchemy's rows carry their result's metadata).
+        stream = map(tuple, self.stream_tuples(statements.HISTORIES_BY_CASE, rows))
+        # The rows of the last case read, which the next rows may go on with.
+        unfinished: list[Sequence[Any]] = []
+        while True:
+            some = unfinished + list(islice(stream, rows))
+            if len(some) == len(unfinished):
+                unfinished = []
+            else:
+                last = some[-1][0]
+                cut = len(some) - 1
+                while cut and some[cut - 1][0] == last:
+                    cut -= 1
+                if not cut:  # one case, not yet whole
+                    unfinished = some
+                    continue
+                unfinished = some[cut:]
+                del some[cut:]
+            if start is not None or end is not None:
+                # Every row of a case carries its receipt: whole cases stay whole.
+                some = [row for row in some if (start is None or row[2] >= start) and (end is None or row[2] <= end)]
+            if some:
+                yield some
+            elif not unfinished:
+                return
 
     def external_refs(self) -> set[str]:
         """The spreadsheet references of the cases imported so far."""
