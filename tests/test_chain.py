@@ -529,3 +529,22 @@ def test_the_hash_spells_awkward_values_as_the_published_form_does():
     row = (12, "closed", "2026-01-31", awkward, "2026-01-31T23:59:58.123456+01:00", json.dumps(details))
     for key in (None, b"k" * 32):
         assert event_hash(f"REF-{awkward}", event, "ab\"c", key) == digest(f"REF-{awkward}", row, "ab\"c", key)
+
+
+def test_the_keyed_hash_is_the_hmac_of_the_published_form_under_keys_of_any_length():
+    """The HMAC is computed from the key's padded blocks hashed once (projection._hmac_sha256):
+    the same digest as the hmac module's for keys shorter than, as long as and longer than
+    SHA-256's 64-byte block (a longer key is hashed first), and again for the same key."""
+    from datetime import datetime, timezone
+
+    from complaintctl.domain.events import Event
+    from complaintctl.storage.projection import event_hash
+
+    event = Event(kind="note", on=date(2026, 10, 2), officer="o", recorded_at=datetime(2026, 10, 2, 9, tzinfo=timezone.utc),
+                  details={"text": "Héllo, there: 1"}, number=2)
+    row = (2, "note", "2026-10-02", "o", "2026-10-02T09:00:00+00:00", json.dumps({"text": "Héllo, there: 1"}))
+    for size in (1, 32, 63, 64, 65, 200):
+        key = bytes(range(size))
+        for _ in range(2):
+            assert event_hash("CMP-2026-00001", event, "ab", key) == digest("CMP-2026-00001", row, "ab", key)
+    assert event_hash("CMP-2026-00001", event, "ab", b"a" * 32) != event_hash("CMP-2026-00001", event, "ab", b"b" * 32)

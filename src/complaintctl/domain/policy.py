@@ -490,6 +490,8 @@ class PolicyHistory:
     def _index_at(self, moment: datetime) -> int:
         # The newest version recorded at or before `moment`, by number rather than by time, so
         # that a clock set back between two versions cannot put a later step under an older one.
+        if len(self._starts) == 1:
+            return 0
         moment = _utc(moment)
         for index in range(len(self.versions) - 1, 0, -1):
             if self._starts[index] <= moment:

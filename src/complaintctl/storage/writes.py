@@ -244,10 +244,10 @@ class Writes(Queries):
         moments: dict[datetime, str] = {}
         for reference, case_id, events in histories:
             for item in events:
-                digest = event_hash(reference, item, head, key)
                 moment = moments.get(item.recorded_at)
                 if moment is None:
                     moment = moments[item.recorded_at] = item.recorded_at.isoformat()
+                digest = event_hash(reference, item, head, key, moment)
                 # Bound here as `bound` binds, the one date column spelled out.
                 rows.append(
                     {
