@@ -83,22 +83,23 @@ class Writes(Queries):
     def write_rows(self, sql: str, rows: list[dict[str, Any]]) -> None:
         """One statement for many rows; none for none. The rows of one statement have the same
         columns, so on SQLite the date columns among them (statements.DATE_COLUMNS) are found
-        once, from the first row, and only those are made ISO text (an import binds many rows)."""
+        once, from the first row, and only those are made ISO text (an import binds many rows):
+        in the rows themselves, which the methods here make for the one statement, and each day
+        spelled once (the rows of a batch of cases share a few thousand days)."""
         if not rows:
             return
-        if not self.dates_as_text:
-            self.execute_many(sql, rows)
-            return
-        dated = [name for name in rows[0] if name in statements.DATE_COLUMNS]
-        bound = []
-        for row in rows:
-            row = dict(row)
-            for name in dated:
-                value = row[name]
-                if isinstance(value, date):
-                    row[name] = value.isoformat()
-            bound.append(row)
-        self.execute_many(sql, bound)
+        dated = [name for name in rows[0] if name in statements.DATE_COLUMNS] if self.dates_as_text else []
+        if dated:
+            texts: dict[date, str] = {}
+            for row in rows:
+                for name in dated:
+                    value = row[name]
+                    if isinstance(value, date):
+                        text = texts.get(value)
+                        if text is None:
+                            text = texts[value] = value.isoformat()
+                        row[name] = text
+        self.execute_many(sql, rows)
 
     # -- meta --------------------------------------------------------------------------------------
 
