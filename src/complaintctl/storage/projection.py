@@ -35,14 +35,29 @@ def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None, 
     recorded before keys have.
 
     The text hashed is that of `_chained_text` for the dict of these eight fields (its keys in
-    order, as sort_keys puts them), spelled out here field by field: an import hashes tens of
-    thousands of events, and the dict, its sorting and its small values cost more than the
-    details themselves. tests/test_projection.py holds the two spellings to the same text.
+    order, as sort_keys puts them), spelled out field by field (`_hashed_text`): an import hashes
+    tens of thousands of events, and the dict, its sorting and its small values cost more than
+    the details themselves. tests/test_chain.py holds the two spellings to the same text.
     `moment`: `event.recorded_at` as ISO text, when the caller has it (the events of one
     command share theirs)."""
-    text = "".join(
+    return _digest(_hashed_text(reference, event, prev_hash, moment, _chained_text(event.details)).encode(), key)
+
+
+def stored_event(reference: str, event: Event, prev_hash: str, key: bytes | None, moment: str | None = None) -> tuple[str, str]:
+    """An event's details as stored (`details_text`) and its hash (`event_hash`), from one
+    encoding of its details rather than one for each: they are encoded with separators that no
+    JSON text holds otherwise (the encoder writes every control character in a string as an
+    escape), which are then spelled as the stored text spells them (", " and ": "), and in the
+    UTF-8 of the hashed text as the hash's (where no other byte is either)."""
+    marked = _marked_text(event.details)
+    hashed = _hashed_text(reference, event, prev_hash, moment, marked).encode().translate(_UNMARKED)
+    return marked.replace(_ITEM_MARK, ", ").replace(_KEY_MARK, ": "), _digest(hashed, key)
+
+
+def _hashed_text(reference: str, event: Event, prev_hash: str, moment: str | None, details: str) -> str:
+    return "".join(
         (
-            '{"details":', _chained_text(event.details),
+            '{"details":', details,
             ',"kind":', _json_string(event.kind),
             ',"number":', str(event.number),
             ',"officer":', _json_string(event.officer),
@@ -53,7 +68,6 @@ def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None, 
             "}",
         )
     )
-    return _digest(text, key)
 
 
 # The columns of a `policy_versions` row that its hash covers, as they are stored.
@@ -87,16 +101,26 @@ def policy_version_hash(row: Mapping[str, Any], prev_hash: str, key: bytes | Non
 _chained_text = json_encoder(",", ":", sort_keys=True)
 
 
+# An event's details as stored: `json.dumps(details, sort_keys=True, ensure_ascii=False)`, one
+# encoder for every event.
+details_text = json_encoder(sort_keys=True)
+
+# The details encoded once for both (`stored_event`): separators of two control characters,
+# which the encoder never leaves bare in a string.
+_ITEM_MARK, _KEY_MARK = "\x1e", "\x1f"
+_marked_text = json_encoder(_ITEM_MARK, _KEY_MARK, sort_keys=True)
+_UNMARKED = bytes.maketrans(b"\x1e\x1f", b",:")
+
+
 # A string as `_chained_text` spells it (the JSON encoder's own, ensure_ascii off).
 _json_string = json_encoders.encode_basestring
 
 
 def _chained(content: dict[str, Any], key: bytes | None) -> str:
-    return _digest(_chained_text(content), key)
+    return _digest(_chained_text(content).encode(), key)
 
 
-def _digest(text: str, key: bytes | None) -> str:
-    encoded = text.encode()
+def _digest(encoded: bytes, key: bytes | None) -> str:
     if key is None:
         import hashlib  # here, not above: the reads load this module and never hash
 

@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.encoding import json_encoder
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
@@ -30,11 +29,13 @@ from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER, Keyring, make_key
 from complaintctl.storage.projection import (
     action_rows,
     case_values,
+    details_text,
     event_hash,
     policy_version_hash,
     policy_version_row,
     record_rows,
     stage_rows,
+    stored_event,
 )
 from complaintctl.storage.queries import CASES_A_STATEMENT, Queries
 
@@ -44,11 +45,6 @@ if TYPE_CHECKING:
     from complaintctl.domain.officers import Officer
     from complaintctl.domain.policy import PolicyVersion
     from complaintctl.domain.restrictions import Restriction
-
-
-# An event's details as stored: `json.dumps(details, sort_keys=True, ensure_ascii=False)`, one
-# encoder for every event.
-details_text = json_encoder(sort_keys=True)
 
 
 def utc_text(moment: datetime) -> str:
@@ -248,7 +244,7 @@ class Writes(Queries):
                 moment = moments.get(item.recorded_at)
                 if moment is None:
                     moment = moments[item.recorded_at] = item.recorded_at.isoformat()
-                digest = event_hash(reference, item, head, key, moment)
+                details, digest = stored_event(reference, item, head, key, moment)
                 # Bound here as `bound` binds, the one date column spelled out.
                 rows.append(
                     {
@@ -258,7 +254,7 @@ class Writes(Queries):
                         "business_date": item.on.isoformat() if as_text else item.on,
                         "officer": item.officer,
                         "recorded_at": moment,
-                        "details": details_text(item.details),
+                        "details": details,
                         "prev_hash": head,
                         "hash": digest,
                         "redacted_by": None,
