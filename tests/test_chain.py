@@ -529,3 +529,48 @@ def test_the_hash_spells_awkward_values_as_the_published_form_does():
     row = (12, "closed", "2026-01-31", awkward, "2026-01-31T23:59:58.123456+01:00", json.dumps(details))
     for key in (None, b"k" * 32):
         assert event_hash(f"REF-{awkward}", event, "ab\"c", key) == digest(f"REF-{awkward}", row, "ab\"c", key)
+
+
+def test_the_keyed_hash_is_the_hmac_of_the_published_form_under_keys_of_any_length():
+    """The HMAC is computed from the key's padded blocks hashed once (projection._hmac_sha256):
+    the same digest as the hmac module's for keys shorter than, as long as and longer than
+    SHA-256's 64-byte block (a longer key is hashed first), and again for the same key."""
+    from datetime import datetime, timezone
+
+    from complaintctl.domain.events import Event
+    from complaintctl.storage.projection import event_hash
+
+    event = Event(kind="note", on=date(2026, 10, 2), officer="o", recorded_at=datetime(2026, 10, 2, 9, tzinfo=timezone.utc),
+                  details={"text": "Héllo, there: 1"}, number=2)
+    row = (2, "note", "2026-10-02", "o", "2026-10-02T09:00:00+00:00", json.dumps({"text": "Héllo, there: 1"}))
+    for size in (1, 32, 63, 64, 65, 200):
+        key = bytes(range(size))
+        for _ in range(2):
+            assert event_hash("CMP-2026-00001", event, "ab", key) == digest("CMP-2026-00001", row, "ab", key)
+    assert event_hash("CMP-2026-00001", event, "ab", b"a" * 32) != event_hash("CMP-2026-00001", event, "ab", b"b" * 32)
+
+
+def test_an_event_stored_has_the_details_text_and_hash_each_would_give_alone():
+    """`stored_event` encodes the details once for the text stored and the text hashed, with
+    control characters for separators: details holding those characters, the separators
+    themselves, quotes, non-ASCII text and nested values still give exactly the text stored by
+    json.dumps and the hash `event_hash` gives, keyed or not."""
+    from datetime import datetime, timezone
+
+    from complaintctl.domain.events import Event
+    from complaintctl.storage.projection import event_hash, stored_event
+
+    awkward = 'a\x1eb\x1fc, d: e "Q" \\ Zoë 東京\n\x00\u2028'
+    for details in (
+        {"summary": awkward, f"k{awkward}": [1, 2.5, None, True, {"b": awkward, "a": []}], "n": -3, "ok": False},
+        {"text": "Héllo, there: 1"},
+        {},
+    ):
+        event = Event(kind="note", on=date(2026, 10, 2), officer=awkward, details=details, number=3,
+                      recorded_at=datetime(2026, 10, 2, 9, 30, 1, 5, tzinfo=timezone.utc))
+        for key in (None, b"k" * 32):
+            stored, digest_given = stored_event(f"REF-{awkward}", event, "ab\x1e", key)
+            assert stored == json.dumps(details, sort_keys=True, ensure_ascii=False)
+            assert digest_given == event_hash(f"REF-{awkward}", event, "ab\x1e", key)
+            row = (3, "note", "2026-10-02", awkward, "2026-10-02T09:30:01.000005+00:00", stored)
+            assert digest_given == digest(f"REF-{awkward}", row, "ab\x1e", key)

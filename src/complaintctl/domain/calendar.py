@@ -36,6 +36,8 @@ class Calendar:
         self._years_loaded: set[int] = set()
         # Counts already made: deriving many cases (an import) asks the same ones again and again.
         self._added: dict[tuple[date, int], date] = {}
+        # Whether each day counted so far is a working day, for the counts not made yet.
+        self._working: dict[date, bool] = {}
 
     def _load_year(self, year: int) -> None:
         # Sibling years are cheap to add and save repeated calls when a count crosses New Year.
@@ -75,14 +77,20 @@ class Calendar:
         """The `days`-th working day after `start` (start itself not counted); days ≥ 0."""
         if days < 0:
             raise ValueError("a number of working days to add cannot be negative")
+        if not days:
+            return start
         known = self._added.get((start, days))
         if known is not None:
             return known
+        working = self._working
         current = start
         remaining = days
         while remaining:
             current += _ONE_DAY
-            if self.is_working_day(current):
+            counted = working.get(current)
+            if counted is None:
+                counted = working[current] = self.is_working_day(current)
+            if counted:
                 remaining -= 1
         self._added[(start, days)] = current
         return current

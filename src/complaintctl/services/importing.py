@@ -226,8 +226,10 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
             "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
         )
     chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
-    # Each field's preferred column, and the others to look in when that cell is empty.
-    fields = [(name, indexes[0], indexes[1:]) for name, indexes in chosen.items()]
+    # Each field's preferred column, and the others to look in when that cell is empty (most
+    # fields have one column: they are read without looking further).
+    single = [(name, indexes[0]) for name, indexes in chosen.items() if len(indexes) == 1]
+    several = [(name, indexes[0], indexes[1:]) for name, indexes in chosen.items() if len(indexes) > 1]
     # A short row is read as if its missing cells were empty.
     width = 1 + max(index for indexes in chosen.values() for index in indexes)
     rows = []
@@ -237,17 +239,22 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
         if len(cells) < width:
             cells = cells + [""] * (width - len(cells))
         values = {}
-        for name, first, others in fields:
+        for name, first in single:
             value = cells[first].strip()
-            if not value and others:
-                value = next((cell for cell in (cells[index].strip() for index in others) if cell), "")
             if value:
-                if value[0] == "'" and value[1:].startswith(FORMULA_STARTS):
-                    # An export's guard against a spreadsheet running the cell: the text is what follows.
-                    value = value[1:]
-                values[name] = value
+                values[name] = _unguarded(value) if value[0] == "'" else value
+        for name, first, others in several:
+            value = cells[first].strip() or next((cell for cell in (cells[index].strip() for index in others) if cell), "")
+            if value:
+                values[name] = _unguarded(value) if value[0] == "'" else value
         rows.append(Row(line, values))
     return Sheet(chosen, rows, unused)
+
+
+def _unguarded(value: str) -> str:
+    """A cell that begins with an apostrophe: for an export's guard against a spreadsheet
+    running the cell, the text that follows it; any other, as it is."""
+    return value[1:] if value[1:].startswith(FORMULA_STARTS) else value
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:

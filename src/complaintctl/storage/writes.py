@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.encoding import json_encoder
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
 from complaintctl.storage import statements
@@ -30,11 +29,13 @@ from complaintctl.storage.chainkey import KEY_ID, KEYED_AFTER, Keyring, make_key
 from complaintctl.storage.projection import (
     action_rows,
     case_values,
+    details_text,
     event_hash,
     policy_version_hash,
     policy_version_row,
     record_rows,
     stage_rows,
+    stored_event,
 )
 from complaintctl.storage.queries import CASES_A_STATEMENT, Queries
 
@@ -44,11 +45,6 @@ if TYPE_CHECKING:
     from complaintctl.domain.officers import Officer
     from complaintctl.domain.policy import PolicyVersion
     from complaintctl.domain.restrictions import Restriction
-
-
-# An event's details as stored: `json.dumps(details, sort_keys=True, ensure_ascii=False)`, one
-# encoder for every event.
-details_text = json_encoder(sort_keys=True)
 
 
 def utc_text(moment: datetime) -> str:
@@ -83,22 +79,23 @@ class Writes(Queries):
     def write_rows(self, sql: str, rows: list[dict[str, Any]]) -> None:
         """One statement for many rows; none for none. The rows of one statement have the same
         columns, so on SQLite the date columns among them (statements.DATE_COLUMNS) are found
-        once, from the first row, and only those are made ISO text (an import binds many rows)."""
+        once, from the first row, and only those are made ISO text (an import binds many rows):
+        in the rows themselves, which the methods here make for the one statement, and each day
+        spelled once (the rows of a batch of cases share a few thousand days)."""
         if not rows:
             return
-        if not self.dates_as_text:
-            self.execute_many(sql, rows)
-            return
-        dated = [name for name in rows[0] if name in statements.DATE_COLUMNS]
-        bound = []
-        for row in rows:
-            row = dict(row)
-            for name in dated:
-                value = row[name]
-                if isinstance(value, date):
-                    row[name] = value.isoformat()
-            bound.append(row)
-        self.execute_many(sql, bound)
+        dated = [name for name in rows[0] if name in statements.DATE_COLUMNS] if self.dates_as_text else []
+        if dated:
+            texts: dict[date, str] = {}
+            for row in rows:
+                for name in dated:
+                    value = row[name]
+                    if isinstance(value, date):
+                        text = texts.get(value)
+                        if text is None:
+                            text = texts[value] = value.isoformat()
+                        row[name] = text
+        self.execute_many(sql, rows)
 
     # -- meta --------------------------------------------------------------------------------------
 
@@ -244,10 +241,10 @@ class Writes(Queries):
         moments: dict[datetime, str] = {}
         for reference, case_id, events in histories:
             for item in events:
-                digest = event_hash(reference, item, head, key)
                 moment = moments.get(item.recorded_at)
                 if moment is None:
                     moment = moments[item.recorded_at] = item.recorded_at.isoformat()
+                details, digest = stored_event(reference, item, head, key, moment)
                 # Bound here as `bound` binds, the one date column spelled out.
                 rows.append(
                     {
@@ -257,7 +254,7 @@ class Writes(Queries):
                         "business_date": item.on.isoformat() if as_text else item.on,
                         "officer": item.officer,
                         "recorded_at": moment,
-                        "details": details_text(item.details),
+                        "details": details,
                         "prev_hash": head,
                         "hash": digest,
                         "redacted_by": None,
