@@ -7,7 +7,6 @@ alone, and Typer's app (cli/runtime.py) fills the same `settings` from its globa
 
 import os
 import sys
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Optional
 
@@ -21,9 +20,10 @@ if TYPE_CHECKING:
     from complaintctl.services.context import Context, Database
 
 
-@dataclass
 class Settings:
-    """The global options, and what follows from them: today, the policy, the database.
+    """The global options, and what follows from them: today, the policy, the database. (One
+    per process, starting from the values below: a plain class, as it needs nothing a dataclass
+    would write, and each command's start-up would pay for writing it.)
 
     The policy: the database remembers its own (SPEC §10). A command without --config works
     under the latest version the database stored; one with --config whose file differs from it

@@ -6,7 +6,6 @@ never counted, whether or not it is a working day.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
@@ -127,5 +126,7 @@ def add_months(start: date, months: int) -> date:
     month_index = start.month - 1 + months
     year = start.year + month_index // 12
     month = month_index % 12 + 1
-    last_day = _calendar.monthrange(year, month)[1]
+    # The month's last day: the day before the first of the next (the calendar module, with
+    # the locale it loads, would cost every command's start more than this).
+    last_day = (date(year + month // 12, month % 12 + 1, 1) - _ONE_DAY).day
     return date(year, month, min(start.day, last_day))

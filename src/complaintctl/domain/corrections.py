@@ -11,17 +11,17 @@ been made.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from complaintctl.domain.events import NOT_STEPS, Event
 from complaintctl.domain.vocabulary import PREFERRED_CONTACT
 
 
-@dataclass(frozen=True)
-class Amendable:
+class Amendable(NamedTuple):
     """A detail of a case that `amend` corrects: its key in the case's details (the option is
-    `--KEY` with dashes), what it holds, and its help text.
+    `--KEY` with dashes), what it holds, and its help text. A row of a fixed table, so a named
+    tuple: every command that folds a case loads it, and a frozen dataclass costs several times
+    as much to define.
 
     `kind` is "line" (one line of text), "text" (free text), "email", "choice" (one of
     `choices`), "date" (kept as ISO text) or "flag" (yes or no: `--KEY/--no-KEY`)."""

@@ -10,9 +10,8 @@ is the same after redaction as before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from complaintctl.domain.events import Event
 
@@ -105,9 +104,9 @@ def cutoff(as_of: date, years: int) -> date:
         return as_of.replace(year=as_of.year - years, day=28)
 
 
-@dataclass(frozen=True)
-class Hold:
-    """A legal hold on a case: placed on `since` by `officer`, for `reason`."""
+class Hold(NamedTuple):
+    """A legal hold on a case: placed on `since` by `officer`, for `reason`. (Named tuples here:
+    `show` loads this module, and a frozen dataclass costs several times as much to define.)"""
 
     since: date
     officer: str
@@ -134,8 +133,7 @@ def redacted_on(events: list[Event]) -> date | None:
     return found
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """A case whose personal data is past retention: what `retention` lists. A held case
     (`held_since` its hold's date) is listed and never redacted."""
 
