@@ -329,6 +329,8 @@ FOLDING = ("complaintctl.domain.case", "complaintctl.domain.corrections", "compl
 # the restriction on its complainant but never the roster.
 ROSTER = ("complaintctl.domain.officers", "complaintctl.services.team")
 NOT_READ = (ROSTER[0], "complaintctl.domain.restrictions")
+# A listing reads the database alone: no policy, calendar, clock or officer.
+POLICY = ("complaintctl.domain.policy", "complaintctl.domain.calendar", "complaintctl.services.context", "zoneinfo", "getpass")
 # `show`, `log`, `list --json` and `letter` are run by the lane: neither Typer nor the app's runtime
 # is imported for them.
 TYPER = ("typer", "click", "complaintctl.cli.runtime", "complaintctl.cli.options")
@@ -341,8 +343,11 @@ CONSOLE_COMMANDS = [
     (["log", "--name", "B", "--email", "b@example.org", "--type", "Compliment", "--no-housing"], "lane",
      (*NEVER, *TYPER, "jinja2", "rich", "csv")),
     (["show", "{ref}", "--json", "--json"], "cases", (*NEVER, *WRITING, *ROSTER, "jinja2", "rich.table", "csv", FOLDING[2])),
-    (["list", "--status", "open", "--json"], "lane", (*NEVER, *WRITING, *TYPER, "jinja2", "rich", "csv")),
-    (["list", "--received-from", "2026-01-01", "--json"], "cases", (*NEVER, *WRITING, "jinja2", "rich.table", "csv")),
+    (["list", "--status", "open", "--json"], "lane", (*NEVER, *WRITING, *TYPER, *POLICY, "jinja2", "rich", "csv")),
+    # (a date typed may be `today`: the clock is read for it)
+    (["list", "--received-from", "2026-01-01", "--json"], "cases",
+     (*NEVER, *WRITING, *(name for name in POLICY if name != "zoneinfo"), "jinja2", "rich.table", "csv")),
+    (["list"], "cases", (*NEVER, *WRITING, *POLICY, "jinja2", "csv")),
     (["overdue", "--json"], "overdue", (*NEVER, *WRITING, *FOLDING, *NOT_READ, "jinja2", "rich", "csv")),
     (["overdue"], "overdue", (*NEVER, *WRITING, *FOLDING, *NOT_READ, "jinja2", "rich", "csv")),
     (["letter", "{ref}"], "lane", (*TYPER, *NEVER, *WRITING[:3], "rich.table", "csv", FOLDING[2])),

@@ -106,13 +106,13 @@ def list_json(filters: dict) -> None:
 
     if filters["received_from"] and filters["received_to"] and filters["received_from"] > filters["received_to"]:
         fail("--from is after --to; swap them")
-    context = settings.reading_context()
+    database = settings.reading_database()
     # SQLite writes each case's JSON itself; on PostgreSQL json encodes the rows.
-    with services.listing_json(context, **filters) as objects:
+    with services.listing_json(database, **filters) as objects:
         if objects is not None:
             render.print_json_objects(objects)
             return
-    with services.listing(context, **filters) as (names, listed):
+    with services.listing(database, **filters) as (names, listed):
         render.print_json_rows(names, listed)
 
 

@@ -93,7 +93,7 @@ def list_cases(
         return
     if received_from and received_to and received_from > received_to:
         fail("--from is after --to; swap them")
-    rows = services.list_cases(settings.reading_context(), **filters)
+    rows = services.list_cases(settings.reading_database(), **filters)
     if as_csv:
         render.print_csv(rows, LIST_COLUMNS)
     elif not rows:

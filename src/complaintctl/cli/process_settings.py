@@ -158,6 +158,19 @@ class Settings:
             return self.context()
         return self._context_as_stored(reader, given)
 
+    def reading_database(self) -> "Database":
+        """The database alone, for a command that reads no policy, calendar or officer (`list`):
+        the file through sqlite3 when it can be read as it is and no --config was given; else
+        the store of `reading_context` (which stores a --config policy first, as every command
+        does)."""
+        if not self.config:
+            from complaintctl.storage.reader import open_reader
+
+            reader = open_reader(self.database())
+            if reader is not None:
+                return reader
+        return self.reading_context().store
+
     def _context_as_stored(self, database: "Database", given: "Optional[Policy]") -> "Context":
         """The Context on a database whose latest stored policy is the one in force: `given`,
         the same policy by its fingerprint, or the stored one when none was given."""

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.encoding import json_encoder
 from complaintctl.domain.events import Event
-from complaintctl.domain.policy import PolicyVersion
 from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
 from complaintctl.storage.statements import RECORD_TABLES
 
 if TYPE_CHECKING:
+    from complaintctl.domain.policy import PolicyVersion
     # The case's fold, its corrections and its records are loaded by what writes a case, not by
     # the reads that load this module for `event_from_row` (overdue, list).
     from complaintctl.domain.case import Case

@@ -21,7 +21,6 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaintctl.domain.events import Event, stored_event
-from complaintctl.domain.policy import PolicyVersion, from_content
 from complaintctl.domain.references import closest, slips
 from complaintctl.errors import NotFound
 from complaintctl.storage import statements
@@ -30,6 +29,7 @@ from complaintctl.storage.projection import SEARCH_SEPARATOR, event_from_row
 if TYPE_CHECKING:
     # Loaded where an officer or a restriction is read: `overdue`, `show` and `list` read neither.
     from complaintctl.domain.officers import Officer
+    from complaintctl.domain.policy import PolicyVersion
     from complaintctl.domain.restrictions import Restriction
 
 
@@ -189,6 +189,10 @@ class Queries:
 
     def policy_versions(self) -> list[PolicyVersion]:
         """Every version of the policy the database stored, oldest first."""
+        # Here rather than above: a listing reads no policy, and the policy's module is among
+        # the costlier to load.
+        from complaintctl.domain.policy import PolicyVersion, from_content
+
         return [
             PolicyVersion(
                 number=row["number"],
