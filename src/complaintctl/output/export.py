@@ -120,13 +120,15 @@ def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
         "null" if hold is None
         else f'{{"since": {day(hold.since, encode)}, "officer": {value(hold.officer, encode)}, "reason": {value(hold.reason, encode)}}}'
     )
+    # The case's stage, outcome and handler are its current stage's; a stage's number and
+    # extension days are ints and the case's over_12_months a bool, as domain.case derives them.
     return (
-        f'{{"reference": {value(case.reference, encode)}, "type": {value(case.type, encode)}, "stage": {value(case.stage, encode)}, '
-        f'"status": {value(case.status, encode)}, "outcome": {value(case.outcome, encode)}, "received_on": {day(case.received_on, encode)}, '
-        f'"handler": {value(case.handler, encode)}, "acknowledge_by": {day(stage.acknowledge_by, encode)}, '
+        f'{{"reference": {value(case.reference, encode)}, "type": {value(case.type, encode)}, "stage": {stage.number}, '
+        f'"status": {value(case.status, encode)}, "outcome": {value(stage.outcome, encode)}, "received_on": {day(case.received_on, encode)}, '
+        f'"handler": {value(stage.handler, encode)}, "acknowledge_by": {day(stage.acknowledge_by, encode)}, '
         f'"acknowledged_on": {day(stage.acknowledged_on, encode)}, "respond_by": {day(stage.respond_by, encode)}, '
-        f'"escalate_by": {day(case.escalate_by, encode)}, "extension_days": {value(stage.extension_days, encode)}, '
-        f'"ombudsman": {value(case.ombudsman, encode)}, "over_12_months": {value(case.over_12_months, encode)}, "next_due": {due}'
+        f'"escalate_by": {day(case.escalate_by, encode)}, "extension_days": {stage.extension_days}, '
+        f'"ombudsman": {value(case.ombudsman, encode)}, "over_12_months": {"true" if case.over_12_months else "false"}, "next_due": {due}'
         f'{contact}, "hold": {held}, "redacted_on": {day(redacted_on(case.events), encode)}, "stages": [{stages}], "actions": [{actions}]}}'
     )
 
@@ -136,18 +138,19 @@ _CONTACT_PREFIXES = tuple(f', "{key}": ' for key in CONTACT_KEYS)
 
 
 def _stage_text(stage: Stage, encode: Callable[[Any], str]) -> str:
-    """`encode(stage_json(stage))`, as case_fields_text writes a case."""
+    """`encode(stage_json(stage))`, as case_fields_text writes a case (a stage's number and
+    extension days ints, its apology a bool, as domain.case derives them)."""
     value = _json_value
     day = _json_day
     return (
-        f'{{"number": {value(stage.number, encode)}, "received_on": {day(stage.received_on, encode)}, "handler": {value(stage.handler, encode)}, '
+        f'{{"number": {stage.number}, "received_on": {day(stage.received_on, encode)}, "handler": {value(stage.handler, encode)}, '
         f'"acknowledge_by": {day(stage.acknowledge_by, encode)}, "acknowledged_on": {day(stage.acknowledged_on, encode)}, '
         f'"original_respond_by": {day(stage.original_respond_by, encode)}, "respond_by": {day(stage.respond_by, encode)}, '
-        f'"extension_days": {value(stage.extension_days, encode)}, "update_due": {day(stage.update_due, encode)}, '
+        f'"extension_days": {stage.extension_days}, "update_due": {day(stage.update_due, encode)}, '
         f'"closed_on": {day(stage.closed_on, encode)}, "outcome": {value(stage.outcome, encode)}, "exclusion": {value(stage.exclusion, encode)}, '
         f'"reasons": {value(stage.reasons, encode)}, "responded_in_time": {value(stage.responded_in_time, encode)}, '
         f'"escalate_by": {day(stage.escalate_by, encode)}, "late_reason": {value(stage.late_reason, encode)}, '
-        f'"apology": {value(stage.apology, encode)}, "compensation": "{stage.compensation_pence / 100:.2f}"}}'
+        f'"apology": {"true" if stage.apology else "false"}, "compensation": "{stage.compensation_pence / 100:.2f}"}}'
     )
 
 
