@@ -206,3 +206,46 @@ def test_a_case_a_worker_cannot_derive_fails_the_export_as_one_process_does(hist
     assert not out.exists() and not list(tmp_path.glob(".export.json.*"))
     on_stdout = broken_cli("export", "--format", "jsonl")
     assert on_stdout.exit_code == 1 and "first event must be 'logged'" in on_stdout.stderr
+
+
+# Times as other software may have stored them, each with the text `isoformat` gives of it.
+STORED_MOMENTS = {
+    "2026-04-01T09:30:00+00:00": "2026-04-01T09:30:00+00:00",
+    "2026-04-01T09:30:00.250000+00:00": "2026-04-01T09:30:00.250000+00:00",
+    "2026-04-01T09:30:00-05:30": "2026-04-01T09:30:00-05:30",
+    "2026-04-01T09:30:00-00:30": "2026-04-01T09:30:00-00:30",
+    "2026-04-01T09:30:00": "2026-04-01T09:30:00",
+    "2026-04-01T09:30:00.000001": "2026-04-01T09:30:00.000001",
+    "2026-04-01 09:30:00+00:00": "2026-04-01T09:30:00+00:00",
+    "2026-04-01T09:30:00Z": "2026-04-01T09:30:00+00:00",
+    "2026-04-01T09:30:00-00:00": "2026-04-01T09:30:00+00:00",
+    "2026-04-01T09:30:00.000000+00:00": "2026-04-01T09:30:00+00:00",
+    "2026-04-01T09:30:00.250+00:00": "2026-04-01T09:30:00.250000+00:00",
+    "2026-04-01T09:30:00,250000+00:00": "2026-04-01T09:30:00.250000+00:00",
+    "2026-04-01T09:30+00:00": "2026-04-01T09:30:00+00:00",
+    "2026-04-01T09:30:00+0000": "2026-04-01T09:30:00+00:00",
+    "20260401T093000+00:00": "2026-04-01T09:30:00+00:00",
+    "2026-04-01T09:30:00+01:00:30": "2026-04-01T09:30:00+01:00:30",
+}
+
+
+def test_each_recorded_at_is_what_isoformat_gives_whatever_text_was_stored(histories, tmp_path) -> None:
+    location, _ = histories
+    copied = tmp_path / "moments.db"
+    source = sqlite3.connect(location)
+    target = sqlite3.connect(copied)
+    source.backup(target)
+    source.close()
+    first_events = [event_id for (event_id,) in target.execute("SELECT id FROM events WHERE number = 1 ORDER BY case_id LIMIT ?", (len(STORED_MOMENTS),))]
+    for event_id, stored in zip(first_events, STORED_MOMENTS, strict=True):
+        target.execute("UPDATE events SET recorded_at = ? WHERE id = ?", (stored, event_id))
+    target.commit()
+    target.close()
+    assert all(datetime.fromisoformat(stored).isoformat() == written for stored, written in STORED_MOMENTS.items())
+    moments = Cli(str(copied))
+    for fmt in ("json", "jsonl"):
+        text = moments.ok("export", "--format", fmt).stdout
+        exported = json.loads(text) if fmt == "json" else [json.loads(line) for line in text.splitlines()]
+        written = [item["events"][0]["recorded_at"] for item in exported[: len(STORED_MOMENTS)]]
+        assert written == list(STORED_MOMENTS.values())
+        assert moments.show(exported[6]["reference"])["events"][0]["recorded_at"] == written[6]

@@ -73,7 +73,7 @@ def _batch_encoder(ctx: Context, restrictions: list[Any], fmt: str) -> Callable[
 
     def text(rows: list[Sequence[Any]]) -> str:
         cases = exported.derived(ctx, restrictions, histories_from_rows(rows))
-        return join([case_text(case, restriction, details, encode) for case, restriction, details in cases])
+        return join([case_text(case, restriction, stored, encode) for case, restriction, stored in cases])
 
     return text
 

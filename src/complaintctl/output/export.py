@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import islice
@@ -59,22 +60,38 @@ def case_encoder() -> Callable[[Any], str]:
     return json_encoder(default=json_default)
 
 
-def case_text(case: Case, restriction: Any, details: Sequence[str], encode: Callable[[Any], str]) -> str:
+def case_text(case: Case, restriction: Any, stored: Sequence[tuple[str, str]], encode: Callable[[Any], str]) -> str:
     """The case as `show --json` prints it (output.render.case_json), with the restriction its
     complainant is under, as JSON text with the spacing `json` gives. Each event's details are
-    written as the database keeps them: JSON with its keys sorted and this spacing (every
-    writer has stored them so since the first release), which is what encoding them again
-    would write, without the cost (tests/test_export_derived.py holds export to `show --json`)."""
+    written as the database keeps them (`stored`, with its `recorded_at`): JSON with its keys
+    sorted and this spacing (every writer has stored them so since the first release), which is
+    what encoding them again would write, without the cost (tests/test_export_derived.py holds
+    export to `show --json`). Its `recorded_at` too, where the text stored is what `isoformat`
+    gives of the time read from it (storage.writes stores `isoformat()`), which costs a
+    fraction of calling it."""
     voided = case.voided
+    canonical = _ISO_MOMENT
     events = ", ".join(
         f'{{"number": {event.number}, "kind": {quoted(event.kind)}, "on": "{day_text(event.on)}", '
-        f'"officer": {quoted(event.officer)}, "recorded_at": "{event.recorded_at.isoformat()}", '
+        f'"officer": {quoted(event.officer)}, '
+        f'"recorded_at": "{moment if canonical(moment) else event.recorded_at.isoformat()}", '
         f'"details": {text}, "voided": {"true" if event.number in voided else "false"}}}'
-        for event, text in zip(case.events, details, strict=True)
+        for event, (moment, text) in zip(case.events, stored, strict=True)
     )
     fields = case_fields_text(case, encode)
     found = encode(restriction.as_dict()) if restriction is not None else "null"
     return f'{fields[:-1]}, "events": [{events}], "restriction": {found}}}'
+
+
+# The text `datetime.isoformat()` gives, matched whole: seconds, microseconds when there are any
+# (".000000" is never written), and an offset of whole minutes when there is one ("-00:00" is
+# written "+00:00"). Digits are ASCII, hours below 24 and minutes and seconds below 60, so a
+# text that matches is one `datetime.fromisoformat` reads, and gives back from isoformat, as it
+# is; any other text (a space for the "T", "Z" for UTC, milliseconds) is written from the time.
+_ISO_MOMENT = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.(?!000000)[0-9]{6})?"
+    r"(?:\+(?:[01][0-9]|2[0-3]):[0-5][0-9]|-(?!00:00)(?:[01][0-9]|2[0-3]):[0-5][0-9])?"
+).fullmatch
 
 
 def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
@@ -103,13 +120,15 @@ def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
         "null" if hold is None
         else f'{{"since": {day(hold.since, encode)}, "officer": {value(hold.officer, encode)}, "reason": {value(hold.reason, encode)}}}'
     )
+    # The case's stage, outcome and handler are its current stage's; a stage's number and
+    # extension days are ints and the case's over_12_months a bool, as domain.case derives them.
     return (
-        f'{{"reference": {value(case.reference, encode)}, "type": {value(case.type, encode)}, "stage": {value(case.stage, encode)}, '
-        f'"status": {value(case.status, encode)}, "outcome": {value(case.outcome, encode)}, "received_on": {day(case.received_on, encode)}, '
-        f'"handler": {value(case.handler, encode)}, "acknowledge_by": {day(stage.acknowledge_by, encode)}, '
+        f'{{"reference": {value(case.reference, encode)}, "type": {value(case.type, encode)}, "stage": {stage.number}, '
+        f'"status": {value(case.status, encode)}, "outcome": {value(stage.outcome, encode)}, "received_on": {day(case.received_on, encode)}, '
+        f'"handler": {value(stage.handler, encode)}, "acknowledge_by": {day(stage.acknowledge_by, encode)}, '
         f'"acknowledged_on": {day(stage.acknowledged_on, encode)}, "respond_by": {day(stage.respond_by, encode)}, '
-        f'"escalate_by": {day(case.escalate_by, encode)}, "extension_days": {value(stage.extension_days, encode)}, '
-        f'"ombudsman": {value(case.ombudsman, encode)}, "over_12_months": {value(case.over_12_months, encode)}, "next_due": {due}'
+        f'"escalate_by": {day(case.escalate_by, encode)}, "extension_days": {stage.extension_days}, '
+        f'"ombudsman": {value(case.ombudsman, encode)}, "over_12_months": {"true" if case.over_12_months else "false"}, "next_due": {due}'
         f'{contact}, "hold": {held}, "redacted_on": {day(redacted_on(case.events), encode)}, "stages": [{stages}], "actions": [{actions}]}}'
     )
 
@@ -119,18 +138,19 @@ _CONTACT_PREFIXES = tuple(f', "{key}": ' for key in CONTACT_KEYS)
 
 
 def _stage_text(stage: Stage, encode: Callable[[Any], str]) -> str:
-    """`encode(stage_json(stage))`, as case_fields_text writes a case."""
+    """`encode(stage_json(stage))`, as case_fields_text writes a case (a stage's number and
+    extension days ints, its apology a bool, as domain.case derives them)."""
     value = _json_value
     day = _json_day
     return (
-        f'{{"number": {value(stage.number, encode)}, "received_on": {day(stage.received_on, encode)}, "handler": {value(stage.handler, encode)}, '
+        f'{{"number": {stage.number}, "received_on": {day(stage.received_on, encode)}, "handler": {value(stage.handler, encode)}, '
         f'"acknowledge_by": {day(stage.acknowledge_by, encode)}, "acknowledged_on": {day(stage.acknowledged_on, encode)}, '
         f'"original_respond_by": {day(stage.original_respond_by, encode)}, "respond_by": {day(stage.respond_by, encode)}, '
-        f'"extension_days": {value(stage.extension_days, encode)}, "update_due": {day(stage.update_due, encode)}, '
+        f'"extension_days": {stage.extension_days}, "update_due": {day(stage.update_due, encode)}, '
         f'"closed_on": {day(stage.closed_on, encode)}, "outcome": {value(stage.outcome, encode)}, "exclusion": {value(stage.exclusion, encode)}, '
         f'"reasons": {value(stage.reasons, encode)}, "responded_in_time": {value(stage.responded_in_time, encode)}, '
         f'"escalate_by": {day(stage.escalate_by, encode)}, "late_reason": {value(stage.late_reason, encode)}, '
-        f'"apology": {value(stage.apology, encode)}, "compensation": "{stage.compensation_pence / 100:.2f}"}}'
+        f'"apology": {"true" if stage.apology else "false"}, "compensation": "{stage.compensation_pence / 100:.2f}"}}'
     )
 
 
@@ -157,10 +177,10 @@ def _json_day(value: Any, encode: Callable[[Any], str]) -> str:
     return encode(value.isoformat() if isinstance(value, date) else value)
 
 
-def json_pieces(cases: Iterable[tuple[Case, Any, Sequence[str]]]) -> Iterable[str]:
+def json_pieces(cases: Iterable[tuple[Case, Any, Sequence[tuple[str, str]]]]) -> Iterable[str]:
     """A JSON list, one case to a line, a few hundred cases to a piece."""
     encode = case_encoder()
-    lines = (case_text(case, restriction, details, encode) for case, restriction, details in cases)
+    lines = (case_text(case, restriction, stored, encode) for case, restriction, stored in cases)
     return json_list_pieces(json_items(some) for some in batched(lines, CASES_A_PIECE))
 
 
@@ -179,10 +199,10 @@ def json_list_pieces(items: Iterable[str]) -> Iterator[str]:
     yield "[]\n" if first else "\n]\n"
 
 
-def json_line_pieces(cases: Iterable[tuple[Case, Any, Sequence[str]]]) -> Iterator[str]:
+def json_line_pieces(cases: Iterable[tuple[Case, Any, Sequence[tuple[str, str]]]]) -> Iterator[str]:
     """JSON lines, one case to a line, a few hundred cases to a piece."""
     encode = case_encoder()
-    lines = (case_text(case, restriction, details, encode) for case, restriction, details in cases)
+    lines = (case_text(case, restriction, stored, encode) for case, restriction, stored in cases)
     for some in batched(lines, CASES_A_PIECE):
         yield json_lines(some)
 

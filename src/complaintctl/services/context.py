@@ -91,9 +91,10 @@ class Reading(Protocol):
 
     def every_history(
         self, batch: int, received_from: date | None = None, received_to: date | None = None
-    ) -> Iterator[tuple[str, list["Event"], list[str]]]:
+    ) -> Iterator[tuple[str, list["Event"], list[tuple[str, str]]]]:
         """Every case received in the dates given that has events, in id order, as its reference,
-        its events and their details as stored (JSON text), streamed from one statement."""
+        its events and each one's `recorded_at` and details as stored (text), streamed from one
+        statement."""
         ...
 
     def history_batches(

@@ -141,10 +141,12 @@ def _action_text(action: dict[str, Any]) -> str:
     return text + ")"
 
 
-def cases(ctx: Context, received_from: date | None = None, received_to: date | None = None) -> Iterator[tuple[Any, Any, list[str]]]:
+def cases(
+    ctx: Context, received_from: date | None = None, received_to: date | None = None
+) -> Iterator[tuple[Any, Any, list[tuple[str, str]]]]:
     """Each case received in the dates given, derived from its events (as `show` gives it), in id
     order, with the restriction its complainant is under (or None), as `show` reads it, and
-    its events' details as stored (JSON text). The events of every case come from one
+    its events' `recorded_at` and details as stored (text). The events of every case come from one
     statement read in case order, so a million cases cost one pass over the events and never
     more memory than one case's."""
     with ctx.store.reading() as tx:
@@ -154,13 +156,13 @@ def cases(ctx: Context, received_from: date | None = None, received_to: date | N
 
 
 def derived(
-    ctx: Context, restrictions: list[Any], histories: Iterable[tuple[str, list[Any], list[str]]]
-) -> Iterator[tuple[Any, Any, list[str]]]:
-    """What `cases` gives for these histories (reference, events, details as stored), with the
-    restrictions read in the same transaction."""
-    for reference, events, details in histories:
+    ctx: Context, restrictions: list[Any], histories: Iterable[tuple[str, list[Any], list[tuple[str, str]]]]
+) -> Iterator[tuple[Any, Any, list[tuple[str, str]]]]:
+    """What `cases` gives for these histories (reference, events, their `recorded_at` and details
+    as stored), with the restrictions read in the same transaction."""
+    for reference, events, stored in histories:
         case = derive_case(ctx, reference, events)
-        yield case, restriction_in(restrictions, case.details) if restrictions else None, details
+        yield case, restriction_in(restrictions, case.details) if restrictions else None, stored
 
 
 @contextmanager

@@ -97,9 +97,9 @@ def details_from_text(text: str) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
-def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, list[Event], list[str]]]:
+def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, list[Event], list[tuple[str, str]]]]:
     """The histories of `Queries.history_batches` rows, as `Queries.every_history` gives them: each
-    case's reference, its events and their details as the JSON text stored."""
+    case's reference, its events, and each event's `recorded_at` and details as the text stored."""
     fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
     for _, case_rows in groupby(rows, key=itemgetter(0)):
         events, texts = [], []
@@ -108,7 +108,7 @@ def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, li
             events.append(
                 stored_event(kind, fromisodate(on) if isinstance(on, str) else on, officer, fromisotime(recorded_at), loads(details), number)
             )
-            texts.append(details)
+            texts.append((recorded_at, details))
         yield reference, events, texts
 
 
@@ -329,11 +329,11 @@ class Queries:
 
     def every_history(
         self, batch: int, received_from: date | None = None, received_to: date | None = None
-    ) -> Iterator[tuple[str, list[Event], list[str]]]:
+    ) -> Iterator[tuple[str, list[Event], list[tuple[str, str]]]]:
         """Every case received in the dates given (all when none) that has events, in id order:
-        its reference, its events, and each event's details as the JSON text stored (an export
-        writes them as they are), read in one statement `batch` rows at a time. A case outside
-        the dates costs its rows, never the making of its events."""
+        its reference, its events, and each event's `recorded_at` and details (JSON) as the text
+        stored (an export writes them as they are), read in one statement `batch` rows at a time.
+        A case outside the dates costs its rows, never the making of its events."""
         for rows in self.history_batches(batch, received_from, received_to):
             yield from histories_from_rows(rows)
 
