@@ -69,7 +69,7 @@ _new_object = object.__new__
 
 def stored_event(kind: str, on: date, officer: str, recorded_at: datetime, details: dict[str, Any], number: int) -> Event:
     """`Event(kind, on, officer, recorded_at, details, number)`, made for the millions of events
-    an export reads: a frozen dataclass's __init__ sets each field through object.__setattr__,
+    an export reads and the tens of thousands an import records: a frozen dataclass's __init__ sets each field through object.__setattr__,
     which costs more than the rest of reading the event; the fields here are the same."""
     event = _new_object(Event)
     event.__dict__.update(kind=kind, on=on, officer=officer, recorded_at=recorded_at, details=details, number=number)

@@ -297,7 +297,8 @@ class _Batch:
 
     def __init__(self, tx: Any, officers: list[Any]) -> None:
         self.tx = tx
-        self.roster = officers
+        # A tuple, kept as Roster keeps it: `team.join` knows the roster it joined already.
+        self.roster = tuple(officers)
         self.ids: dict[str, int] = {}
         self.history: dict[int, list[Any]] = {}
         self.derived: dict[int, Any] = {}
@@ -308,7 +309,7 @@ class _Batch:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.tx, name)
 
-    def officers(self) -> list[Any]:
+    def officers(self) -> tuple[Any, ...]:
         return self.roster
 
     def next_reference(self, prefix: str, year: int) -> str:

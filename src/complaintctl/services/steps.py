@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from complaintctl.domain.case import Case
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import stored_event
 from complaintctl.domain.officers import check_reviewer
 from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_keys
 from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
@@ -76,8 +76,10 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
             if reference in str(refusal):
                 raise
             raise type(refusal)(f"{reference}: {refusal}") from None
+        # `stored_event` makes the same Event without the frozen __init__: an import records
+        # tens of thousands of steps.
         new_events = [
-            Event(kind=kind, on=on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=len(events) + index)
+            stored_event(kind, on, ctx.officer, ctx.now, details, len(events) + index)
             for index, (kind, on, details) in enumerate(steps, start=1)
         ]
         tx.append(reference, case_id, new_events)
@@ -189,7 +191,7 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
     with ctx.store.writing() as tx:
         join(ctx, tx)
         reference = tx.next_reference(ctx.policy.reference_prefix, received_on.year)
-        logged = Event(kind="logged", on=received_on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=1)
+        logged = stored_event("logged", received_on, ctx.officer, ctx.now, details, 1)
         case = derive_case(ctx, reference, [logged])
         case_id = tx.insert_case(case)
         tx.append(reference, case_id, [logged])

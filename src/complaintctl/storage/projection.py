@@ -17,7 +17,7 @@ from json import encoder as json_encoders
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.encoding import json_encoder
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import CORRECTION_KINDS, Event
 from complaintctl.domain.policy import PolicyVersion
 from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
 from complaintctl.storage.statements import RECORD_TABLES
@@ -196,11 +196,16 @@ def search_text(identifiers: Iterable[str | None], events: Iterable[Event]) -> s
     """The `search_text` column of a case, in lower case: its identifiers (reference, name as
     the case row has it, external_ref), then the SEARCHED_DETAILS of its `logged` event and of
     the changes of its `amended` events in force, each once, in order."""
-    from complaintctl.domain.corrections import in_force, voided_numbers
-
     events = list(events)
     values: list[Any] = list(identifiers)
-    for event in in_force(events, voided_numbers(events)):
+    in_use = events[:1]
+    # Without an amendment or a void (most cases, every one an import logs), the details searched
+    # are the `logged` event's, the first: the corrections are read only when there are some.
+    if any(event.kind in CORRECTION_KINDS for event in events):
+        from complaintctl.domain.corrections import in_force, voided_numbers
+
+        in_use = in_force(events, voided_numbers(events))
+    for event in in_use:
         if event.kind == "logged":
             values.extend(event.details.get(key) for key in SEARCHED_DETAILS)
         elif event.kind == "amended":
