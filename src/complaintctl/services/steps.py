@@ -18,7 +18,7 @@ from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_key
 from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
 from complaintctl.services.context import Context, Database, Step
-from complaintctl.services.reading import derive_case, derive_further_case
+from complaintctl.services.reading import derive_case, derive_further_case, settle_case
 from complaintctl.services.team import join
 
 
@@ -61,13 +61,19 @@ def _require_open(case: Case, step: str) -> None:
         )
 
 
-def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:
-    """Load a case, let `plan` validate and choose its new events, append them, save the projection."""
+def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]], reads_deadlines: bool = True) -> Case:
+    """Load a case, let `plan` validate and choose its new events, append them, save the projection.
+
+    `reads_deadlines` False: `plan` reads none of what the end of a case's fold settles (an open
+    stage's deadlines, the case's Ombudsman), so a case the transaction keeps derived (an
+    import's) need not have them settled for it."""
     with ctx.store.writing() as tx:
         join(ctx, tx)
         case_id = tx.case_id(reference)
         events = tx.events(case_id)
         kept = tx.derived_case(case_id)
+        if kept is not None and reads_deadlines:
+            settle_case(ctx, kept)
         case = kept or derive_case(ctx, reference, events)
         try:
             steps = plan(case)
@@ -84,8 +90,12 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
         ]
         tx.append(reference, case_id, new_events)
         # A case the transaction keeps derived (an import's) is its own, not shared: the new
-        # events are folded onto it rather than the whole history again.
-        updated = derive_further_case(ctx, kept, new_events) if kept is not None else derive_case(ctx, reference, events + new_events)
+        # events are folded onto it rather than the whole history again, and its deadlines are
+        # settled when a step reads them or the transaction writes it (`settle_case`).
+        if kept is not None:
+            updated = derive_further_case(ctx, kept, new_events, settle=ctx.before_commit is not None)
+        else:
+            updated = derive_case(ctx, reference, events + new_events)
         tx.save_case(case_id, updated)
         if ctx.before_commit is not None:
             ctx.before_commit(updated)
@@ -233,7 +243,7 @@ def acknowledge(
             )
         ]
 
-    return record_steps(ctx, reference, plan)
+    return record_steps(ctx, reference, plan, reads_deadlines=False)
 
 
 def _handler(ctx: Context, typed: str | None, kept: str | None = None) -> str:
@@ -415,7 +425,7 @@ def close(
             steps.append(("action-added", on, _action_details(number, what, due, owner)))
         return steps
 
-    return record_steps(ctx, reference, plan)
+    return record_steps(ctx, reference, plan, reads_deadlines=False)
 
 
 def escalate(
@@ -494,7 +504,7 @@ def assign(ctx: Context, reference: str, on: date, handler: str, reason: str | N
             )
         ]
 
-    return record_steps(ctx, reference, plan)
+    return record_steps(ctx, reference, plan, reads_deadlines=False)
 
 
 # -- notes and actions -----------------------------------------------------------------------------
@@ -507,7 +517,7 @@ def add_note(ctx: Context, reference: str, on: date, text: str) -> Case:
             raise InvalidInput("the note is empty; give its text")
         return [("note", on, {"text": clean(text)})]
 
-    return record_steps(ctx, reference, plan)
+    return record_steps(ctx, reference, plan, reads_deadlines=False)
 
 
 def _action_details(number: int, what: str, due: date, owner: str | None) -> dict[str, Any]:
