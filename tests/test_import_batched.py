@@ -208,12 +208,13 @@ def test_a_case_derived_further_is_the_case_derived_whole(tmp_path) -> None:
                     before = derive(reference, events[:cut], chosen, calendar, history)
                     assert derive_further(before, events[cut:], chosen, calendar, history) == whole, (reference, cut)
                     splits += 1
-                # Folded a step at a time with the deadlines left unsettled until the end (as an
-                # import's acknowledgements and closes leave them): the same case once settled.
-                unsettled = derive(reference, events[:1], chosen, calendar, history)
+                # Logged and folded a step at a time, the deadlines left unsettled until the end
+                # (as an import's logging, acknowledgements and closes leave them): the same case
+                # once settled.
+                unsettled = derive(reference, events[:1], chosen, calendar, history, settle=False)
                 for event in events[1:]:
                     unsettled = derive_further(unsettled, [event], chosen, calendar, history, settle=False)
-                if len(events) > 1 and not any(event.kind in CORRECTION_KINDS for event in events):
+                if not any(event.kind in CORRECTION_KINDS for event in events):
                     assert unsettled.unsettled, reference
                     left += 1
                 assert settle_further(unsettled, chosen, calendar, history) == whole, reference

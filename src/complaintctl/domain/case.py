@@ -251,7 +251,12 @@ class _Rules:
 
 
 def derive(
-    reference: str, events: list[Event], policy: Policy, calendar: Calendar, history: PolicyHistory | None = None
+    reference: str,
+    events: list[Event],
+    policy: Policy,
+    calendar: Calendar,
+    history: PolicyHistory | None = None,
+    settle: bool = True,
 ) -> Case:
     """Fold a case's events into its state. The first event is always `logged`.
 
@@ -264,6 +269,8 @@ def derive(
 
     Corrections come first: the steps a `voided` event took back are left out of the fold, and
     the details are those logged with every amendment applied (domain/corrections.py).
+
+    With `settle` False, the end of the fold is left for `settle_further` (see `derive_further`).
     """
     rules = _Rules(policy, calendar, history)
     logged = events[0]
@@ -296,7 +303,10 @@ def derive(
         _apply(case, event, rules)
         if event.kind == "closed":
             settled_by = event
-    _settle(case, settled_by, rules)
+    if settle:
+        _settle(case, settled_by, rules)
+    else:
+        case.unsettled = True
     return case
 
 

@@ -296,6 +296,8 @@ class _Batch:
     row once, its stages once, the events of every case in one statement chained as one append
     after another would chain them. The officers are read once."""
 
+    keeps_cases_derived = True
+
     def __init__(self, tx: Any, officers: list[Any], settle: Callable[[Any], Any]) -> None:
         self.tx = tx
         # What settles a kept case's deadlines, left by the steps that do not read them.

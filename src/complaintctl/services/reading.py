@@ -27,9 +27,10 @@ _LETTER_STEPS = {
     "closure": ("closed", "action-added", "action-done"),
 }
 
-def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
-    """The case its events tell, under the context's policy, calendar and policy history."""
-    return derive(reference, events, ctx.policy, ctx.calendar, ctx.history)
+def derive_case(ctx: Context, reference: str, events: list[Event], settle: bool = True) -> Case:
+    """The case its events tell, under the context's policy, calendar and policy history; with
+    `settle` False, its deadlines are left for `settle_case` (domain/case.py derive)."""
+    return derive(reference, events, ctx.policy, ctx.calendar, ctx.history, settle)
 
 
 def derive_further_case(ctx: Context, case: Case, new_events: list[Event], settle: bool = True) -> Case:

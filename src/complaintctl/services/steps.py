@@ -202,7 +202,8 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
         join(ctx, tx)
         reference = tx.next_reference(ctx.policy.reference_prefix, received_on.year)
         logged = stored_event("logged", received_on, ctx.officer, ctx.now, details, 1)
-        case = derive_case(ctx, reference, [logged])
+        # Logging reads no deadline: a transaction that keeps the case derived settles them later.
+        case = derive_case(ctx, reference, [logged], settle=not tx.keeps_cases_derived)
         case_id = tx.insert_case(case)
         tx.append(reference, case_id, [logged])
     return case
