@@ -107,6 +107,8 @@ class Case:
     events: list[Event] = field(default_factory=list)
     # The numbers of the events a `voided` event took back.
     voided: frozenset[int] = frozenset()
+    # True when `derive_further(settle=False)` left the end of the fold (`settle_further`) undone.
+    unsettled: bool = field(default=False, compare=False, repr=False)
 
     @property
     def events_in_force(self) -> list[Event]:
@@ -249,7 +251,12 @@ class _Rules:
 
 
 def derive(
-    reference: str, events: list[Event], policy: Policy, calendar: Calendar, history: PolicyHistory | None = None
+    reference: str,
+    events: list[Event],
+    policy: Policy,
+    calendar: Calendar,
+    history: PolicyHistory | None = None,
+    settle: bool = True,
 ) -> Case:
     """Fold a case's events into its state. The first event is always `logged`.
 
@@ -262,6 +269,8 @@ def derive(
 
     Corrections come first: the steps a `voided` event took back are left out of the fold, and
     the details are those logged with every amendment applied (domain/corrections.py).
+
+    With `settle` False, the end of the fold is left for `settle_further` (see `derive_further`).
     """
     rules = _Rules(policy, calendar, history)
     logged = events[0]
@@ -294,18 +303,31 @@ def derive(
         _apply(case, event, rules)
         if event.kind == "closed":
             settled_by = event
-    _settle(case, settled_by, rules)
+    if settle:
+        _settle(case, settled_by, rules)
+    else:
+        case.unsettled = True
     return case
 
 
 def derive_further(
-    case: Case, new_events: list[Event], policy: Policy, calendar: Calendar, history: PolicyHistory | None = None
+    case: Case,
+    new_events: list[Event],
+    policy: Policy,
+    calendar: Calendar,
+    history: PolicyHistory | None = None,
+    settle: bool = True,
 ) -> Case:
     """The case `derive` gives for the history of `case` (as `derive` gave it, under the same
     rules) with `new_events` after it: only the new events are folded, onto `case` itself, which
     is changed and returned. A batch of steps on one case (an import) so derives it once rather
     than once a step. A correction among the new events changes what the whole history means:
-    then the case is derived again from its first event."""
+    then the case is derived again from its first event.
+
+    With `settle` False, the end of the fold (an open stage's deadlines, the case's Ombudsman)
+    is left for `settle_further` (`case.unsettled` says so): no step depends on what an earlier
+    step settled, so settling once, before anything reads them, gives what settling after every
+    step gives, and an import's steps that read neither (an acknowledgement, a close) skip it."""
     events = [*case.events, *new_events]
     if any(event.kind in CORRECTION_KINDS for event in new_events):
         return derive(case.reference, events, policy, calendar, history)
@@ -313,9 +335,21 @@ def derive_further(
     case.events = events
     for event in new_events:
         _apply(case, event, rules)
-    voided = case.voided
-    settled_by = next((event for event in reversed(events) if event.kind == "closed" and event.number not in voided), events[0])
-    _settle(case, settled_by, rules)
+    case.unsettled = True
+    if settle:
+        settle_further(case, policy, calendar, history)
+    return case
+
+
+def settle_further(case: Case, policy: Policy, calendar: Calendar, history: PolicyHistory | None = None) -> Case:
+    """`case` with the end of the fold that `derive_further(settle=False)` left undone done, under
+    the same rules; a case with nothing left undone, as it is."""
+    if case.unsettled:
+        events = case.events
+        voided = case.voided
+        settled_by = next((event for event in reversed(events) if event.kind == "closed" and event.number not in voided), events[0])
+        _settle(case, settled_by, _Rules(policy, calendar, history))
+        case.unsettled = False
     return case
 
 

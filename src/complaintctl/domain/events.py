@@ -70,9 +70,9 @@ _set = object.__setattr__
 
 def stored_event(kind: str, on: date, officer: str, recorded_at: datetime, details: dict[str, Any], number: int) -> Event:
     """`Event(kind, on, officer, recorded_at, details, number)`, made for the millions of events
-    an export reads: a frozen dataclass's __init__ sets each field through object.__setattr__,
-    which costs more than the rest of reading the event; the fields here are the same, given
-    as the instance's dict at once."""
+    an export reads and the tens of thousands an import records: a frozen dataclass's __init__
+    sets each field through object.__setattr__, which costs more than the rest of reading the
+    event; the fields here are the same, given as the instance's dict at once."""
     event = _new_object(Event)
     _set(event, "__dict__", {"kind": kind, "on": on, "officer": officer, "recorded_at": recorded_at, "details": details, "number": number})
     return event

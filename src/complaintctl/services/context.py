@@ -210,6 +210,11 @@ class Reading(Protocol):
 class Writing(Reading, Protocol):
     """The statements of one write transaction, which holds the write lock throughout."""
 
+    # True for a transaction that keeps the cases it writes derived in memory until it writes
+    # them (an import's batch, `derived_case`): a step may leave such a case's deadlines to be
+    # settled when they are read (services/reading.py settle_case).
+    keeps_cases_derived: bool
+
     def set_meta(self, key: str, value: str) -> None: ...
 
     def add_policy_version(self, version: "PolicyVersion") -> None: ...

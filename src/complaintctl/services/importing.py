@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 from complaintctl.domain.dates import parse_date
@@ -24,6 +24,7 @@ from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OU
 from complaintctl.errors import ComplaintError, InvalidInput
 from complaintctl.services import steps
 from complaintctl.services.context import Context
+from complaintctl.services.reading import settle_case
 
 # The fields a sheet's columns can fill, each with the headings teams give it, in the order they
 # are preferred when a sheet has more than one (an export has both `external_ref` and `reference`).
@@ -295,9 +296,14 @@ class _Batch:
     row once, its stages once, the events of every case in one statement chained as one append
     after another would chain them. The officers are read once."""
 
-    def __init__(self, tx: Any, officers: list[Any]) -> None:
+    keeps_cases_derived = True
+
+    def __init__(self, tx: Any, officers: list[Any], settle: Callable[[Any], Any]) -> None:
         self.tx = tx
-        self.roster = officers
+        # What settles a kept case's deadlines, left by the steps that do not read them.
+        self.settle = settle
+        # A tuple, kept as Roster keeps it: `team.join` knows the roster it joined already.
+        self.roster = tuple(officers)
         self.ids: dict[str, int] = {}
         self.history: dict[int, list[Any]] = {}
         self.derived: dict[int, Any] = {}
@@ -308,7 +314,7 @@ class _Batch:
     def __getattr__(self, name: str) -> Any:
         return getattr(self.tx, name)
 
-    def officers(self) -> list[Any]:
+    def officers(self) -> tuple[Any, ...]:
         return self.roster
 
     def next_reference(self, prefix: str, year: int) -> str:
@@ -358,7 +364,7 @@ class _Batch:
 
     def write(self) -> None:
         """Write the cases kept so far, in the order they were logged, and start again."""
-        cases = [self.derived[case_id] for case_id in self.order]
+        cases = [self.settle(self.derived[case_id]) for case_id in self.order]
         ids = self.tx.insert_cases(cases)
         self.tx.append_many([(case.reference, real, self.history[kept]) for case, real, kept in zip(cases, ids, self.order)])
         for (prefix, year), last in self.counters.items():
@@ -404,7 +410,7 @@ def import_sheet(
     try:
         with ctx.store.writing() as tx, tx.inserting_many(len(sheet.rows)):
             known = tx.external_refs()
-            batch = _Batch(tx, tx.officers())
+            batch = _Batch(tx, tx.officers(), partial(settle_case, ctx))
             batched = replace(ctx, store=_OneTransaction(batch))
             seen: dict[str, int] = {}
             for done, row in enumerate(sheet.rows, start=1):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from complaintctl.domain.case import Case, derive, derive_further
+from complaintctl.domain.case import Case, derive, derive_further, settle_further
 from complaintctl.domain.events import CORRECTION_KINDS, Event
 from complaintctl.errors import InvalidInput
 from complaintctl.services.context import Context
@@ -27,14 +27,21 @@ _LETTER_STEPS = {
     "closure": ("closed", "action-added", "action-done"),
 }
 
-def derive_case(ctx: Context, reference: str, events: list[Event]) -> Case:
-    """The case its events tell, under the context's policy, calendar and policy history."""
-    return derive(reference, events, ctx.policy, ctx.calendar, ctx.history)
+def derive_case(ctx: Context, reference: str, events: list[Event], settle: bool = True) -> Case:
+    """The case its events tell, under the context's policy, calendar and policy history; with
+    `settle` False, its deadlines are left for `settle_case` (domain/case.py derive)."""
+    return derive(reference, events, ctx.policy, ctx.calendar, ctx.history, settle)
 
 
-def derive_further_case(ctx: Context, case: Case, new_events: list[Event]) -> Case:
-    """`case` (as derived with `ctx`) with `new_events` folded onto it; `case` is changed."""
-    return derive_further(case, new_events, ctx.policy, ctx.calendar, ctx.history)
+def derive_further_case(ctx: Context, case: Case, new_events: list[Event], settle: bool = True) -> Case:
+    """`case` (as derived with `ctx`) with `new_events` folded onto it; `case` is changed. With
+    `settle` False, its deadlines are left for `settle_case` (domain/case.py derive_further)."""
+    return derive_further(case, new_events, ctx.policy, ctx.calendar, ctx.history, settle)
+
+
+def settle_case(ctx: Context, case: Case) -> Case:
+    """`case` (as derived further with `ctx`) with its deadlines settled, if they were left."""
+    return settle_further(case, ctx.policy, ctx.calendar, ctx.history)
 
 
 def get_case(ctx: Context, reference: str) -> Case:

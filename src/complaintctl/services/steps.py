@@ -12,13 +12,13 @@ from datetime import date
 from typing import Any
 
 from complaintctl.domain.case import Case
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import stored_event
 from complaintctl.domain.officers import check_reviewer
 from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_keys
 from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
 from complaintctl.services.context import Context, Database, Step
-from complaintctl.services.reading import derive_case, derive_further_case
+from complaintctl.services.reading import derive_case, derive_further_case, settle_case
 from complaintctl.services.team import join
 
 
@@ -61,13 +61,19 @@ def _require_open(case: Case, step: str) -> None:
         )
 
 
-def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]]) -> Case:
-    """Load a case, let `plan` validate and choose its new events, append them, save the projection."""
+def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]], reads_deadlines: bool = True) -> Case:
+    """Load a case, let `plan` validate and choose its new events, append them, save the projection.
+
+    `reads_deadlines` False: `plan` reads none of what the end of a case's fold settles (an open
+    stage's deadlines, the case's Ombudsman), so a case the transaction keeps derived (an
+    import's) need not have them settled for it."""
     with ctx.store.writing() as tx:
         join(ctx, tx)
         case_id = tx.case_id(reference)
         events = tx.events(case_id)
         kept = tx.derived_case(case_id)
+        if kept is not None and reads_deadlines:
+            settle_case(ctx, kept)
         case = kept or derive_case(ctx, reference, events)
         try:
             steps = plan(case)
@@ -76,14 +82,20 @@ def record_steps(ctx: Context, reference: str, plan: Callable[[Case], list[Step]
             if reference in str(refusal):
                 raise
             raise type(refusal)(f"{reference}: {refusal}") from None
+        # `stored_event` makes the same Event without the frozen __init__: an import records
+        # tens of thousands of steps.
         new_events = [
-            Event(kind=kind, on=on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=len(events) + index)
+            stored_event(kind, on, ctx.officer, ctx.now, details, len(events) + index)
             for index, (kind, on, details) in enumerate(steps, start=1)
         ]
         tx.append(reference, case_id, new_events)
         # A case the transaction keeps derived (an import's) is its own, not shared: the new
-        # events are folded onto it rather than the whole history again.
-        updated = derive_further_case(ctx, kept, new_events) if kept is not None else derive_case(ctx, reference, events + new_events)
+        # events are folded onto it rather than the whole history again, and its deadlines are
+        # settled when a step reads them or the transaction writes it (`settle_case`).
+        if kept is not None:
+            updated = derive_further_case(ctx, kept, new_events, settle=ctx.before_commit is not None)
+        else:
+            updated = derive_case(ctx, reference, events + new_events)
         tx.save_case(case_id, updated)
         if ctx.before_commit is not None:
             ctx.before_commit(updated)
@@ -189,8 +201,9 @@ def log_case(ctx: Context, fields: dict[str, Any]) -> Case:
     with ctx.store.writing() as tx:
         join(ctx, tx)
         reference = tx.next_reference(ctx.policy.reference_prefix, received_on.year)
-        logged = Event(kind="logged", on=received_on, officer=ctx.officer, recorded_at=ctx.now, details=details, number=1)
-        case = derive_case(ctx, reference, [logged])
+        logged = stored_event("logged", received_on, ctx.officer, ctx.now, details, 1)
+        # Logging reads no deadline: a transaction that keeps the case derived settles them later.
+        case = derive_case(ctx, reference, [logged], settle=not tx.keeps_cases_derived)
         case_id = tx.insert_case(case)
         tx.append(reference, case_id, [logged])
     return case
@@ -231,7 +244,7 @@ def acknowledge(
             )
         ]
 
-    return record_steps(ctx, reference, plan)
+    return record_steps(ctx, reference, plan, reads_deadlines=False)
 
 
 def _handler(ctx: Context, typed: str | None, kept: str | None = None) -> str:
@@ -413,7 +426,7 @@ def close(
             steps.append(("action-added", on, _action_details(number, what, due, owner)))
         return steps
 
-    return record_steps(ctx, reference, plan)
+    return record_steps(ctx, reference, plan, reads_deadlines=False)
 
 
 def escalate(
@@ -492,7 +505,7 @@ def assign(ctx: Context, reference: str, on: date, handler: str, reason: str | N
             )
         ]
 
-    return record_steps(ctx, reference, plan)
+    return record_steps(ctx, reference, plan, reads_deadlines=False)
 
 
 # -- notes and actions -----------------------------------------------------------------------------
@@ -505,7 +518,7 @@ def add_note(ctx: Context, reference: str, on: date, text: str) -> Case:
             raise InvalidInput("the note is empty; give its text")
         return [("note", on, {"text": clean(text)})]
 
-    return record_steps(ctx, reference, plan)
+    return record_steps(ctx, reference, plan, reads_deadlines=False)
 
 
 def _action_details(number: int, what: str, due: date, owner: str | None) -> dict[str, Any]:

@@ -26,7 +26,12 @@ def roster(ctx: Context) -> Roster:
 def join(ctx: Context, tx: Writing) -> Roster:
     """Read the roster inside a write transaction and name who is recording as it does: once the
     roster has officers, `--officer` (or the login name) must be one of them."""
-    found = Roster(tx.officers())
+    officers = tx.officers()
+    if ctx.roster is not None and ctx.roster.officers is officers:
+        # The very roster this context already joined (an import's steps share one transaction,
+        # which reads the officers once): the recorder it named stands.
+        return ctx.roster
+    found = Roster(officers)
     ctx.officer = found.recorder(ctx.officer)
     ctx.roster = found
     return found

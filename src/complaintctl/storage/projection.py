@@ -17,7 +17,7 @@ from json import encoder as json_encoders
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.encoding import json_encoder
-from complaintctl.domain.events import Event
+from complaintctl.domain.events import CORRECTION_KINDS, Event
 from complaintctl.domain.vocabulary import SURVEY_QUESTIONS
 from complaintctl.storage.statements import RECORD_TABLES
 
@@ -196,13 +196,20 @@ def search_text(identifiers: Iterable[str | None], events: Iterable[Event]) -> s
     """The `search_text` column of a case, in lower case: its identifiers (reference, name as
     the case row has it, external_ref), then the SEARCHED_DETAILS of its `logged` event and of
     the changes of its `amended` events in force, each once, in order."""
-    from complaintctl.domain.corrections import in_force, voided_numbers
-
     events = list(events)
     values: list[Any] = list(identifiers)
-    for event in in_force(events, voided_numbers(events)):
+    in_use = events[:1]
+    # Without an amendment or a void (most cases, every one an import logs), the details searched
+    # are the `logged` event's, the first: the corrections are read only when there are some.
+    for event in events:
+        if event.kind in CORRECTION_KINDS:
+            from complaintctl.domain.corrections import in_force, voided_numbers
+
+            in_use = in_force(events, voided_numbers(events))
+            break
+    for event in in_use:
         if event.kind == "logged":
-            values.extend(event.details.get(key) for key in SEARCHED_DETAILS)
+            values.extend(map(event.details.get, SEARCHED_DETAILS))
         elif event.kind == "amended":
             changes = event.details["changes"]
             values.extend(changes[key]["after"] for key in SEARCHED_DETAILS if key in changes)
@@ -212,8 +219,14 @@ def search_text(identifiers: Iterable[str | None], events: Iterable[Event]) -> s
 def joined_search_text(values: Iterable[Any]) -> str:
     """The `search_text` of these values, in their order: each once, in lower case, blanks left
     out, joined by a separator no value holds (so no search matches across two values)."""
-    kept = dict.fromkeys(str(value).replace(SEARCH_SEPARATOR, "").lower() for value in values if value)
-    return SEARCH_SEPARATOR.join(value for value in kept if value)
+    # A loop rather than generators: an import joins one for every case it logs.
+    kept: dict[str, None] = {}
+    for value in values:
+        if value:
+            text = str(value).replace(SEARCH_SEPARATOR, "").lower()
+            if text:
+                kept[text] = None
+    return SEARCH_SEPARATOR.join(kept)
 
 
 def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:

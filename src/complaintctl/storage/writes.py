@@ -58,6 +58,8 @@ class Writes(Queries):
 
     # The chain keys found so far (a subclass gives each store or writer its own).
     keys: Keyring
+    # Each case is written as each step derives it (services/context.py Writing).
+    keeps_cases_derived = False
     # Appended to a SELECT of rows to be written back: PostgreSQL locks them; a SQLite writer
     # holds the whole file already.
     for_update = ""
