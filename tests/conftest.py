@@ -119,6 +119,28 @@ def cli(db_location) -> Cli:
     return runner
 
 
+def exported_by_workers(monkeypatch, rows_a_batch: int) -> list[int]:
+    """Exports made from here on by forked workers (cli/export_workers.py), `rows_a_batch` rows
+    to a batch, even on one core; the list of the batches' sizes each export handed to them."""
+    from complaintctl.cli import export_workers
+
+    handed: list[int] = []
+    through = export_workers._in_workers
+
+    def counted(batches, encode, count):
+        def each():
+            for batch in batches:
+                handed.append(len(batch))
+                yield batch
+
+        return through(each(), encode, count)
+
+    monkeypatch.setattr(export_workers, "ROWS_A_BATCH", rows_a_batch)
+    monkeypatch.setattr(export_workers, "_workers_available", lambda: 2)
+    monkeypatch.setattr(export_workers, "_in_workers", counted)
+    return handed
+
+
 @pytest.fixture
 def chromium() -> str:
     """A headless Chromium for the browser checks. Outside CI a machine without one skips them;

@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from conftest import Cli
+from conftest import Cli, exported_by_workers
 
 
 def _complaint(cli: Cli, name: str = "Jo Bloggs", received: str = "2026-04-01") -> str:
@@ -97,25 +97,11 @@ def test_out_file_is_private_and_never_overwritten_without_force(cli: Cli, tmp_p
 
 @pytest.mark.both_databases
 def test_workers_export_what_one_process_does(cli: Cli, monkeypatch) -> None:
-    from complaintctl.cli import export_workers
 
     references = [_closed_and_escalated(cli), _complaint(cli, name="Second Person", received="2026-05-01")]
     references += [_complaint(cli, name=f"Person {number}", received=f"2026-06-0{number}") for number in range(1, 5)]
     alone = {fmt: cli.ok("export", "--format", fmt).stdout for fmt in ("json", "jsonl")}
-    handed: list[int] = []
-    through = export_workers._in_workers
-
-    def counted(batches, encode, count):
-        def each():
-            for batch in batches:
-                handed.append(len(batch))
-                yield batch
-
-        return through(each(), encode, count)
-
-    monkeypatch.setattr(export_workers, "ROWS_A_BATCH", 3)
-    monkeypatch.setattr(export_workers, "_workers_available", lambda: 2)
-    monkeypatch.setattr(export_workers, "_in_workers", counted)
+    handed = exported_by_workers(monkeypatch, 3)
     for fmt in ("json", "jsonl"):
         assert cli.ok("export", "--format", fmt).stdout == alone[fmt]
     assert len(handed) >= 2 * 4, "the exports were not made by workers"

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
 from complaintctl.domain.encoding import json_encoder
-from conftest import Cli
+from conftest import Cli, exported_by_workers
 from test_generate import TODAY, load_generator
 
 CASES = 240
@@ -143,23 +144,7 @@ def test_a_case_written_straight_is_what_its_object_encodes_to_whatever_its_deta
 def in_workers(monkeypatch):
     """Exports made by forked workers, a few cases to a batch, even on one core; the list of
     the batches each export handed to its workers."""
-    from complaintctl.cli import export_workers
-
-    handed: list[int] = []
-    through = export_workers._in_workers
-
-    def counted(batches, encode, count):
-        def each():
-            for batch in batches:
-                handed.append(len(batch))
-                yield batch
-
-        return through(each(), encode, count)
-
-    monkeypatch.setattr(export_workers, "ROWS_A_BATCH", 37)
-    monkeypatch.setattr(export_workers, "_workers_available", lambda: 2)
-    monkeypatch.setattr(export_workers, "_in_workers", counted)
-    return handed
+    return exported_by_workers(monkeypatch, 37)
 
 
 def test_workers_write_what_one_process_writes(histories, in_workers, tmp_path) -> None:
@@ -185,13 +170,18 @@ def test_workers_write_what_one_process_writes(histories, in_workers, tmp_path) 
     assert len(everything) == CASES and any(item["restriction"] for item in everything)
 
 
+def copy_of(location: str, path) -> sqlite3.Connection:
+    """A copy of the database at `path`, made with SQLite's backup, open for changing."""
+    target = sqlite3.connect(path)
+    with closing(sqlite3.connect(location)) as source:
+        source.backup(target)
+    return target
+
+
 def test_a_case_a_worker_cannot_derive_fails_the_export_as_one_process_does(histories, in_workers, tmp_path) -> None:
     location, _ = histories
     broken = tmp_path / "broken.db"
-    source = sqlite3.connect(location)
-    target = sqlite3.connect(broken)
-    source.backup(target)
-    source.close()
+    target = copy_of(location, broken)
     # A history that does not start with `logged`, as no command writes one, with batches after it.
     ids = [case_id for (case_id,) in target.execute("SELECT id FROM cases ORDER BY id")]
     target.execute("UPDATE events SET kind = 'note' WHERE case_id = ? AND number = 1", (ids[len(ids) // 3],))
@@ -232,10 +222,7 @@ STORED_MOMENTS = {
 def test_each_recorded_at_is_what_isoformat_gives_whatever_text_was_stored(histories, tmp_path) -> None:
     location, _ = histories
     copied = tmp_path / "moments.db"
-    source = sqlite3.connect(location)
-    target = sqlite3.connect(copied)
-    source.backup(target)
-    source.close()
+    target = copy_of(location, copied)
     first_events = [event_id for (event_id,) in target.execute("SELECT id FROM events WHERE number = 1 ORDER BY case_id LIMIT ?", (len(STORED_MOMENTS),))]
     for event_id, stored in zip(first_events, STORED_MOMENTS, strict=True):
         target.execute("UPDATE events SET recorded_at = ? WHERE id = ?", (stored, event_id))

@@ -6,22 +6,18 @@ import typer
 
 from complaintctl.cli.options import alternatives, choice, completes, date_value, json_option, line_option, reference_argument
 from complaintctl.cli.runtime import app, fail, handled, settings
-from complaintctl.domain.vocabulary import CASE_TYPES, LIVE, LIVE_STATUSES, OUTCOME_WORDS, STATUSES
+from complaintctl.domain.vocabulary import CASE_TYPES, LIVE, LIVE_STATUSES, OUTCOME_WORDS, STATUSES, statuses_named
 
 
 def statuses(param: typer.CallbackParam, value: Optional[str]) -> Optional[list[str]]:
     """`--status`: one status or several separated by commas, `live` for every status not closed."""
     if value is None:
         return None
-    chosen: list[str] = []
-    for word in (part.strip().lower() for part in value.split(",")):
-        if word == LIVE:
-            chosen += LIVE_STATUSES
-        elif word in STATUSES:
-            chosen.append(word)
-        else:
-            raise typer.BadParameter(f"{word!r} is not a status; give {alternatives([*STATUSES, LIVE])}, or several separated by commas", param=param)
-    return list(dict.fromkeys(chosen))
+    try:
+        return statuses_named(value)
+    except ValueError as unknown:
+        word = unknown.args[0]
+        raise typer.BadParameter(f"{word!r} is not a status; give {alternatives([*STATUSES, LIVE])}, or several separated by commas", param=param) from None
 
 
 @app.command()

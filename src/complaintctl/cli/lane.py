@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 from complaintctl.cli.process_settings import settings
 from complaintctl.domain.text import FREE_TEXT, ONE_LINE, REFERENCE, TextRule, as_kept, is_email_address, problem
 from complaintctl.domain.vocabulary import (
-    CASE_TYPES, CHANNELS, LETTER_FORMATS, LETTER_KINDS, LIVE, LIVE_STATUSES, PREFERRED_CONTACT, STATUSES,
+    CASE_TYPES, CHANNELS, LETTER_FORMATS, LETTER_KINDS, PREFERRED_CONTACT, statuses_named,
 )  # fmt: skip
 
 # The global options, each with its environment variable (read when the option is not given).
@@ -174,16 +174,10 @@ LOGGED_FIELDS = (
 )
 
 def _statuses(value: str) -> list[str]:
-    """As cases.statuses: one status or several separated by commas, `live` for those not closed."""
-    chosen: list[str] = []
-    for word in (part.strip().lower() for part in value.split(",")):
-        if word == LIVE:
-            chosen += LIVE_STATUSES
-        elif word in STATUSES:
-            chosen.append(word)
-        else:
-            raise LeftToTyper
-    return list(dict.fromkeys(chosen))
+    try:
+        return statuses_named(value)
+    except ValueError:
+        raise LeftToTyper from None
 
 
 def _stage(value: str) -> int:

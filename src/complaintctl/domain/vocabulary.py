@@ -113,3 +113,17 @@ STAGE2_LETTER_TITLES = {
 # -- reports ---------------------------------------------------------------------------------------
 
 REPORT_FORMATS = ("text", "markdown", "json", "html")
+
+
+def statuses_named(value: str) -> list[str]:
+    """The statuses `list --status` names: one or several separated by commas, `live` for every
+    status not closed, each once; ValueError (the word) for one that is none."""
+    chosen: list[str] = []
+    for word in (part.strip().lower() for part in value.split(",")):
+        if word == LIVE:
+            chosen += LIVE_STATUSES
+        elif word in STATUSES:
+            chosen.append(word)
+        else:
+            raise ValueError(word)
+    return list(dict.fromkeys(chosen))
