@@ -40,9 +40,12 @@ def export(
         files.write_private_chunks(out, text, force=force)
         sys.stderr.write(f"Exported to {out}\n")
         return
-    write = sys.stdout.write
     for piece in text:
-        write(piece)
+        if isinstance(piece, bytes):  # a worker's text, already UTF-8
+            sys.stdout.flush()
+            sys.stdout.buffer.write(piece)
+        else:
+            sys.stdout.write(piece)
 
 
 @app.command("import")

@@ -39,9 +39,10 @@ MOST_WORKERS = 2
 IN_FLIGHT = 2
 
 
-def case_texts(ctx: Context, fmt: str, received_from: date | None, received_to: date | None) -> Iterator[str]:
+def case_texts(ctx: Context, fmt: str, received_from: date | None, received_to: date | None) -> Iterator[str | bytes]:
     """The cases received in the dates given as the export's text, a batch at a time in id order:
-    for "json" the items of the list (output.export.json_items), for "jsonl" the lines."""
+    for "json" the items of the list (output.export.json_items), for "jsonl" the lines. A batch
+    made by a worker comes as its UTF-8 bytes, which this process writes as they are."""
     from complaintctl.services import export as exported
 
     with exported.history_batches(ctx, ROWS_A_BATCH, received_from, received_to) as (restrictions, batches):
@@ -87,7 +88,7 @@ def _workers_available() -> int:
     return min(cores, MOST_WORKERS)
 
 
-def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[Sequence[Any]]], str], count: int) -> Iterator[str]:
+def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[Sequence[Any]]], str], count: int) -> Iterator[bytes]:
     """The text of each batch, in order, made by `count` forked workers, each sent its batches in
     turn. A worker has its next batch queued while it works, so it never waits on this process
     (nor on the other worker, whose answer comes first); a worker holds at most IN_FLIGHT + 1
@@ -171,12 +172,17 @@ def _answer_from(link: Connection) -> bytes:
         raise RuntimeError("an export worker stopped before it finished its cases") from None
 
 
-def _text(answer: bytes) -> str:
-    """A worker's answer read: its batch's text, or the error that stopped it, raised here."""
-    found = pickle.loads(answer)
-    if isinstance(found, BaseException):
-        raise found
-    return found
+def _text(answer: bytes) -> bytes:
+    """A worker's answer read: its batch's text (UTF-8, as written to the file), or the error
+    that stopped it, raised here. An error comes pickled, and a pickle begins with a byte that
+    never begins UTF-8 text."""
+    if answer[:1] != _PICKLED:
+        return answer
+    raise pickle.loads(answer)
+
+
+# The first byte of a pickle (its protocol's opcode), which UTF-8 keeps for the middle of a character.
+_PICKLED = b"\x80"
 
 
 def _serve(link: Connection, theirs: list[Connection], encode: Callable[[list[Sequence[Any]]], str]) -> None:
@@ -213,6 +219,6 @@ def _serve(link: Connection, theirs: list[Connection], encode: Callable[[list[Se
                 link.send(RuntimeError(f"{type(error).__name__}: {error}"))
             return
         try:
-            link.send(text)
+            link.send_bytes(text.encode("utf-8"))
         except OSError:  # the process that reads has gone
             return

@@ -189,8 +189,9 @@ def json_items(lines: Sequence[str]) -> str:
     return ",\n".join(lines)
 
 
-def json_list_pieces(items: Iterable[str]) -> Iterator[str]:
-    """A JSON list of `json_items` texts, in order (none empty), one case to a line."""
+def json_list_pieces(items: Iterable[str | bytes]) -> Iterator[str | bytes]:
+    """A JSON list of `json_items` texts (or their UTF-8 bytes), in order (none empty), one case
+    to a line."""
     first = True
     for text in items:
         yield "[\n" if first else ",\n"
