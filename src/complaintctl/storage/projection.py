@@ -127,7 +127,7 @@ _chained_text = json_encoder(",", ":", sort_keys=True)
 # encoder for every event.
 details_text = json_encoder(sort_keys=True)
 
-# The details encoded once for both (`stored_event`): separators of two control characters,
+# The details encoded once for both (`chained_event`): separators of two control characters,
 # which the encoder never leaves bare in a string.
 _ITEM_MARK, _KEY_MARK = "\x1e", "\x1f"
 _marked_text = json_encoder(_ITEM_MARK, _KEY_MARK, sort_keys=True)

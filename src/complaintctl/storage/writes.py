@@ -66,6 +66,18 @@ class NewCases(NamedTuple):
     events: list[list[ReadyEvent]]
 
 
+def _ready(events: Sequence["Event"], moments: dict[datetime, str]) -> list[ReadyEvent]:
+    """Events made ready to be stored (projection.ready_event), each moment spelled once
+    (`moments`: the events of one command share the moment they were recorded)."""
+    ready = []
+    for item in events:
+        moment = moments.get(item.recorded_at)
+        if moment is None:
+            moment = moments[item.recorded_at] = item.recorded_at.isoformat()
+        ready.append(ready_event(item, moment))
+    return ready
+
+
 def _spell_dates(rows: Sequence[dict[str, Any]], spelled: dict[date, str]) -> None:
     """The dates of rows of one statement (the same columns: statements.DATE_COLUMNS among them
     found once, from the first row) made ISO text in the rows themselves, as SQLite keeps them,
@@ -253,18 +265,8 @@ class Writes(Queries):
     def append_many(self, histories: Sequence[tuple[str, int, list["Event"]]]) -> None:
         """Append the events of many cases (reference, case id, its new events), chained in the
         order given as one `append` after another would chain them, in one statement."""
-        # The events of one command share the moment they were recorded.
         moments: dict[datetime, str] = {}
-        ready = []
-        for reference, case_id, events in histories:
-            made = []
-            for item in events:
-                moment = moments.get(item.recorded_at)
-                if moment is None:
-                    moment = moments[item.recorded_at] = item.recorded_at.isoformat()
-                made.append(ready_event(item, moment))
-            ready.append((reference, case_id, made))
-        self.append_ready(ready)
+        self.append_ready([(reference, case_id, _ready(events, moments)) for reference, case_id, events in histories])
 
     def append_ready(self, histories: Sequence[tuple[str, int, list[ReadyEvent]]]) -> None:
         """`append_many` for events made ready to be stored (projection.ready_event), as an
@@ -360,19 +362,13 @@ class Writes(Queries):
         dates_as_text = self.dates_as_text
         made = NewCases([], [], [], [], [])
         spelled: dict[date, str] = {}
+        moments: dict[datetime, str] = {}
         for case, events in zip(cases, histories, strict=True):
             made.cases.append({"reference": case.reference, **case_values(case)})
             made.stages.append(stage_rows(None, case))
             made.actions.append(action_rows(None, case))
             made.records.append(record_rows(None, case) if has_records(case) else None)
-            moments: dict[datetime, str] = {}
-            ready = []
-            for item in events:
-                moment = moments.get(item.recorded_at)
-                if moment is None:
-                    moment = moments[item.recorded_at] = item.recorded_at.isoformat()
-                ready.append(ready_event(item, moment))
-            made.events.append(ready)
+            made.events.append(_ready(events, moments))
         if dates_as_text:
             # Spelled here rather than when written: ISO text is smaller to hand on than a `date`.
             _spell_dates(made.cases, spelled)
