@@ -551,14 +551,15 @@ def test_the_keyed_hash_is_the_hmac_of_the_published_form_under_keys_of_any_leng
 
 
 def test_an_event_stored_has_the_details_text_and_hash_each_would_give_alone():
-    """`stored_event` encodes the details once for the text stored and the text hashed, with
-    control characters for separators: details holding those characters, the separators
-    themselves, quotes, non-ASCII text and nested values still give exactly the text stored by
-    json.dumps and the hash `event_hash` gives, keyed or not."""
+    """An event made ready (`ready_event`, as an import's workers make them) has its details
+    encoded once for the text stored and the text hashed (`chained_event`), with control
+    characters for separators: details holding those characters, the separators themselves,
+    quotes, non-ASCII text and nested values still give exactly the text stored by json.dumps and
+    the hash `event_hash` gives, keyed or not."""
     from datetime import datetime, timezone
 
     from complaintctl.domain.events import Event
-    from complaintctl.storage.projection import event_hash, stored_event
+    from complaintctl.storage.projection import chained_event, event_hash, ready_event
 
     awkward = 'a\x1eb\x1fc, d: e "Q" \\ Zoë 東京\n\x00\u2028'
     for details in (
@@ -569,7 +570,7 @@ def test_an_event_stored_has_the_details_text_and_hash_each_would_give_alone():
         event = Event(kind="note", on=date(2026, 10, 2), officer=awkward, details=details, number=3,
                       recorded_at=datetime(2026, 10, 2, 9, 30, 1, 5, tzinfo=timezone.utc))
         for key in (None, b"k" * 32):
-            stored, digest_given = stored_event(f"REF-{awkward}", event, "ab\x1e", key)
+            stored, digest_given = chained_event(f"REF-{awkward}", ready_event(event, event.recorded_at.isoformat()), "ab\x1e", key)
             assert stored == json.dumps(details, sort_keys=True, ensure_ascii=False)
             assert digest_given == event_hash(f"REF-{awkward}", event, "ab\x1e", key)
             row = (3, "note", "2026-10-02", awkward, "2026-10-02T09:30:01.000005+00:00", stored)

@@ -4,11 +4,15 @@ step commands record them (one transaction a step, each reading the case back fr
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timezone
 
+import pytest
+
+from complaintctl.cli import workers
 from complaintctl.domain.policy import PolicyHistory
 from complaintctl.services import importing
 from complaintctl.services.context import Context
@@ -77,11 +81,23 @@ def step_by_step(ctx: Context, sheet: importing.Sheet) -> importing.Report:
         known = tx.external_refs()
     seen: dict[str, int] = {}
     for row in sheet.rows:
-        importing.import_row(ctx, row, known, seen, report)
+        key = importing.row_admitted(row, known, seen, report)
+        if key is not None:
+            importing.import_row(ctx, row, key, report)
     return report
 
 
-def both_ways(tmp_path, sheet_path, today: date, monkeypatch) -> tuple[dict, dict, importing.Report]:
+@pytest.fixture(params=["here", "workers"])
+def mapped(request, monkeypatch):
+    """How an import's batches are recorded: in this process, or by forked workers (as the
+    command records a sheet of more than one batch), on any number of cores."""
+    if request.param == "here":
+        return map
+    monkeypatch.setattr(workers, "available", lambda: 2)
+    return workers.mapped
+
+
+def both_ways(tmp_path, sheet_path, today: date, monkeypatch, mapped=map) -> tuple[dict, dict, importing.Report]:
     cli = Cli(str(tmp_path / "batched.db"))
     cli.ok("init")
     # One file, copied: the same chain key and policy version, so the same hashes are expected.
@@ -89,15 +105,15 @@ def both_ways(tmp_path, sheet_path, today: date, monkeypatch) -> tuple[dict, dic
     sheet = importing.read_sheet(str(sheet_path), "utf-8", {})
     # Small batches, so that rows are written in several and a case's ids cross them.
     monkeypatch.setattr(importing, "ROWS_A_BATCH", 7)
-    batched = importing.import_sheet(context(str(tmp_path / "batched.db"), today), sheet)
+    batched = importing.import_sheet(context(str(tmp_path / "batched.db"), today), sheet, mapped=mapped)
     stepwise = step_by_step(context(str(tmp_path / "stepwise.db"), today), sheet)
     assert batched.written and not batched.refused and not stepwise.refused
     assert (batched.cases_created, batched.stages) == (stepwise.cases_created, stepwise.stages)
     return rows_of(str(tmp_path / "batched.db")), rows_of(str(tmp_path / "stepwise.db")), batched
 
 
-def test_the_example_sheet_leaves_the_rows_the_steps_leave(tmp_path, monkeypatch) -> None:
-    batched, stepwise, report = both_ways(tmp_path, REPO / "examples" / "spreadsheet.csv", TODAY, monkeypatch)
+def test_the_example_sheet_leaves_the_rows_the_steps_leave(tmp_path, monkeypatch, mapped) -> None:
+    batched, stepwise, report = both_ways(tmp_path, REPO / "examples" / "spreadsheet.csv", TODAY, monkeypatch, mapped)
     assert report.cases_created == 40
     assert len(batched["events"]) > 100 and len(batched["stages"]) == 42
     for table in TABLES:
@@ -106,7 +122,7 @@ def test_the_example_sheet_leaves_the_rows_the_steps_leave(tmp_path, monkeypatch
     assert "every case matches its events" in cli.ok("verify").stdout
 
 
-def test_an_exported_database_leaves_the_rows_the_steps_leave(tmp_path, monkeypatch) -> None:
+def test_an_exported_database_leaves_the_rows_the_steps_leave(tmp_path, monkeypatch, mapped) -> None:
     """Every kind of row the generator makes: extensions, refusals, withdrawals, stage 2."""
     generated = tmp_path / "generated.db"
     subprocess.run(
@@ -115,26 +131,28 @@ def test_an_exported_database_leaves_the_rows_the_steps_leave(tmp_path, monkeypa
         check=True, capture_output=True,
     )
     Cli(str(generated)).ok("export", "--out", str(tmp_path / "sheet.csv"))
-    batched, stepwise, report = both_ways(tmp_path, tmp_path / "sheet.csv", TODAY, monkeypatch)
+    batched, stepwise, report = both_ways(tmp_path, tmp_path / "sheet.csv", TODAY, monkeypatch, mapped)
     assert report.cases_created == 400 and report.stages > 400
     assert any(row for row in batched["events"] if "extended" in row)
     for table in TABLES:
         assert batched[table] == stepwise[table], table
 
 
-def test_a_refused_row_leaves_nothing_and_the_others_are_still_checked(tmp_path, monkeypatch) -> None:
+def test_a_refused_row_leaves_nothing_and_the_others_are_still_checked(tmp_path, monkeypatch, mapped) -> None:
     sheet = tmp_path / "sheet.csv"
     lines = ["Ref,Date received,Ack date,Response date,Outcome"]
     lines += [f"R{number},01/04/2026,02/04/2026,10/04/2026,Upheld" for number in range(20)]
     lines[6] = "R5,01/04/2026,31/03/2026,10/04/2026,Upheld"  # acknowledged before it was received
+    lines[9] = "R2,01/04/2026,02/04/2026,10/04/2026,Upheld"  # the reference of line 4 again
     lines.append("R20,01/04/2026,02/04/2026,,Withdrawn")  # an outcome with no date
     sheet.write_text("\n".join(lines) + "\n")
     cli = Cli(str(tmp_path / "c.db"))
     cli.ok("init")
     before = rows_of(str(tmp_path / "c.db"))
     monkeypatch.setattr(importing, "ROWS_A_BATCH", 3)
-    report = importing.import_sheet(context(str(tmp_path / "c.db"), TODAY), importing.read_sheet(str(sheet), "utf-8", {}))
-    assert [item["line"] for item in report.refused] == [7, 22] and report.cases_created == 19 and not report.written
+    report = importing.import_sheet(context(str(tmp_path / "c.db"), TODAY), importing.read_sheet(str(sheet), "utf-8", {}), mapped=mapped)
+    assert [item["line"] for item in report.refused] == [7, 10, 22] and report.cases_created == 18 and not report.written
+    assert report.refused[1]["reason"] == "the same reference as line 4"
     assert rows_of(str(tmp_path / "c.db")) == before
 
 
@@ -223,3 +241,39 @@ def test_a_case_derived_further_is_the_case_derived_whole(tmp_path) -> None:
         reader.dispose()
     assert splits > 800
     assert left > 300
+
+
+def test_the_command_has_workers_record_a_long_sheet_and_a_failing_one_leaves_nothing(tmp_path, monkeypatch) -> None:
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Ref,Date received,Ack date,Response date,Outcome\n" + "".join(f"R{number},01/04/2026,02/04/2026,10/04/2026,Upheld\n" for number in range(20)))
+    location = str(tmp_path / "c.db")
+    cli = Cli(location)
+    cli.ok("init")
+    before = rows_of(location)
+    monkeypatch.setattr(importing, "ROWS_A_BATCH", 3)
+    monkeypatch.setattr(workers, "available", lambda: 2)
+    real = importing.import_row
+
+    def failing(ctx, row, key, report):
+        if row.line == 12:
+            raise RuntimeError(f"the disk went away in process {os.getpid()}")
+        return real(ctx, row, key, report)
+
+    monkeypatch.setattr(importing, "import_row", failing)
+    refused = cli("import", str(sheet))
+    assert refused.exit_code == 1 and "the disk went away in process" in refused.stderr
+    assert f"process {os.getpid()};" not in refused.stderr, "the rows were not recorded by a worker"
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert rows_of(location) == before
+    monkeypatch.setattr(importing, "import_row", real)
+    assert "Cases created: 20" in cli.ok("import", str(sheet)).stderr
+    assert "every case matches its events" in cli.ok("verify").stdout
+    assert [row[0] for row in cli_references(location)] == [f"CMP-2026-{number:05d}" for number in range(1, 21)]
+
+
+def cli_references(location: str) -> list[tuple]:
+    conn = sqlite3.connect(location)
+    try:
+        return conn.execute("SELECT reference FROM cases ORDER BY id").fetchall()
+    finally:
+        conn.close()

@@ -32,7 +32,7 @@ pytestmark = pytest.mark.both_databases
 # How each public name of statements.py is tried. A new name must be added here.
 READS = {
     "SQLITE_HAS_MIGRATIONS": "sqlite", "POSTGRES_HAS_MIGRATIONS": "postgresql", "SQLITE_INTEGRITY_CHECK": "sqlite",
-    "APPLIED_MIGRATIONS": "both", "META": "both", "COUNTER": "both", "CASE_ID": "both", "REFERENCES_STARTING": "both",
+    "APPLIED_MIGRATIONS": "both", "META": "both", "COUNTER": "both", "COUNTERS": "both", "CASE_ID": "both", "REFERENCES_STARTING": "both",
     "REFERENCES_AMONG": "both", "CASE_IDS_AMONG": "both", "SQLITE_OPEN_LOOK_ALIKES": "sqlite", "POSTGRES_OPEN_LOOK_ALIKES": "postgresql",
     "EVENTS": "both", "CASE_CHAIN_HASH": "both", "EVENTS_OF_CASES": "both", "CASES_CHANGED_AFTER": "both",
     "CASES_TO_REDERIVE": "both",

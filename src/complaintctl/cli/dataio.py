@@ -64,13 +64,21 @@ def import_sheet(
     with importing.collector_paused():
         sheet = importing.read_sheet(path, encoding, importing.parse_mapping(mapping or []))
         context = settings.context()
+        # More than a batch of rows: the batches are recorded by workers while this process writes.
+        several = len(sheet.rows) > importing.ROWS_A_BATCH
         with _progress(len(sheet.rows)) as advance:
-            report = importing.import_sheet(context, sheet, dry_run=dry_run, progress=advance)
+            report = importing.import_sheet(context, sheet, dry_run=dry_run, progress=advance, mapped=_in_workers if several else map)
     _say_report(report, sheet, dry_run)
     if as_json:
         render.print_json({**report.as_json(), "columns_not_used": sheet.unused})
     if report.refused:
         fail(f"{len(report.refused)} of {report.rows_read} rows refused (listed above); nothing was imported: correct them and import again")
+
+
+def _in_workers(work, items):
+    from complaintctl.cli import workers
+
+    return workers.mapped(work, items)
 
 
 def _say_report(report, sheet, dry_run: bool) -> None:

@@ -106,6 +106,10 @@ class Reading(Protocol):
 
     def external_refs(self) -> set[str]: ...
 
+    def reference_counters(self, prefix: str) -> dict[int, int]:
+        """The last reference number given out in each year, for the references of `prefix`."""
+        ...
+
     def deadlines_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
 
     def actions_due_by(self, cutoff: date) -> list[dict[str, Any]]: ...
@@ -242,6 +246,15 @@ class Writing(Reading, Protocol):
     def derived_case(self, case_id: int) -> "Case | None":
         """The case as its events stand when the transaction keeps it derived; else None."""
         ...
+
+    def set_reference_counter(self, prefix: str, year: int, last_number: int) -> None: ...
+
+    def new_cases(self, cases: Sequence["Case"], histories: Sequence[list["Event"]]) -> Any:
+        """The rows of new cases and their histories, made without the database (another
+        process may make them), for `insert_new_cases`."""
+        ...
+
+    def insert_new_cases(self, made: Any) -> None: ...
 
     def cases_to_rederive(self, since: datetime | None) -> dict[int, str]:
         """Cases (id → reference) to derive again under a policy version in force from `since`:

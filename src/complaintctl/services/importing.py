@@ -12,11 +12,12 @@ import csv
 import gc
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache, partial
+from operator import itemgetter
 from typing import Any
 
 from complaintctl.domain.dates import parse_date
@@ -289,46 +290,40 @@ class _OneTransaction:
 
 
 class _Batch:
-    """The transaction as the steps of the import see it. Each step reads its case's events,
-    derives the case and writes its events and rows; for a case the import is creating these
-    are all known here, so they are kept in memory (the case as each step leaves it derived,
-    for the next step to start from) and written a batch of rows at a time (`write`): each case
-    row once, its stages once, the events of every case in one statement chained as one append
-    after another would chain them. The officers are read once."""
+    """The transaction as the steps of an import's batch of rows see it. Each step reads its
+    case's events, derives the case and writes its events and rows; for a case the import is
+    creating these are all known here, so they are kept in memory (the case as each step leaves
+    it derived, for the next step to start from) and made into rows once, when the batch ends
+    (`rows`). The roster and each row's reference come from the import's plan (`_Plan`): a batch
+    reads nothing from the database, so another process can make it."""
 
     keeps_cases_derived = True
 
-    def __init__(self, tx: Any, officers: list[Any], settle: Callable[[Any], Any]) -> None:
-        self.tx = tx
+    def __init__(self, officers: tuple[Any, ...], settle: Callable[[Any], Any]) -> None:
         # What settles a kept case's deadlines, left by the steps that do not read them.
         self.settle = settle
         # A tuple, kept as Roster keeps it: `team.join` knows the roster it joined already.
-        self.roster = tuple(officers)
+        self.roster = officers
+        # The reference the plan gave the row being recorded.
+        self.reference = ""
         self.ids: dict[str, int] = {}
         self.history: dict[int, list[Any]] = {}
         self.derived: dict[int, Any] = {}
         self.order: list[int] = []
-        self.counters: dict[tuple[str, int], int] = {}
-        self.counted: dict[tuple[str, int], int] = {}
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self.tx, name)
+        raise RuntimeError(f"an import's step asked the database for {name}, which a batch of rows does not read")
 
     def officers(self) -> tuple[Any, ...]:
         return self.roster
 
     def next_reference(self, prefix: str, year: int) -> str:
-        key = (prefix, year)
-        if key not in self.counters:
-            # The first of a year's references is given by the database; the rest are counted here.
-            reference = self.tx.next_reference(prefix, year)
-            self.counters[key] = self.counted[key] = int(reference.rsplit("-", 1)[1])
-            return reference
-        self.counters[key] += 1
-        return f"{prefix}-{year}-{self.counters[key]:05d}"
+        if not self.reference.startswith(f"{prefix}-{year}-"):
+            raise RuntimeError(f"the import planned {self.reference or 'no reference'} for a case of {year}")
+        return self.reference
 
     def insert_case(self, case: Any) -> int:
-        # Ids are given when the batch is written; until then a stand-in, never a real id.
+        # Ids are given when the rows are written; until then a stand-in, never a real id.
         case_id = -1 - len(self.order)
         self.ids[case.reference] = case_id
         self.history[case_id] = []
@@ -337,10 +332,10 @@ class _Batch:
         return case_id
 
     def case_id(self, reference: str) -> int:
-        return self.ids[reference] if reference in self.ids else self.tx.case_id(reference)
+        return self.ids[reference]
 
     def events(self, case_id: int) -> list[Any]:
-        return list(self.history[case_id]) if case_id in self.history else self.tx.events(case_id)
+        return list(self.history[case_id])
 
     def derived_case(self, case_id: int) -> Any:
         return self.derived.get(case_id)
@@ -356,30 +351,22 @@ class _Batch:
 
     def forget_since(self, mark: int) -> None:
         """Drop the case of a refused row and the steps it took before the refusal: nothing will
-        be committed, but the rows written until then are still those of the rows accepted."""
+        be committed, but the rows made until then are still those of the rows accepted."""
         for case_id in self.order[mark:]:
             reference = self.derived[case_id].reference
             del self.ids[reference], self.history[case_id], self.derived[case_id]
         del self.order[mark:]
 
-    def write(self) -> None:
-        """Write the cases kept so far, in the order they were logged, and start again."""
-        cases = [self.settle(self.derived[case_id]) for case_id in self.order]
-        ids = self.tx.insert_cases(cases)
-        self.tx.append_many([(case.reference, real, self.history[kept]) for case, real, kept in zip(cases, ids, self.order)])
-        for (prefix, year), last in self.counters.items():
-            if last != self.counted[(prefix, year)]:
-                self.tx.set_reference_counter(prefix, year, last)
-                self.counted[(prefix, year)] = last
-        self.ids.clear()
-        self.history.clear()
-        self.derived.clear()
-        self.order.clear()
+    def rows(self, new_cases: Callable[[list[Any], list[list[Any]]], Any]) -> Any:
+        """The rows of the cases kept, in the order they were logged, each settled, as
+        `new_cases` (the transaction's `new_cases`, which reads nothing) makes them."""
+        return new_cases([self.settle(self.derived[case_id]) for case_id in self.order], [self.history[case_id] for case_id in self.order])
 
 
-# Rows kept in memory before they are written: enough for few, long statements, few enough
-# that a sheet of any size is imported in bounded memory.
-ROWS_A_BATCH = 2000
+# Rows recorded as one batch, kept in memory until written: enough for few, long statements,
+# few enough that a sheet of any size is imported in bounded memory, and that the first batch a
+# worker records is soon there to be written.
+ROWS_A_BATCH = 500
 
 
 @contextmanager
@@ -402,32 +389,111 @@ class _Refused(Exception):
     """Ends the transaction without writing: a row was refused, or it is a dry run."""
 
 
+@dataclass
+class _Plan:
+    """What an import decides before it records a row, in the order of the sheet: each row's
+    key (None for a row not recorded: one imported before, or a second row with the same
+    reference), and the reference its case is given (None when it has no received date to give
+    one by). Each row logged takes the next number of its year, as the rows would one after
+    another; a row refused takes one too, which matters not, as nothing is then written."""
+
+    keys: list[str | None]
+    references: list[str | None]
+    # The last number given out in each year once every row is logged, and before.
+    counted: dict[int, int]
+    counters: dict[int, int]
+
+
+def _plan(ctx: Context, rows: list[Row], known: set[str], counters: dict[int, int], report: Report) -> _Plan:
+    seen: dict[str, int] = {}
+    prefix = ctx.policy.reference_prefix
+    counted = dict(counters)
+    plan = _Plan([], [], counted, counters)
+    for row in rows:
+        key = row_admitted(row, known, seen, report)
+        plan.keys.append(key)
+        received = row.values.get("received_on") if key else None
+        try:
+            year = _sheet_date(received).year if received else None
+        except ValueError:
+            year = None
+        if year is None:
+            plan.references.append(None)
+            continue
+        counted[year] = counted.get(year, 0) + 1
+        plan.references.append(f"{prefix}-{year}-{counted[year]:05d}")
+    return plan
+
+
+@dataclass
+class BatchRecorded:
+    """What recording one batch of a sheet's rows gave: the report's counts and refusals for its
+    rows, and the rows to write (None when there is nothing to write: a refusal, or a dry run)."""
+
+    cases_created: int
+    stages: int
+    refused: list[dict[str, Any]]
+    rows: Any
+
+
 def import_sheet(
-    ctx: Context, sheet: Sheet, dry_run: bool = False, progress: Callable[[int], None] | None = None
+    ctx: Context,
+    sheet: Sheet,
+    dry_run: bool = False,
+    progress: Callable[[int], None] | None = None,
+    mapped: Callable[[Callable[[int], BatchRecorded], range], Iterable[BatchRecorded]] = map,
 ) -> Report:
-    """Record every row of `sheet`; commit only when no row is refused and it is not a dry run."""
+    """Record every row of `sheet`; commit only when no row is refused and it is not a dry run.
+
+    The rows are recorded a batch at a time (ROWS_A_BATCH), each batch's cases made into rows
+    without the database and then written, in order. `mapped(record, batches)` gives each
+    batch's record in the order of the batches, like `map` (the default, in this process); the
+    command gives one that records them in other processes while this one writes."""
     report = Report(rows_read=len(sheet.rows), dry_run=dry_run)
     try:
         with ctx.store.writing() as tx, tx.inserting_many(len(sheet.rows)):
-            known = tx.external_refs()
-            batch = _Batch(tx, tx.officers(), partial(settle_case, ctx))
-            batched = replace(ctx, store=_OneTransaction(batch))
-            seen: dict[str, int] = {}
-            for done, row in enumerate(sheet.rows, start=1):
-                mark = batch.row_started()
-                if not import_row(batched, row, known, seen, report):
-                    batch.forget_since(mark)
-                if done % ROWS_A_BATCH == 0:
-                    batch.write()
+            plan = _plan(ctx, sheet.rows, tx.external_refs(), tx.reference_counters(ctx.policy.reference_prefix), report)
+            record = partial(_record_batch, ctx, sheet.rows, plan, tuple(tx.officers()), tx.new_cases, dry_run)
+            batches = range(-(-len(sheet.rows) // ROWS_A_BATCH))
+            for number, recorded in zip(batches, mapped(record, batches)):
+                report.cases_created += recorded.cases_created
+                report.stages += recorded.stages
+                report.refused += recorded.refused
+                if recorded.rows is not None and not report.refused:
+                    tx.insert_new_cases(recorded.rows)
                 if progress is not None:
-                    progress(done)
+                    progress(min((number + 1) * ROWS_A_BATCH, len(sheet.rows)))
+            report.refused.sort(key=itemgetter("line"))
             if report.refused or dry_run:
                 raise _Refused
-            batch.write()
+            prefix = ctx.policy.reference_prefix
+            for year, last in plan.counted.items():
+                if last != plan.counters.get(year):
+                    tx.set_reference_counter(prefix, year, last)
     except _Refused:
         return report
     report.written = True
     return report
+
+
+def _record_batch(
+    ctx: Context, rows: list[Row], plan: _Plan, officers: tuple[Any, ...], new_cases: Callable[..., Any], dry_run: bool, number: int
+) -> BatchRecorded:
+    """Record the rows of batch `number` through the steps, in memory (`_Batch`): reads and
+    writes nothing in the database, so another process can record it."""
+    batch = _Batch(officers, partial(settle_case, ctx))
+    batched = replace(ctx, store=_OneTransaction(batch))
+    part = Report()
+    for index in range(number * ROWS_A_BATCH, min((number + 1) * ROWS_A_BATCH, len(rows))):
+        key = plan.keys[index]
+        if key is None:
+            continue
+        batch.reference = plan.references[index] or ""
+        mark = batch.row_started()
+        if not import_row(batched, rows[index], key, part):
+            batch.forget_since(mark)
+    made = None if part.refused or dry_run else batch.rows(new_cases)
+    return BatchRecorded(part.cases_created, part.stages, part.refused, made)
 
 
 def row_key(row: Row) -> str:
@@ -440,19 +506,26 @@ def row_key(row: Row) -> str:
     return "row-" + hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
-def import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], report: Report) -> bool:
-    """Record a row's case through the steps of `ctx`, each in a transaction of its store
-    (`import_sheet` gives them one, kept in memory); False when it records nothing (refused,
-    or imported before)."""
+def row_admitted(row: Row, known: set[str], seen: dict[str, int], report: Report) -> str | None:
+    """The row's key (`row_key`) when it is to be recorded; None, counted in `report`, for a
+    row with the same reference as one before it (refused) or one imported before (skipped).
+    `seen` holds the key and line of each row admitted before."""
     key = row_key(row)
     if key in seen:
         what = "reference" if row.values.get("external_ref") else "row"
         report.refused.append({"line": row.line, "reason": f"the same {what} as line {seen[key]}"})
-        return False
+        return None
     seen[key] = row.line
     if key in known:
         report.already_imported += 1
-        return False
+        return None
+    return key
+
+
+def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
+    """Record a row's case (admitted, with its key: `row_admitted`) through the steps of `ctx`,
+    each in a transaction of its store (`import_sheet` gives them one, kept in memory); False
+    when it is refused."""
     done = ["received"]
     try:
         dates = _dates(row)
@@ -465,7 +538,6 @@ def import_row(ctx: Context, row: Row, known: set[str], seen: dict[str, int], re
     except ComplaintError as refusal:
         report.refused.append({"line": row.line, "reason": f"{done[-1]}: {_without_reference(str(refusal))}"})
         return False
-    known.add(key)
     report.cases_created += 1
     report.stages += stages
     return True

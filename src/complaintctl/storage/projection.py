@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import lru_cache
 from json import encoder as json_encoders
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaintctl.domain.encoding import json_encoder
 from complaintctl.domain.events import CORRECTION_KINDS, Event
@@ -40,30 +40,52 @@ def event_hash(reference: str, event: Event, prev_hash: str, key: bytes | None, 
     the details themselves. tests/test_chain.py holds the two spellings to the same text.
     `moment`: `event.recorded_at` as ISO text, when the caller has it (the events of one
     command share theirs)."""
-    return _digest(_hashed_text(reference, event, prev_hash, moment, _chained_text(event.details)).encode(), key)
+    moment = event.recorded_at.isoformat() if moment is None else moment
+    fields = ReadyEvent(event.number, event.kind, event.on.isoformat(), event.officer, moment, "")
+    return _digest(_hashed_text(reference, fields, prev_hash, _chained_text(event.details)).encode(), key)
 
 
-def stored_event(reference: str, event: Event, prev_hash: str, key: bytes | None, moment: str | None = None) -> tuple[str, str]:
+class ReadyEvent(NamedTuple):
+    """An event as the chain and the `events` row need it, every field text but its number (the
+    business date ISO text), its details encoded once for both (`chained_event`): made without
+    the database, by whatever makes the event (an import's workers make tens of thousands)."""
+
+    number: int
+    kind: str
+    on: str
+    officer: str
+    recorded_at: str
+    marked_details: str
+
+
+def ready_event(event: Event, moment: str) -> ReadyEvent:
+    """The event made ready to be chained and stored (`moment`: its `recorded_at` as ISO text,
+    which the events of one command share)."""
+    return ReadyEvent(event.number, event.kind, event.on.isoformat(), event.officer, moment, _marked_text(event.details))
+
+
+def chained_event(reference: str, event: ReadyEvent, prev_hash: str, key: bytes | None) -> tuple[str, str]:
     """An event's details as stored (`details_text`) and its hash (`event_hash`), from one
     encoding of its details rather than one for each: they are encoded with separators that no
     JSON text holds otherwise (the encoder writes every control character in a string as an
     escape), which are then spelled as the stored text spells them (", " and ": "), and in the
     UTF-8 of the hashed text as the hash's (where no other byte is either)."""
-    marked = _marked_text(event.details)
-    hashed = _hashed_text(reference, event, prev_hash, moment, marked).encode().translate(_UNMARKED)
+    marked = event.marked_details
+    hashed = _hashed_text(reference, event, prev_hash, marked).encode().translate(_UNMARKED)
     return marked.replace(_ITEM_MARK, ", ").replace(_KEY_MARK, ": "), _digest(hashed, key)
 
 
-def _hashed_text(reference: str, event: Event, prev_hash: str, moment: str | None, details: str) -> str:
+def _hashed_text(reference: str, event: ReadyEvent, prev_hash: str, details: str) -> str:
+    """The text an event's hash covers, with its details as given (`_chained_text`, or marked)."""
     return "".join(
         (
             '{"details":', details,
             ',"kind":', _json_string(event.kind),
             ',"number":', str(event.number),
             ',"officer":', _json_string(event.officer),
-            ',"on":"', event.on.isoformat(),
+            ',"on":"', event.on,
             '","prev_hash":', _json_string(prev_hash),
-            ',"recorded_at":"', event.recorded_at.isoformat() if moment is None else moment,
+            ',"recorded_at":"', event.recorded_at,
             '","reference":', _json_string(reference),
             "}",
         )
@@ -105,7 +127,7 @@ _chained_text = json_encoder(",", ":", sort_keys=True)
 # encoder for every event.
 details_text = json_encoder(sort_keys=True)
 
-# The details encoded once for both (`stored_event`): separators of two control characters,
+# The details encoded once for both (`chained_event`): separators of two control characters,
 # which the encoder never leaves bare in a string.
 _ITEM_MARK, _KEY_MARK = "\x1e", "\x1f"
 _marked_text = json_encoder(_ITEM_MARK, _KEY_MARK, sort_keys=True)
@@ -229,7 +251,7 @@ def joined_search_text(values: Iterable[Any]) -> str:
     return SEARCH_SEPARATOR.join(kept)
 
 
-def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
+def stage_rows(case_id: int | None, case: Case) -> list[dict[str, Any]]:
     """The `stages` rows of a case's projection."""
     service, category = case.details.get("service"), case.details.get("category")
     return [
@@ -258,7 +280,7 @@ def stage_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
     ]
 
 
-def action_rows(case_id: int, case: Case) -> list[dict[str, Any]]:
+def action_rows(case_id: int | None, case: Case) -> list[dict[str, Any]]:
     """The `actions` rows of a case's projection."""
     return [
         {
@@ -287,7 +309,7 @@ def event_from_row(row: Mapping[str, Any]) -> Event:
     )
 
 
-def record_rows(case_id: int, case: Case) -> dict[str, list[dict[str, Any]]]:
+def record_rows(case_id: int | None, case: Case) -> dict[str, list[dict[str, Any]]]:
     """The rows of each record table (by name, in the order of RECORD_TABLES) for the case, in
     order, without their `id`."""
     from complaintctl.domain.records import has_records, records_of

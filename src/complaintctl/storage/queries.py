@@ -375,6 +375,10 @@ class Queries:
             elif not unfinished:
                 return
 
+    def reference_counters(self, prefix: str) -> dict[int, int]:
+        """The last reference number given out in each year, for the references of `prefix`."""
+        return dict(self.tuples(statements.COUNTERS, prefix=prefix))
+
     def external_refs(self) -> set[str]:
         """The spreadsheet references of the cases imported so far."""
         return {reference for (reference,) in self.tuples(statements.EXTERNAL_REFS)}

@@ -126,6 +126,7 @@ UPDATE_META = "UPDATE meta SET value = :value WHERE key = :key"
 INSERT_META = "INSERT INTO meta (key, value) VALUES (:key, :value)"
 
 COUNTER = "SELECT last_number FROM reference_counters WHERE prefix = :prefix AND year = :year"
+COUNTERS = "SELECT year, last_number FROM reference_counters WHERE prefix = :prefix"
 INSERT_COUNTER = "INSERT INTO reference_counters (prefix, year, last_number) VALUES (:prefix, :year, :last_number)"
 UPDATE_COUNTER = "UPDATE reference_counters SET last_number = :last_number WHERE prefix = :prefix AND year = :year"
 

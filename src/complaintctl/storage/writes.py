@@ -20,7 +20,7 @@ import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from complaintctl.domain.records import has_records
 from complaintctl.errors import StorageError
@@ -33,9 +33,11 @@ from complaintctl.storage.projection import (
     event_hash,
     policy_version_hash,
     policy_version_row,
+    ReadyEvent,
+    chained_event,
+    ready_event,
     record_rows,
     stage_rows,
-    stored_event,
 )
 from complaintctl.storage.queries import CASES_A_STATEMENT, Queries
 
@@ -50,6 +52,47 @@ if TYPE_CHECKING:
 def utc_text(moment: datetime) -> str:
     """A moment as the roster keeps it, and as the events' recorded times compare: ISO text in UTC."""
     return (moment.astimezone(timezone.utc) if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).isoformat()
+
+
+class NewCases(NamedTuple):
+    """New cases as their rows will be stored, without their ids (`Writes.new_cases`): for each
+    case in order, its `cases` row (with its reference), its stages' and actions' rows, its
+    records' rows by table (None without any) and its events made ready (projection.ready_event)."""
+
+    cases: list[dict[str, Any]]
+    stages: list[list[dict[str, Any]]]
+    actions: list[list[dict[str, Any]]]
+    records: list[dict[str, list[dict[str, Any]]] | None]
+    events: list[list[ReadyEvent]]
+
+
+def _ready(events: Sequence["Event"], moments: dict[datetime, str]) -> list[ReadyEvent]:
+    """Events made ready to be stored (projection.ready_event), each moment spelled once
+    (`moments`: the events of one command share the moment they were recorded)."""
+    ready = []
+    for item in events:
+        moment = moments.get(item.recorded_at)
+        if moment is None:
+            moment = moments[item.recorded_at] = item.recorded_at.isoformat()
+        ready.append(ready_event(item, moment))
+    return ready
+
+
+def _spell_dates(rows: Sequence[dict[str, Any]], spelled: dict[date, str]) -> None:
+    """The dates of rows of one statement (the same columns: statements.DATE_COLUMNS among them
+    found once, from the first row) made ISO text in the rows themselves, as SQLite keeps them,
+    each day spelled once (`spelled`; the rows of a batch of cases share a few thousand days)."""
+    if not rows:
+        return
+    dated = [name for name in rows[0] if name in statements.DATE_COLUMNS]
+    for row in rows:
+        for name in dated:
+            value = row[name]
+            if isinstance(value, date):
+                text = spelled.get(value)
+                if text is None:
+                    text = spelled[value] = value.isoformat()
+                row[name] = text
 
 
 class Writes(Queries):
@@ -80,23 +123,12 @@ class Writes(Queries):
 
     def write_rows(self, sql: str, rows: list[dict[str, Any]]) -> None:
         """One statement for many rows; none for none. The rows of one statement have the same
-        columns, so on SQLite the date columns among them (statements.DATE_COLUMNS) are found
-        once, from the first row, and only those are made ISO text (an import binds many rows):
-        in the rows themselves, which the methods here make for the one statement, and each day
-        spelled once (the rows of a batch of cases share a few thousand days)."""
+        columns; on SQLite their dates are made ISO text in the rows themselves (`_spell_dates`),
+        which the methods here make for the one statement."""
         if not rows:
             return
-        dated = [name for name in rows[0] if name in statements.DATE_COLUMNS] if self.dates_as_text else []
-        if dated:
-            texts: dict[date, str] = {}
-            for row in rows:
-                for name in dated:
-                    value = row[name]
-                    if isinstance(value, date):
-                        text = texts.get(value)
-                        if text is None:
-                            text = texts[value] = value.isoformat()
-                        row[name] = text
+        if self.dates_as_text:
+            _spell_dates(rows, {})
         self.execute_many(sql, rows)
 
     # -- meta --------------------------------------------------------------------------------------
@@ -218,9 +250,10 @@ class Writes(Queries):
         return f"{prefix}-{year}-{number:05d}"
 
     def set_reference_counter(self, prefix: str, year: int, last_number: int) -> None:
-        """Move on a counter `next_reference` made: references up to `last_number` were given
-        out by a batch of cases (`import`) that counted them itself."""
-        self.write(statements.UPDATE_COUNTER, prefix=prefix, year=year, last_number=last_number)
+        """Move on (or start) a year's counter: references up to `last_number` were given out by
+        a batch of cases (`import`) that counted them itself."""
+        if self.write(statements.UPDATE_COUNTER, prefix=prefix, year=year, last_number=last_number) == 0:
+            self.write(statements.INSERT_COUNTER, prefix=prefix, year=year, last_number=last_number)
 
     # -- events --------------------------------------------------------------------------------------
 
@@ -232,6 +265,12 @@ class Writes(Queries):
     def append_many(self, histories: Sequence[tuple[str, int, list["Event"]]]) -> None:
         """Append the events of many cases (reference, case id, its new events), chained in the
         order given as one `append` after another would chain them, in one statement."""
+        moments: dict[datetime, str] = {}
+        self.append_ready([(reference, case_id, _ready(events, moments)) for reference, case_id, events in histories])
+
+    def append_ready(self, histories: Sequence[tuple[str, int, list[ReadyEvent]]]) -> None:
+        """`append_many` for events made ready to be stored (projection.ready_event), as an
+        import's workers make them."""
         if not any(events for _, _, events in histories):
             return
         head = self.value(statements.META + self.for_update, key="chain_head") or ""
@@ -239,23 +278,18 @@ class Writes(Queries):
         head = self.chain_policy_versions(head, key)
         rows = []
         as_text = self.dates_as_text
-        # The events of one command share the moment they were recorded.
-        moments: dict[datetime, str] = {}
         for reference, case_id, events in histories:
             for item in events:
-                moment = moments.get(item.recorded_at)
-                if moment is None:
-                    moment = moments[item.recorded_at] = item.recorded_at.isoformat()
-                details, digest = stored_event(reference, item, head, key, moment)
+                details, digest = chained_event(reference, item, head, key)
                 # Bound here as `bound` binds, the one date column spelled out.
                 rows.append(
                     {
                         "case_id": case_id,
                         "number": item.number,
                         "kind": item.kind,
-                        "business_date": item.on.isoformat() if as_text else item.on,
+                        "business_date": item.on if as_text else date.fromisoformat(item.on),
                         "officer": item.officer,
-                        "recorded_at": moment,
+                        "recorded_at": item.recorded_at,
                         "details": details,
                         "prev_hash": head,
                         "hash": digest,
@@ -321,26 +355,55 @@ class Writes(Queries):
         self.write_children(case_id, case)
         return case_id
 
-    def insert_cases(self, cases: Sequence["Case"]) -> list[int]:
-        """Insert the rows of many new cases at once, as `insert_case` one after another would;
-        their ids, in the order given."""
-        if not cases:
-            return []
-        self.write_rows(statements.INSERT_CASE, [{"reference": case.reference, **case_values(case)} for case in cases])
+    def new_cases(self, cases: Sequence["Case"], histories: Sequence[list["Event"]]) -> NewCases:
+        """The rows of new cases and their events (each case's whole history), ready for
+        `insert_new_cases`: made without reading or writing the database, so an import's workers
+        make them, each from its own rows, while this transaction writes those made before."""
+        dates_as_text = self.dates_as_text
+        made = NewCases([], [], [], [], [])
+        spelled: dict[date, str] = {}
+        moments: dict[datetime, str] = {}
+        for case, events in zip(cases, histories, strict=True):
+            made.cases.append({"reference": case.reference, **case_values(case)})
+            made.stages.append(stage_rows(None, case))
+            made.actions.append(action_rows(None, case))
+            made.records.append(record_rows(None, case) if has_records(case) else None)
+            made.events.append(_ready(events, moments))
+        if dates_as_text:
+            # Spelled here rather than when written: ISO text is smaller to hand on than a `date`.
+            _spell_dates(made.cases, spelled)
+            for rows in (*made.stages, *made.actions):
+                _spell_dates(rows, spelled)
+        return made
+
+    def insert_new_cases(self, made: NewCases) -> None:
+        """Insert the rows of `new_cases`, as `insert_case` and `append` would one case after
+        another: the cases' rows, then (with the ids they were given) their stages, actions,
+        records and events, each table in one statement."""
+        if not made.cases:
+            return
+        # Their dates spelled already, as `new_cases` made them: written as they are.
+        self.execute_many(statements.INSERT_CASE, made.cases)
         found: dict[str, int] = {}
-        for start in range(0, len(cases), CASES_A_STATEMENT):
-            chunk = [case.reference for case in cases[start : start + CASES_A_STATEMENT]]
-            sql, params = statements.expand(statements.CASE_IDS_AMONG, "references", chunk)
+        references = [row["reference"] for row in made.cases]
+        for start in range(0, len(references), CASES_A_STATEMENT):
+            sql, params = statements.expand(statements.CASE_IDS_AMONG, "references", references[start : start + CASES_A_STATEMENT])
             found.update((reference, case_id) for case_id, reference in self.tuples(sql, **params))
-        ids = [found[case.reference] for case in cases]
-        pairs = list(zip(ids, cases))
-        self.write_rows(statements.INSERT_STAGE, [row for case_id, case in pairs for row in stage_rows(case_id, case)])
-        self.write_rows(statements.INSERT_ACTION, [row for case_id, case in pairs for row in action_rows(case_id, case)])
-        for case_id, case in pairs:
-            if has_records(case):
-                for table, rows in record_rows(case_id, case).items():
-                    self.write_rows(statements.INSERT_RECORDS[table], rows)
-        return ids
+        ids = [found[reference] for reference in references]
+        for table, per_case in ((statements.INSERT_STAGE, made.stages), (statements.INSERT_ACTION, made.actions)):
+            rows = []
+            for case_id, some in zip(ids, per_case):
+                for row in some:
+                    row["case_id"] = case_id
+                    rows.append(row)
+            if rows:
+                self.execute_many(table, rows)
+        for case_id, tables in zip(ids, made.records):
+            for table, rows in (tables or {}).items():
+                for row in rows:
+                    row["case_id"] = case_id
+                self.write_rows(statements.INSERT_RECORDS[table], rows)
+        self.append_ready(list(zip(references, ids, made.events)))
 
     @contextmanager
     def inserting_many(self, cases: int) -> Iterator[None]:

@@ -1,0 +1,202 @@
+"""Work shared with forked worker processes, its results taken in order.
+
+An export's batches of rows become text, an import's batches of a sheet's rows become the rows
+to write: each batch costs several times what reading or writing it costs in the process that
+holds the database, so that process hands the batches to workers and takes their results in
+the order it handed them, reading or writing the next while they work. Workers are forked:
+they start with what this process holds (the policy, the calendar, the sheet), and never touch
+its database connection.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+# Workers beside this process: more cores than this would need a quicker reader (or writer) to
+# keep them busy, and each worker holds a copy of the code and the calendar.
+MOST_WORKERS = 2
+# Items a worker is sent beyond the one it works on: its next is there when it finishes.
+IN_FLIGHT = 2
+# How much less a worker asks of the scheduler than the process it works for (os.nice).
+WORKERS_NICENESS = 10
+
+# The message before each answer: the work's bytes follow, or the error that stopped it, pickled.
+_DONE, _FAILED = b"+", b"!"
+
+
+def available() -> int:
+    """The workers this process can start: none without fork, else one a core, at most MOST_WORKERS."""
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cores, MOST_WORKERS)
+
+
+def in_order(items: Iterable[Any], work: Callable[[Any], bytes], count: int) -> Iterator[bytes]:
+    """`work(item)` of each item, in order, made by `count` forked workers, each sent its items in
+    turn. A worker has its next item queued while it works, so it never waits on this process
+    (nor on the other worker, whose answer comes first); a worker holds at most IN_FLIGHT + 1
+    items it has not answered, so memory stays bounded. A worker reads what it is sent as it
+    comes (a thread of its own), so neither side ever waits on a full pipe the other is not
+    reading. An error in a worker is raised here, when its answer is reached."""
+    import gc
+    import multiprocessing
+
+    forking = multiprocessing.get_context("fork")
+    processes = []
+    links: list[Connection] = []
+    # What this process holds now lasts until the work ends: frozen, it is never walked by a
+    # worker's collector, so the pages a worker shares with this process stay shared, and its
+    # collections are quicker.
+    gc.freeze()
+    try:
+        for _ in range(count):
+            here, there = forking.Pipe()
+            links.append(here)
+            # The worker closes its copies of this process's ends, so that it meets the end of
+            # its pipe when this process stops, however it stops.
+            process = forking.Process(target=_serve, args=(there, links[:], work), daemon=True)
+            process.start()
+            there.close()
+            processes.append(process)
+        gc.unfreeze()
+        # The worker of each item sent and not yet answered, oldest first: the workers in turn.
+        waiting: deque[Connection] = deque()
+        for number, item in enumerate(items):
+            message = _pickled(item)
+            if len(waiting) < count * IN_FLIGHT:
+                link = links[number % count]
+                _send(link, message)
+                waiting.append(link)
+                continue
+            link = waiting.popleft()
+            _send(link, message)
+            waiting.append(link)
+            yield _answer_from(link)
+        while waiting:
+            yield _answer_from(waiting.popleft())
+        for link in links:
+            link.send(None)
+        for process in processes:
+            process.join()
+    finally:
+        gc.unfreeze()
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        for link in links:
+            link.close()
+
+
+def mapped(work: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+    """`map(work, items)` made by the workers available (`in_order`), each result pickled by its
+    worker and read here; in this process alone where no worker can start."""
+    count = available()
+    if count < 2:
+        yield from map(work, items)
+        return
+    for answer in in_order(items, lambda item: pickle.dumps(work(item), pickle.HIGHEST_PROTOCOL), count):
+        yield pickle.loads(answer)
+
+
+def _pickled(item: Any) -> memoryview:
+    """An item for a worker, pickled without the memo a pickler keeps of every value it has
+    written (which costs more than the rest of the pickling: an export's rows hold no value
+    twice that matters, and nothing that refers to itself); the worker's `recv` reads it as any
+    pickle."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, pickle.HIGHEST_PROTOCOL)
+    pickler.fast = True
+    pickler.dump(item)
+    return buffer.getbuffer()
+
+
+def _send(link: Connection, message: memoryview) -> None:
+    """An item to a worker; when the worker has stopped, the error it stopped on."""
+    try:
+        link.send_bytes(message)
+    except OSError:
+        while True:  # its answers, up to the error (or the end, which is an error too)
+            _answer_from(link)
+
+
+def _answer_from(link: Connection) -> bytes:
+    """A worker's next answer: the bytes its work gave, or the error that stopped it, raised here."""
+    try:
+        status = link.recv_bytes()
+        answer = link.recv_bytes()
+    except EOFError:
+        raise RuntimeError("a worker process stopped before it finished its work") from None
+    if status == _FAILED:
+        raise pickle.loads(answer)
+    return answer
+
+
+def _serve(link: Connection, theirs: list[Connection], work: Callable[[Any], bytes]) -> None:
+    """A worker: the answer to each item it is sent, until it is sent None or the process that
+    sends them has gone. Its items are read as they come, by a thread, while it works."""
+    import queue
+    import signal
+    import threading
+
+    # An interrupt stops the process that reads, which closes the pipes: that is what stops a worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The process that reads or writes sets the pace of the whole: when the cores are busy, it
+    # comes first, and the workers take what is left (they are ahead of it as it is).
+    os.nice(WORKERS_NICENESS)
+    for other in theirs:
+        other.close()
+    arrived: queue.SimpleQueue = queue.SimpleQueue()
+
+    def receive() -> None:
+        while True:
+            try:
+                item = link.recv()
+            except (EOFError, OSError):
+                item = None
+            arrived.put(item)
+            if item is None:
+                return
+
+    threading.Thread(target=receive, daemon=True).start()
+    try:
+        _answer(link, arrived, work)
+    finally:
+        # Ended here, without the flushing of standard streams a process's end does: a worker
+        # writes nothing to them, and a lock on one may have been held by another thread of the
+        # process it was forked from (a progress bar drawing), never to be released here.
+        os._exit(0)
+
+
+def _answer(link: Connection, arrived: Any, work: Callable[[Any], bytes]) -> None:
+    """Each item as it arrives answered, until None comes or an error stops the worker."""
+    while (item := arrived.get()) is not None:
+        try:
+            answer = work(item)
+        except Exception as error:  # noqa: BLE001 - raised again in the process that reads
+            try:
+                failed = pickle.dumps(error)
+            except Exception:  # noqa: BLE001 - an error that cannot be pickled
+                failed = pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))
+            try:
+                link.send_bytes(_FAILED)
+                link.send_bytes(failed)
+            except OSError:
+                pass
+            return
+        try:
+            link.send_bytes(_DONE)
+            link.send_bytes(answer)
+        except OSError:  # the process that reads has gone
+            return
