@@ -34,7 +34,6 @@ in time A C = 2 (CH02 50%); stage 2 received C J = 2 (CH01 1.0), responded 2, in
 from __future__ import annotations
 
 import re
-import shutil
 import sqlite3
 import subprocess
 from pathlib import Path

@@ -24,7 +24,6 @@ from typing import Any
 from complaintctl.domain.vocabulary import (
     ANONYMOUS_NAME,
     DECISIONS,
-    OUTCOMES,
     SURVEY_QUESTIONS,
 )
 from complaintctl.domain import events as event_kinds
