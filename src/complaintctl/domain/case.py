@@ -414,8 +414,10 @@ def _apply(case: Case, event: Event, rules: _Rules) -> None:
         policy, calendar = rules.at(event)
         if stage.acknowledged_on is None:
             _settle_acknowledge_by(stage, policy, calendar)
-        _settle_deadlines(stage, policy, calendar)
+        # Closed first: a closed stage's deadlines are settled without the next update, which
+        # no closed stage waits for.
         stage.closed_on = event.on
+        _settle_deadlines(stage, policy, calendar)
         stage.outcome = data["outcome"]
         stage.exclusion = data.get("exclusion")
         stage.reasons = data.get("reasons")

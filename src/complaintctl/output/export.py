@@ -145,7 +145,7 @@ def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
     hold = hold_of(case.events)
     get = case.details.get
     contact = "".join([
-        prefix + (quoted(item) if type(item) is str else value(item, encode))
+        prefix + ("null" if item is None else quoted(item) if type(item) is str else value(item, encode))
         for prefix, item in zip(_CONTACT_PREFIXES, map(get, CONTACT_KEYS))
     ])
     stages = ", ".join([_stage_text(item, encode) for item in case.stages])
