@@ -131,6 +131,9 @@ def _day_json(value: Any) -> str:
 _QUOTED_DAYS = _Remembered(date, _day_json, {None: "null"})
 # An event's kind or officer as JSON text.
 _QUOTED_WORDS = _Remembered(str, quoted, {})
+# A stage's compensation, in pence, as stage_json writes it in pounds (most stages give none,
+# and the others a few amounts, each formatted once).
+_QUOTED_POUNDS = _Remembered(int, lambda pence: f'"{pence / 100:.2f}"', {})
 
 
 def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
@@ -189,7 +192,7 @@ def _stage_text(stage: Stage, encode: Callable[[Any], str]) -> str:
         f'"closed_on": {days[stage.closed_on]}, "outcome": {value(stage.outcome, encode)}, "exclusion": {value(stage.exclusion, encode)}, '
         f'"reasons": {value(stage.reasons, encode)}, "responded_in_time": {value(stage.responded_in_time, encode)}, '
         f'"escalate_by": {days[stage.escalate_by]}, "late_reason": {value(stage.late_reason, encode)}, '
-        f'"apology": {"true" if stage.apology else "false"}, "compensation": "{stage.compensation_pence / 100:.2f}"}}'
+        f'"apology": {"true" if stage.apology else "false"}, "compensation": {_QUOTED_POUNDS[stage.compensation_pence]}}}'
     )
 
 
