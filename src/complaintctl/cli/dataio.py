@@ -41,7 +41,7 @@ def export(
         sys.stderr.write(f"Exported to {out}\n")
         return
     for piece in text:
-        if not isinstance(piece, str):  # a worker's text, already UTF-8
+        if isinstance(piece, bytes):  # a worker's text, already UTF-8
             sys.stdout.flush()
             sys.stdout.buffer.write(piece)
         else:

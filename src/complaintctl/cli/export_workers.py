@@ -28,10 +28,10 @@ if TYPE_CHECKING:
 ROWS_A_BATCH = 1000
 
 
-def case_texts(ctx: Context, fmt: str, received_from: date | None, received_to: date | None) -> Iterator[str | bytearray]:
+def case_texts(ctx: Context, fmt: str, received_from: date | None, received_to: date | None) -> Iterator[str | bytes]:
     """The cases received in the dates given as the export's text, a batch at a time in id order:
     for "json" the items of the list (output.export.json_items), for "jsonl" the lines. A batch
-    made by a worker comes as its UTF-8 bytes (a bytearray), which this process writes as they are."""
+    made by a worker comes as its UTF-8 bytes, which this process writes as they are."""
     from complaintctl.services import export as exported
 
     with exported.history_batches(ctx, ROWS_A_BATCH, received_from, received_to) as (restrictions, batches):
@@ -74,7 +74,7 @@ def _workers_available() -> int:
     return workers.available()
 
 
-def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[Sequence[Any]]], str], count: int) -> Iterator[bytearray]:
+def _in_workers(batches: Iterable[list[Sequence[Any]]], encode: Callable[[list[Sequence[Any]]], str], count: int) -> Iterator[bytes]:
     """The text of each batch as UTF-8, in order, made by `count` forked workers (cli/workers.py)."""
     from complaintctl.cli import workers
 

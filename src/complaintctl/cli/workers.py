@@ -43,7 +43,7 @@ def available() -> int:
     return min(cores, MOST_WORKERS)
 
 
-def in_order(items: Iterable[Any], work: Callable[[Any], bytes], count: int) -> Iterator[bytearray]:
+def in_order(items: Iterable[Any], work: Callable[[Any], bytes], count: int) -> Iterator[bytes]:
     """`work(item)` of each item, in order, made by `count` forked workers, each sent its items in
     turn. A worker has its next item queued while it works, so it never waits on this process
     (nor on the other worker, whose answer comes first); a worker holds at most IN_FLIGHT + 1
@@ -132,7 +132,7 @@ def _send(link: socket, message: memoryview) -> None:
             _answer_from(link)
 
 
-def _answer_from(link: socket) -> bytearray:
+def _answer_from(link: socket) -> bytes:
     """A worker's next answer: the bytes its work gave, or the error that stopped it, raised here."""
     status = _taken(link)
     answer = _taken(link) if status is not None else None
@@ -147,8 +147,8 @@ def _answer_from(link: socket) -> bytearray:
 # rather than by multiprocessing's Connection: that reads a message of a megabyte with a new
 # buffer the size of what remains for each of the many pieces the socket gives it, then copies
 # the pieces together, which cost the reader some 400 us a batch of an export (and the writer,
-# kept waiting, more) against some 70 us read into one buffer of the message's size as it
-# arrives: a few percent of an export's CPU.
+# kept waiting, more) against some 70 us read in one call into one buffer of the message's
+# size: a few percent of an export's CPU.
 _LENGTH = struct.Struct("!Q")
 
 
@@ -159,28 +159,31 @@ def _put(link: socket, message: bytes | memoryview) -> None:
         link.sendall(message)
 
 
-def _taken(link: socket) -> bytearray | None:
+def _taken(link: socket) -> bytes | None:
     """The next message from the other end of `link`; None when that end has closed it."""
-    head = _filled(link, bytearray(_LENGTH.size))
-    return None if head is None else _filled(link, bytearray(_LENGTH.unpack(head)[0]))
+    head = _received(link, _LENGTH.size)
+    return None if head is None else _received(link, _LENGTH.unpack(head)[0])
 
 
-def _filled(link: socket, buffer: bytearray) -> bytearray | None:
-    """`buffer` filled from `link`; None when the other end closed it first."""
+def _received(link: socket, size: int) -> bytes | None:
+    """The next `size` bytes from `link`, read at once into a buffer of that size (the system
+    gives them all in one call, unless a signal comes first); None when the other end closed
+    it first."""
     from socket import MSG_WAITALL
 
-    done = 0
-    with memoryview(buffer) as view:
-        while done < len(buffer):
-            read = link.recv_into(view[done:], 0, MSG_WAITALL)
-            if not read:
-                return None
-            done += read
-    return buffer
+    if not size:
+        return b""
+    received = link.recv(size, MSG_WAITALL)
+    while len(received) < size:
+        more = link.recv(size - len(received), MSG_WAITALL)
+        if not more:
+            return None
+        received += more
+    return received
 
 
 def _serve(link: socket, theirs: list[socket], work: Callable[[Any], bytes]) -> None:
-    """A worker: the answer to each item it is sent, until it is sent None or the process that
+    """A worker: the answer to each item it is sent, until it is sent the end or the process that
     sends them has gone. Its items are read as they come, by a thread, while it works."""
     import queue
     import signal
