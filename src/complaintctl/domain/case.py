@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.calendar import add_months
@@ -234,6 +235,10 @@ def _settle_deadlines(stage: Stage, policy: Policy, calendar: Calendar) -> None:
         stage.update_due = min(stage.update_due, promised_by) if stage.update_due else promised_by
 
 
+_CORRECTIONS = frozenset(CORRECTION_KINDS)
+_kind_of = attrgetter("kind")
+
+
 class _Rules:
     """The policy and calendar a step is judged by: the version in force when it was recorded,
     or, without a history, the one policy given."""
@@ -242,10 +247,17 @@ class _Rules:
         self.policy = policy
         self.calendar = calendar
         self.history = history
+        # The rules of every step when there is no history, or a history of one version (most
+        # databases): settled once, not asked of the history at each step.
+        self.always: tuple[Policy, Calendar] | None = None
+        if history is None:
+            self.always = (policy, calendar)
+        elif len(history.versions) == 1:
+            self.always = (history.versions[0].policy, history.versions[0].calendar)
 
     def at(self, event: Event) -> tuple[Policy, Calendar]:
-        if self.history is None:
-            return self.policy, self.calendar
+        if self.always is not None:
+            return self.always
         version = self.history.at(event.recorded_at)
         return version.policy, version.calendar
 
@@ -276,9 +288,16 @@ def derive(
     logged = events[0]
     if logged.kind != "logged":
         raise ValueError(f"{reference}: the first event must be 'logged', not {logged.kind!r}")
-    voided = voided_numbers(events)
-    steps = in_force(events, voided)
-    details = amended(logged.details, steps)
+    if _CORRECTIONS.isdisjoint(map(_kind_of, events)):
+        # Most histories hold no correction (and every case is derived, an export a million
+        # times): every event is a step, and the details are those logged.
+        voided = frozenset()
+        steps = events
+        details = dict(logged.details)
+    else:
+        voided = voided_numbers(events)
+        steps = in_force(events, voided)
+        details = amended(logged.details, steps)
     received_on = date.fromisoformat(details["received_on"])
     issue_date = date.fromisoformat(details["issue_date"]) if details.get("issue_date") else None
     housing = bool(details.get("housing"))
@@ -395,8 +414,10 @@ def _apply(case: Case, event: Event, rules: _Rules) -> None:
         policy, calendar = rules.at(event)
         if stage.acknowledged_on is None:
             _settle_acknowledge_by(stage, policy, calendar)
-        _settle_deadlines(stage, policy, calendar)
+        # Closed first: a closed stage's deadlines are settled without the next update, which
+        # no closed stage waits for.
         stage.closed_on = event.on
+        _settle_deadlines(stage, policy, calendar)
         stage.outcome = data["outcome"]
         stage.exclusion = data.get("exclusion")
         stage.reasons = data.get("reasons")

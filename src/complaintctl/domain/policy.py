@@ -168,8 +168,9 @@ class Policy:
             return homes.get(str(year))
         return homes
 
-    @property
+    @cached_property
     def default_ombudsman(self) -> str:
+        # Read once: deriving a case asks for it, an export a million times.
         return self.organisation["default_ombudsman"]
 
     @cached_property

@@ -71,13 +71,15 @@ def case_text(case: Case, restriction: Any, stored: Sequence[tuple[str, str]], e
     fraction of calling it."""
     voided = case.voided
     canonical = _ISO_MOMENT
-    events = ", ".join(
-        f'{{"number": {event.number}, "kind": {quoted(event.kind)}, "on": "{day_text(event.on)}", '
-        f'"officer": {quoted(event.officer)}, '
+    days = _QUOTED_DAYS
+    words = _QUOTED_WORDS
+    events = ", ".join([
+        f'{{"number": {event.number}, "kind": {words[event.kind]}, "on": {days[event.on]}, '
+        f'"officer": {words[event.officer]}, '
         f'"recorded_at": "{moment if canonical(moment) else event.recorded_at.isoformat()}", '
         f'"details": {text}, "voided": {"true" if event.number in voided else "false"}}}'
         for event, (moment, text) in zip(case.events, stored, strict=True)
-    )
+    ])
     fields = case_fields_text(case, encode)
     found = encode(restriction.as_dict()) if restriction is not None else "null"
     return f'{fields[:-1]}, "events": [{events}], "restriction": {found}}}'
@@ -94,42 +96,82 @@ _ISO_MOMENT = re.compile(
 ).fullmatch
 
 
+class _Remembered(dict):
+    """Values' JSON texts, each written once and then looked up: an export writes the same few
+    thousand days and the same few dozen kinds and officers millions of times, and a lookup costs
+    a fraction of a call. Only values of `kind` are kept (whatever else is asked for is written
+    each time), and never more than MOST_REMEMBERED of them."""
+
+    def __init__(self, kind: type, write: Callable[[Any], str], known: dict[Any, str]) -> None:
+        super().__init__(known)
+        self.kind = kind
+        self.write = write
+        self.known = known
+
+    def __missing__(self, value: Any) -> str:
+        text = self.write(value)
+        if type(value) is self.kind:
+            if len(self) >= MOST_REMEMBERED:
+                self.clear()
+                self.update(self.known)
+            self[value] = text
+        return text
+
+
+MOST_REMEMBERED = 100_000
+
+
+def _day_json(value: Any) -> str:
+    if type(value) is date:
+        return f'"{day_text(value)}"'
+    return _json_day(value, case_encoder())
+
+
+# A date's JSON text as case_fields_json gives it (ISO text) and `encode` writes it; None is null.
+_QUOTED_DAYS = _Remembered(date, _day_json, {None: "null"})
+# An event's kind or officer as JSON text.
+_QUOTED_WORDS = _Remembered(str, quoted, {})
+# A stage's compensation, in pence, as stage_json writes it in pounds (most stages give none,
+# and the others a few amounts, each formatted once).
+_QUOTED_POUNDS = _Remembered(int, lambda pence: f'"{pence / 100:.2f}"', {})
+
+
 def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
     """`encode(case_fields_json(case))`, written straight from the case: the same keys in the
     same order and the same text for each value, without making the object and walking it again
     (an export's largest cost, a million times). tests/test_export_derived.py holds the two to
     the same text; a key added to case_fields_json is added here."""
     value = _json_value
-    day = _json_day
+    days = _QUOTED_DAYS
     stage = case.current
     nxt = case.next_deadline()
     hold = hold_of(case.events)
     get = case.details.get
     contact = "".join([
-        prefix + (quoted(item) if type(item) is str else value(item, encode))
+        prefix + ("null" if item is None else quoted(item) if type(item) is str else value(item, encode))
         for prefix, item in zip(_CONTACT_PREFIXES, map(get, CONTACT_KEYS))
     ])
     stages = ", ".join([_stage_text(item, encode) for item in case.stages])
     actions = ", ".join([
-        f'{{"number": {value(action.number, encode)}, "what": {value(action.what, encode)}, "due": {day(action.due, encode)}, '
-        f'"owner": {value(action.owner, encode)}, "stage": {value(action.stage, encode)}, "done_on": {day(action.done_on, encode)}}}'
+        f'{{"number": {value(action.number, encode)}, "what": {value(action.what, encode)}, "due": {days[action.due]}, '
+        f'"owner": {value(action.owner, encode)}, "stage": {value(action.stage, encode)}, "done_on": {days[action.done_on]}}}'
         for action in case.actions
     ])
-    due = f'{{"what": {value(nxt[0], encode)}, "due": {day(nxt[1], encode)}}}' if nxt else "null"
+    due = f'{{"what": {value(nxt[0], encode)}, "due": {days[nxt[1]]}}}' if nxt else "null"
     held = (
         "null" if hold is None
-        else f'{{"since": {day(hold.since, encode)}, "officer": {value(hold.officer, encode)}, "reason": {value(hold.reason, encode)}}}'
+        else f'{{"since": {days[hold.since]}, "officer": {value(hold.officer, encode)}, "reason": {value(hold.reason, encode)}}}'
     )
     # The case's stage, outcome and handler are its current stage's; a stage's number and
     # extension days are ints and the case's over_12_months a bool, as domain.case derives them.
     return (
         f'{{"reference": {value(case.reference, encode)}, "type": {value(case.type, encode)}, "stage": {stage.number}, '
-        f'"status": {value(case.status, encode)}, "outcome": {value(stage.outcome, encode)}, "received_on": {day(case.received_on, encode)}, '
-        f'"handler": {value(stage.handler, encode)}, "acknowledge_by": {day(stage.acknowledge_by, encode)}, '
-        f'"acknowledged_on": {day(stage.acknowledged_on, encode)}, "respond_by": {day(stage.respond_by, encode)}, '
-        f'"escalate_by": {day(case.escalate_by, encode)}, "extension_days": {stage.extension_days}, '
+        f'"status": {value(case.status, encode)}, "outcome": {value(stage.outcome, encode)}, "received_on": {days[case.received_on]}, '
+        f'"handler": {value(stage.handler, encode)}, "acknowledge_by": {days[stage.acknowledge_by]}, '
+        f'"acknowledged_on": {days[stage.acknowledged_on]}, "respond_by": {days[stage.respond_by]}, '
+        f'"escalate_by": {days[case.escalate_by]}, "extension_days": {stage.extension_days}, '
         f'"ombudsman": {value(case.ombudsman, encode)}, "over_12_months": {"true" if case.over_12_months else "false"}, "next_due": {due}'
-        f'{contact}, "hold": {held}, "redacted_on": {day(redacted_on(case.events), encode)}, "stages": [{stages}], "actions": [{actions}]}}'
+        f'{contact}, "hold": {held}, "redacted_on": {days[redacted_on(case.events)]}, "stages": [{stages}], "actions": [{actions}]}}'
     )
 
 
@@ -141,16 +183,16 @@ def _stage_text(stage: Stage, encode: Callable[[Any], str]) -> str:
     """`encode(stage_json(stage))`, as case_fields_text writes a case (a stage's number and
     extension days ints, its apology a bool, as domain.case derives them)."""
     value = _json_value
-    day = _json_day
+    days = _QUOTED_DAYS
     return (
-        f'{{"number": {stage.number}, "received_on": {day(stage.received_on, encode)}, "handler": {value(stage.handler, encode)}, '
-        f'"acknowledge_by": {day(stage.acknowledge_by, encode)}, "acknowledged_on": {day(stage.acknowledged_on, encode)}, '
-        f'"original_respond_by": {day(stage.original_respond_by, encode)}, "respond_by": {day(stage.respond_by, encode)}, '
-        f'"extension_days": {stage.extension_days}, "update_due": {day(stage.update_due, encode)}, '
-        f'"closed_on": {day(stage.closed_on, encode)}, "outcome": {value(stage.outcome, encode)}, "exclusion": {value(stage.exclusion, encode)}, '
+        f'{{"number": {stage.number}, "received_on": {days[stage.received_on]}, "handler": {value(stage.handler, encode)}, '
+        f'"acknowledge_by": {days[stage.acknowledge_by]}, "acknowledged_on": {days[stage.acknowledged_on]}, '
+        f'"original_respond_by": {days[stage.original_respond_by]}, "respond_by": {days[stage.respond_by]}, '
+        f'"extension_days": {stage.extension_days}, "update_due": {days[stage.update_due]}, '
+        f'"closed_on": {days[stage.closed_on]}, "outcome": {value(stage.outcome, encode)}, "exclusion": {value(stage.exclusion, encode)}, '
         f'"reasons": {value(stage.reasons, encode)}, "responded_in_time": {value(stage.responded_in_time, encode)}, '
-        f'"escalate_by": {day(stage.escalate_by, encode)}, "late_reason": {value(stage.late_reason, encode)}, '
-        f'"apology": {"true" if stage.apology else "false"}, "compensation": "{stage.compensation_pence / 100:.2f}"}}'
+        f'"escalate_by": {days[stage.escalate_by]}, "late_reason": {value(stage.late_reason, encode)}, '
+        f'"apology": {"true" if stage.apology else "false"}, "compensation": {_QUOTED_POUNDS[stage.compensation_pence]}}}'
     )
 
 

@@ -99,17 +99,34 @@ def details_from_text(text: str) -> Any:
 
 def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, list[Event], list[tuple[str, str]]]]:
     """The histories of `Queries.history_batches` rows, as `Queries.every_history` gives them: each
-    case's reference, its events, and each event's `recorded_at` and details as the text stored."""
+    case's reference (on its first row), its events, and each event's `recorded_at` and details as
+    the text stored."""
     fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
     for _, case_rows in groupby(rows, key=itemgetter(0)):
         events, texts = [], []
         reference = None
-        for _, reference, _, number, kind, on, officer, recorded_at, details in case_rows:
+        for _, named, _, number, kind, on, officer, recorded_at, details in case_rows:
+            if reference is None:
+                reference = named
             events.append(
                 stored_event(kind, fromisodate(on) if isinstance(on, str) else on, officer, fromisotime(recorded_at), loads(details), number)
             )
             texts.append((recorded_at, details))
         yield reference, events, texts
+
+
+def _received_between(rows: list[Sequence[Any]], start: Any, end: Any) -> list[Sequence[Any]]:
+    """The rows (HISTORIES_BY_CASE, whole cases) of the cases received from `start` to `end`
+    (either may be None), whole: a case's receipt is on its first row."""
+    kept = []
+    case_id = keep = None
+    for row in rows:
+        if row[0] != case_id:
+            case_id, received = row[0], row[2]
+            keep = received is not None and (start is None or received >= start) and (end is None or received <= end)
+        if keep:
+            kept.append(row)
+    return kept
 
 
 def restriction_from_row(row: Mapping[str, Any]) -> Restriction:
@@ -368,8 +385,7 @@ class Queries:
                 unfinished = some[cut:]
                 del some[cut:]
             if start is not None or end is not None:
-                # Every row of a case carries its receipt: whole cases stay whole.
-                some = [row for row in some if (start is None or row[2] >= start) and (end is None or row[2] <= end)]
+                some = _received_between(some, start, end)
             if some:
                 yield some
             elif not unfinished:

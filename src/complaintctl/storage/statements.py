@@ -810,9 +810,13 @@ CASES_AS_EXPORTED = (
     "handler, next_due, next_due_what, service, category, housing FROM cases ORDER BY id"
 )
 # Every case's events with its reference and receipt, in case order: what `export` derives each
-# case from, in one statement (the events' unique (case_id, number) index gives the order).
+# case from, in one statement (the events' unique (case_id, number) index gives the order). The
+# reference and receipt come with a case's first event only (number 1, its `logged`), null on the
+# others: the same text again on every row costs reading, pickling and unpickling it a million
+# times over.
 HISTORIES_BY_CASE = (
-    "SELECT e.case_id, c.reference, c.received_on, e.number, e.kind, e.business_date, e.officer, e.recorded_at, e.details "
+    "SELECT e.case_id, CASE WHEN e.number = 1 THEN c.reference END, CASE WHEN e.number = 1 THEN c.received_on END, "
+    "e.number, e.kind, e.business_date, e.officer, e.recorded_at, e.details "
     "FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.case_id, e.number"
 )
 EXTERNAL_REFS = "SELECT external_ref FROM cases WHERE external_ref IS NOT NULL"
