@@ -184,7 +184,10 @@ def _received(link: socket, size: int) -> bytes | None:
 
 def _serve(link: socket, theirs: list[socket], work: Callable[[Any], bytes]) -> None:
     """A worker: the answer to each item it is sent, until it is sent the end or the process that
-    sends them has gone. Its items are read as they come, by a thread, while it works."""
+    sends them has gone. Its items are read as they come, and its answers sent as they can be,
+    each by a thread of its own, while it works: the process it works for takes the answers in
+    the order it handed out the items, so an answer may wait there for another worker's, and the
+    worker works on meanwhile rather than wait with it."""
     import queue
     import signal
     import threading
@@ -197,6 +200,8 @@ def _serve(link: socket, theirs: list[socket], work: Callable[[Any], bytes]) -> 
     for other in theirs:
         other.close()
     arrived: queue.SimpleQueue = queue.SimpleQueue()
+    # Answers to send, each a status and its bytes; None when there are no more.
+    answered: queue.SimpleQueue = queue.SimpleQueue()
 
     def receive() -> None:
         while True:
@@ -209,9 +214,20 @@ def _serve(link: socket, theirs: list[socket], work: Callable[[Any], bytes]) -> 
             if item is None:
                 return
 
+    def send() -> None:
+        while (answer := answered.get()) is not None:
+            try:
+                _put(link, answer[0])
+                _put(link, answer[1])
+            except OSError:  # the process that reads has gone
+                return
+
     threading.Thread(target=receive, daemon=True).start()
+    sender = threading.Thread(target=send, daemon=True)
+    sender.start()
     try:
-        _answer(link, arrived, work)
+        _answer(arrived, answered, work)
+        sender.join()
     finally:
         # Ended here, without the flushing of standard streams a process's end does: a worker
         # writes nothing to them, and a lock on one may have been held by another thread of the
@@ -219,24 +235,20 @@ def _serve(link: socket, theirs: list[socket], work: Callable[[Any], bytes]) -> 
         os._exit(0)
 
 
-def _answer(link: socket, arrived: Any, work: Callable[[Any], bytes]) -> None:
-    """Each item as it arrives answered, until None comes or an error stops the worker."""
-    while (item := arrived.get()) is not None:
-        try:
-            answer = work(item)
-        except Exception as error:  # noqa: BLE001 - raised again in the process that reads
+def _answer(arrived: Any, answered: Any, work: Callable[[Any], bytes]) -> None:
+    """Each item as it arrives answered (to `answered`), until None comes or an error stops the
+    worker; then None, the end of the answers. A worker holds at most IN_FLIGHT + 1 items it has
+    not answered (`in_order`), so as many answers at most wait to be sent."""
+    try:
+        while (item := arrived.get()) is not None:
             try:
-                failed = pickle.dumps(error)
-            except Exception:  # noqa: BLE001 - an error that cannot be pickled
-                failed = pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))
-            try:
-                _put(link, _FAILED)
-                _put(link, failed)
-            except OSError:
-                pass
-            return
-        try:
-            _put(link, _DONE)
-            _put(link, answer)
-        except OSError:  # the process that reads has gone
-            return
+                answered.put((_DONE, work(item)))
+            except Exception as error:  # noqa: BLE001 - raised again in the process that reads
+                try:
+                    failed = pickle.dumps(error)
+                except Exception:  # noqa: BLE001 - an error that cannot be pickled
+                    failed = pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))
+                answered.put((_FAILED, failed))
+                return
+    finally:
+        answered.put(None)
