@@ -119,9 +119,10 @@ def cli(db_location) -> Cli:
     return runner
 
 
-def exported_by_workers(monkeypatch, rows_a_batch: int) -> list[int]:
+def exported_by_workers(monkeypatch, rows_a_batch: int, cases_a_batch: int = 2) -> list[int]:
     """Exports made from here on by forked workers (cli/export_workers.py), `rows_a_batch` rows
-    to a batch, even on one core; the list of the batches' sizes each export handed to them."""
+    to a batch of JSON and `cases_a_batch` cases to a batch of CSV, even on one core; the list
+    of the batches each export handed to them."""
     from complaintctl.cli import export_workers
 
     handed: list[int] = []
@@ -136,6 +137,7 @@ def exported_by_workers(monkeypatch, rows_a_batch: int) -> list[int]:
         return through(each(), encode, count)
 
     monkeypatch.setattr(export_workers, "ROWS_A_BATCH", rows_a_batch)
+    monkeypatch.setattr(export_workers, "CASES_A_BATCH", cases_a_batch)
     monkeypatch.setattr(export_workers, "_workers_available", lambda: 2)
     monkeypatch.setattr(export_workers, "_in_workers", counted)
     return handed

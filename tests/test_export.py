@@ -102,12 +102,14 @@ def test_workers_export_what_one_process_does(cli: Cli, monkeypatch) -> None:
     references += [_complaint(cli, name=f"Person {number}", received=f"2026-06-0{number}") for number in range(1, 5)]
     # The first case (received 2026-04-01) has several events: a batch of 3 rows ends inside it.
     chosen = ("--from", "2026-04-01", "--to", "2026-06-02")
-    alone = {fmt: cli.ok("export", "--format", fmt).stdout for fmt in ("json", "jsonl")}
-    alone_chosen = cli.ok("export", "--format", "json", *chosen).stdout
+    formats = ("csv", "json", "jsonl")
+    alone = {fmt: cli.ok("export", "--format", fmt).stdout for fmt in formats}
+    alone_chosen = {fmt: cli.ok("export", "--format", fmt, *chosen).stdout for fmt in formats}
     handed = exported_by_workers(monkeypatch, 3)
-    for fmt in ("json", "jsonl"):
+    for fmt in formats:
         assert cli.ok("export", "--format", fmt).stdout == alone[fmt]
-    assert cli.ok("export", "--format", "json", *chosen).stdout == alone_chosen
-    assert len(handed) >= 2 * 4, "the exports were not made by workers"
+        assert cli.ok("export", "--format", fmt, *chosen).stdout == alone_chosen[fmt]
+    assert len(handed) >= 6 * 2, "the exports were not made by workers"
     assert [item["reference"] for item in json.loads(alone["json"])] == references
-    assert [item["reference"] for item in json.loads(alone_chosen)] == references[:4]
+    assert [item["reference"] for item in json.loads(alone_chosen["json"])] == references[:4]
+    assert [row["reference"] for row in _rows(alone_chosen["csv"])] == references[:4]

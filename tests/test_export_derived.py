@@ -144,14 +144,14 @@ def test_a_case_written_straight_is_what_its_object_encodes_to_whatever_its_deta
 def in_workers(monkeypatch):
     """Exports made by forked workers, a few cases to a batch, even on one core; the list of
     the batches each export handed to its workers."""
-    return exported_by_workers(monkeypatch, 37)
+    return exported_by_workers(monkeypatch, 37, 7)
 
 
 def test_workers_write_what_one_process_writes(histories, in_workers, tmp_path) -> None:
     location, cli = histories
     received = sorted(day for (day,) in rows(location, "SELECT received_on FROM cases"))
     chosen = ["--from", received[len(received) // 3], "--to", received[2 * len(received) // 3]]
-    for fmt in ("json", "jsonl"):
+    for fmt in ("csv", "json", "jsonl"):
         for dates in ([], chosen):
             one = tmp_path / f"one-{fmt}-{len(dates)}"
             many = tmp_path / f"many-{fmt}-{len(dates)}"

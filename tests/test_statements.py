@@ -49,7 +49,7 @@ READS = {
     "SELF_ASSESSMENT_HANDLERS": "both", "SELF_ASSESSMENT_REFUSED": "both", "SELF_ASSESSMENT_BEYOND_CAP": "both",
     "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
     "CASES_BY_ID": "both", "STAGES_BY_CASE": "both", "ACTIONS_BY_CASE": "both", "RECORDS_BY_CASE": "both",
-    "EVENTS_WITH_WORDS": "both", "HISTORIES_BY_CASE": "both", "CASES_AS_EXPORTED": "both", "EXTERNAL_REFS": "both", "EVENT_LINKS": "both", "RETENTION_DUE": "both",
+    "EVENTS_WITH_WORDS": "both", "HISTORIES_BY_CASE": "both", "CASES_AS_EXPORTED": "both", "STAGES_OF_CASES": "both", "ACTIONS_OF_CASES": "both", "EXTERNAL_REFS": "both", "EVENT_LINKS": "both", "RETENTION_DUE": "both",
     "SQLITE_TRIGGER_TEXT": "sqlite", "SQLITE_INDEX_TEXTS": "sqlite", "LAST_CASE_ID": "both", "LAST_STAGE_ID": "both",
 }
 WRITES = {
@@ -77,7 +77,7 @@ FRAGMENTS = {
 }
 # Names, not SQL.
 NOT_SQL = {
-    "DATE_COLUMNS", "LIST_COLUMNS", "POSTGRES_WRITE_LOCK_KEY", "EVENT_COLUMNS", "CASE_COLUMNS", "STAGE_COLUMNS", "ACTION_COLUMNS",
+    "DATE_COLUMNS", "LIST_COLUMNS", "POSTGRES_WRITE_LOCK_KEY", "EVENT_COLUMNS", "CASE_COLUMNS", "STAGE_COLUMNS", "ACTION_COLUMNS", "CASE_EXPORT_COLUMNS",
     "RECORD_COLUMNS", "RECORD_TABLES", "POLICY_VERSION_COLUMNS", "OFFICER_COLUMNS",
     "RESTRICTION_COLUMNS", "BULK_TABLES",
 }
@@ -110,6 +110,8 @@ DATES = {"start": date(2024, 4, 1), "end": date(2026, 3, 31), "as_of": date(2025
 BOOLEANS = {"housing", "over_12_months", "in_time", "apology", "escalated_late", *statements.RECORD_COLUMNS["surveys"][3:]}
 NUMBERS = {"stage": 1, "restriction_id": 1, "number": 99, "event_number": 1, "redacted_by": 2, "year": 2025, "last_number": 7, "limit": 10, "extension_days": 0,
            "compensation_pence": 5000, "amount_pence": 1000,
+           # Every case, for the statements that read a few hundred at a time.
+           "after": 0, "count": 1000, "first": 0, "last": 10**9,
            # Below any extension, so that the stages beyond the cap are every stage.
            "stage1_cap": -1, "stage2_cap": -1}
 WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": "CMP-2025", "before": "CMP-2025\uffff",

@@ -20,9 +20,9 @@ def export(
     force: bool = force_option("the --out file"),
 ) -> None:
     """Export every case with every field: contact details, each stage's dates, handler, outcome, reasons, remedies, compensation, actions."""
+    from complaintctl.cli import export_workers
     from complaintctl.output import export as pieces
     from complaintctl.output import files
-    from complaintctl.services import export as exported
 
     if received_from and received_to and received_from > received_to:
         fail("--from is after --to; swap them")
@@ -30,10 +30,8 @@ def export(
         files.write_private_checked(out, force)
     context = settings.reading_context()
     if fmt == "csv":
-        text = pieces.csv_pieces(exported.flat_rows(context, received_from, received_to), exported.COLUMNS, exported.TYPED)
+        text = export_workers.csv_texts(context, received_from, received_to)
     else:
-        from complaintctl.cli import export_workers
-
         texts = export_workers.case_texts(context, fmt, received_from, received_to)
         text = pieces.json_list_pieces(texts) if fmt == "json" else texts
     if out:

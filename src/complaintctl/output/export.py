@@ -19,34 +19,35 @@ from complaintctl.output.render import CONTACT_KEYS, FORMULA_STARTS, day_text
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case, Stage
 
-# Rows written to the text of one piece: large enough to be quick, small enough to stay small.
-ROWS_A_PIECE = 1000
 # Cases encoded to one piece of JSON (a case is a few kilobytes).
 CASES_A_PIECE = 200
 
 
-def csv_pieces(rows: Iterable[list[Any]], columns: Sequence[str], typed: Iterable[str]) -> Iterator[str]:
-    """The header, then the rows (values in the order of `columns`) a thousand at a time. A cell
-    of the `typed` columns that a spreadsheet would run as a formula starts with an apostrophe,
-    as `list --csv` writes it; the other columns hold dates, numbers and words of the vocabulary."""
-    guarded = [index for index, column in enumerate(columns) if column in typed]
+def csv_header(columns: Sequence[str]) -> str:
+    """The header line of a CSV export."""
+    return csv_text([list(columns)], ())
+
+
+def guarded_positions(columns: Sequence[str], typed: Iterable[str]) -> tuple[int, ...]:
+    """The positions of the `typed` columns: the cells people typed, which `csv_text` guards."""
+    typed = frozenset(typed)
+    return tuple(index for index, column in enumerate(columns) if column in typed)
+
+
+def csv_text(rows: Iterable[list[Any]], guarded: Sequence[int]) -> str:
+    """Rows (values in the order of the header's columns) as CSV lines. A cell at a `guarded`
+    position (guarded_positions) that a spreadsheet would run as a formula starts with an
+    apostrophe, as `list --csv` writes it; the other columns hold dates, numbers and words of
+    the vocabulary."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(columns)
-    count = 0
+    write = csv.writer(buffer, lineterminator="\n").writerow
     for row in rows:
         for index in guarded:
             value = row[index]
             if value and value.startswith(FORMULA_STARTS):
                 row[index] = "'" + value
-        writer.writerow(row)
-        count += 1
-        if count == ROWS_A_PIECE:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            count = 0
-    yield buffer.getvalue()
+        write(row)
+    return buffer.getvalue()
 
 
 def json_default(value: Any) -> Any:

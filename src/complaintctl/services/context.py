@@ -104,6 +104,14 @@ class Reading(Protocol):
         for storage.queries.histories_from_rows to make histories of in another process."""
         ...
 
+    def kept_batches(
+        self, cases: int, received_from: date | None = None, received_to: date | None = None
+    ) -> Iterator[Any]:
+        """What a flat export reads of the cases received in the dates given, as stored, `cases`
+        cases at a time in id order, for storage.queries.cases_as_kept to read in another
+        process."""
+        ...
+
     def external_refs(self) -> set[str]: ...
 
     def reference_counters(self, prefix: str) -> dict[int, int]:

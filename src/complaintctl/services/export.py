@@ -68,26 +68,22 @@ TYPED = frozenset(
 )
 
 
-def _received_between(received: Any, received_from: str | None, received_to: str | None) -> bool:
-    received = str(received)  # ISO text from SQLite, a date from PostgreSQL
-    return (received_from is None or received >= received_from) and (received_to is None or received <= received_to)
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def flat_rows(ctx: Context, received_from: date | None = None, received_to: date | None = None) -> Iterator[list[Any]]:
-    """One row per case received in the dates given (all when none), its values in the order of
-    COLUMNS, in id order; dates as ISO text or `date`, as the database keeps them."""
-    start, end = _iso(received_from), _iso(received_to)
+@contextmanager
+def kept_batches(
+    ctx: Context, cases: int, received_from: date | None = None, received_to: date | None = None
+) -> Iterator[Iterator[Any]]:
+    """One read transaction, so one snapshot, for a flat export made a batch at a time
+    elsewhere: what it reads of the cases received in the dates given (all when none), `cases`
+    cases at a time in id order, as stored (storage.queries.kept_batches; its cases_as_kept
+    makes them what `flat_row` takes). The batches are read as they are iterated, inside the `with`."""
     with ctx.store.reading() as tx:
-        for row, stages, actions, events in tx.every_case_as_kept(BATCH):
-            if _received_between(row["received_on"], start, end):
-                yield flat_row(row, stages, actions, events)
+        yield tx.kept_batches(cases, received_from, received_to)
 
 
 def flat_row(row: dict[str, Any], stages: list[dict[str, Any]], actions: list[dict[str, Any]], events: list[Any]) -> list[Any]:
+    """One case's row for a spreadsheet, its values in the order of COLUMNS, from what a flat
+    export reads of it (storage.queries.cases_as_kept); dates as ISO text or `date`, as the
+    database keeps them."""
     kinds = {event.kind for event in events}
     steps = in_force(events, voided_numbers(events)) if "voided" in kinds else events
     if not steps:

@@ -115,6 +115,35 @@ def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, li
         yield reference, events, texts
 
 
+class KeptCases(NamedTuple):
+    """Some cases as `Queries.kept_batches` reads them, every value as stored: the case rows
+    (CASE_EXPORT_COLUMNS) in id order, and, in case order, the rows of the stages (STAGE_COLUMNS),
+    actions (ACTION_COLUMNS) and worded events ((case_id, number, kind, details as JSON text)) of
+    the cases from the first to the last, which may include some of cases not among them."""
+
+    cases: list[tuple[Any, ...]]
+    stages: list[tuple[Any, ...]]
+    actions: list[tuple[Any, ...]]
+    events: list[tuple[Any, ...]]
+
+
+def cases_as_kept(kept: KeptCases) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[Worded]]]:
+    """Each case of a `Queries.kept_batches` batch as a flat export takes it: the case row, its
+    stages and its actions as dicts by column, and its worded events with their details read."""
+    names, stage_names, action_names = statements.CASE_EXPORT_COLUMNS, statements.STAGE_COLUMNS, statements.ACTION_COLUMNS
+    by_case = itemgetter(0)
+    stages, actions, events = (_Groups(rows, by_case) for rows in (kept.stages, kept.actions, kept.events))
+    loads = details_from_text
+    for row in kept.cases:
+        case_id = row[0]
+        yield (
+            dict(zip(names, row)),
+            [dict(zip(stage_names, stage)) for stage in stages.take(case_id)],
+            [dict(zip(action_names, action)) for action in actions.take(case_id)],
+            [Worded(kind, number, loads(details)) for _, number, kind, details in events.take(case_id)],
+        )
+
+
 def _received_between(rows: list[Sequence[Any]], start: Any, end: Any) -> list[Sequence[Any]]:
     """The rows (HISTORIES_BY_CASE, whole cases) of the cases received from `start` to `end`
     (either may be None), whole: a case's receipt is on its first row."""
@@ -327,22 +356,36 @@ class Queries:
         sql, params = statements.expand(statements.CASES_CHANGED_AFTER, "kinds", kinds)
         return dict(self.tuples(sql, as_of=as_of, **params))
 
-    def every_case_as_kept(self, batch: int) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[Worded]]]:
-        """Every case row in id order with its `stages`, `actions` and `events` rows, each table
-        read in case order alongside the cases `batch` rows at a time (a million cases cost time,
-        not memory), for a flat export: the dates as the database keeps them (ISO text in
-        SQLite, `date` in PostgreSQL) and, of the events, only those that carry words or take
-        others back (EVENTS_WITH_WORDS), each as its kind, number and details."""
-        by_case = itemgetter("case_id")
-        stages = _Groups(self.stream(statements.STAGES_BY_CASE, batch, dates=False), by_case)
-        actions = _Groups(self.stream(statements.ACTIONS_BY_CASE, batch, dates=False), by_case)
-        # The events as tuples (case_id, number, kind, details): only their words are wanted.
-        events = _Groups(self.stream_tuples(statements.EVENTS_WITH_WORDS, batch), itemgetter(0))
-        loads = details_from_text
-        for row in self.stream(statements.CASES_AS_EXPORTED, batch, dates=False):
-            case_id = row["id"]
-            worded = [Worded(kind, number, loads(details)) for _, number, kind, details in events.take(case_id)]
-            yield row, stages.take(case_id), actions.take(case_id), worded
+    def kept_batches(
+        self, cases: int, received_from: date | None = None, received_to: date | None = None
+    ) -> Iterator[KeptCases]:
+        """What a flat export reads of the cases received in the dates given (all when none), in
+        id order, `cases` cases at a time (KeptCases): a million cases cost time, not memory.
+        Plain values, read a statement at a time, never a row at a time in Python, so that
+        another process can make the flat rows of a batch (`cases_as_kept`) while the next is
+        read."""
+        start, end = (
+            (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
+        )
+        received = statements.CASE_EXPORT_COLUMNS.index("received_on")
+        after = 0
+        while rows := self._plain(statements.CASES_AS_EXPORTED, after=after, count=cases):
+            after = rows[-1][0]
+            if start is not None or end is not None:
+                rows = [row for row in rows if (start is None or row[received] >= start) and (end is None or row[received] <= end)]
+                if not rows:
+                    continue
+            span = {"first": rows[0][0], "last": rows[-1][0]}
+            yield KeptCases(
+                rows,
+                self._plain(statements.STAGES_OF_CASES, **span),
+                self._plain(statements.ACTIONS_OF_CASES, **span),
+                self._plain(statements.EVENTS_WITH_WORDS, **span),
+            )
+
+    def _plain(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """The rows of a statement as tuples of the values as stored (SQLite's dates as ISO text)."""
+        return list(map(tuple, self.run(sql, params)[1]))
 
     def every_history(
         self, batch: int, received_from: date | None = None, received_to: date | None = None

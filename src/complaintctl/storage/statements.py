@@ -797,17 +797,22 @@ CASE_REFERENCES = "SELECT id, reference FROM cases"
 EVENTS_BY_ID = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY id"
 EVENTS_BY_CASE = f"SELECT id, {_columns(EVENT_COLUMNS)} FROM events ORDER BY case_id, number"
 CASES_BY_ID = f"SELECT id, reference, {_columns(CASE_COLUMNS)} FROM cases ORDER BY id"
-# The events whose words a flat export shows (contact details, each stage's reasons and remedies),
-# with the amendments and voids that change them, in case order. `kind || ''` keeps SQLite off the
-# index on kind: it reads the events in the order of their case instead of sorting them all.
-EVENTS_WITH_WORDS = (
-    "SELECT case_id, number, kind, details FROM events "
-    "WHERE kind || '' IN ('logged', 'amended', 'voided', 'escalated', 'closed') ORDER BY case_id, number"
+# A flat export reads a few hundred cases at a time: their rows, after the last case read, then
+# those of the other tables about the cases from the first of them to the last, in case order
+# (the unique (case_id, number) indexes give it).
+CASE_EXPORT_COLUMNS = (
+    "id", "reference", "external_ref", "type", "status", "stage", "outcome", "received_on", "ombudsman",
+    "over_12_months", "handler", "next_due", "next_due_what", "service", "category", "housing",
 )
-# The columns of each case that a flat export takes from its row, in id order.
-CASES_AS_EXPORTED = (
-    "SELECT id, reference, external_ref, type, status, stage, outcome, received_on, ombudsman, over_12_months, "
-    "handler, next_due, next_due_what, service, category, housing FROM cases ORDER BY id"
+CASES_AS_EXPORTED = f"SELECT {_columns(CASE_EXPORT_COLUMNS)} FROM cases WHERE id > :after ORDER BY id LIMIT :count"
+STAGES_OF_CASES = f"SELECT {_columns(STAGE_COLUMNS)} FROM stages WHERE case_id BETWEEN :first AND :last ORDER BY case_id, number"
+ACTIONS_OF_CASES = f"SELECT {_columns(ACTION_COLUMNS)} FROM actions WHERE case_id BETWEEN :first AND :last ORDER BY case_id, number"
+# The events whose words a flat export shows (contact details, each stage's reasons and remedies),
+# with the amendments and voids that change them. `kind || ''` keeps SQLite off the index on
+# kind: it reads the events of the cases in order instead of sorting them.
+EVENTS_WITH_WORDS = (
+    "SELECT case_id, number, kind, details FROM events WHERE case_id BETWEEN :first AND :last "
+    "AND kind || '' IN ('logged', 'amended', 'voided', 'escalated', 'closed') ORDER BY case_id, number"
 )
 # Every case's events with its reference and receipt, in case order: what `export` derives each
 # case from, in one statement (the events' unique (case_id, number) index gives the order). The
