@@ -119,7 +119,8 @@ class KeptCases(NamedTuple):
     """Some cases as `Queries.kept_batches` reads them, every value as stored: the case rows
     (CASE_EXPORT_COLUMNS) in id order, and, in case order, the rows of the stages (STAGE_COLUMNS),
     actions (ACTION_COLUMNS) and worded events ((case_id, number, kind, details as JSON text)) of
-    the cases from the first to the last, which may include some of cases not among them."""
+    the ids from the first case to the last, which may hold rows of cases left out between them
+    (received outside the dates given)."""
 
     cases: list[tuple[Any, ...]]
     stages: list[tuple[Any, ...]]
