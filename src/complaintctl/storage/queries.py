@@ -145,6 +145,11 @@ def cases_as_kept(kept: KeptCases) -> Iterator[tuple[dict[str, Any], list[dict[s
         )
 
 
+def _within(received: Any, start: Any, end: Any) -> bool:
+    """Whether a receipt (as the database keeps it) falls from `start` to `end`, either None."""
+    return (start is None or received >= start) and (end is None or received <= end)
+
+
 def _received_between(rows: list[Sequence[Any]], start: Any, end: Any) -> list[Sequence[Any]]:
     """The rows (HISTORIES_BY_CASE, whole cases) of the cases received from `start` to `end`
     (either may be None), whole: a case's receipt is on its first row."""
@@ -153,7 +158,7 @@ def _received_between(rows: list[Sequence[Any]], start: Any, end: Any) -> list[S
     for row in rows:
         if row[0] != case_id:
             case_id, received = row[0], row[2]
-            keep = received is not None and (start is None or received >= start) and (end is None or received <= end)
+            keep = received is not None and _within(received, start, end)
         if keep:
             kept.append(row)
     return kept
@@ -365,15 +370,13 @@ class Queries:
         Plain values, read a statement at a time, never a row at a time in Python, so that
         another process can make the flat rows of a batch (`cases_as_kept`) while the next is
         read."""
-        start, end = (
-            (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
-        )
+        start, end = self._as_stored(received_from), self._as_stored(received_to)
         received = statements.CASE_EXPORT_COLUMNS.index("received_on")
         after = 0
         while rows := self._plain(statements.CASES_AS_EXPORTED, after=after, count=cases):
             after = rows[-1][0]
             if start is not None or end is not None:
-                rows = [row for row in rows if (start is None or row[received] >= start) and (end is None or row[received] <= end)]
+                rows = [row for row in rows if _within(row[received], start, end)]
                 if not rows:
                     continue
             span = {"first": rows[0][0], "last": rows[-1][0]}
@@ -383,6 +386,10 @@ class Queries:
                 self._plain(statements.ACTIONS_OF_CASES, **span),
                 self._plain(statements.EVENTS_WITH_WORDS, **span),
             )
+
+    def _as_stored(self, day: date | None) -> Any:
+        """A date to compare as the database keeps dates: ISO text in SQLite, `date` in PostgreSQL."""
+        return day.isoformat() if day and self.dates_as_text else day
 
     def _plain(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         """The rows of a statement as tuples of the values as stored (SQLite's dates as ISO text)."""
@@ -406,10 +413,7 @@ class Queries:
         than `rows` comes whole, alone). Plain values, so that another process can make the
         histories of a list (`histories_from_rows`) while the next is read; taken from the
         statement a list at a time, never a row at a time in Python."""
-        # Compared as the database keeps the dates: ISO text in SQLite, `date` in PostgreSQL.
-        start, end = (
-            (value.isoformat() if value and self.dates_as_text else value) for value in (received_from, received_to)
-        )
+        start, end = self._as_stored(received_from), self._as_stored(received_to)
         # Plain tuples whatever runs the statement (SQLAlchemy's rows carry their result's metadata).
         stream = map(tuple, self.stream_tuples(statements.HISTORIES_BY_CASE, rows))
         # The rows of the last case read, which the next rows may go on with.
