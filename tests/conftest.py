@@ -138,7 +138,7 @@ def exported_by_workers(monkeypatch, rows_a_batch: int, cases_a_batch: int = 2) 
 
     monkeypatch.setattr(export_workers, "ROWS_A_BATCH", rows_a_batch)
     monkeypatch.setattr(export_workers, "CASES_A_BATCH", cases_a_batch)
-    monkeypatch.setattr(export_workers, "_workers_available", lambda: 2)
+    monkeypatch.setattr(export_workers, "_workers_available", lambda: 3)
     monkeypatch.setattr(export_workers, "_in_workers", counted)
     return handed
 

@@ -181,7 +181,7 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
     target.ok("init")
     # Recorded in batches by workers, as a long sheet is, however many cores there are.
     monkeypatch.setattr(importing, "ROWS_A_BATCH", 7)
-    monkeypatch.setattr(workers, "available", lambda: 2)
+    monkeypatch.setattr(workers, "available", lambda: 3)
     target.ok("import", str(exported))
     again = tmp_path / "again.csv"
     target.ok("export", "--out", str(again))

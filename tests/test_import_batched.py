@@ -4,6 +4,7 @@ step commands record them (one transaction a step, each reading the case back fr
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sqlite3
 import subprocess
@@ -93,8 +94,17 @@ def mapped(request, monkeypatch):
     command records a sheet of more than one batch), on any number of cores."""
     if request.param == "here":
         return map
-    monkeypatch.setattr(workers, "available", lambda: 2)
+    monkeypatch.setattr(workers, "available", lambda: 3)
     return workers.mapped
+
+
+@pytest.mark.parametrize(("cores", "expected"), [(1, 0), (2, 3), (3, 3), (16, workers.MOST_WORKERS)])
+def test_the_workers_are_one_more_than_the_cores_and_none_on_one(monkeypatch, cores, expected) -> None:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this system: no workers at all")
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cores)
+    assert workers.available() == expected
 
 
 def both_ways(tmp_path, sheet_path, today: date, monkeypatch, mapped=map) -> tuple[dict, dict, importing.Report]:
@@ -251,7 +261,7 @@ def test_the_command_has_workers_record_a_long_sheet_and_a_failing_one_leaves_no
     cli.ok("init")
     before = rows_of(location)
     monkeypatch.setattr(importing, "ROWS_A_BATCH", 3)
-    monkeypatch.setattr(workers, "available", lambda: 2)
+    monkeypatch.setattr(workers, "available", lambda: 3)
     real = importing.import_row
 
     def failing(ctx, row, key, report):
