@@ -114,6 +114,19 @@ def test_numbers_out_of_range_or_not_numbers_are_one_line_usage_errors(cli):
     assert [row["reference"] for row in listed] == [reference]
 
 
+def test_an_extension_to_a_date_over_365_working_days_on_is_refused_as_days_over_365_are(cli):
+    reference = cli.ok("log", "--name", "A", "--summary", "s").stdout.strip()
+    due = cli.show(reference)["respond_by"]
+    far = cli.ok("workdays", "add", due, "366", "--json").json()["date"]
+    refused = cli("extend", reference, "--to", far, "--reason", "r", "--good-reason", "g")
+    assert refused.exit_code == 1 and refused.stderr.splitlines() == [
+        f"Error: {reference}: an extension of 366 working days is more than 365; check the number or the date"
+    ]
+    year_on = cli.ok("workdays", "add", due, "365", "--json").json()["date"]
+    cli.ok("extend", reference, "--to", year_on, "--reason", "r", "--good-reason", "g")
+    assert cli.show(reference)["respond_by"] == year_on
+
+
 def test_compensation_is_a_plain_amount_of_pounds(cli):
     references = []
     for _ in range(3):

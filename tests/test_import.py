@@ -118,6 +118,23 @@ def test_duplicate_references_within_the_sheet(cli: Cli, tmp_path) -> None:
     assert cli.ok("list", "--json").json() == []
 
 
+def test_an_extension_beyond_any_calendar_is_a_refused_row_not_a_crash(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(
+        tmp_path,
+        "A1,Jo Bloggs,01/04/2026,02/04/2026,10\nA2,Ann Other,01/04/2026,02/04/2026,99999999999999999999999\n"
+        "A3,Ben Third,01/04/2026,02/04/2026,366\n",
+        headings="Ref,Name,Date received,Ack date,Extension days\n",
+    )
+    refused = cli("import", str(sheet), "--json")
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr and "unexpected" not in refused.stderr
+    reasons = {item["line"]: item["reason"] for item in json.loads(refused.stdout)["refused"]}
+    assert reasons == {
+        3: "extended: an extension of 99999999999999999999999 working days is more than 365; check the number or the date",
+        4: "extended: an extension of 366 working days is more than 365; check the number or the date",
+    }
+    assert cli.ok("list", "--json").json() == []
+
+
 def test_formula_cells_are_kept_as_text(cli: Cli, tmp_path) -> None:
     formula = "=cmd|' /C calc'!A0"
     cli.ok("import", str(_sheet(tmp_path, f'F1,"{formula}",01/04/2026,,,,,,,,,"+SUM(A1)"\n')))

@@ -257,6 +257,11 @@ def _handler(ctx: Context, typed: str | None, kept: str | None = None) -> str:
     return ctx.officer
 
 
+# The most working days one extension adds, as `extend --days` allows: more is a mistyped number
+# (a sheet's cell, a `--to` years ahead), and far enough on would run past the calendar's dates.
+MOST_EXTENSION_DAYS = 365
+
+
 def extend(
     ctx: Context,
     reference: str,
@@ -287,6 +292,10 @@ def extend(
                 )
         if extra <= 0:
             raise InvalidInput("--days must be at least 1")
+        if extra > MOST_EXTENSION_DAYS:
+            raise InvalidInput(
+                f"{case.reference}: an extension of {extra} working days is more than {MOST_EXTENSION_DAYS}; check the number or the date"
+            )
         cap = ctx.policy.stage(stage.number).extension_max_days
         total = stage.extension_days + extra
         if total > cap and not clean(good_reason):
