@@ -10,7 +10,6 @@ text (`domain.text`): every option or argument that takes text a person typed go
 
 import errno
 import os
-import re
 from collections.abc import Iterable
 from datetime import date
 from typing import Any, Optional
@@ -65,24 +64,16 @@ def completes(*choices: str):
     return complete
 
 
-# Pounds as people write them: digits (thousands grouped by commas, or not) and at most two
-# decimals. Exponents, `inf`, `nan` and fractions of a penny are not amounts of money.
-_POUNDS = re.compile(r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]{1,2})?")
-
-
 def money(param: typer.CallbackParam, value: Optional[str]) -> Optional[int]:
-    """Pounds as typed (250, 250.00, £250.5, 1,250) to whole pence."""
+    """Pounds as typed (250, 250.00, £250.5, 1,250) to whole pence (domain.money)."""
     if value is None:
         return None
-    from decimal import Decimal
+    from complaintctl.domain.money import pence
 
-    cleaned = value.strip().removeprefix("£")
-    if not _POUNDS.fullmatch(cleaned):
-        raise typer.BadParameter(f"{value!r} is not an amount in pounds; write it like 250, 250.00 or £1,250.50", param=param)
-    amount = Decimal(cleaned.replace(",", ""))
-    if amount > 10_000_000:
-        raise typer.BadParameter(f"{value!r} is more than £10,000,000; check the amount", param=param)
-    return int(amount * 100)
+    try:
+        return pence(value)
+    except ValueError as problem:
+        raise typer.BadParameter(str(problem), param=param) from None
 
 
 def text_value(rule: TextRule):

@@ -21,6 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 from complaintctl.domain.dates import parse_date
+from complaintctl.domain.money import pence
 from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OUTCOMES
 from complaintctl.errors import ComplaintError, InvalidInput
 from complaintctl.services import steps
@@ -640,13 +641,13 @@ def _word(text: str | None) -> str | None:
 
 
 def _remedy(values: dict[str, str], prefix: str) -> steps.Remedy:
-    amount = values.get(prefix + "compensation", "").replace("£", "").replace(",", "").strip()
+    written = values.get(prefix + "compensation", "").strip()
     try:
-        pence = round(float(amount) * 100) if amount else 0
-    except ValueError:
-        raise InvalidInput(f"compensation {amount!r} is not an amount of money; write it as 50 or 50.00") from None
+        amount = pence(written) if written else 0
+    except ValueError as problem:
+        raise InvalidInput(f"compensation {problem}") from None
     return steps.Remedy(
-        apology=values.get(prefix + "apology", "").strip().lower() in YES, compensation_pence=pence, remedy=values.get(prefix + "remedy")
+        apology=values.get(prefix + "apology", "").strip().lower() in YES, compensation_pence=amount, remedy=values.get(prefix + "remedy")
     )
 
 
