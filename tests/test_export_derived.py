@@ -12,8 +12,11 @@ from contextlib import closing
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from complaintctl.domain.encoding import json_encoder
+from complaintctl.storage.queries import export_details_reader
 from conftest import Cli, exported_by_workers
 from test_generate import TODAY, load_generator
 
@@ -236,3 +239,28 @@ def test_each_recorded_at_is_what_isoformat_gives_whatever_text_was_stored(histo
         written = [item["events"][0]["recorded_at"] for item in exported[: len(STORED_MOMENTS)]]
         assert written == list(STORED_MOMENTS.values())
         assert moments.show(exported[6]["reference"])["events"][0]["recorded_at"] == written[6]
+
+
+_DETAILS = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(2**63), max_value=2**64 - 1) | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=12), _DETAILS, max_size=6))
+def test_an_export_reads_stored_details_as_the_json_module_does(details) -> None:
+    stored = json.dumps(details, sort_keys=True, ensure_ascii=False)
+    read = export_details_reader()(stored)
+    assert read == json.loads(stored) and json.dumps(read, sort_keys=True, ensure_ascii=False) == stored
+
+
+@pytest.mark.parametrize("stored", ['{"a": NaN, "b": -Infinity}', '{"x": "\\ud800 alone"}', '{"x": "\\u0000\\u001e", "y": "é 😀"}', "[1, 2"])
+def test_details_the_quick_reader_refuses_are_read_by_the_json_module(stored: str) -> None:
+    try:
+        expected = json.dumps(json.loads(stored))
+    except ValueError:
+        with pytest.raises(ValueError):
+            export_details_reader()(stored)
+        return
+    assert json.dumps(export_details_reader()(stored)) == expected

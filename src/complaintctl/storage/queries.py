@@ -97,11 +97,30 @@ def details_from_text(text: str) -> Any:
     return value if end == len(text) else json.loads(text)
 
 
+def export_details_reader() -> Callable[[str], Any]:
+    """`details_from_text` for the millions of events an export reads: orjson's parser, more than
+    twice as quick as the json module's, and that module for any text orjson refuses (NaN, or a
+    lone surrogate, which only the json module reads; no command writes either). On every text
+    both read they give the same values but for an integer beyond 64 bits, which orjson reads as
+    a float: no command writes one (an event's numbers are counts, days and pence, each bounded)."""
+    import orjson
+
+    quick, refused = orjson.loads, orjson.JSONDecodeError
+
+    def details(text: str) -> Any:
+        try:
+            return quick(text)
+        except refused:
+            return details_from_text(text)
+
+    return details
+
+
 def histories_from_rows(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[str, list[Event], list[tuple[str, str]]]]:
     """The histories of `Queries.history_batches` rows, as `Queries.every_history` gives them: each
     case's reference (on its first row), its events, and each event's `recorded_at` and details as
     the text stored."""
-    fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, details_from_text
+    fromisodate, fromisotime, loads = date.fromisoformat, datetime.fromisoformat, export_details_reader()
     for _, case_rows in groupby(rows, key=itemgetter(0)):
         events, texts = [], []
         reference = None
@@ -134,7 +153,7 @@ def cases_as_kept(kept: KeptCases) -> Iterator[tuple[dict[str, Any], list[dict[s
     names, stage_names, action_names = statements.CASE_EXPORT_COLUMNS, statements.STAGE_COLUMNS, statements.ACTION_COLUMNS
     by_case = itemgetter(0)
     stages, actions, events = (_Groups(rows, by_case) for rows in (kept.stages, kept.actions, kept.events))
-    loads = details_from_text
+    loads = export_details_reader()
     for row in kept.cases:
         case_id = row[0]
         yield (
