@@ -281,15 +281,16 @@ class Writes(Queries):
         for reference, case_id, events in histories:
             for item in events:
                 details, digest = chained_event(reference, item, head, key)
+                number, kind, on, officer, recorded_at, _ = item
                 # Bound here as `bound` binds, the one date column spelled out.
                 rows.append(
                     {
                         "case_id": case_id,
-                        "number": item.number,
-                        "kind": item.kind,
-                        "business_date": item.on if as_text else date.fromisoformat(item.on),
-                        "officer": item.officer,
-                        "recorded_at": item.recorded_at,
+                        "number": number,
+                        "kind": kind,
+                        "business_date": on if as_text else date.fromisoformat(on),
+                        "officer": officer,
+                        "recorded_at": recorded_at,
                         "details": details,
                         "prev_hash": head,
                         "hash": digest,
