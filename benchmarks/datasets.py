@@ -114,11 +114,14 @@ class Cases:
 
 
 def existing(location: Path) -> tuple[str, str]:
-    """Two references well inside the file: the case at half its ids and the one at a third."""
+    """Two complaints well inside the file: the first at or after half its ids and the first at or
+    after a third. Complaints, as `letter` writes only for a complaint (and `show` of one reads its
+    stages); a file generated on another day has a compliment or a comment at either place as
+    often as not."""
     conn = sqlite3.connect(location)
     try:
         last = conn.execute("SELECT max(id) FROM cases").fetchone()[0]
-        pick = "SELECT reference FROM cases WHERE id >= ? ORDER BY id LIMIT 1"
+        pick = "SELECT reference FROM cases WHERE id >= ? AND type = 'complaint' ORDER BY id LIMIT 1"
         return conn.execute(pick, (last // 2,)).fetchone()[0], conn.execute(pick, (last // 3,)).fetchone()[0]
     finally:
         conn.close()

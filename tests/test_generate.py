@@ -156,3 +156,22 @@ def test_refuses_an_existing_file(tmp_path):
     existing.write_text("")
     with pytest.raises(SystemExit, match="already exists"):
         load_generator().generate(str(existing), 10, today=TODAY)
+
+
+def test_the_benchmark_times_show_and_letter_on_complaints_in_the_middle_of_the_file(generated, tmp_path):
+    """Whatever the generator put at the middle of the file: there, a compliment (which has no
+    letters) is passed over for the complaint after it."""
+    location, _ = generated
+    spec = importlib.util.spec_from_file_location("bench_datasets", REPO / "benchmarks" / "datasets.py")
+    datasets = importlib.util.module_from_spec(spec)
+    sys.modules["bench_datasets"] = datasets  # its dataclasses are found by module name
+    spec.loader.exec_module(datasets)
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(location) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+        last = target.execute("SELECT max(id) FROM cases").fetchone()[0]
+        target.execute("UPDATE cases SET type = 'compliment' WHERE id IN (?, ?)", (last // 2, last // 3))
+    shown, noted = datasets.existing(copy)
+    found = dict(rows(str(copy), "SELECT reference, id FROM cases WHERE type = 'complaint'"))
+    assert found[shown] > last // 2 and found[noted] > last // 3
+    assert found[shown] - last // 2 < 50 and found[noted] - last // 3 < 50
