@@ -119,6 +119,14 @@ def cli(db_location) -> Cli:
     return runner
 
 
+def import_refusals(cli: Cli, sheet) -> dict[int, str]:
+    """The rows an import of `sheet` refused, line by line, with their reasons; the import must
+    have failed as a refusal does (exit 1, in words, without a traceback)."""
+    refused = cli("import", str(sheet), "--json")
+    assert refused.exit_code == 1 and "Traceback" not in refused.stderr and "unexpected" not in refused.stderr
+    return {item["line"]: item["reason"] for item in json.loads(refused.stdout)["refused"]}
+
+
 def exported_by_workers(monkeypatch, rows_a_batch: int, cases_a_batch: int = 2) -> list[int]:
     """Exports made from here on by forked workers (cli/export_workers.py), `rows_a_batch` rows
     to a batch of JSON and `cases_a_batch` cases to a batch of CSV, even on one core; the list

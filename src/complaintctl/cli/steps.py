@@ -29,7 +29,7 @@ from complaintctl.cli.results import (
 )
 from complaintctl.cli.runtime import app, fail, handled, settings
 from complaintctl.domain.dates import parse_date
-from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, OUTCOMES, PREFERRED_CONTACT
+from complaintctl.domain.vocabulary import CASE_TYPES, CHANNELS, EXCLUSIONS, MOST_EXTENSION_DAYS, OUTCOMES, PREFERRED_CONTACT
 
 
 @app.command()
@@ -116,7 +116,7 @@ def acknowledge(
 @handled
 def extend(
     reference: str = reference_argument(),
-    days: Optional[int] = typer.Option(None, "--days", min=1, max=365, help="Extra working days."),
+    days: Optional[int] = typer.Option(None, "--days", min=1, max=MOST_EXTENSION_DAYS, help="Extra working days."),
     to: Optional[str] = typer.Option(None, "--to", callback=date_value, help="The new response date."),
     reason: Optional[str] = text_option("--reason", help="Why more time is needed (required)."),
     good_reason: Optional[str] = text_option("--good-reason", help="Why the extension may go beyond the policy's limit."),

@@ -15,6 +15,10 @@ LIVE = "live"
 LIVE_STATUSES = ("open", "acknowledged")
 CHANNELS = ("online", "email", "phone", "letter", "in-person", "social-media", "representative")
 PREFERRED_CONTACT = ("email", "phone", "letter")
+# The most working days one extension adds (`extend --days`, or `--to` a date): more is a
+# mistyped number (a sheet's cell, a date years ahead), and far enough on would run past the
+# calendar's dates.
+MOST_EXTENSION_DAYS = 365
 # What an officer on the team roster may do; a policy can ask that stage 2 is handled by one role.
 OFFICER_ROLES = ("handler", "reviewer", "manager")
 

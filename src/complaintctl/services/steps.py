@@ -15,7 +15,7 @@ from complaintctl.domain.case import Case
 from complaintctl.domain.events import stored_event
 from complaintctl.domain.officers import check_reviewer
 from complaintctl.domain.policy import PolicyHistory, PolicyVersion, changed_keys
-from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS
+from complaintctl.domain.vocabulary import DECISIONS, EXCLUSIONS, MOST_EXTENSION_DAYS
 from complaintctl.errors import ComplaintError, InvalidInput, InvalidTransition, RuleViolation
 from complaintctl.services.context import Context, Database, Step
 from complaintctl.services.reading import derive_case, derive_further_case, settle_case
@@ -255,11 +255,6 @@ def _handler(ctx: Context, typed: str | None, kept: str | None = None) -> str:
     if kept:
         return ctx.roster.kept(kept)
     return ctx.officer
-
-
-# The most working days one extension adds, as `extend --days` allows: more is a mistyped number
-# (a sheet's cell, a `--to` years ahead), and far enough on would run past the calendar's dates.
-MOST_EXTENSION_DAYS = 365
 
 
 def extend(
