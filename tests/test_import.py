@@ -9,7 +9,10 @@ import json
 import uuid
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from complaintctl.cli import workers
+from complaintctl.domain import text
 from complaintctl.services import importing
 from conftest import REPO, Cli, import_refusals
 
@@ -173,8 +176,62 @@ def test_map_names_columns_the_headings_do_not(cli: Cli, tmp_path) -> None:
     cli.ok("import", str(sheet), "--map", "Case code=external_ref", "--map", "Logged in=received_on", "--map", "Person=name", "--map", "Gist=summary")
     case = cli.show(cli.ok("list", "--json").json()[0]["reference"])
     assert (case["name"], case["received_on"], case["summary"]) == ("Jo Bloggs", "2026-04-01", "Bins")
-    bad = cli("import", str(sheet), "--map", "Gist=colour")
-    assert bad.exit_code == 1 and "is not a field" in bad.stderr
+
+    for usage, said in (("Gist=colour", "colour is not a field"), ("Gist", "is not COLUMN=FIELD")):
+        bad = cli("import", str(sheet), "--map", usage)
+        assert bad.exit_code == 2 and said in bad.stderr and len(bad.stderr.strip().splitlines()) == 1
+    missing = cli("import", str(sheet), "--map", "Case code=external_ref", "--map", "Telephone number=phone")
+    assert missing.exit_code == 1 and "--map names a column" in missing.stderr and "'telephone number'" in missing.stderr
+    assert "'Gist'" in missing.stderr and len(cli.ok("list", "--json").json()) == 1
+
+
+def test_a_cell_the_commands_option_would_refuse_refuses_its_row(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(
+        tmp_path,
+        "T1,Ann,01/04/2026,,,,,,,,,\"Bins \x1b[31mnot collected\"\n"
+        + "T2," + "B" * 201 + ",01/04/2026,,,,,,,,,Bins\n"
+        + "T3,Cy,01/04/2026,,,,,,,,," + "x" * 20_001 + "\n"
+        + "T4,\"Di\nNewline\",01/04/2026,,,,,,,,,Bins\n"
+        + "T5,Ed,01/04/2026,,,,,,,,,\"Bins\nstill not collected \u2067\"\n"
+        + "T6,Fay,01/04/2026,,,,,,,,,\"Bins\nnot collected, twice\"\n",
+    )
+    assert import_refusals(cli, sheet) == {
+        2: "summary contains a control character (U+001B) at character 6; type plain text",
+        3: "name is 201 characters; at most 200",
+        4: "summary is 20,001 characters; at most 20,000",
+        5: "name contains a line break (U+000A) at character 3; give it on one line",
+        7: "summary contains a bidirectional control character (U+2067) at character 26; type plain text, without overrides that reorder it",
+    }
+    assert cli.ok("list", "--json").json() == []
+
+
+def test_a_unicode_line_separator_in_a_cell_leaves_its_row_whole(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(tmp_path, "U1,Ann,01/04/2026,,,,,,,,,\"Bins\u0085not collected\"\nU2,Bob,02/04/2026,,,,,,,,,Fence\n")
+    assert import_refusals(cli, sheet) == {2: "summary contains a control character (U+0085) at character 5; type plain text"}
+    lines = _sheet(tmp_path, "U1,Ann,01/04/2026,,,,,,,,,Bins \u00e9t\u00e9\nU2,Bob,02/04/2026,,,,,,,,,Fence\n", name="plain.csv")
+    assert cli.ok("import", str(lines), "--json").json()["rows_read"] == 2
+
+
+def test_a_compliment_row_with_a_stage_s_steps_is_refused_not_imported_without_them(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(
+        tmp_path,
+        "C1,Ann,01/04/2026,02/04/2026,Jo Bloggs,03/04/2026,Upheld,,,,Compliment,Thanks\n"
+        + "C2,Bob,01/04/2026,,,,,,,,Comment,Longer hours\n"
+        + "C3,Cy,01/04/2026,,,,,05/04/2026,,,Praise,Thanks\n",
+    )
+    assert import_refusals(cli, sheet) == {
+        2: "a compliment has no clock, so it is not acknowledged, extended or closed; clear its cells acknowledged, handler, closed, outcome,"
+        " or give its type as complaint",
+        4: "a compliment has no clock, so it is not acknowledged, extended or closed; clear its cells stage2 received,"
+        " or give its type as complaint",
+    }
+
+
+def test_a_refusal_names_the_sheet_s_columns_not_the_command_line_s_options(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(tmp_path, "F1,Ann,01/04/2030,,,,,,,,,Bins\nF2,Bob,01/04/2026,,,01/05/2026,Refused,,,,,Bins\n")
+    refusals = import_refusals(cli, sheet)
+    assert "received 2030-04-01 is in the future" in refusals[2] and "--" not in refusals[2]
+    assert "in its reasons column" in refusals[3] and "--" not in refusals[3], refusals[3]
 
 
 @pytest.mark.both_databases
@@ -217,3 +274,18 @@ def test_the_garbage_collector_runs_again_after_an_import_written_or_refused(cli
     refused = cli("import", str(_sheet(tmp_path, "R1,Ann,01/04/2026,31/03/2026,,,,,,,,\n")))
     assert refused.exit_code == 1 and gc.isenabled()
     assert cli("import", str(tmp_path / "missing.csv")).exit_code == 1 and gc.isenabled()
+
+
+@given(
+    cells=st.dictionaries(
+        st.sampled_from(["name", "summary", "external_ref", "notes", "service"]),
+        st.text(st.characters(codec="utf-8", exclude_categories=()) | st.sampled_from("\n\r\t\x1b\x85\u2028\u202e\xa0 "), max_size=260),
+        min_size=1,
+    )
+)
+def test_a_row_is_refused_for_its_text_exactly_when_a_cell_s_own_rule_refuses_it(cells: dict[str, str]) -> None:
+    wrong = [name for name, value in cells.items() if text.problem(value, importing._rule(name)) is not None]
+    found = importing._refused_text(cells)
+    assert (found is None) == (not wrong)
+    if found is not None:
+        assert found.startswith(wrong[0].replace("_", " ") + " ")

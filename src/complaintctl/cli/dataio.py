@@ -46,12 +46,25 @@ def export(
             sys.stdout.write(piece)
 
 
+def _column_mapping(param: typer.CallbackParam, value: list[str] | None) -> list[str] | None:
+    """`--map` values refused as the usage errors they are (exit 2) when one is not COLUMN=FIELD."""
+    if value:
+        from complaintctl.errors import InvalidInput
+        from complaintctl.services.importing import parse_mapping
+
+        try:
+            parse_mapping(value)
+        except InvalidInput as problem:
+            raise typer.BadParameter(str(problem), param=param) from None
+    return value
+
+
 @app.command("import")
 @handled
 def import_sheet(
     path: str = typer.Argument(..., metavar="FILE.csv", help="The spreadsheet, saved as CSV."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check every row and report, writing nothing."),
-    mapping: list[str] | None = typer.Option(None, "--map", metavar="COLUMN=FIELD", help="Read a column the headings do not name, e.g. --map 'Our ref=external_ref'. Repeatable."),
+    mapping: list[str] | None = typer.Option(None, "--map", metavar="COLUMN=FIELD", callback=_column_mapping, help="Read a column the headings do not name, e.g. --map 'Our ref=external_ref'. Repeatable."),
     encoding: str = typer.Option("utf-8", "--encoding", help="The file's encoding; a sheet saved by Excel on Windows is often cp1252."),
     as_json: bool = typer.Option(False, "--json", help="The report as JSON on stdout."),
 ) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gc
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from typing import Any
 
 from complaintctl.domain.dates import parse_date
 from complaintctl.domain.money import pence
+from complaintctl.domain.text import FREE_TEXT, ONE_LINE, ONE_LINE_LIMIT, REFERENCE, TextRule, problem
 from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OUTCOMES
 from complaintctl.errors import ComplaintError, InvalidInput
 from complaintctl.services import steps
@@ -37,7 +39,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "type": ("type", "case type", "feedback type", "kind"),
     "name": ("name", "complainant", "complainant name", "customer", "customer name", "full name", "from"),
     "email": ("email", "email address", "e mail"),
-    "phone": ("phone", "telephone", "tel", "phone number", "mobile"),
+    "phone": ("phone", "telephone", "tel", "phone number", "mobile", "tel no", "telephone number", "phone no",
+              "contact number", "mobile number"),
     "address": ("address", "postal address"),
     "service": ("service", "service area", "department", "directorate", "team"),
     "category": ("category", "subject", "topic", "theme"),
@@ -95,6 +98,19 @@ STEP_NAMES = {
     "closed_on": "closed", "stage2_received_on": "stage 2 requested", "stage2_acknowledged_on": "stage 2 acknowledged",
     "stage2_closed_on": "stage 2 closed", "issue_date": "issue date",
 }
+# The fields whose cells are free text, as the options of the commands that record them are
+# (domain.text): lines of text up to 20,000 characters. The sheet's reference is held to a
+# command line's reference; every other cell is one line of at most 200 characters.
+FREE_TEXT_FIELDS = frozenset({
+    "address", "representative_address", "summary", "outcomes_sought", "adjustments", "reasons", "steps_taken", "learning",
+    "remedy", "stage2_reasons", "stage2_steps_taken", "stage2_learning", "stage2_remedy", "stage2_late_reason", "notes",
+})
+# What a compliment's or a comment's row may not have: it has no clock, so nothing in the sheet
+# can acknowledge, hand on, extend, close or escalate it.
+CLOCK_FIELDS = (
+    "acknowledged_on", "handler", "extended_to", "closed_on", "outcome", "exclusion", "stage2_received_on",
+    "stage2_acknowledged_on", "stage2_handler", "stage2_closed_on", "stage2_outcome",
+)
 # Outcomes as sheets spell them.
 OUTCOME_WORDS = {
     "upheld": "upheld", "partly upheld": "partly-upheld", "partially upheld": "partly-upheld", "part upheld": "partly-upheld",
@@ -172,9 +188,9 @@ def parse_mapping(given: list[str]) -> dict[str, str]:
         column, sep, name = item.partition("=")
         name = name.strip().lower().replace("-", "_").replace(" ", "_")
         if not sep or not column.strip():
-            raise InvalidInput(f"--map {item!r} is not COLUMN=FIELD; for example --map 'Our ref=external_ref'")
+            raise InvalidInput(f"{item!r} is not COLUMN=FIELD; for example 'Our ref=external_ref'")
         if name not in FIELDS:
-            raise InvalidInput(f"--map {item!r}: {name or '(nothing)'} is not a field; use one of {', '.join(FIELDS)}")
+            raise InvalidInput(f"{item!r}: {name or '(nothing)'} is not a field; use one of {', '.join(FIELDS)}")
         mapping[_key(column)] = name
     return mapping
 
@@ -210,6 +226,12 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
     if not records:
         raise InvalidInput(f"{path} is empty; it needs a heading row and a row per case")
     (_, headings), body = records[0], records[1:]
+    missing = sorted(set(mapping) - {_key(heading) for heading in headings})
+    if missing:
+        raise InvalidInput(
+            f"--map names a column {path} does not have: {', '.join(repr(key) for key in missing)}; "
+            f"its headings are {', '.join(repr(heading.strip()) for heading in headings if heading.strip())}"
+        )
     columns: dict[str, list[tuple[int, int]]] = {}
     unused = []
     for index, heading in enumerate(headings):
@@ -261,9 +283,10 @@ def _unguarded(value: str) -> str:
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted cell may hold line breaks)."""
-    lines = text.splitlines(keepends=True)
-    reader = csv.reader(lines, strict=True)
+    """Each record with the line it starts on (a quoted cell may hold line breaks). Lines end
+    where a CSV file's do, at CR, LF or CRLF: `str.splitlines` would also end one at a Unicode
+    separator (U+2028, U+0085) inside a cell, and split its row in two."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     start = 1
     for cells in reader:
         yield start, cells
@@ -527,6 +550,10 @@ def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
     """Record a row's case (admitted, with its key: `row_admitted`) through the steps of `ctx`,
     each in a transaction of its store (`import_sheet` gives them one, kept in memory); False
     when it is refused."""
+    refused = _refused_text(row.values)
+    if refused is not None:
+        report.refused.append({"line": row.line, "reason": refused})
+        return False
     done = ["received"]
     try:
         dates = _dates(row)
@@ -534,14 +561,42 @@ def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
         if row.values.get("notes"):
             done.append("note")
             steps.add_note(ctx, case.reference, dates["received_on"], row.values["notes"])
-        # A compliment or comment is settled when logged: a sheet's other dates for it say nothing more.
-        stages = _stage_steps(ctx, case.reference, dates, row.values, done) if case.has_clock else 1
+        if case.has_clock:
+            stages = _stage_steps(ctx, case.reference, dates, row.values, done)
+        else:
+            done.append("")
+            _refuse_clock_cells(case.type, row.values)
+            stages = 1
     except ComplaintError as refusal:
-        report.refused.append({"line": row.line, "reason": f"{done[-1]}: {_without_reference(str(refusal))}"})
+        step = f"{done[-1]}: " if done[-1] else ""
+        report.refused.append({"line": row.line, "reason": step + _without_reference(str(refusal))})
         return False
     report.cases_created += 1
     report.stages += stages
     return True
+
+
+def _refused_text(values: dict[str, str]) -> str | None:
+    """What is wrong with the first cell of a row that the option of its field would refuse
+    (domain.text), naming its field; None when every cell is text its field may hold."""
+    # Every character a field refuses is one `str.isprintable` is false for (a control, a format
+    # character, a line or paragraph separator, a surrogate): a row of printable text need only
+    # have its longer cells measured.
+    if "".join(values.values()).isprintable():
+        suspects = [name for name, value in values.items() if len(value) > ONE_LINE_LIMIT]
+    else:
+        suspects = list(values)
+    for name in suspects:
+        found = problem(values[name], _rule(name))
+        if found is not None:
+            return f"{name.replace('_', ' ')} {found}"
+    return None
+
+
+def _rule(name: str) -> TextRule:
+    if name in FREE_TEXT_FIELDS:
+        return FREE_TEXT
+    return REFERENCE if name == "external_ref" else ONE_LINE
 
 
 def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: dict[str, str], done: list[str]) -> int:
@@ -576,11 +631,36 @@ def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: d
     return 2
 
 
+def _refuse_clock_cells(kind: str, values: dict[str, str]) -> None:
+    """A compliment or comment is settled when logged; a row that records steps for it, as the
+    commands would refuse them, is refused rather than imported without them."""
+    found = [name.replace("_on", "").replace("_", " ") for name in CLOCK_FIELDS if values.get(name)]
+    days = values.get("extension_days", "").strip()
+    if days not in ("", "0"):
+        found.append("extension days")
+    if found:
+        raise InvalidInput(
+            f"a {kind} has no clock, so it is not acknowledged, extended or closed; clear its cells {', '.join(found)}, "
+            "or give its type as complaint"
+        )
+
+
 def _without_reference(message: str) -> str:
-    """A refusal as the sheet's reader needs it: the case reference it was given is not kept."""
+    """A refusal as the sheet's reader needs it: the case reference it was given is not kept,
+    and the options a command line would be corrected with are the sheet's columns."""
     message = re.sub(r"^[A-Z]+-\d{4}-\d+: ", "", message).replace("--on ", "")
     # The command a refusal suggests names a case that was never kept: the sheet's row is what to correct.
-    return re.sub(r";? *(run|use) `complaintctl [^`]*`.*$", "; correct the row's dates", message)
+    message = re.sub(r";? *(run|use) `complaintctl [^`]*`.*$", "; correct the row's dates", message)
+    message = re.sub(r"with --([a-z][a-z-]*)(?: [A-Z]+)?", lambda option: f"in its {_column(option[1])} column", message)
+    return re.sub(r"(?<![^\s(])--([a-z][a-z-]*)", lambda option: _column(option[1]), message)
+
+
+# The columns that stand for the options whose names say less in a sheet.
+OPTION_COLUMNS = {"to": "extended to", "days": "extension days", "late-reason": "stage 2 late reason"}
+
+
+def _column(option: str) -> str:
+    return OPTION_COLUMNS.get(option, option.replace("-", " "))
 
 
 @lru_cache(maxsize=8192)
