@@ -172,6 +172,10 @@ def test_apply_redacts_every_personal_detail_and_keeps_every_figure(cli, cases, 
         assert value not in everything, key
     assert _ok(cli, "list", "--search", "Quartermaine", "--json").json() == []
     assert "no case matches" in _refused(cli, 1, "sar", "--name", PERSONAL["name"], "--out", str(tmp_path / "sar.zip"))
+    # The marker left in a redacted detail's place is no one's: asked for, it finds nothing and records nothing.
+    for option, marker in (("--name", "[redacted]"), ("--email", "[REDACTED]"), ("--name", " [Redacted] ")):
+        assert "no case matches" in _refused(cli, 1, "sar", option, marker, "--out", str(tmp_path / "marker.zip"))
+    assert cli.show(cases["old"])["events"][-1]["kind"] == "redacted" and not (tmp_path / "marker.zip").exists()
 
     verified = _ok(cli, "verify", "--json").json()
     assert verified["ok"] and verified["redacted_events"] >= 12, verified["problems"]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from complaintctl.domain.case import Case
 from complaintctl.domain.pack import StepCase
 from complaintctl.domain.restrictions import Restriction, contact_key, phone_key
+from complaintctl.domain.retention import REDACTED
 
 if TYPE_CHECKING:
     from complaintctl.domain.officers import Roster
@@ -45,8 +46,9 @@ class Person:
 
     def matches(self, what: str, value: object) -> bool:
         """Whether a detail held (`what` is name, email or phone) is one of the person's, compared
-        as restrictions compare them (contact_key, phone_key)."""
-        if not isinstance(value, str) or not value:
+        as restrictions compare them (contact_key, phone_key). A detail redacted past retention is
+        no one's: the marker left in its place matches no request, even one that gives it."""
+        if not isinstance(value, str) or not value or value == REDACTED:
             return False
         if what == "phone":
             return phone_key(value) in self.phones
