@@ -17,19 +17,16 @@ HEADINGS = ("Reference", "St", "Handler", "Due", "Due on", "Late")
 GAP = "  "
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
 def headline(report: "Report") -> str:
     """One line: how many items are overdue and due soon, and as of when."""
     from complaintctl.domain.dates import in_words
+    from complaintctl.output.render import counted
 
     when = f"{report.as_of.strftime('%a')} {in_words(report.as_of)}"
     overdue = len(report.overdue)
     parts = [f"{overdue} overdue" if overdue else "nothing overdue"]
     if report.within is not None:
-        ahead = "today" if report.within == 0 else f"within {_plural(report.within, 'working day')}"
+        ahead = "today" if report.within == 0 else f"within {counted(report.within, 'working day')}"
         parts.append(f"{len(report.due_soon)} due {ahead}")
     return f"As of {when}: {', '.join(parts)}"
 

@@ -73,9 +73,8 @@ def retention(
         if found.to_redact:
             render.say(f"{len(found.to_redact)} to redact{held}; nothing changed. Redact them with `complaintctl retention --apply`.")
         return
-    restrictions = f" and {found.restrictions} ended restrictions" if found.restrictions else ""
-    cases = f"{len(found.redacted)} case{'' if len(found.redacted) == 1 else 's'}"
-    render.say(f"Redacted {cases} ({found.redacted_events} events){restrictions}{held}.")
+    restrictions = f" and {render.counted(found.restrictions, 'ended restriction')}" if found.restrictions else ""
+    render.say(f"Redacted {render.counted(len(found.redacted), 'case')} ({render.counted(found.redacted_events, 'event')}){restrictions}{held}.")
     if not found.reclaimed:
         render.say(
             "Warning: another process kept the database busy, so its files may still hold what was redacted; "

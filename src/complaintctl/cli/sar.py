@@ -33,10 +33,6 @@ def sar(
         lambda write: export_sar(settings.context(), person, write),
     )
     render.say(
-        f"Wrote the subject access export to {out}: {_counted(len(references), 'case')} ({', '.join(references)}), "
-        f"{_counted(details['files'], 'file')}, SHA-256 {details['sha256']}; check {exported.REVIEW} before sending"
+        f"Wrote the subject access export to {out}: {render.counted(len(references), 'case')} ({', '.join(references)}), "
+        f"{render.counted(details['files'], 'file')}, SHA-256 {details['sha256']}; check {exported.REVIEW} before sending"
     )
-
-
-def _counted(number: int, word: str) -> str:
-    return f"{number} {word}" if number == 1 else f"{number} {word}s"

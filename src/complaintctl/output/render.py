@@ -371,6 +371,11 @@ def print_table(out, grid) -> None:
     out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
+def counted(number: int, what: str) -> str:
+    """`1 case`, `2 cases`, `1,170 cases`."""
+    return f"{number:,} {what}{'' if number == 1 else 's'}"
+
+
 def say(message: str) -> None:
     """A message for the person at the terminal: stderr, so stdout stays clean for scripts."""
     sys.stderr.write(printable(message, multiline=True) + "\n")
