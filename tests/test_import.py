@@ -62,8 +62,9 @@ def test_the_example_sheet_comes_in_whole(cli: Cli) -> None:
 
 def test_importing_the_same_file_again_adds_nothing(cli: Cli) -> None:
     cli.ok("import", str(EXAMPLE))
-    again = cli.ok("import", str(EXAMPLE), "--json").json()
-    assert again["cases_created"] == 0 and again["already_imported"] == 40
+    again = cli.ok("import", str(EXAMPLE), "--json")
+    assert again.json()["cases_created"] == 0 and again.json()["already_imported"] == 40
+    assert "Already imported: 40 (not read again: record what has happened since with the commands" in again.stderr
     assert len(cli.ok("list", "--json").json()) == 40
 
 
@@ -289,3 +290,19 @@ def test_a_row_is_refused_for_its_text_exactly_when_a_cell_s_own_rule_refuses_it
     assert (found is None) == (not wrong)
     if found is not None:
         assert found.startswith(wrong[0].replace("_", " ") + " ")
+
+
+def test_the_sheet_s_reference_is_shown_and_leads_to_the_case_it_was_kept_on(cli: Cli, tmp_path) -> None:
+    cli.ok("import", str(EXAMPLE))
+    first = in_sheet_order(cli)[0]["reference"]
+    assert "Sheet ref  CS/26/101\n" in cli.ok("show", first).stdout
+    for command in (("show", "CS/26/101"), ("acknowledge", "cs/26/101", "--on", "2026-04-03")):
+        mistaken = cli(*command)
+        assert mistaken.exit_code == 1
+        assert f"it is the imported sheet's reference of {first}: use that" in mistaken.stderr
+    # A row without a reference is known by a digest of its cells, which is not shown.
+    sheet = _sheet(tmp_path, ",Zebedee Quill,01/04/2026,,,,,,,,,Bins\n")
+    cli.ok("import", str(sheet))
+    unreferenced = cli.ok("list", "--search", "Zebedee Quill", "--json").json()[0]["reference"]
+    assert cli.show(unreferenced)["events"][0]["details"]["external_ref"].startswith("row-")
+    assert "Sheet ref" not in cli.ok("show", unreferenced).stdout

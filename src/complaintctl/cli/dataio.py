@@ -107,7 +107,12 @@ def _say_report(report, sheet, dry_run: bool) -> None:
     lines.append(f"{created}: {report.cases_created}")
     lines.append(f"Stages: {report.stages}")
     if report.already_imported:
-        lines.append(f"Already imported: {report.already_imported}")
+        # Such a row is known by its reference and not read again: a step recorded in the sheet
+        # since (a response date filled in) is not recorded by importing it again.
+        lines.append(
+            f"Already imported: {report.already_imported} (not read again: record what has happened since with the commands, "
+            "e.g. `complaintctl close`)"
+        )
     lines.append(f"Refused rows: {len(report.refused)}")
     if sheet.unused:
         lines.append(f"Columns not used: {printable(', '.join(sheet.unused))}")

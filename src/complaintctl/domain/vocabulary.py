@@ -19,6 +19,9 @@ PREFERRED_CONTACT = ("email", "phone", "letter")
 # mistyped number (a sheet's cell, a date years ahead), and far enough on would run past the
 # calendar's dates.
 MOST_EXTENSION_DAYS = 365
+# An imported row without a reference of its own is known (as `external_ref`) by this and a
+# digest of its cells, so that importing it again adds nothing; `show` leaves the digest out.
+ROW_DIGEST_PREFIX = "row-"
 # What an officer on the team roster may do; a policy can ask that stage 2 is handled by one role.
 OFFICER_ROLES = ("handler", "reviewer", "manager")
 

@@ -17,6 +17,7 @@ from complaintctl.domain.vocabulary import (
     OMBUDSMAN_NAMES,
     ORDER_KINDS,
     OUTCOME_WORDS,
+    ROW_DIGEST_PREFIX,
 )
 
 if TYPE_CHECKING:
@@ -398,8 +399,11 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
     who = case.name or "(no name)"
     if details.get("representative"):
         who += f" (via {details['representative']})"
+    # A sheet's row without a reference of its own is known by a digest, which is no one's to read.
+    sheet_reference = details.get("external_ref")
     facts = [
         ["Reference", case.reference],
+        ["Sheet ref", sheet_reference if sheet_reference and not sheet_reference.startswith(ROW_DIGEST_PREFIX) else None],
         ["Type", case.type],
         ["From", who],
         ["Contact", ", ".join(str(details[k]) for k in ("email", "phone") if details.get(k)) or None],

@@ -24,7 +24,7 @@ from typing import Any
 from complaintctl.domain.dates import parse_date
 from complaintctl.domain.money import pence
 from complaintctl.domain.text import FREE_TEXT, ONE_LINE, ONE_LINE_LIMIT, REFERENCE, TextRule, problem
-from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OUTCOMES
+from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OUTCOMES, ROW_DIGEST_PREFIX
 from complaintctl.errors import ComplaintError, InvalidInput
 from complaintctl.services import steps
 from complaintctl.services.context import Context
@@ -527,7 +527,7 @@ def row_key(row: Row) -> str:
     if given:
         return given
     content = "\x1f".join(f"{name}={row.values[name]}" for name in sorted(row.values))
-    return "row-" + hashlib.sha256(content.encode()).hexdigest()[:16]
+    return ROW_DIGEST_PREFIX + hashlib.sha256(content.encode()).hexdigest()[:16]
 
 
 def row_admitted(row: Row, known: set[str], seen: dict[str, int], report: Report) -> str | None:

@@ -328,6 +328,9 @@ class Queries:
         nothing else of a case is said to whoever mistyped one)."""
         if not reference:
             return "no case with reference (none given); check it with `complaintctl list`"
+        imported_as = [found for (found,) in self.tuples(statements.CASES_OF_EXTERNAL_REF, external_ref=reference)]
+        if imported_as:
+            return f"no case with reference {reference}; it is the imported sheet's reference of {' and '.join(imported_as)}: use that"
         nearest = closest(reference, self.references_among(slips(reference)))
         if not nearest:
             return f"no case with reference {reference}; check it with `complaintctl list`"

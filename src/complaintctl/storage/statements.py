@@ -825,6 +825,8 @@ HISTORIES_BY_CASE = (
     "FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.case_id, e.number"
 )
 EXTERNAL_REFS = "SELECT external_ref FROM cases WHERE external_ref IS NOT NULL"
+# The cases an imported sheet's own reference was kept on (through its index), for a reference mistaken for one of ours.
+CASES_OF_EXTERNAL_REF = "SELECT reference FROM cases WHERE external_ref = :external_ref ORDER BY id LIMIT 3"
 STAGES_BY_CASE = f"SELECT {_columns(STAGE_COLUMNS)} FROM stages ORDER BY case_id, number"
 # The month figures, every row (a few thousand), to compare with those the stage rows give.
 RECEIVED_MONTHS = "SELECT number, month, case_type, outcome, exclusion, service, category, stages FROM received_months"
