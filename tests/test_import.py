@@ -306,3 +306,16 @@ def test_the_sheet_s_reference_is_shown_and_leads_to_the_case_it_was_kept_on(cli
     unreferenced = cli.ok("list", "--search", "Zebedee Quill", "--json").json()[0]["reference"]
     assert cli.show(unreferenced)["events"][0]["details"]["external_ref"].startswith("row-")
     assert "Sheet ref" not in cli.ok("show", unreferenced).stdout
+
+
+@given(st.text(st.sampled_from("ab,\"\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=40))
+def test_a_sheet_s_lines_end_only_where_a_csv_file_s_do(text_of_file: str) -> None:
+    lines = importing._lines(text_of_file)
+    assert "".join(lines) == text_of_file and "" not in lines
+    for line, after in zip(lines, lines[1:]):
+        body = line.removesuffix("\r\n") if line.endswith("\r\n") else line[:-1]
+        assert line.endswith(("\n", "\r")) and "\n" not in body and "\r" not in body
+        assert not (line.endswith("\r") and after.startswith("\n")), "a CRLF split in two"
+    if lines:
+        last = lines[-1].removesuffix("\r\n") if lines[-1].endswith("\r\n") else lines[-1].rstrip("\r\n")
+        assert "\n" not in last and "\r" not in last

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import gc
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -283,14 +282,28 @@ def _unguarded(value: str) -> str:
 
 
 def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted cell may hold line breaks). Lines end
-    where a CSV file's do, at CR, LF or CRLF: `str.splitlines` would also end one at a Unicode
-    separator (U+2028, U+0085) inside a cell, and split its row in two."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    """Each record with the line it starts on (a quoted cell may hold line breaks)."""
+    reader = csv.reader(_lines(text), strict=True)
     start = 1
     for cells in reader:
         yield start, cells
         start = reader.line_num + 1
+
+
+# A line of a CSV file: it ends at CR, LF or CRLF, or with the file.
+_CSV_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of a CSV file, with their ends. `str.splitlines` is quickest, but it also ends
+    a line at a Unicode separator (U+2028, U+0085…), which in a sheet can only be inside a cell,
+    and would split its row in two: when it made more lines than the file has ends of lines, they
+    are split again by the file's own."""
+    lines = text.splitlines(keepends=True)
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    if len(lines) == ends + (bool(text) and not text.endswith(("\n", "\r"))):
+        return lines
+    return _CSV_LINE.findall(text)
 
 
 class _OneTransaction:
