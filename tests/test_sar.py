@@ -174,6 +174,9 @@ def test_refusals_write_and_record_nothing(cli, people, tmp_path):
     link.symlink_to(tmp_path / "target.zip")
     assert cli("sar", "--name", "Ann Bee", "--out", str(link)).exit_code == 1
     assert not (tmp_path / "target.zip").exists()
+    misnamed = cli("sar", "--name", "Ann Bee", "--out", str(tmp_path / "ann.txt"))
+    _one_line_error(misnamed, 2, "is not a .zip file name")
+    assert not (tmp_path / "ann.txt").exists()
     assert _ok(cli, "verify", "--head").stdout == head
 
     _ok(cli, "sar", "--name", "Ann Bee", "--out", str(out), "--force")

@@ -7,13 +7,20 @@ from complaintctl.cli.results import exported_to
 from complaintctl.cli.runtime import app, handled, settings
 
 
+def _zip_file(param: typer.CallbackParam, value: str) -> str:
+    """The --out file, named as the zip it is: a person receiving FILE.txt could not open it."""
+    if value is not None and not value.lower().endswith(".zip"):
+        raise typer.BadParameter(f"{value!r} is not a .zip file name; the export is a zip: give FILE.zip", param=param)
+    return value
+
+
 @app.command()
 @handled
 def sar(
     names: list[str] | None = typer.Option(None, "--name", help="The person's name, as complainant or representative (exact, any case). Repeatable."),
     emails: list[str] | None = typer.Option(None, "--email", help="An email address of theirs (exact, any case). Repeatable."),
     phones: list[str] | None = typer.Option(None, "--phone", help="A phone number of theirs (its digits compared). Repeatable."),
-    out: str = typer.Option(..., "--out", help="The zip to write (0600, never over a file without --force)."),
+    out: str = typer.Option(..., "--out", callback=_zip_file, help="The zip to write, FILE.zip (0600, never over a file without --force)."),
     force: bool = force_option("the --out file"),
 ) -> None:
     """A subject access export: every case about the person (as complainant or representative,
