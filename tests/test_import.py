@@ -154,6 +154,17 @@ def test_windows_1252_sheet_is_refused_naming_the_line_then_read_with_encoding(c
     assert names == ["Jo Bloggs", "Zoë Brontë"]
 
 
+def test_a_utf_16_sheet_is_read_with_its_encoding_and_a_workbook_still_refused(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(tmp_path, "W1,Zoë Brontë,01/04/2026,,,,,,,,,Bins\n", encoding="utf-16")
+    cli.ok("import", str(sheet), "--encoding", "utf-16")
+    assert [cli.show(row["reference"])["name"] for row in in_sheet_order(cli)] == ["Zoë Brontë"]
+    workbook = tmp_path / "book.csv"
+    workbook.write_bytes(b"PK\x03\x04\x14\x00\x06\x00" * 4)
+    refused = cli("import", str(workbook), "--encoding", "utf-16")
+    assert refused.exit_code == 1 and "is a workbook (.xlsx or .xls), not CSV" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+
+
 @pytest.mark.parametrize(
     "content, said",
     [
@@ -161,6 +172,7 @@ def test_windows_1252_sheet_is_refused_naming_the_line_then_read_with_encoding(c
         (b"", "is empty"),
         (b"Name,Colour\nJo,red\n", "no column of received dates"),
         (b'Ref,Date received\n"A1,01/04/2026\n', "not a CSV file"),
+        ("Ref,Date received\nA1,01/04/2026\n".encode("utf-16"), "is UTF-16 text; add --encoding utf-16"),
     ],
 )
 def test_what_is_not_a_sheet_is_refused_in_one_line(cli: Cli, tmp_path, content: bytes, said: str) -> None:

@@ -8,6 +8,7 @@ when no row was refused (and not at all for a dry run): a refused row leaves not
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gc
 import hashlib
@@ -128,6 +129,8 @@ EXTENSION_REASON = "extended as recorded in the imported spreadsheet"
 # What `export` and `list --csv` put an apostrophe before (output/render.py FORMULA_STARTS), so
 # that a spreadsheet shows the cell rather than running it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# How an Excel workbook's file begins: a zip (.xlsx) or an OLE compound file (.xls).
+WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 # More than this many bytes is not a complaints spreadsheet (nor could it be imported at once).
 LARGEST_SHEET = 200 * 1024 * 1024
 
@@ -206,18 +209,28 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
         raise InvalidInput(f"{path} is a folder; give the CSV file") from None
     if len(data) > LARGEST_SHEET:
         raise InvalidInput(f"{path} is larger than {LARGEST_SHEET // (1024 * 1024)} MB; split it and import each part")
-    if b"\x00" in data[:4096]:
-        raise InvalidInput(f"{path} is not a CSV file (it holds binary data); save the sheet as CSV and import that")
     try:
-        text = data.decode(encoding)
+        # UTF-16 and UTF-32 text holds zero bytes; any other encoding's text none, unlike a workbook's bytes.
+        wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
     except LookupError:
         raise InvalidInput(f"--encoding {encoding} is not an encoding Python knows; try utf-8 or cp1252") from None
+    if data.startswith(WORKBOOK_STARTS):
+        raise InvalidInput(f"{path} is a workbook (.xlsx or .xls), not CSV; save the sheet as CSV and import that")
+    binary = InvalidInput(f"{path} is not a CSV file (it holds binary data); save the sheet as CSV and import that")
+    if b"\x00" in data[:4096] and not wide:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            raise InvalidInput(f"{path} is UTF-16 text; add --encoding utf-16")
+        raise binary
+    try:
+        text = data.decode(encoding)
     except UnicodeDecodeError as problem:
         line = data[: problem.start].count(b"\n") + 1
         raise InvalidInput(
             f"line {line} of {path} is not {encoding} text; the sheet was probably saved as Windows-1252: add --encoding cp1252"
         ) from None
     text = text.removeprefix("\ufeff")
+    if wide and "\x00" in text[:4096]:
+        raise binary
     try:
         records = list(_records(text))
     except csv.Error as problem:
