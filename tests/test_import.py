@@ -252,6 +252,11 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
     cli.ok("import", str(EXAMPLE))
     open_case = in_sheet_order(cli)[36]["reference"]
     cli.ok("extend", open_case, "--days", "5", "--reason", "Site visit", "--on", "2026-11-20")
+    closed = in_sheet_order(cli)[0]["reference"]
+    cli.ok("action", "add", closed, "--what", "Replace the bin\n(the lid is broken)", "--due", "2026-05-01", "--owner", "J. Patel",
+           "--on", "2026-04-17")
+    cli.ok("action", "done", closed, "1", "--on", "2026-04-30")
+    cli.ok("action", "add", closed, "--what", "Check the round, twice", "--due", "2026-12-20", "--on", "2026-04-20")
     exported = tmp_path / "export.csv"
     cli.ok("export", "--out", str(exported))
     if backend == "postgresql":
@@ -272,7 +277,8 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
     before = list(csv.DictReader(exported.open()))
     after = list(csv.DictReader(again.open()))
     assert len(after) == len(before) == 40
-    kept = [column for column in before[0] if column not in ("reference", "external_ref", "actions")]
+    kept = [column for column in before[0] if column not in ("reference", "external_ref")]
+    assert before[0]["actions"].startswith("1. Replace the bin\n(the lid is broken) (due 2026-05-01, J. Patel, done 2026-04-30)\n2. ")
     for old, new in zip(before, after):
         assert new["external_ref"] == old["external_ref"]
         assert {column: new[column] for column in kept} == {column: old[column] for column in kept}
@@ -331,3 +337,17 @@ def test_a_sheet_s_lines_end_only_where_a_csv_file_s_do(text_of_file: str) -> No
     if lines:
         last = lines[-1].removesuffix("\r\n") if lines[-1].endswith("\r\n") else lines[-1].rstrip("\r\n")
         assert "\n" not in last and "\r" not in last
+
+
+def test_an_actions_column_in_the_team_s_own_words_is_kept_as_a_note(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(
+        tmp_path,
+        "A1,Ann,01/04/2026,02/04/2026,,02/04/2026,Upheld,,,,,Bins,Replace the bin by Friday\n"
+        "A2,Bob,01/04/2026,02/04/2026,,02/04/2026,Upheld,,,,,Bins,1. Replace the bin (due 2026-04-10)\n",
+        headings=HEADINGS.replace("Details\n", "Details,Actions\n"),
+    )
+    cli.ok("import", str(sheet))
+    first, second = (cli.show(row["reference"]) for row in in_sheet_order(cli))
+    assert first["actions"] == [] and first["events"][-1]["kind"] == "note"
+    assert first["events"][-1]["details"]["text"] == "Actions, as the imported spreadsheet recorded them:\nReplace the bin by Friday"
+    assert [(action["what"], action["due"], action["done_on"]) for action in second["actions"]] == [("Replace the bin", "2026-04-10", None)]

@@ -89,6 +89,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "stage2_late_reason": ("stage2 late reason", "stage 2 late reason", "late reason", "reason accepted late"),
     # The team's own remarks on a row: an internal note on the case, dated its receipt.
     "notes": ("notes", "note", "internal notes", "officer notes", "comments"),
+    # The actions promised, as `export` writes them (ACTION); a cell in other words is kept as a note.
+    "actions": ("actions", "outstanding actions", "actions agreed"),
 }
 FIELDS = tuple(HEADINGS)
 DATE_FIELDS = frozenset(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date"))
@@ -104,12 +106,13 @@ STEP_NAMES = {
 FREE_TEXT_FIELDS = frozenset({
     "address", "representative_address", "summary", "outcomes_sought", "adjustments", "reasons", "steps_taken", "learning",
     "remedy", "stage2_reasons", "stage2_steps_taken", "stage2_learning", "stage2_remedy", "stage2_late_reason", "notes",
+    "actions",
 })
 # What a compliment's or a comment's row may not have: it has no clock, so nothing in the sheet
 # can acknowledge, hand on, extend, close or escalate it.
 CLOCK_FIELDS = (
     "acknowledged_on", "handler", "extended_to", "closed_on", "outcome", "exclusion", "stage2_received_on",
-    "stage2_acknowledged_on", "stage2_handler", "stage2_closed_on", "stage2_outcome",
+    "stage2_acknowledged_on", "stage2_handler", "stage2_closed_on", "stage2_outcome", "actions",
 )
 # Outcomes as sheets spell them.
 OUTCOME_WORDS = {
@@ -129,6 +132,11 @@ EXTENSION_REASON = "extended as recorded in the imported spreadsheet"
 # What `export` and `list --csv` put an apostrophe before (output/render.py FORMULA_STARTS), so
 # that a spreadsheet shows the cell rather than running it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# One action as `export` writes it, each on its own line: `1. What was promised (due 2026-05-01,
+# owner, done 2026-04-28)`, the owner and the completion only when there are (output: services.export).
+ACTION = re.compile(r"(\d+)\. (.+?) \(due (\d{4}-\d{2}-\d{2})(?:, ([^\n]+?))?(?:, done (\d{4}-\d{2}-\d{2}))?\)(?=\n\d+\. |\Z)", re.S)
+# What an actions cell not in that form is kept as: the words of the sheet, as an internal note.
+ACTIONS_NOTE = "Actions, as the imported spreadsheet recorded them:\n"
 # How an Excel workbook's file begins: a zip (.xlsx) or an OLE compound file (.xls).
 WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 # More than this many bytes is not a complaints spreadsheet (nor could it be imported at once).
@@ -639,6 +647,9 @@ def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: d
     if dates.get("closed_on") or values.get("outcome"):
         done.append("closed")
         _close(ctx, reference, dates.get("closed_on"), values, "")
+    if values.get("actions"):
+        done.append("actions")
+        _actions(ctx, reference, dates.get("closed_on") or dates["received_on"], values["actions"])
     if not dates.get("stage2_received_on"):
         if any(dates.get(name) or values.get(name) for name in ("stage2_acknowledged_on", "stage2_closed_on", "stage2_outcome")):
             done.append("stage 2")
@@ -655,6 +666,28 @@ def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: d
         done.append("stage 2 closed")
         _close(ctx, reference, dates.get("stage2_closed_on"), values, "stage2_")
     return 2
+
+
+def _actions(ctx: Context, reference: str, promised: date, cell: str) -> None:
+    """The actions a row's cell lists, as `export` writes them (ACTION), each added and, where it
+    says so, done. They are recorded after stage 1's steps, before any escalation, as promised on
+    stage 1's close (or the receipt), or on the day one was done if that was earlier: the sheet
+    says neither when nor at which stage each was promised. A cell in other words is kept whole as
+    an internal note, dated the day given."""
+    found = []
+    at = 0
+    while at < len(cell):
+        action = ACTION.match(cell, at)
+        if action is None or int(action[1]) != len(found) + 1:
+            steps.add_note(ctx, reference, promised, ACTIONS_NOTE + cell)
+            return
+        found.append(action)
+        at = action.end() + 1
+    for action in found:
+        due, completed = _sheet_date(action[3]), _sheet_date(action[5]) if action[5] else None
+        steps.add_action(ctx, reference, min(promised, completed or promised), action[2], due, action[4])
+        if completed is not None:
+            steps.complete_action(ctx, reference, int(action[1]), completed)
 
 
 def _refuse_clock_cells(kind: str, values: dict[str, str]) -> None:
