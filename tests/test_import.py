@@ -257,6 +257,10 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
            "--on", "2026-04-17")
     cli.ok("action", "done", closed, "1", "--on", "2026-04-30")
     cli.ok("action", "add", closed, "--what", "Check the round, twice", "--due", "2026-12-20", "--on", "2026-04-20")
+    held, released = (row["reference"] for row in in_sheet_order(cli)[1:3])
+    cli.ok("hold", held, "--reason", "Claim issued in the county court", "--on", "2026-05-02")
+    cli.ok("hold", released, "--reason", "Claim threatened", "--on", "2026-06-01")
+    cli.ok("hold", released, "--release", "--reason", "Claim withdrawn", "--on", "2026-06-08")
     exported = tmp_path / "export.csv"
     cli.ok("export", "--out", str(exported))
     if backend == "postgresql":
@@ -283,6 +287,9 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
         assert new["external_ref"] == old["external_ref"]
         assert {column: new[column] for column in kept} == {column: old[column] for column in kept}
     assert "every case matches its events" in target.ok("verify").stdout
+    assert [(row["hold_since"], row["hold_reason"]) for row in before[1:3]] == [("2026-05-02", "Claim issued in the county court"), ("", "")]
+    kept_on = {row["external_ref"]: row["reference"] for row in after}
+    assert target.show(kept_on[before[1]["external_ref"]])["hold"]["reason"] == "Claim issued in the county court"
 
 
 def test_the_garbage_collector_runs_again_after_an_import_written_or_refused(cli: Cli, tmp_path) -> None:
@@ -351,3 +358,13 @@ def test_an_actions_column_in_the_team_s_own_words_is_kept_as_a_note(cli: Cli, t
     assert first["actions"] == [] and first["events"][-1]["kind"] == "note"
     assert first["events"][-1]["details"]["text"] == "Actions, as the imported spreadsheet recorded them:\nReplace the bin by Friday"
     assert [(action["what"], action["due"], action["done_on"]) for action in second["actions"]] == [("Replace the bin", "2026-04-10", None)]
+
+
+def test_a_legal_hold_in_the_sheet_is_placed_again_and_needs_its_reason(cli: Cli, tmp_path) -> None:
+    headings = HEADINGS.replace("Details\n", "Details,Legal hold,Hold since\n")
+    held = _sheet(tmp_path, "H1,Ann,01/04/2026,,,,,,,,,Bins,Claim issued,02/05/2026\n", headings=headings)
+    cli.ok("import", str(held))
+    case = cli.show(in_sheet_order(cli)[0]["reference"])
+    assert (case["hold"]["since"], case["hold"]["reason"]) == ("2026-05-02", "Claim issued")
+    unexplained = _sheet(tmp_path, "H2,Bob,01/04/2026,,,,,,,,,Bins,,02/05/2026\n", name="unexplained.csv", headings=headings)
+    assert import_refusals(cli, unexplained) == {2: "hold: it has a hold since date but no hold reason"}

@@ -40,6 +40,8 @@ COLUMNS = (
     *CASE_FIELDS,
     *(f"stage{number}_{name}" for number in (1, 2) for name in STAGE_FIELDS),
     "actions",
+    "hold_since",
+    "hold_reason",
 )
 
 
@@ -60,10 +62,12 @@ _FLAG_POSITIONS = tuple(
 )
 _COMPENSATION = {number: _POSITION[f"stage{number}_compensation"] for number in (1, 2)}
 _ACTIONS = _POSITION["actions"]
+_HOLD_SINCE, _HOLD_REASON = _POSITION["hold_since"], _POSITION["hold_reason"]
 # The columns people typed, which a spreadsheet might take for a formula.
 TYPED = frozenset(
     {"external_ref", "name", "email", "phone", "address", "representative", "representative_email",
-     "representative_address", "service", "category", "summary", "outcomes_sought", "adjustments", "handler", "actions"}
+     "representative_address", "service", "category", "summary", "outcomes_sought", "adjustments", "handler", "actions",
+     "hold_reason"}
     | {f"stage{number}_{name}" for number in (1, 2) for name in (*_FROM_EVENTS, "handler")}
 )
 
@@ -111,6 +115,12 @@ def flat_row(row: dict[str, Any], stages: list[dict[str, Any]], actions: list[di
             flat[index] = "yes" if flat[index] else "no"
     if actions:
         flat[_ACTIONS] = "\n".join(_action_text(action) for action in actions)
+    if "held" in kinds:
+        for event in steps:
+            if event.kind == "held":
+                flat[_HOLD_SINCE], flat[_HOLD_REASON] = event.on, event.details.get("reason")
+            elif event.kind == "hold-released":
+                flat[_HOLD_SINCE] = flat[_HOLD_REASON] = None
     return flat
 
 

@@ -26,7 +26,7 @@ from complaintctl.domain.money import pence
 from complaintctl.domain.text import FREE_TEXT, ONE_LINE, ONE_LINE_LIMIT, REFERENCE, TextRule, problem
 from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OUTCOMES, ROW_DIGEST_PREFIX
 from complaintctl.errors import ComplaintError, InvalidInput
-from complaintctl.services import steps
+from complaintctl.services import retention, steps
 from complaintctl.services.context import Context
 from complaintctl.services.reading import settle_case
 
@@ -91,14 +91,17 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "note", "internal notes", "officer notes", "comments"),
     # The actions promised, as `export` writes them (ACTION); a cell in other words is kept as a note.
     "actions": ("actions", "outstanding actions", "actions agreed"),
+    # A legal hold in force: the case is held again, from that day, for that reason.
+    "hold_since": ("hold since", "held since", "legal hold since", "hold date"),
+    "hold_reason": ("hold reason", "legal hold", "legal hold reason", "reason held"),
 }
 FIELDS = tuple(HEADINGS)
-DATE_FIELDS = frozenset(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date"))
+DATE_FIELDS = frozenset(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date", "hold_since"))
 # What each field is called in a refusal: the step it records.
 STEP_NAMES = {
     "received_on": "received", "acknowledged_on": "acknowledged", "extended_to": "extended to",
     "closed_on": "closed", "stage2_received_on": "stage 2 requested", "stage2_acknowledged_on": "stage 2 acknowledged",
-    "stage2_closed_on": "stage 2 closed", "issue_date": "issue date",
+    "stage2_closed_on": "stage 2 closed", "issue_date": "issue date", "hold_since": "hold since",
 }
 # The fields whose cells are free text, as the options of the commands that record them are
 # (domain.text): lines of text up to 20,000 characters. The sheet's reference is held to a
@@ -106,7 +109,7 @@ STEP_NAMES = {
 FREE_TEXT_FIELDS = frozenset({
     "address", "representative_address", "summary", "outcomes_sought", "adjustments", "reasons", "steps_taken", "learning",
     "remedy", "stage2_reasons", "stage2_steps_taken", "stage2_learning", "stage2_remedy", "stage2_late_reason", "notes",
-    "actions",
+    "actions", "hold_reason",
 })
 # What a compliment's or a comment's row may not have: it has no clock, so nothing in the sheet
 # can acknowledge, hand on, extend, close or escalate it.
@@ -595,6 +598,9 @@ def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
         if row.values.get("notes"):
             done.append("note")
             steps.add_note(ctx, case.reference, dates["received_on"], row.values["notes"])
+        if row.values.get("hold_reason") or dates.get("hold_since"):
+            done.append("hold")
+            _hold(ctx, case.reference, dates.get("hold_since") or dates["received_on"], row.values.get("hold_reason"))
         if case.has_clock:
             stages = _stage_steps(ctx, case.reference, dates, row.values, done)
         else:
@@ -666,6 +672,14 @@ def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: d
         done.append("stage 2 closed")
         _close(ctx, reference, dates.get("stage2_closed_on"), values, "stage2_")
     return 2
+
+
+def _hold(ctx: Context, reference: str, since: date, reason: str | None) -> None:
+    """A legal hold the sheet records, placed again as `hold` places it, dated as the sheet says:
+    recorded before the case's other steps, so that no later stage's dates come before it."""
+    if not reason:
+        raise InvalidInput("it has a hold since date but no hold reason")
+    retention.place_hold(ctx, reference, since, reason)
 
 
 def _actions(ctx: Context, reference: str, promised: date, cell: str) -> None:

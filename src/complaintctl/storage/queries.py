@@ -39,6 +39,7 @@ class Worded(NamedTuple):
     kind: str
     number: int
     details: dict[str, Any]
+    on: Any  # its business date as the database keeps it: ISO text in SQLite, `date` in PostgreSQL
 
 
 # Many cases' events are read a few hundred cases to a statement.
@@ -160,7 +161,7 @@ def cases_as_kept(kept: KeptCases) -> Iterator[tuple[dict[str, Any], list[dict[s
             dict(zip(names, row)),
             [dict(zip(stage_names, stage)) for stage in stages.take(case_id)],
             [dict(zip(action_names, action)) for action in actions.take(case_id)],
-            [Worded(kind, number, loads(details)) for _, number, kind, details in events.take(case_id)],
+            [Worded(kind, number, loads(details), on) for _, number, kind, details, on in events.take(case_id)],
         )
 
 

@@ -807,12 +807,12 @@ CASE_EXPORT_COLUMNS = (
 CASES_AS_EXPORTED = f"SELECT {_columns(CASE_EXPORT_COLUMNS)} FROM cases WHERE id > :after ORDER BY id LIMIT :count"
 STAGES_OF_CASES = f"SELECT {_columns(STAGE_COLUMNS)} FROM stages WHERE case_id BETWEEN :first AND :last ORDER BY case_id, number"
 ACTIONS_OF_CASES = f"SELECT {_columns(ACTION_COLUMNS)} FROM actions WHERE case_id BETWEEN :first AND :last ORDER BY case_id, number"
-# The events whose words a flat export shows (contact details, each stage's reasons and remedies),
-# with the amendments and voids that change them. `kind || ''` keeps SQLite off the index on
-# kind: it reads the events of the cases in order instead of sorting them.
+# The events whose words a flat export shows (contact details, each stage's reasons and remedies,
+# a legal hold), with the amendments and voids that change them. `kind || ''` keeps SQLite off
+# the index on kind: it reads the events of the cases in order instead of sorting them.
 EVENTS_WITH_WORDS = (
-    "SELECT case_id, number, kind, details FROM events WHERE case_id BETWEEN :first AND :last "
-    "AND kind || '' IN ('logged', 'amended', 'voided', 'escalated', 'closed') ORDER BY case_id, number"
+    "SELECT case_id, number, kind, details, business_date FROM events WHERE case_id BETWEEN :first AND :last "
+    "AND kind || '' IN ('logged', 'amended', 'voided', 'escalated', 'closed', 'held', 'hold-released') ORDER BY case_id, number"
 )
 # Every case's events with its reference and receipt, in case order: what `export` derives each
 # case from, in one statement (the events' unique (case_id, number) index gives the order). The
