@@ -49,7 +49,7 @@ READS = {
     "SELF_ASSESSMENT_HANDLERS": "both", "SELF_ASSESSMENT_REFUSED": "both", "SELF_ASSESSMENT_BEYOND_CAP": "both",
     "CASE_REFERENCES": "both", "EVENTS_BY_ID": "both", "EVENTS_BY_CASE": "both",
     "CASES_BY_ID": "both", "STAGES_BY_CASE": "both", "ACTIONS_BY_CASE": "both", "RECORDS_BY_CASE": "both",
-    "EVENTS_WITH_WORDS": "both", "HISTORIES_BY_CASE": "both", "CASES_AS_EXPORTED": "both", "STAGES_OF_CASES": "both", "ACTIONS_OF_CASES": "both", "EXTERNAL_REFS": "both", "EVENT_LINKS": "both", "RETENTION_DUE": "both",
+    "EVENTS_WITH_WORDS": "both", "HISTORIES_BY_CASE": "both", "CASES_AS_EXPORTED": "both", "STAGES_OF_CASES": "both", "ACTIONS_OF_CASES": "both", "EXTERNAL_REFS": "both", "CASES_OF_EXTERNAL_REF": "both", "EVENT_LINKS": "both", "RETENTION_DUE": "both",
     "SQLITE_TRIGGER_TEXT": "sqlite", "SQLITE_INDEX_TEXTS": "sqlite", "LAST_CASE_ID": "both", "LAST_STAGE_ID": "both",
 }
 WRITES = {
@@ -119,7 +119,7 @@ WORDS = {"key": "chain_head", "reference": FIRST, "prefix": "CMP", "beginning": 
          "handler": "jo officer", "service": "repairs", "ombudsman": "HOS", "finding": "maladministration",
          "next_due_what": "respond", "details": "{}", "since": "2025-06-01T00:00:00+00:00",
          "name": "jo officer", "login": "jo",
-         "search": "%repairs%",
+         "search": "%repairs%", "external_ref": "SHEET-1",
          "other_than": FIRST, "same_service": "lettings", "same_name": "ann example", "same_email": "ann@example.org",
          "decided_by": '["Head of Service"]'}
 # Values an insert needs to be new: a reference, a meta key, a counter, a migration. An update

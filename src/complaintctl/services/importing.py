@@ -697,11 +697,11 @@ def _actions(ctx: Context, reference: str, promised: date, cell: str) -> None:
             return
         found.append(action)
         at = action.end() + 1
-    for action in found:
-        due, completed = _sheet_date(action[3]), _sheet_date(action[5]) if action[5] else None
-        steps.add_action(ctx, reference, min(promised, completed or promised), action[2], due, action[4])
-        if completed is not None:
-            steps.complete_action(ctx, reference, int(action[1]), completed)
+    actions = []
+    for _, what, due, owner, done_on in (action.groups() for action in found):
+        completed = _sheet_date(done_on) if done_on else None
+        actions.append(steps.PromisedAction(min(promised, completed or promised), what, _sheet_date(due), owner, completed))
+    steps.add_actions(ctx, reference, actions)
 
 
 def _refuse_clock_cells(kind: str, values: dict[str, str]) -> None:

@@ -6,10 +6,10 @@ and the date; none of them asks the clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from complaintctl.domain.case import Case
 from complaintctl.domain.events import stored_event
@@ -530,15 +530,41 @@ def _action_details(number: int, what: str, due: date, owner: str | None) -> dic
 
 
 def add_action(ctx: Context, reference: str, on: date, what: str, due: date, owner: str | None = None) -> Case:
+    return add_actions(ctx, reference, [PromisedAction(on, what, due, owner)])
+
+
+class PromisedAction(NamedTuple):
+    """An action as `add_actions` records it: added `on`, and done on `done_on` if it was."""
+
+    on: date
+    what: str
+    due: date
+    owner: str | None = None
+    done_on: date | None = None
+
+
+def add_actions(ctx: Context, reference: str, actions: Sequence[PromisedAction]) -> Case:
+    """Actions added, and those done completed, in one step: the events and refusals of
+    `add_action` and then `complete_action` for each in turn (an import brings a case's actions
+    in at once)."""
+
     def plan(case: Case) -> list[Step]:
-        check_on(ctx, case, on, what="the action")
-        # Actions are promises made to a complainant; compliments and comments never appear as due.
-        _require_clock(case, "promise as an action")
-        if not clean(what):
-            raise InvalidInput("say what the action is with --what TEXT")
-        if due < case.received_on:
-            raise InvalidInput(f"{case.reference}: --due {due.isoformat()} is before the case was received")
-        return [("action-added", on, _action_details(len(case.actions) + 1, what, due, owner))]
+        promised: list[Step] = []
+        number = len(case.actions)
+        for action in actions:
+            check_on(ctx, case, action.on, what="the action")
+            # Actions are promises made to a complainant; compliments and comments never appear as due.
+            _require_clock(case, "promise as an action")
+            if not clean(action.what):
+                raise InvalidInput("say what the action is with --what TEXT")
+            if action.due < case.received_on:
+                raise InvalidInput(f"{case.reference}: --due {action.due.isoformat()} is before the case was received")
+            number += 1
+            promised.append(("action-added", action.on, _action_details(number, action.what, action.due, action.owner)))
+            if action.done_on is not None:
+                check_on(ctx, case, action.done_on, after=action.on, what="the action's completion")
+                promised.append(("action-done", action.done_on, {"number": number}))
+        return promised
 
     return record_steps(ctx, reference, plan)
 
