@@ -257,6 +257,11 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
            "--on", "2026-04-17")
     cli.ok("action", "done", closed, "1", "--on", "2026-04-30")
     cli.ok("action", "add", closed, "--what", "Check the round, twice", "--due", "2026-12-20", "--on", "2026-04-20")
+    cli.ok("action", "done", closed, "2", "--on", "2026-05-01")  # done, with no owner
+    escalated = cli.ok("log", "--name", "Rhys Review", "--summary", "Damp", "--received", "2026-06-01").stdout.split()[0]
+    cli.ok("acknowledge", escalated, "--handler", "J. Patel", "--on", "2026-06-02")
+    cli.ok("close", escalated, "--outcome", "not-upheld", "--reasons", "No damp found", "--on", "2026-06-10")
+    cli.ok("escalate", escalated, "--reasons", "The damp is\r\nstill there", "--on", "2026-06-15")
     held, released = (row["reference"] for row in in_sheet_order(cli)[1:3])
     cli.ok("hold", held, "--reason", "Claim issued in the county court", "--on", "2026-05-02")
     cli.ok("hold", released, "--reason", "Claim threatened", "--on", "2026-06-01")
@@ -280,11 +285,14 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
     target.ok("export", "--out", str(again))
     before = list(csv.DictReader(exported.open()))
     after = list(csv.DictReader(again.open()))
-    assert len(after) == len(before) == 40
+    assert len(after) == len(before) == 41
+    assert before[-1]["stage2_request_reasons"] == "The damp is\nstill there"
     kept = [column for column in before[0] if column not in ("reference", "external_ref")]
-    assert before[0]["actions"].startswith("1. Replace the bin\n(the lid is broken) (due 2026-05-01, J. Patel, done 2026-04-30)\n2. ")
+    assert before[0]["actions"] == (
+        "1. Replace the bin\n(the lid is broken) (due 2026-05-01, J. Patel, done 2026-04-30)\n2. Check the round, twice (due 2026-12-20, done 2026-05-01)"
+    )
     for old, new in zip(before, after):
-        assert new["external_ref"] == old["external_ref"]
+        assert new["external_ref"] == (old["external_ref"] or old["reference"])
         assert {column: new[column] for column in kept} == {column: old[column] for column in kept}
     assert "every case matches its events" in target.ok("verify").stdout
     assert [(row["hold_since"], row["hold_reason"]) for row in before[1:3]] == [("2026-05-02", "Claim issued in the county court"), ("", "")]
@@ -368,3 +376,50 @@ def test_a_legal_hold_in_the_sheet_is_placed_again_and_needs_its_reason(cli: Cli
     assert (case["hold"]["since"], case["hold"]["reason"]) == ("2026-05-02", "Claim issued")
     unexplained = _sheet(tmp_path, "H2,Bob,01/04/2026,,,,,,,,,Bins,,02/05/2026\n", name="unexplained.csv", headings=headings)
     assert import_refusals(cli, unexplained) == {2: "hold: it has a hold since date but no hold reason"}
+
+
+def test_an_action_or_a_cell_a_command_would_refuse_refuses_its_row(cli: Cli, tmp_path) -> None:
+    headings = HEADINGS.replace("Details\n", "Details,Actions\n")
+    closed = "01/04/2026,02/04/2026,Jo Bloggs,03/04/2026,Upheld,,,,,Bins"
+    sheet = _sheet(
+        tmp_path,
+        f"B1,Ann,{closed},1. Fix (due 2026-02-30)\n"
+        f"B2,Bob,{closed},\"1. Fix (due 2026-05-01, {'o' * 201})\"\n"
+        f"B3,Cy,{closed},\"1. Fix (due 2026-05-01, Jo\tBloggs)\"\n"
+        + "X" * 101 + f",Di,{closed},\n",
+        headings=headings,
+    )
+    assert import_refusals(cli, sheet) == {
+        2: "actions: action 1's due date '2026-02-30' is not a date; use 2026-04-01 or 01/04/2026",
+        3: "actions: action 1's owner is 201 characters; at most 200",
+        4: "actions: action 1's owner contains a control character (U+0009) at character 3; type plain text",
+        5: "external ref is 101 characters; at most 100",
+    }
+
+
+def test_free_text_keeps_crlf_as_a_line_feed_as_the_commands_do(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(tmp_path, "L1,Ann,01/04/2026,,,,,,,,,\"Bins\r\nnot collected\"\r\n")
+    cli.ok("import", str(sheet))
+    assert cli.show(in_sheet_order(cli)[0]["reference"])["summary"] == "Bins\nnot collected"
+
+
+def test_a_hold_column_of_yes_and_no_holds_the_yes_rows(cli: Cli, tmp_path) -> None:
+    sheet = _sheet(
+        tmp_path, "Y1,Ann,01/04/2026,,,,,,,,,Bins,Yes\nY2,Bob,01/04/2026,,,,,,,,,Bins,No\n",
+        headings=HEADINGS.replace("Details\n", "Details,Legal hold\n"),
+    )
+    cli.ok("import", str(sheet))
+    first, second = (cli.show(row["reference"]) for row in in_sheet_order(cli))
+    assert first["hold"]["reason"] == "held as recorded in the imported spreadsheet" and second["hold"] is None
+
+
+def test_stage_2_refusals_name_stage_2_s_columns_and_a_policy_s_escalation_reasons_are_kept(cli: Cli, tmp_path) -> None:
+    same_handler = _sheet(tmp_path, "S1,Ann,01/04/2026,02/04/2026,Jo Bloggs,03/04/2026,Not upheld,05/04/2026,06/04/2026,Jo Bloggs,,Bins\n")
+    refused = import_refusals(cli, same_handler)[2]
+    assert refused.startswith("stage 2 requested: ") and "stage 2 handler column" in refused, refused
+    policy = str(REPO / "examples" / "policies" / "corporate-procedure.toml")
+    asked = _sheet(tmp_path, "S2,Bob,01/04/2026,02/04/2026,Jo Bloggs,03/04/2026,Not upheld,05/04/2026,,,,Bins\n", name="asked.csv")
+    cli.ok("import", str(asked), config=policy)
+    case = cli.show(in_sheet_order(cli)[0]["reference"])
+    escalated = next(event for event in case["events"] if event["kind"] == "escalated")
+    assert escalated["details"]["reasons"] == "(reasons not recorded in the imported spreadsheet)"

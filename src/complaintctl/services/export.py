@@ -42,6 +42,7 @@ COLUMNS = (
     "actions",
     "hold_since",
     "hold_reason",
+    "stage2_request_reasons",
 )
 
 
@@ -63,11 +64,12 @@ _FLAG_POSITIONS = tuple(
 _COMPENSATION = {number: _POSITION[f"stage{number}_compensation"] for number in (1, 2)}
 _ACTIONS = _POSITION["actions"]
 _HOLD_SINCE, _HOLD_REASON = _POSITION["hold_since"], _POSITION["hold_reason"]
+_REQUEST_REASONS = _POSITION["stage2_request_reasons"]
 # The columns people typed, which a spreadsheet might take for a formula.
 TYPED = frozenset(
     {"external_ref", "name", "email", "phone", "address", "representative", "representative_email",
      "representative_address", "service", "category", "summary", "outcomes_sought", "adjustments", "handler", "actions",
-     "hold_reason"}
+     "hold_reason", "stage2_request_reasons"}
     | {f"stage{number}_{name}" for number in (1, 2) for name in (*_FROM_EVENTS, "handler")}
 )
 
@@ -109,6 +111,8 @@ def flat_row(row: dict[str, Any], stages: list[dict[str, Any]], actions: list[di
             flat[index] = stage[name]
         for index, name in _STAGE_WORD_PLACES[number]:
             flat[index] = told.get((number, name))
+        if number == 2:
+            flat[_REQUEST_REASONS] = told.get((2, "request_reasons"))
         flat[_COMPENSATION[number]] = f"{(stage['compensation_pence'] or 0) / 100:.2f}"
     for index in _FLAG_POSITIONS:
         if flat[index] is not None:
@@ -132,6 +136,7 @@ def _stage_texts(steps: list[Any]) -> dict[tuple[int, str], Any]:
         if event.kind == "escalated":
             stage = 2
             told[(2, "late_reason")] = event.details.get("late_reason")
+            told[(2, "request_reasons")] = event.details.get("reasons")
         elif event.kind == "closed":
             for name in ("reasons", "steps_taken", "remedy", "learning"):
                 told[(stage, name)] = event.details.get(name)

@@ -23,7 +23,7 @@ from typing import Any
 
 from complaintctl.domain.dates import parse_date
 from complaintctl.domain.money import pence
-from complaintctl.domain.text import FREE_TEXT, ONE_LINE, ONE_LINE_LIMIT, REFERENCE, TextRule, problem
+from complaintctl.domain.text import FREE_TEXT, ONE_LINE, ONE_LINE_LIMIT, REFERENCE, REFERENCE_LIMIT, TextRule, as_kept, problem
 from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OUTCOMES, ROW_DIGEST_PREFIX
 from complaintctl.errors import ComplaintError, InvalidInput
 from complaintctl.services import retention, steps
@@ -87,6 +87,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "stage2_apology": ("stage 2 apology", "stage2 apology"),
     "stage2_compensation": ("stage 2 compensation", "stage2 compensation"),
     "stage2_late_reason": ("stage2 late reason", "stage 2 late reason", "late reason", "reason accepted late"),
+    # What the complainant remained unhappy about when they asked for stage 2.
+    "stage2_request_reasons": ("stage2 request reasons", "stage 2 request reasons", "escalation reasons",
+                               "reasons for escalation", "why escalated", "remains unhappy about"),
     # The team's own remarks on a row: an internal note on the case, dated its receipt.
     "notes": ("notes", "note", "internal notes", "officer notes", "comments"),
     # The actions promised, as `export` writes them (ACTION); a cell in other words is kept as a note.
@@ -109,7 +112,7 @@ STEP_NAMES = {
 FREE_TEXT_FIELDS = frozenset({
     "address", "representative_address", "summary", "outcomes_sought", "adjustments", "reasons", "steps_taken", "learning",
     "remedy", "stage2_reasons", "stage2_steps_taken", "stage2_learning", "stage2_remedy", "stage2_late_reason", "notes",
-    "actions", "hold_reason",
+    "actions", "hold_reason", "stage2_request_reasons",
 })
 # What a compliment's or a comment's row may not have: it has no clock, so nothing in the sheet
 # can acknowledge, hand on, extend, close or escalate it.
@@ -126,6 +129,9 @@ OUTCOME_WORDS = {
 TYPE_WORDS = {"complaint": "complaint", "compliment": "compliment", "comment": "comment", "praise": "compliment",
               "thanks": "compliment", "feedback": "comment", "suggestion": "comment"}
 YES = frozenset({"yes", "y", "true", "1", "x"})
+NO = frozenset({"no", "n", "false", "0", "none"})
+# Why a case is held, where the sheet says only that it is (a hold column of yes and no).
+HOLD_REASON = "held as recorded in the imported spreadsheet"
 # A complaint with nothing in its summary column still needs one to be logged.
 NO_SUMMARY = "(no details in the imported spreadsheet)"
 # A decision is recorded with its reasons; a sheet that kept none says so.
@@ -137,7 +143,11 @@ EXTENSION_REASON = "extended as recorded in the imported spreadsheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # One action as `export` writes it, each on its own line: `1. What was promised (due 2026-05-01,
 # owner, done 2026-04-28)`, the owner and the completion only when there are (output: services.export).
-ACTION = re.compile(r"(\d+)\. (.+?) \(due (\d{4}-\d{2}-\d{2})(?:, ([^\n]+?))?(?:, done (\d{4}-\d{2}-\d{2}))?\)(?=\n\d+\. |\Z)", re.S)
+ACTION = re.compile(
+    r"(\d+)\. (.+?) \(due ([^,)\n]{0,40})(?:, (?!done [^,)\n]{0,40}\)(?:\n\d+\. |\Z))([^\n]{1,400}?))?(?:, done ([^,)\n]{0,40}))?\)"
+    r"(?=\n\d+\. |\Z)",
+    re.S,
+)
 # What an actions cell not in that form is kept as: the words of the sheet, as an internal note.
 ACTIONS_NOTE = "Actions, as the imported spreadsheet recorded them:\n"
 # How an Excel workbook's file begins: a zip (.xlsx) or an OLE compound file (.xls).
@@ -598,9 +608,12 @@ def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
         if row.values.get("notes"):
             done.append("note")
             steps.add_note(ctx, case.reference, dates["received_on"], row.values["notes"])
-        if row.values.get("hold_reason") or dates.get("hold_since"):
+        held = row.values.get("hold_reason")
+        if held and held.lower() in NO:
+            held = None
+        if held or dates.get("hold_since"):
             done.append("hold")
-            _hold(ctx, case.reference, dates.get("hold_since") or dates["received_on"], row.values.get("hold_reason"))
+            _hold(ctx, case.reference, dates.get("hold_since") or dates["received_on"], HOLD_REASON if held and held.lower() in YES else held)
         if case.has_clock:
             stages = _stage_steps(ctx, case.reference, dates, row.values, done)
         else:
@@ -609,7 +622,7 @@ def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
             stages = 1
     except ComplaintError as refusal:
         step = f"{done[-1]}: " if done[-1] else ""
-        report.refused.append({"line": row.line, "reason": step + _without_reference(str(refusal))})
+        report.refused.append({"line": row.line, "reason": step + _without_reference(str(refusal), done[-1])})
         return False
     report.cases_created += 1
     report.stages += stages
@@ -618,18 +631,24 @@ def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
 
 def _refused_text(values: dict[str, str]) -> str | None:
     """What is wrong with the first cell of a row that the option of its field would refuse
-    (domain.text), naming its field; None when every cell is text its field may hold."""
+    (domain.text), naming its field; None when every cell is text its field may hold, and then
+    with free text's CRLF line endings kept as line feeds, as the commands keep them."""
     # Every character a field refuses is one `str.isprintable` is false for (a control, a format
     # character, a line or paragraph separator, a surrogate): a row of printable text need only
     # have its longer cells measured.
     if "".join(values.values()).isprintable():
         suspects = [name for name, value in values.items() if len(value) > ONE_LINE_LIMIT]
+        if len(values.get("external_ref", "")) > REFERENCE_LIMIT:
+            suspects.append("external_ref")
     else:
         suspects = list(values)
     for name in suspects:
-        found = problem(values[name], _rule(name))
+        rule = _rule(name)
+        found = problem(values[name], rule)
         if found is not None:
             return f"{name.replace('_', ' ')} {found}"
+        if rule.multiline and "\r" in values[name]:
+            values[name] = as_kept(values[name], rule)
     return None
 
 
@@ -662,7 +681,12 @@ def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: d
             raise InvalidInput("it has stage 2 dates or an outcome but no stage 2 request date")
         return 1
     done.append("stage 2 requested")
-    steps.escalate(ctx, reference, dates["stage2_received_on"], handler=values.get("stage2_handler"), late_reason=values.get("stage2_late_reason"))
+    # A policy may ask what the complainant remains unhappy about; a sheet that kept none says so.
+    asked = values.get("stage2_request_reasons") or (NO_REASONS if ctx.policy.stage2_reasons == "required-lgsco" else None)
+    steps.escalate(
+        ctx, reference, dates["stage2_received_on"], handler=values.get("stage2_handler"),
+        late_reason=values.get("stage2_late_reason"), reasons=asked,
+    )
     if dates.get("stage2_acknowledged_on"):
         done.append("stage 2 acknowledged")
         steps.acknowledge(ctx, reference, dates["stage2_acknowledged_on"], handler=values.get("stage2_handler"))
@@ -690,18 +714,34 @@ def _actions(ctx: Context, reference: str, promised: date, cell: str) -> None:
     an internal note, dated the day given."""
     found = []
     at = 0
-    while at < len(cell):
-        action = ACTION.match(cell, at)
-        if action is None or int(action[1]) != len(found) + 1:
-            steps.add_note(ctx, reference, promised, ACTIONS_NOTE + cell)
-            return
-        found.append(action)
-        at = action.end() + 1
+    # Only a cell that starts as export writes one is read as actions (a long cell of other words
+    # is not searched through for them).
+    if cell.startswith("1. ") and " (due " in cell:
+        while at < len(cell):
+            action = ACTION.match(cell, at)
+            if action is None or int(action[1]) != len(found) + 1:
+                break
+            found.append(action)
+            at = action.end() + 1
+    if not found or at < len(cell):
+        steps.add_note(ctx, reference, promised, ACTIONS_NOTE + cell)
+        return
     actions = []
-    for _, what, due, owner, done_on in (action.groups() for action in found):
-        completed = _sheet_date(done_on) if done_on else None
-        actions.append(steps.PromisedAction(min(promised, completed or promised), what, _sheet_date(due), owner, completed))
+    for number, what, due, owner, done_on in (action.groups() for action in found):
+        if owner is not None and (wrong := problem(owner, ONE_LINE)) is not None:
+            raise InvalidInput(f"action {number}'s owner {wrong}")
+        completed = _action_date(number, "done", done_on) if done_on is not None else None
+        actions.append(
+            steps.PromisedAction(min(promised, completed or promised), what, _action_date(number, "due", due), owner, completed)
+        )
     steps.add_actions(ctx, reference, actions)
+
+
+def _action_date(number: str, what: str, text: str) -> date:
+    try:
+        return _sheet_date(text)
+    except ValueError:
+        raise InvalidInput(f"action {number}'s {what} date {text!r} is not a date; use 2026-04-01 or 01/04/2026") from None
 
 
 def _refuse_clock_cells(kind: str, values: dict[str, str]) -> None:
@@ -718,22 +758,31 @@ def _refuse_clock_cells(kind: str, values: dict[str, str]) -> None:
         )
 
 
-def _without_reference(message: str) -> str:
+def _without_reference(message: str, step: str = "") -> str:
     """A refusal as the sheet's reader needs it: the case reference it was given is not kept,
-    and the options a command line would be corrected with are the sheet's columns."""
+    and the options a command line would be corrected with are the sheet's columns (stage 2's
+    where `step`, the step refused, is one of stage 2's)."""
     message = re.sub(r"^[A-Z]+-\d{4}-\d+: ", "", message).replace("--on ", "")
     # The command a refusal suggests names a case that was never kept: the sheet's row is what to correct.
     message = re.sub(r";? *(run|use) `complaintctl [^`]*`.*$", "; correct the row's dates", message)
-    message = re.sub(r"with --([a-z][a-z-]*)(?: [A-Z]+)?", lambda option: f"in its {_column(option[1])} column", message)
-    return re.sub(r"(?<![^\s(])--([a-z][a-z-]*)", lambda option: _column(option[1]), message)
+    columns = (STAGE2_REQUEST_COLUMNS if step == "stage 2 requested" else STAGE2_COLUMNS) if step.startswith("stage 2") else OPTION_COLUMNS
+    message = re.sub(r"with --([a-z][a-z-]*)(?: [A-Z]+)?", lambda option: f"in its {_column(option[1], columns)} column", message)
+    return re.sub(r"(?<![^\s(])--([a-z][a-z-]*)", lambda option: _column(option[1], columns), message)
 
 
-# The columns that stand for the options whose names say less in a sheet.
+# The columns that stand for the options whose names say less in a sheet: at stage 1, at stage 2,
+# and when stage 2 is requested.
 OPTION_COLUMNS = {"to": "extended to", "days": "extension days", "late-reason": "stage 2 late reason"}
+STAGE2_COLUMNS = {
+    **OPTION_COLUMNS, "handler": "stage 2 handler", "reasons": "stage 2 reasons", "steps": "stage 2 steps taken",
+    "remedy": "stage 2 remedy", "learning": "stage 2 learning", "compensation": "stage 2 compensation",
+    "exclusion": "stage 2 exclusion", "outcome": "stage 2 outcome",
+}
+STAGE2_REQUEST_COLUMNS = {**STAGE2_COLUMNS, "reasons": "stage 2 request reasons"}
 
 
-def _column(option: str) -> str:
-    return OPTION_COLUMNS.get(option, option.replace("-", " "))
+def _column(option: str, columns: dict[str, str]) -> str:
+    return columns.get(option, option.replace("-", " "))
 
 
 @lru_cache(maxsize=8192)
