@@ -423,3 +423,17 @@ def test_stage_2_refusals_name_stage_2_s_columns_and_a_policy_s_escalation_reaso
     case = cli.show(in_sheet_order(cli)[0]["reference"])
     escalated = next(event for event in case["events"] if event["kind"] == "escalated")
     assert escalated["details"]["reasons"] == "(reasons not recorded in the imported spreadsheet)"
+
+
+def test_a_compliment_row_with_a_decision_s_words_or_money_is_refused_but_not_for_an_export_s_zeros(cli: Cli, tmp_path) -> None:
+    headings = "Ref,Name,Date received,Type,Details,Reasons,Apology,Compensation,Stage1 extension days\n"
+    sheet = _sheet(
+        tmp_path,
+        "K1,Ann,01/04/2026,Compliment,Thanks,Well done,no,0.00,0\n"
+        "K2,Bob,01/04/2026,Compliment,Thanks,,yes,£25,0\n"
+        "K3,Cy,01/04/2026,Compliment,Thanks,,no,0.00,0\n",
+        headings=headings,
+    )
+    refusals = import_refusals(cli, sheet)
+    assert set(refusals) == {2, 3}
+    assert "clear its cells reasons," in refusals[2] and "clear its cells apology, compensation," in refusals[3]

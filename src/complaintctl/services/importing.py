@@ -117,8 +117,10 @@ FREE_TEXT_FIELDS = frozenset({
 # What a compliment's or a comment's row may not have: it has no clock, so nothing in the sheet
 # can acknowledge, hand on, extend, close or escalate it.
 CLOCK_FIELDS = (
-    "acknowledged_on", "handler", "extended_to", "closed_on", "outcome", "exclusion", "stage2_received_on",
-    "stage2_acknowledged_on", "stage2_handler", "stage2_closed_on", "stage2_outcome", "actions",
+    "acknowledged_on", "handler", "extended_to", "closed_on", "outcome", "exclusion", "reasons", "steps_taken", "remedy",
+    "learning", "stage2_received_on", "stage2_acknowledged_on", "stage2_handler", "stage2_closed_on", "stage2_outcome",
+    "stage2_exclusion", "stage2_reasons", "stage2_steps_taken", "stage2_remedy", "stage2_learning", "stage2_late_reason",
+    "stage2_request_reasons", "actions",
 )
 # Outcomes as sheets spell them.
 OUTCOME_WORDS = {
@@ -748,9 +750,14 @@ def _refuse_clock_cells(kind: str, values: dict[str, str]) -> None:
     """A compliment or comment is settled when logged; a row that records steps for it, as the
     commands would refuse them, is refused rather than imported without them."""
     found = [name.replace("_on", "").replace("_", " ") for name in CLOCK_FIELDS if values.get(name)]
-    days = values.get("extension_days", "").strip()
-    if days not in ("", "0"):
-        found.append("extension days")
+    # What `export` writes for every case, a compliment too: no extension, no apology, nothing paid.
+    for stage in ("", "stage2_"):
+        if values.get(stage + "extension_days", "0") != "0":
+            found.append(f"{stage}extension days".replace("_", " "))
+        if values.get(stage + "apology", "no").lower() not in NO:
+            found.append(f"{stage}apology".replace("_", " "))
+        if values.get(stage + "compensation", "0").strip("£0.,") != "":
+            found.append(f"{stage}compensation".replace("_", " "))
     if found:
         raise InvalidInput(
             f"a {kind} has no clock, so it is not acknowledged, extended or closed; clear its cells {', '.join(found)}, "
