@@ -40,7 +40,7 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "name": ("name", "complainant", "complainant name", "customer", "customer name", "full name", "from"),
     "email": ("email", "email address", "e mail"),
     "phone": ("phone", "telephone", "tel", "phone number", "mobile", "tel no", "telephone number", "phone no",
-              "contact number", "mobile number"),
+              "contact number", "contact no", "mobile number", "mobile no"),
     "address": ("address", "postal address"),
     "service": ("service", "service area", "department", "directorate", "team"),
     "category": ("category", "subject", "topic", "theme"),
