@@ -173,6 +173,7 @@ def test_a_utf_16_sheet_is_read_with_its_encoding_and_a_workbook_still_refused(c
         (b"Name,Colour\nJo,red\n", "no column of received dates"),
         (b'Ref,Date received\n"A1,01/04/2026\n', "not a CSV file"),
         ("Ref,Date received\nA1,01/04/2026\n".encode("utf-16"), "is UTF-16 text; add --encoding utf-16"),
+        ("Ref,Date received\nA1,01/04/2026\n".encode("utf-32"), "is UTF-32 text; add --encoding utf-32"),
     ],
 )
 def test_what_is_not_a_sheet_is_refused_in_one_line(cli: Cli, tmp_path, content: bytes, said: str) -> None:

@@ -241,6 +241,8 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
         raise InvalidInput(f"{path} is a workbook (.xlsx or .xls), not CSV; save the sheet as CSV and import that")
     binary = InvalidInput(f"{path} is not a CSV file (it holds binary data); save the sheet as CSV and import that")
     if b"\x00" in data[:4096] and not wide:
+        if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+            raise InvalidInput(f"{path} is UTF-32 text; add --encoding utf-32")
         if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             raise InvalidInput(f"{path} is UTF-16 text; add --encoding utf-16")
         raise binary
