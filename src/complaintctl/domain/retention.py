@@ -10,6 +10,7 @@ is the same after redaction as before.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -115,13 +116,20 @@ class Hold(NamedTuple):
 
 def hold_of(events: list[Event]) -> Hold | None:
     """The hold in force on a case, as its latest hold or release leaves it."""
-    hold = None
+    held = held_event(events)
+    return None if held is None else Hold(held.on, held.officer, held.details.get("reason") or "")
+
+
+def held_event(events: Iterable[Any]) -> Any:
+    """The `held` event of the hold in force, or None: any events with a kind (an export reads
+    fewer fields of them than an Event has)."""
+    held = None
     for event in events:
         if event.kind == "held":
-            hold = Hold(event.on, event.officer, event.details.get("reason") or "")
+            held = event
         elif event.kind == "hold-released":
-            hold = None
-    return hold
+            held = None
+    return held
 
 
 def redacted_on(events: list[Event]) -> date | None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from complaintctl.domain.corrections import amended, in_force, voided_numbers
 from complaintctl.domain.restrictions import restriction_in
+from complaintctl.domain.retention import held_event
 from complaintctl.services.context import Context
 from complaintctl.services.steps import derive_case
 
@@ -119,12 +120,9 @@ def flat_row(row: dict[str, Any], stages: list[dict[str, Any]], actions: list[di
             flat[index] = "yes" if flat[index] else "no"
     if actions:
         flat[_ACTIONS] = "\n".join(_action_text(action) for action in actions)
-    if "held" in kinds:
-        for event in steps:
-            if event.kind == "held":
-                flat[_HOLD_SINCE], flat[_HOLD_REASON] = event.on, event.details.get("reason")
-            elif event.kind == "hold-released":
-                flat[_HOLD_SINCE] = flat[_HOLD_REASON] = None
+    held = held_event(steps) if "held" in kinds else None
+    if held is not None:
+        flat[_HOLD_SINCE], flat[_HOLD_REASON] = held.on, held.details.get("reason")
     return flat
 
 

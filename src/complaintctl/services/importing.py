@@ -758,13 +758,21 @@ def _refuse_clock_cells(kind: str, values: dict[str, str]) -> None:
             found.append(f"{stage}extension days".replace("_", " "))
         if values.get(stage + "apology", "no").lower() not in NO:
             found.append(f"{stage}apology".replace("_", " "))
-        if values.get(stage + "compensation", "0").strip("£0.,") != "":
+        if _paid(values.get(stage + "compensation", "0")):
             found.append(f"{stage}compensation".replace("_", " "))
     if found:
         raise InvalidInput(
             f"a {kind} has no clock, so it is not acknowledged, extended or closed; clear its cells {', '.join(found)}, "
             "or give its type as complaint"
         )
+
+
+def _paid(written: str) -> bool:
+    """Whether a compensation cell says something was paid (anything but an amount of nothing)."""
+    try:
+        return pence(written) != 0
+    except ValueError:
+        return True
 
 
 def _without_reference(message: str, step: str = "") -> str:
@@ -774,7 +782,10 @@ def _without_reference(message: str, step: str = "") -> str:
     message = re.sub(r"^[A-Z]+-\d{4}-\d+: ", "", message).replace("--on ", "")
     # The command a refusal suggests names a case that was never kept: the sheet's row is what to correct.
     message = re.sub(r";? *(run|use) `complaintctl [^`]*`.*$", "; correct the row's dates", message)
-    columns = (STAGE2_REQUEST_COLUMNS if step == "stage 2 requested" else STAGE2_COLUMNS) if step.startswith("stage 2") else OPTION_COLUMNS
+    if step == "stage 2 requested":
+        columns = STAGE2_REQUEST_COLUMNS
+    else:
+        columns = STAGE2_COLUMNS if step.startswith("stage 2") else OPTION_COLUMNS
     message = re.sub(r"with --([a-z][a-z-]*)(?: [A-Z]+)?", lambda option: f"in its {_column(option[1], columns)} column", message)
     return re.sub(r"(?<![^\s(])--([a-z][a-z-]*)", lambda option: _column(option[1], columns), message)
 
