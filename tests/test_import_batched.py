@@ -15,6 +15,7 @@ import pytest
 
 from complaintctl.cli import workers
 from complaintctl.domain.policy import PolicyHistory
+from complaintctl.errors import InvalidInput
 from complaintctl.services import importing
 from complaintctl.services.context import Context
 from complaintctl.storage.writer import open_writer
@@ -287,3 +288,44 @@ def cli_references(location: str) -> list[tuple]:
         return conn.execute("SELECT reference FROM cases ORDER BY id").fetchall()
     finally:
         conn.close()
+
+
+def test_a_sheet_that_stops_being_csv_after_batches_were_recorded_leaves_nothing(tmp_path, monkeypatch, mapped) -> None:
+    """The rows are read as the batches are recorded: a line far down the sheet that is not CSV
+    (a quote closed and then followed by text) is found after earlier batches were recorded,
+    written and counted, and still refuses the whole sheet in one line, naming the file."""
+    sheet = tmp_path / "sheet.csv"
+    lines = ["Ref,Date received,Ack date,Response date,Outcome,Reasons"]
+    lines += [f"R{number},01/04/2026,02/04/2026,10/04/2026,Upheld,r" for number in range(40)]
+    # Line 37: after a dozen batches of three, more than the workers are sent before one answers.
+    lines.insert(36, 'R99,01/04/2026,02/04/2026,10/04/2026,Upheld,"closed"early')
+    sheet.write_text("\n".join(lines) + "\n")
+    location = str(tmp_path / "c.db")
+    cli = Cli(location)
+    cli.ok("init")
+    before = rows_of(location)
+    monkeypatch.setattr(importing, "ROWS_A_BATCH", 3)
+    read = importing.read_sheet(str(sheet), "utf-8", {})
+    reached: list[int] = []
+    with pytest.raises(InvalidInput, match=r"sheet\.csv is not a CSV file this can read"):
+        importing.import_sheet(context(location, TODAY), read, progress=reached.append, mapped=mapped)
+    assert reached and reached == sorted(reached) and reached[-1] < 37
+    assert rows_of(location) == before
+    refused = cli("import", str(sheet))
+    assert refused.exit_code == 1 and "not a CSV file" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    assert rows_of(location) == before
+
+
+def test_progress_is_told_the_line_each_batch_reached(tmp_path, monkeypatch, mapped) -> None:
+    """A quoted cell over two lines: the lines told are those of the file, not the rows."""
+    sheet = tmp_path / "sheet.csv"
+    rows = [f'R{number},01/04/2026,"Bins\nnot emptied"' for number in range(7)]
+    sheet.write_text("Ref,Date received,Summary\n" + "\n".join(rows) + "\n")
+    location = str(tmp_path / "c.db")
+    Cli(location).ok("init")
+    monkeypatch.setattr(importing, "ROWS_A_BATCH", 3)
+    reached: list[int] = []
+    report = importing.import_sheet(context(location, TODAY), importing.read_sheet(str(sheet), "utf-8", {}), progress=reached.append, mapped=mapped)
+    assert report.written and report.rows_read == 7 and report.cases_created == 7
+    # Rows start on lines 2, 4, 6, …: batches end with the rows starting on lines 6, 12 and 14.
+    assert reached == [6, 12, 14]

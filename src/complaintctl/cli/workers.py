@@ -4,7 +4,7 @@ An export's batches of rows become text, an import's batches of a sheet's rows b
 to write: each batch costs several times what reading or writing it costs in the process that
 holds the database, so that process hands the batches to workers and takes their results in
 the order it handed them, reading or writing the next while they work. Workers are forked:
-they start with what this process holds (the policy, the calendar, the sheet), and never touch
+they start with what this process holds (the policy, the calendar), and never touch
 its database connection.
 """
 

@@ -17,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import lru_cache, partial
+from functools import cached_property, lru_cache, partial
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -177,11 +178,58 @@ class Row:
 
 @dataclass
 class Sheet:
-    """A sheet read: which column fills which field (the preferred first), and its rows."""
+    """A sheet read as far as its heading row: which column fills which field (the preferred
+    first), the headings no field uses, and its lines. Its rows are read as they are taken
+    (`each_row`): an import records a long sheet's first rows while it reads the rest."""
 
     columns: dict[str, list[int]]
-    rows: list[Row]
     unused: list[str]
+    path: str
+    lines: list[str]
+    # The index in `lines` of the first line after the heading row.
+    body: int
+
+    @property
+    def length(self) -> int:
+        """The lines after the heading row: the rows the sheet can hold, at most (a quoted cell
+        may run over several lines, and a blank line is no row)."""
+        return len(self.lines) - self.body
+
+    def each_row(self) -> Iterator[Row]:
+        """Each row that is not blank, read from the CSV as it is taken; InvalidInput (nothing
+        recorded by then is kept) at the first line that is not CSV."""
+        chosen = self.columns
+        # Each field's preferred column, and the others to look in when that cell is empty (most
+        # fields have one column: they are read without looking further).
+        single = [(name, indexes[0]) for name, indexes in chosen.items() if len(indexes) == 1]
+        several = [(name, indexes[0], indexes[1:]) for name, indexes in chosen.items() if len(indexes) > 1]
+        # A short row is read as if its missing cells were empty.
+        width = 1 + max(index for indexes in chosen.values() for index in indexes)
+        reader = csv.reader(islice(self.lines, self.body, None), strict=True)
+        start = self.body + 1
+        try:
+            for cells in reader:
+                line, start = start, self.body + reader.line_num + 1
+                if not any(cell.strip() for cell in cells):
+                    continue
+                if len(cells) < width:
+                    cells = cells + [""] * (width - len(cells))
+                values = {name: value for name, first in single if (value := cells[first].strip())}
+                for name, first, others in several:
+                    value = cells[first].strip() or next((cell for cell in (cells[index].strip() for index in others) if cell), "")
+                    if value:
+                        values[name] = value
+                for name, value in values.items():
+                    if value[0] == "'":
+                        values[name] = _unguarded(value)
+                yield Row(line, values)
+        except csv.Error as problem:
+            raise _not_csv(self.path, problem) from None
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """Every row at once."""
+        return list(self.each_row())
 
 
 @dataclass
@@ -256,13 +304,14 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
     text = text.removeprefix("\ufeff")
     if wide and "\x00" in text[:4096]:
         raise binary
+    lines = _lines(text)
+    reader = csv.reader(lines, strict=True)
     try:
-        records = list(_records(text))
+        headings = next(reader, None)
     except csv.Error as problem:
-        raise InvalidInput(f"{path} is not a CSV file this can read ({problem}); save the sheet as CSV and import that") from None
-    if not records:
+        raise _not_csv(path, problem) from None
+    if headings is None:
         raise InvalidInput(f"{path} is empty; it needs a heading row and a row per case")
-    (_, headings), body = records[0], records[1:]
     missing = sorted(set(mapping) - {_key(heading) for heading in headings})
     if missing:
         raise InvalidInput(
@@ -288,44 +337,17 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
             "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
         )
     chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
-    # Each field's preferred column, and the others to look in when that cell is empty (most
-    # fields have one column: they are read without looking further).
-    single = [(name, indexes[0]) for name, indexes in chosen.items() if len(indexes) == 1]
-    several = [(name, indexes[0], indexes[1:]) for name, indexes in chosen.items() if len(indexes) > 1]
-    # A short row is read as if its missing cells were empty.
-    width = 1 + max(index for indexes in chosen.values() for index in indexes)
-    rows = []
-    for line, cells in body:
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) < width:
-            cells = cells + [""] * (width - len(cells))
-        values = {}
-        for name, first in single:
-            value = cells[first].strip()
-            if value:
-                values[name] = _unguarded(value) if value[0] == "'" else value
-        for name, first, others in several:
-            value = cells[first].strip() or next((cell for cell in (cells[index].strip() for index in others) if cell), "")
-            if value:
-                values[name] = _unguarded(value) if value[0] == "'" else value
-        rows.append(Row(line, values))
-    return Sheet(chosen, rows, unused)
+    return Sheet(chosen, unused, path, lines, reader.line_num)
+
+
+def _not_csv(path: str, problem: csv.Error) -> InvalidInput:
+    return InvalidInput(f"{path} is not a CSV file this can read ({problem}); save the sheet as CSV and import that")
 
 
 def _unguarded(value: str) -> str:
     """A cell that begins with an apostrophe: for an export's guard against a spreadsheet
     running the cell, the text that follows it; any other, as it is."""
     return value[1:] if value[1:].startswith(FORMULA_STARTS) else value
-
-
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each record with the line it starts on (a quoted cell may hold line breaks)."""
-    reader = csv.reader(_lines(text), strict=True)
-    start = 1
-    for cells in reader:
-        yield start, cells
-        start = reader.line_num + 1
 
 
 # A line of a CSV file: it ends at CR, LF or CRLF, or with the file.
@@ -369,7 +391,7 @@ class _Batch:
     case's events, derives the case and writes its events and rows; for a case the import is
     creating these are all known here, so they are kept in memory (the case as each step leaves
     it derived, for the next step to start from) and made into rows once, when the batch ends
-    (`rows`). The roster and each row's reference come from the import's plan (`_Plan`): a batch
+    (`rows`). The roster and each row's reference come from the import's plan (`_Planner`): a batch
     reads nothing from the database, so another process can make it."""
 
     keeps_cases_derived = True
@@ -464,51 +486,66 @@ class _Refused(Exception):
     """Ends the transaction without writing: a row was refused, or it is a dry run."""
 
 
-@dataclass
-class _Plan:
-    """What an import decides before it records a row, in the order of the sheet: each row's
-    key (None for a row not recorded: one imported before, or a second row with the same
-    reference), and the reference its case is given (None when it has no received date to give
-    one by). Each row logged takes the next number of its year, as the rows would one after
-    another; a row refused takes one too, which matters not, as nothing is then written."""
-
-    keys: list[str | None]
-    references: list[str | None]
-    # The last number given out in each year once every row is logged, and before.
-    counted: dict[int, int]
-    counters: dict[int, int]
+# A row to record as the plan gives it: its line, its values, its key and its case's reference.
+PlannedRow = tuple[int, dict[str, str], str, "str | None"]
 
 
-def _plan(ctx: Context, rows: list[Row], known: set[str], counters: dict[int, int], report: Report) -> _Plan:
-    seen: dict[str, int] = {}
-    prefix = ctx.policy.reference_prefix
-    counted = dict(counters)
-    plan = _Plan([], [], counted, counters)
-    for row in rows:
-        key = row_admitted(row, known, seen, report)
-        plan.keys.append(key)
-        received = row.values.get("received_on") if key else None
+class _Planner:
+    """What an import decides before it records a row, in the order of the sheet, as the rows are
+    read: the rows to record, in batches, each with its key (`row_admitted`: a row imported
+    before, or a second row with the same reference, is not recorded) and the reference its case
+    is given (None when it has no received date to give one by). Each row logged takes the next
+    number of its year, as the rows would one after another; a row refused takes one too, which
+    matters not, as nothing is then written."""
+
+    def __init__(self, prefix: str, known: set[str], counters: dict[int, int], report: Report) -> None:
+        self.prefix = prefix
+        self.known = known
+        self.report = report
+        # The last number given out in each year before, and once every row is logged.
+        self.counters = counters
+        self.counted = dict(counters)
+        self.seen: dict[str, int] = {}
+
+    def batches(self, rows: Iterable[Row]) -> Iterator[list[PlannedRow]]:
+        """The rows to record, ROWS_A_BATCH at a time, as plain values (a batch is sent to a
+        worker pickled, which a dataclass would make slower)."""
+        batch: list[PlannedRow] = []
+        for row in rows:
+            self.report.rows_read += 1
+            key = row_admitted(row, self.known, self.seen, self.report)
+            if key is None:
+                continue
+            batch.append((row.line, row.values, key, self._reference(row)))
+            if len(batch) == ROWS_A_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _reference(self, row: Row) -> str | None:
+        received = row.values.get("received_on")
         try:
             year = _sheet_date(received).year if received else None
         except ValueError:
             year = None
         if year is None:
-            plan.references.append(None)
-            continue
-        counted[year] = counted.get(year, 0) + 1
-        plan.references.append(f"{prefix}-{year}-{counted[year]:05d}")
-    return plan
+            return None
+        self.counted[year] = number = self.counted.get(year, 0) + 1
+        return f"{self.prefix}-{year}-{number:05d}"
 
 
 @dataclass
 class BatchRecorded:
     """What recording one batch of a sheet's rows gave: the report's counts and refusals for its
-    rows, and the rows to write (None when there is nothing to write: a refusal, or a dry run)."""
+    rows, the rows to write (None when there is nothing to write: a refusal, or a dry run), and
+    the line of its last row."""
 
     cases_created: int
     stages: int
     refused: list[dict[str, Any]]
     rows: Any
+    last_line: int
 
 
 def import_sheet(
@@ -516,34 +553,34 @@ def import_sheet(
     sheet: Sheet,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
-    mapped: Callable[[Callable[[int], BatchRecorded], range], Iterable[BatchRecorded]] = map,
+    mapped: Callable[[Callable[[list[PlannedRow]], BatchRecorded], Iterator[list[PlannedRow]]], Iterable[BatchRecorded]] = map,
 ) -> Report:
     """Record every row of `sheet`; commit only when no row is refused and it is not a dry run.
 
-    The rows are recorded a batch at a time (ROWS_A_BATCH), each batch's cases made into rows
-    without the database and then written, in order. `mapped(record, batches)` gives each
+    The rows are read and recorded a batch at a time (ROWS_A_BATCH), each batch's cases made into
+    rows without the database and then written, in order. `mapped(record, batches)` gives each
     batch's record in the order of the batches, like `map` (the default, in this process); the
-    command gives one that records them in other processes while this one writes."""
-    report = Report(rows_read=len(sheet.rows), dry_run=dry_run)
+    command gives one that records them in other processes while this one reads and writes.
+    `progress` is told the line of the sheet reached."""
+    report = Report(dry_run=dry_run)
+    prefix = ctx.policy.reference_prefix
     try:
-        with ctx.store.writing() as tx, tx.inserting_many(len(sheet.rows)):
-            plan = _plan(ctx, sheet.rows, tx.external_refs(), tx.reference_counters(ctx.policy.reference_prefix), report)
-            record = partial(_record_batch, ctx, sheet.rows, plan, tuple(tx.officers()), tx.new_cases, dry_run)
-            batches = range(-(-len(sheet.rows) // ROWS_A_BATCH))
-            for number, recorded in zip(batches, mapped(record, batches)):
+        with ctx.store.writing() as tx, tx.inserting_many(sheet.length):
+            planner = _Planner(prefix, tx.external_refs(), tx.reference_counters(prefix), report)
+            record = partial(_record_batch, ctx, tuple(tx.officers()), tx.new_cases, dry_run)
+            for recorded in mapped(record, planner.batches(sheet.each_row())):
                 report.cases_created += recorded.cases_created
                 report.stages += recorded.stages
                 report.refused += recorded.refused
                 if recorded.rows is not None and not report.refused:
                     tx.insert_new_cases(recorded.rows)
                 if progress is not None:
-                    progress(min((number + 1) * ROWS_A_BATCH, len(sheet.rows)))
+                    progress(recorded.last_line)
             report.refused.sort(key=itemgetter("line"))
             if report.refused or dry_run:
                 raise _Refused
-            prefix = ctx.policy.reference_prefix
-            for year, last in plan.counted.items():
-                if last != plan.counters.get(year):
+            for year, last in planner.counted.items():
+                if last != planner.counters.get(year):
                     tx.set_reference_counter(prefix, year, last)
     except _Refused:
         return report
@@ -552,23 +589,20 @@ def import_sheet(
 
 
 def _record_batch(
-    ctx: Context, rows: list[Row], plan: _Plan, officers: tuple[Any, ...], new_cases: Callable[..., Any], dry_run: bool, number: int
+    ctx: Context, officers: tuple[Any, ...], new_cases: Callable[..., Any], dry_run: bool, planned: list[PlannedRow]
 ) -> BatchRecorded:
-    """Record the rows of batch `number` through the steps, in memory (`_Batch`): reads and
-    writes nothing in the database, so another process can record it."""
+    """Record a batch of planned rows through the steps, in memory (`_Batch`): reads and writes
+    nothing in the database, so another process can record it."""
     batch = _Batch(officers, partial(settle_case, ctx))
     batched = replace(ctx, store=_OneTransaction(batch))
     part = Report()
-    for index in range(number * ROWS_A_BATCH, min((number + 1) * ROWS_A_BATCH, len(rows))):
-        key = plan.keys[index]
-        if key is None:
-            continue
-        batch.reference = plan.references[index] or ""
+    for line, values, key, reference in planned:
+        batch.reference = reference or ""
         mark = batch.row_started()
-        if not import_row(batched, rows[index], key, part):
+        if not import_row(batched, Row(line, values), key, part):
             batch.forget_since(mark)
     made = None if part.refused or dry_run else batch.rows(new_cases)
-    return BatchRecorded(part.cases_created, part.stages, part.refused, made)
+    return BatchRecorded(part.cases_created, part.stages, part.refused, made, planned[-1][0])
 
 
 def row_key(row: Row) -> str:
