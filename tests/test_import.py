@@ -172,6 +172,9 @@ def test_a_utf_16_sheet_is_read_with_its_encoding_and_a_workbook_still_refused(c
         (b"", "is empty"),
         (b"Name,Colour\nJo,red\n", "no column of received dates"),
         (b'Ref,Date received\n"A1,01/04/2026\n', "not a CSV file"),
+        # A quote left open runs to the end of the file: the line it was opened on is named.
+        (b'Ref,Date received\nA0,01/04/2026\n"A1,01/04/2026\nA2,01/04/2026\n', "not a CSV file this can read (line 3: unexpected end of data)"),
+        (b'Ref,"Date received"x\nA1,01/04/2026\n', "(line 1: "),
         ("Ref,Date received\nA1,01/04/2026\n".encode("utf-16"), "is UTF-16 text; add --encoding utf-16"),
         ("Ref,Date received\nA1,01/04/2026\n".encode("utf-32"), "is UTF-32 text; add --encoding utf-32"),
     ],

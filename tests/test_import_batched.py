@@ -307,7 +307,7 @@ def test_a_sheet_that_stops_being_csv_after_batches_were_recorded_leaves_nothing
     monkeypatch.setattr(importing, "ROWS_A_BATCH", 3)
     read = importing.read_sheet(str(sheet), "utf-8", {})
     reached: list[int] = []
-    with pytest.raises(InvalidInput, match=r"sheet\.csv is not a CSV file this can read"):
+    with pytest.raises(InvalidInput, match=r"sheet\.csv is not a CSV file this can read \(line 37: "):
         importing.import_sheet(context(location, TODAY), read, progress=reached.append, mapped=mapped)
     assert reached and reached == sorted(reached) and reached[-1] < 37
     assert rows_of(location) == before

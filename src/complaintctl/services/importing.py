@@ -224,7 +224,7 @@ class Sheet:
                         values[name] = _unguarded(value)
                 yield Row(line, values)
         except csv.Error as problem:
-            raise _not_csv(self.path, problem) from None
+            raise _not_csv(self.path, start, problem) from None
 
     @cached_property
     def rows(self) -> list[Row]:
@@ -309,7 +309,7 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
     try:
         headings = next(reader, None)
     except csv.Error as problem:
-        raise _not_csv(path, problem) from None
+        raise _not_csv(path, 1, problem) from None
     if headings is None:
         raise InvalidInput(f"{path} is empty; it needs a heading row and a row per case")
     missing = sorted(set(mapping) - {_key(heading) for heading in headings})
@@ -340,8 +340,12 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
     return Sheet(chosen, unused, path, lines, reader.line_num)
 
 
-def _not_csv(path: str, problem: csv.Error) -> InvalidInput:
-    return InvalidInput(f"{path} is not a CSV file this can read ({problem}); save the sheet as CSV and import that")
+def _not_csv(path: str, line: int, problem: csv.Error) -> InvalidInput:
+    """The refusal of a sheet whose row starting on line `line` is not CSV (a quote left open
+    runs to the end of the file: the line it was opened on is the one to correct)."""
+    return InvalidInput(
+        f"{path} is not a CSV file this can read (line {line}: {problem}); correct that line, or save the sheet as CSV again, and import that"
+    )
 
 
 def _unguarded(value: str) -> str:
