@@ -676,14 +676,14 @@ def _refused_text(values: dict[str, str]) -> str | None:
     (domain.text), naming its field; None when every cell is text its field may hold, and then
     with free text's CRLF line endings kept as line feeds, as the commands keep them."""
     # Every character a field refuses is one `str.isprintable` is false for (a control, a format
-    # character, a line or paragraph separator, a surrogate): a row of printable text need only
-    # have its longer cells measured.
+    # character, a line or paragraph separator, a surrogate): a cell of printable text need only
+    # be measured, and a row of printable text has only its longer cells looked at.
     if "".join(values.values()).isprintable():
         suspects = [name for name, value in values.items() if len(value) > ONE_LINE_LIMIT]
-        if len(values.get("external_ref", "")) > REFERENCE_LIMIT:
-            suspects.append("external_ref")
     else:
-        suspects = list(values)
+        suspects = [name for name, value in values.items() if len(value) > ONE_LINE_LIMIT or not value.isprintable()]
+    if len(values.get("external_ref", "")) > REFERENCE_LIMIT and "external_ref" not in suspects:
+        suspects.append("external_ref")
     for name in suspects:
         rule = _rule(name)
         found = problem(values[name], rule)
