@@ -327,5 +327,23 @@ def test_progress_is_told_the_line_each_batch_reached(tmp_path, monkeypatch, map
     reached: list[int] = []
     report = importing.import_sheet(context(location, TODAY), importing.read_sheet(str(sheet), "utf-8", {}), progress=reached.append, mapped=mapped)
     assert report.written and report.rows_read == 7 and report.cases_created == 7
-    # Rows start on lines 2, 4, 6, …: batches end with the rows starting on lines 6, 12 and 14.
-    assert reached == [6, 12, 14]
+    # Rows start on lines 2, 4, 6, … 14 of 15: three to a batch, then one to a batch from line 9
+    # on (the last two batches' worth of lines), the batch that reached it closed there.
+    assert reached == [6, 10, 12, 14]
+
+
+def test_the_rows_at_the_end_of_a_sheet_go_in_smaller_batches(tmp_path, monkeypatch) -> None:
+    """So that the workers finish together: a fifth of a batch within the last two batches'
+    worth of lines, every row still planned once and in order."""
+    sheet = tmp_path / "sheet.csv"
+    sheet.write_text("Ref,Date received\n" + "".join(f"R{number},01/04/2026\n" for number in range(95)))
+    monkeypatch.setattr(importing, "ROWS_A_BATCH", 10)
+    read = importing.read_sheet(str(sheet), "utf-8", {})
+    report = importing.Report()
+    planner = importing._Planner("CMP", set(), {}, report)
+    batches = list(planner.batches(read.each_row(), len(read.lines)))
+    # Lines 2 to 96: whole batches of ten until line 76 (96 lines less 20), where the batch
+    # begun at line 72 ends, then batches of two.
+    assert [len(batch) for batch in batches] == [10] * 7 + [5] + [2] * 10
+    assert [line for batch in batches for line, *_ in batch] == list(range(2, 97))
+    assert report.rows_read == 95 and planner.counted == {2026: 95}

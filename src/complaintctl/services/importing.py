@@ -468,6 +468,8 @@ class _Batch:
 # few enough that a sheet of any size is imported in bounded memory, and that the first batch a
 # worker records is soon there to be written.
 ROWS_A_BATCH = 500
+# The batches' worth of lines at the end of a sheet whose rows go in smaller batches.
+ENDING_BATCHES = 2
 
 
 @contextmanager
@@ -511,17 +513,21 @@ class _Planner:
         self.counted = dict(counters)
         self.seen: dict[str, int] = {}
 
-    def batches(self, rows: Iterable[Row]) -> Iterator[list[PlannedRow]]:
+    def batches(self, rows: Iterable[Row], lines: int) -> Iterator[list[PlannedRow]]:
         """The rows to record, ROWS_A_BATCH at a time, as plain values (a batch is sent to a
-        worker pickled, which a dataclass would make slower)."""
+        worker pickled, which a dataclass would make slower). Within the last few batches' lines
+        of the sheet's `lines`, a batch is a fifth of that: the workers then finish their last
+        batches nearly together, rather than one recording a whole batch while the cores wait."""
         batch: list[PlannedRow] = []
+        whole, last = ROWS_A_BATCH, max(1, ROWS_A_BATCH // 5)
+        ending = lines - ENDING_BATCHES * whole
         for row in rows:
             self.report.rows_read += 1
             key = row_admitted(row, self.known, self.seen, self.report)
             if key is None:
                 continue
             batch.append((row.line, row.values, key, self._reference(row)))
-            if len(batch) == ROWS_A_BATCH:
+            if len(batch) >= (whole if row.line < ending else last):
                 yield batch
                 batch = []
         if batch:
@@ -572,7 +578,7 @@ def import_sheet(
         with ctx.store.writing() as tx, tx.inserting_many(sheet.length):
             planner = _Planner(prefix, tx.external_refs(), tx.reference_counters(prefix), report)
             record = partial(_record_batch, ctx, tuple(tx.officers()), tx.new_cases, dry_run)
-            for recorded in mapped(record, planner.batches(sheet.each_row())):
+            for recorded in mapped(record, planner.batches(sheet.each_row(), len(sheet.lines))):
                 report.cases_created += recorded.cases_created
                 report.stages += recorded.stages
                 report.refused += recorded.refused
