@@ -4,6 +4,8 @@ step commands record them (one transaction a step, each reading the case back fr
 
 from __future__ import annotations
 
+import csv
+import json
 import multiprocessing
 import os
 import sqlite3
@@ -347,3 +349,38 @@ def test_the_rows_at_the_end_of_a_sheet_go_in_smaller_batches(tmp_path, monkeypa
     assert [len(batch) for batch in batches] == [10] * 7 + [5] + [2] * 10
     assert [line for batch in batches for line, *_ in batch] == list(range(2, 97))
     assert report.rows_read == 95 and planner.counted == {2026: 95}
+
+
+def test_a_team_s_own_sheet_of_generated_cases_gives_their_stages_dates_and_outcomes(tmp_path) -> None:
+    """The team's sheet the benchmark imports (benchmarks/dataio.team_sheet: the example sheet's
+    headings, dates dd/mm/yyyy) of generated cases, every kind of row among them: imported whole,
+    each case with the stages' dates, handlers and outcomes its row gives."""
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        from dataio import TEAM_COLUMNS, team_sheet
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    generated = tmp_path / "generated.db"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), "--cases", "300", "--db", str(generated),
+         "--today", "2026-05-29", "--workers", "0"],
+        check=True, capture_output=True,
+    )
+    exported, team = tmp_path / "export.csv", tmp_path / "team.csv"
+    Cli(str(generated)).ok("export", "--out", str(exported))
+    assert team_sheet(exported, team) == 300
+    assert team.read_text().splitlines()[0] == ",".join(TEAM_COLUMNS)
+    target = Cli(str(tmp_path / "target.db"))
+    target.ok("init")
+    report = json.loads(target.ok("import", str(team), "--json").stdout)
+    assert report["written"] and report["cases_created"] == 300 and not report["refused"]
+    again = tmp_path / "again.csv"
+    target.ok("export", "--out", str(again))
+    compared = [column for column in TEAM_COLUMNS.values() if column != "reference"]
+    before = {row["reference"]: row for row in csv.DictReader(exported.open())}
+    after = list(csv.DictReader(again.open()))
+    assert len(after) == 300
+    for row in after:
+        old = before[row["external_ref"]]
+        assert {column: row[column] for column in compared} == {column: old[column] for column in compared}
+    assert "every case matches its events" in target.ok("verify").stdout
