@@ -6,6 +6,9 @@ import csv
 import gc
 import io
 import json
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
@@ -441,3 +444,20 @@ def test_a_compliment_row_with_a_decision_s_words_or_money_is_refused_but_not_fo
     refusals = import_refusals(cli, sheet)
     assert set(refusals) == {2, 3}
     assert "clear its cells reasons," in refusals[2] and "clear its cells apology, compensation," in refusals[3]
+
+
+def test_a_row_with_two_refused_cells_names_the_first_of_them_every_time(cli: Cli, tmp_path) -> None:
+    """The cell named is the leftmost refused one, whichever rule refuses it (a reference too
+    long, a control character, a date that is none), the same on every run."""
+    first = tmp_path / "first.csv"
+    first.write_text("Ref,Date received,Details\n" + "A" * 150 + ",01/04/2026,Bins\x07\n")
+    refused = cli("import", str(first))
+    assert refused.exit_code == 1 and "line 2: refused: external ref is 150 characters" in refused.stderr
+    dates = tmp_path / "dates.csv"
+    dates.write_text("Ref,Date received,Response date,Outcome\nA1,soon,later,Upheld\n")
+    for seed in ("1", "2", "3", "4"):
+        run = subprocess.run(
+            [sys.executable, "-m", "complaintctl", "--db", cli.db, "import", str(dates)],
+            capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert run.returncode == 1 and "line 2: refused: received: received 'soon' is not a date" in run.stderr, run.stderr

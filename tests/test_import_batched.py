@@ -80,11 +80,12 @@ def context(location: str, today: date) -> Context:
 
 def step_by_step(ctx: Context, sheet: importing.Sheet) -> importing.Report:
     """The sheet recorded a step at a time, each step its own transaction on the file."""
-    report = importing.Report(rows_read=len(sheet.rows))
+    rows = list(sheet.each_row())
+    report = importing.Report(rows_read=len(rows))
     with ctx.store.reading() as tx:
         known = tx.external_refs()
     seen: dict[str, int] = {}
-    for row in sheet.rows:
+    for row in rows:
         key = importing.row_admitted(row, known, seen, report)
         if key is not None:
             importing.import_row(ctx, row, key, report)

@@ -75,7 +75,7 @@ def import_sheet(
     with importing.collector_paused():
         sheet = importing.read_sheet(path, encoding, importing.parse_mapping(mapping or []))
         context = settings.context()
-        # More than a batch of rows: the batches are recorded by workers while this process reads and writes.
+        # More lines than a batch holds rows: the batches are recorded by workers while this process reads and writes.
         several = sheet.length > importing.ROWS_A_BATCH
         with _progress(len(sheet.lines)) as advance:
             report = importing.import_sheet(context, sheet, dry_run=dry_run, progress=advance, mapped=_in_workers if several else map)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
-from functools import cached_property, lru_cache, partial
+from functools import lru_cache, partial
 from itertools import islice
 from operator import itemgetter
 from typing import Any
@@ -100,7 +100,8 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "hold_reason": ("hold reason", "legal hold", "legal hold reason", "reason held"),
 }
 FIELDS = tuple(HEADINGS)
-DATE_FIELDS = frozenset(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date", "hold_since"))
+# In the order of FIELDS: a row with two cells that are not dates is refused naming the same one every time.
+DATE_FIELDS = tuple(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date", "hold_since"))
 # What each field is called in a refusal: the step it records.
 STEP_NAMES = {
     "received_on": "received", "acknowledged_on": "acknowledged", "extended_to": "extended to",
@@ -192,12 +193,13 @@ class Sheet:
     @property
     def length(self) -> int:
         """The lines after the heading row: the rows the sheet can hold, at most (a quoted cell
-        may run over several lines, and a blank line is no row)."""
+        may run over several lines, and a blank line is no row). An import takes it for the
+        number of cases it may create."""
         return len(self.lines) - self.body
 
     def each_row(self) -> Iterator[Row]:
-        """Each row that is not blank, read from the CSV as it is taken; InvalidInput (nothing
-        recorded by then is kept) at the first line that is not CSV."""
+        """Each row that is not blank, read from the CSV as it is taken; InvalidInput at the
+        first row that is not CSV (an import then writes nothing)."""
         chosen = self.columns
         # Each field's preferred column, and the others to look in when that cell is empty (most
         # fields have one column: they are read without looking further).
@@ -225,11 +227,6 @@ class Sheet:
                 yield Row(line, values)
         except csv.Error as problem:
             raise _not_csv(self.path, start, problem) from None
-
-    @cached_property
-    def rows(self) -> list[Row]:
-        """Every row at once."""
-        return list(self.each_row())
 
 
 @dataclass
@@ -269,8 +266,10 @@ def parse_mapping(given: list[str]) -> dict[str, str]:
 
 
 def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
-    """The rows of a CSV file, refused whole (InvalidInput, one line) when it is not a readable
-    CSV sheet: wrong encoding (naming the line), no heading row, no received date column."""
+    """A CSV file read as far as its heading row (its rows are read as they are taken:
+    `Sheet.each_row`), refused whole (InvalidInput, one line) when it is not a readable CSV
+    sheet: too large, a workbook, binary, the wrong encoding (naming the line), no heading row,
+    no received date column."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(LARGEST_SHEET + 1)
@@ -513,14 +512,15 @@ class _Planner:
         self.counted = dict(counters)
         self.seen: dict[str, int] = {}
 
-    def batches(self, rows: Iterable[Row], lines: int) -> Iterator[list[PlannedRow]]:
+    def batches(self, rows: Iterable[Row], last_line: int) -> Iterator[list[PlannedRow]]:
         """The rows to record, ROWS_A_BATCH at a time, as plain values (a batch is sent to a
-        worker pickled, which a dataclass would make slower). Within the last few batches' lines
-        of the sheet's `lines`, a batch is a fifth of that: the workers then finish their last
-        batches nearly together, rather than one recording a whole batch while the cores wait."""
+        worker pickled, which a dataclass would make slower). Within ENDING_BATCHES batches' worth
+        of lines of the sheet's `last_line`, a batch is a fifth of that: the workers then finish
+        their last batches nearly together, rather than one recording a whole batch while the
+        cores wait."""
         batch: list[PlannedRow] = []
         whole, last = ROWS_A_BATCH, max(1, ROWS_A_BATCH // 5)
-        ending = lines - ENDING_BATCHES * whole
+        ending = last_line - ENDING_BATCHES * whole
         for row in rows:
             self.report.rows_read += 1
             key = row_admitted(row, self.known, self.seen, self.report)
@@ -689,7 +689,9 @@ def _refused_text(values: dict[str, str]) -> str | None:
     else:
         suspects = [name for name, value in values.items() if len(value) > ONE_LINE_LIMIT or not value.isprintable()]
     if len(values.get("external_ref", "")) > REFERENCE_LIMIT and "external_ref" not in suspects:
-        suspects.append("external_ref")
+        # In its column's place: the first cell refused is the one named.
+        order = list(values)
+        suspects = sorted([*suspects, "external_ref"], key=order.index)
     for name in suspects:
         rule = _rule(name)
         found = problem(values[name], rule)
