@@ -85,6 +85,7 @@ def test_the_sheet_reference_is_kept(cli: Cli, tmp_path) -> None:
     cli.ok("import", str(_sheet(tmp_path, "OUR-7,Jo Bloggs,01/04/2026,,,,,,,,,Bins\n")))
     rows = list(csv.DictReader(io.StringIO(cli.ok("export").stdout)))
     assert rows[0]["external_ref"] == "OUR-7"
+    assert [case["external_ref"] for case in cli.ok("export", "--format", "json").json()] == ["OUR-7"]
     # The team finds the case by the reference it knew it by.
     found = cli.ok("list", "--search", "our-7", "--json").json()
     assert [case["reference"] for case in found] == [rows[0]["reference"]]
@@ -336,6 +337,7 @@ def test_the_sheet_s_reference_is_shown_and_leads_to_the_case_it_was_kept_on(cli
     cli.ok("import", str(EXAMPLE))
     first = in_sheet_order(cli)[0]["reference"]
     assert "Sheet ref  CS/26/101\n" in cli.ok("show", first).stdout
+    assert cli.show(first)["external_ref"] == "CS/26/101"
     for command in (("show", "CS/26/101"), ("acknowledge", "cs/26/101", "--on", "2026-04-03")):
         mistaken = cli(*command)
         assert mistaken.exit_code == 1
@@ -346,6 +348,7 @@ def test_the_sheet_s_reference_is_shown_and_leads_to_the_case_it_was_kept_on(cli
     unreferenced = cli.ok("list", "--search", "Zebedee Quill", "--json").json()[0]["reference"]
     assert cli.show(unreferenced)["events"][0]["details"]["external_ref"].startswith("row-")
     assert "Sheet ref" not in cli.ok("show", unreferenced).stdout
+    assert cli.show(unreferenced)["external_ref"] is None
 
 
 @given(st.text(st.sampled_from("ab,\"\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=40))

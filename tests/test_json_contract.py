@@ -28,6 +28,8 @@ CASE_KEYS = SPEC_CASE_KEYS | {
     # SPEC §11: the legal hold in force ({since, officer, reason}) and when the personal data was
     # redacted past retention, each null when none.
     "hold", "redacted_on",
+    # SPEC §11: the reference the case had in the team's sheet it was imported from, or null.
+    "external_ref",
 }
 RESTRICTION_KEYS = {
     "id", "name", "email", "phone", "reason", "arrangements", "decided_by", "decided_on", "review_on", "active",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from complaintctl.domain.encoding import json_encoder
 from complaintctl.domain.retention import hold_of, redacted_on
-from complaintctl.output.render import CONTACT_KEYS, FORMULA_STARTS, day_text
+from complaintctl.output.render import CONTACT_KEYS, FORMULA_STARTS, day_text, sheet_reference
 
 if TYPE_CHECKING:
     from complaintctl.domain.case import Case, Stage
@@ -166,7 +166,8 @@ def case_fields_text(case: Case, encode: Callable[[Any], str]) -> str:
     # The case's stage, outcome and handler are its current stage's; a stage's number and
     # extension days are ints and the case's over_12_months a bool, as domain.case derives them.
     return (
-        f'{{"reference": {value(case.reference, encode)}, "type": {value(case.type, encode)}, "stage": {stage.number}, '
+        f'{{"reference": {value(case.reference, encode)}, "external_ref": {value(sheet_reference(case.details), encode)}, '
+        f'"type": {value(case.type, encode)}, "stage": {stage.number}, '
         f'"status": {value(case.status, encode)}, "outcome": {value(stage.outcome, encode)}, "received_on": {days[case.received_on]}, '
         f'"handler": {value(stage.handler, encode)}, "acknowledge_by": {days[stage.acknowledge_by]}, '
         f'"acknowledged_on": {days[stage.acknowledged_on]}, "respond_by": {days[stage.respond_by]}, '

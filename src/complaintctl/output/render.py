@@ -6,7 +6,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import chain, islice
@@ -93,6 +93,13 @@ def case_json(case: "Case") -> dict[str, Any]:
     return result
 
 
+def sheet_reference(details: Mapping[str, Any]) -> str | None:
+    """The reference an imported case had in the team's sheet; None for a case not imported, and
+    for a row that had none of its own, which the import knows by a digest no one needs to read."""
+    found = details.get("external_ref")
+    return found if found and not found.startswith(ROW_DIGEST_PREFIX) else None
+
+
 def case_fields_json(case: "Case") -> dict[str, Any]:
     """The `show --json` object without its `events` (output/export.py writes those itself)."""
     from complaintctl.domain.retention import hold_of, redacted_on  # a case's, loaded with its fold
@@ -101,6 +108,7 @@ def case_fields_json(case: "Case") -> dict[str, Any]:
     nxt = case.next_deadline()
     result: dict[str, Any] = {
         "reference": case.reference,
+        "external_ref": sheet_reference(case.details),
         "type": case.type,
         "stage": case.stage,
         "status": case.status,
@@ -399,11 +407,9 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
     who = case.name or "(no name)"
     if details.get("representative"):
         who += f" (via {details['representative']})"
-    # A sheet's row without a reference of its own is known by a digest, which is no one's to read.
-    sheet_reference = details.get("external_ref")
     facts = [
         ["Reference", case.reference],
-        ["Sheet ref", sheet_reference if sheet_reference and not sheet_reference.startswith(ROW_DIGEST_PREFIX) else None],
+        ["Sheet ref", sheet_reference(details)],
         ["Type", case.type],
         ["From", who],
         ["Contact", ", ".join(str(details[k]) for k in ("email", "phone") if details.get(k)) or None],
