@@ -169,6 +169,11 @@ def test_a_utf_16_sheet_is_read_with_its_encoding_and_a_workbook_still_refused(c
     assert len(refused.stderr.strip().splitlines()) == 1
 
 
+def test_blank_cells_beyond_the_headings_are_no_cells(cli: Cli, tmp_path) -> None:
+    cli.ok("import", str(_sheet(tmp_path, "T1,Ann,01/04/2026,,,,,,,,,Bins,, ,\n")))
+    assert [row["name"] for row in in_sheet_order(cli)] == ["Ann"]
+
+
 @pytest.mark.parametrize(
     "content, said",
     [
@@ -179,6 +184,8 @@ def test_a_utf_16_sheet_is_read_with_its_encoding_and_a_workbook_still_refused(c
         # A quote left open runs to the end of the file: the line it was opened on is named.
         (b'Ref,Date received\nA0,01/04/2026\n"A1,01/04/2026\nA2,01/04/2026\n', "not a CSV file this can read (line 3: unexpected end of data)"),
         (b'Ref,"Date received"x\nA1,01/04/2026\n', "(line 1: "),
+        # A comma in a cell not put in quotes: every cell after it would go into the wrong field.
+        (b"Ref,Date received,Name\nA1,01/04/2026,Jo\nA2,01/04/2026,Bloggs, Jo\n", "has 4 cells and its heading row only 3; put a cell holding a comma in double quotes"),
         ("Ref,Date received\nA1,01/04/2026\n".encode("utf-16"), "is UTF-16 text; add --encoding utf-16"),
         ("Ref,Date received\nA1,01/04/2026\n".encode("utf-32"), "is UTF-32 text; add --encoding utf-32"),
     ],
@@ -269,7 +276,13 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
     escalated = cli.ok("log", "--name", "Rhys Review", "--summary", "Damp", "--received", "2026-06-01").stdout.split()[0]
     cli.ok("acknowledge", escalated, "--handler", "J. Patel", "--on", "2026-06-02")
     cli.ok("close", escalated, "--outcome", "not-upheld", "--reasons", "No damp found", "--on", "2026-06-10")
+    cli.ok("action", "add", escalated, "--what", "Inspect again in July", "--due", "2026-07-31", "--on", "2026-06-10")
     cli.ok("escalate", escalated, "--reasons", "The damp is\r\nstill there", "--on", "2026-06-15")
+    cli.ok("acknowledge", escalated, "--handler", "A. Reviewer", "--on", "2026-06-16")
+    cli.ok("close", escalated, "--outcome", "upheld", "--reasons", "Damp found after all", "--on", "2026-07-01")
+    cli.ok("action", "add", escalated, "--what", "Treat the damp", "--due", "2026-08-01", "--owner", "Repairs", "--on", "2026-07-01")
+    cli.ok("action", "done", escalated, "2", "--on", "2026-07-20")
+    cli.ok("action", "add", escalated, "--what", "Redecorate", "--due", "2026-09-01", "--on", "2026-07-02")
     held, released = (row["reference"] for row in in_sheet_order(cli)[1:3])
     cli.ok("hold", held, "--reason", "Claim issued in the county court", "--on", "2026-05-02")
     cli.ok("hold", released, "--reason", "Claim threatened", "--on", "2026-06-01")
@@ -295,6 +308,8 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
     after = list(csv.DictReader(again.open()))
     assert len(after) == len(before) == 41
     assert before[-1]["stage2_request_reasons"] == "The damp is\nstill there"
+    assert before[-1]["actions"] == "1. Inspect again in July (due 2026-07-31)"
+    assert before[-1]["stage2_actions"] == "2. Treat the damp (due 2026-08-01, Repairs, done 2026-07-20)\n3. Redecorate (due 2026-09-01)"
     kept = [column for column in before[0] if column not in ("reference", "external_ref")]
     assert before[0]["actions"] == (
         "1. Replace the bin\n(the lid is broken) (due 2026-05-01, J. Patel, done 2026-04-30)\n2. Check the round, twice (due 2026-12-20, done 2026-05-01)"
@@ -306,6 +321,8 @@ def test_export_then_import_into_an_empty_database_keeps_every_case(cli: Cli, tm
     assert [(row["hold_since"], row["hold_reason"]) for row in before[1:3]] == [("2026-05-02", "Claim issued in the county court"), ("", "")]
     kept_on = {row["external_ref"]: row["reference"] for row in after}
     assert target.show(kept_on[before[1]["external_ref"]])["hold"]["reason"] == "Claim issued in the county court"
+    assert target.show(kept_on[escalated])["actions"] == cli.show(escalated)["actions"]
+    assert [action["stage"] for action in cli.show(escalated)["actions"]] == [1, 2, 2]
 
 
 def test_the_garbage_collector_runs_again_after_an_import_written_or_refused(cli: Cli, tmp_path) -> None:
@@ -376,6 +393,38 @@ def test_an_actions_column_in_the_team_s_own_words_is_kept_as_a_note(cli: Cli, t
     assert first["actions"] == [] and first["events"][-1]["kind"] == "note"
     assert first["events"][-1]["details"]["text"] == "Actions, as the imported spreadsheet recorded them:\nReplace the bin by Friday"
     assert [(action["what"], action["due"], action["done_on"]) for action in second["actions"]] == [("Replace the bin", "2026-04-10", None)]
+
+
+def test_stage_2_actions_are_numbered_on_from_stage_1_s_and_need_stage_2(cli: Cli, tmp_path) -> None:
+    headings = HEADINGS.replace("Details\n", "Details,Actions,Stage 2 actions\n")
+    escalated = "01/04/2026,02/04/2026,Jo Bloggs,03/04/2026,Not upheld,05/04/2026,06/04/2026,Pat Jones,,Bins"
+    sheet = _sheet(
+        tmp_path,
+        f"E1,Ann,{escalated},1. Check the bins (due 2026-04-10),\"2. Replace the bin (due 2026-05-01, done 2026-04-20)\n3. Call back (due 2026-05-02)\"\n"
+        f"E2,Bob,{escalated},,1. Replace the bin (due 2026-05-01)\n"
+        f"E3,Cy,{escalated},,Replace the bin when one is in stock\n",
+        headings=headings,
+    )
+    cli.ok("import", str(sheet))
+    first, second, third = (cli.show(row["reference"]) for row in in_sheet_order(cli))
+    assert [(action["number"], action["stage"], action["done_on"]) for action in first["actions"]] == [
+        (1, 1, None), (2, 2, "2026-04-20"), (3, 2, None)
+    ]
+    assert [(action["number"], action["stage"]) for action in second["actions"]] == [(1, 2)]
+    assert third["actions"] == [] and third["events"][-1]["details"]["text"] == (
+        "Stage 2 actions, as the imported spreadsheet recorded them:\nReplace the bin when one is in stock"
+    )
+    refusals = _sheet(
+        tmp_path,
+        "R1,Dee,01/04/2026,02/04/2026,Jo Bloggs,03/04/2026,Not upheld,,,,,Bins,,1. Call back (due 2026-05-02)\n"
+        f"R2,Eve,{escalated},,\"1. Call back (due 2026-05-02, done 2026-04-04)\"\n",
+        name="refused.csv",
+        headings=headings,
+    )
+    assert import_refusals(cli, refusals) == {
+        2: "stage 2: it has stage 2 dates, an outcome or actions but no stage 2 request date",
+        3: "stage 2 actions: action 1 was done before stage 2 was requested; list it in the actions column",
+    }
 
 
 def test_a_legal_hold_in_the_sheet_is_placed_again_and_needs_its_reason(cli: Cli, tmp_path) -> None:

@@ -41,6 +41,7 @@ COLUMNS = (
     *CASE_FIELDS,
     *(f"stage{number}_{name}" for number in (1, 2) for name in STAGE_FIELDS),
     "actions",
+    "stage2_actions",
     "hold_since",
     "hold_reason",
     "stage2_request_reasons",
@@ -63,14 +64,15 @@ _FLAG_POSITIONS = tuple(
     index for index, name in enumerate(COLUMNS) if name in _FLAGS or name.split("_", 1)[-1] in _FLAGS
 )
 _COMPENSATION = {number: _POSITION[f"stage{number}_compensation"] for number in (1, 2)}
-_ACTIONS = _POSITION["actions"]
+# A case's actions, those promised at stage 1 and those at stage 2 (numbered on from stage 1's).
+_ACTIONS = {1: _POSITION["actions"], 2: _POSITION["stage2_actions"]}
 _HOLD_SINCE, _HOLD_REASON = _POSITION["hold_since"], _POSITION["hold_reason"]
 _REQUEST_REASONS = _POSITION["stage2_request_reasons"]
 # The columns people typed, which a spreadsheet might take for a formula.
 TYPED = frozenset(
     {"external_ref", "name", "email", "phone", "address", "representative", "representative_email",
      "representative_address", "service", "category", "summary", "outcomes_sought", "adjustments", "handler", "actions",
-     "hold_reason", "stage2_request_reasons"}
+     "stage2_actions", "hold_reason", "stage2_request_reasons"}
     | {f"stage{number}_{name}" for number in (1, 2) for name in (*_FROM_EVENTS, "handler")}
 )
 
@@ -118,8 +120,10 @@ def flat_row(row: dict[str, Any], stages: list[dict[str, Any]], actions: list[di
     for index in _FLAG_POSITIONS:
         if flat[index] is not None:
             flat[index] = "yes" if flat[index] else "no"
-    if actions:
-        flat[_ACTIONS] = "\n".join(_action_text(action) for action in actions)
+    for action in actions:
+        index = _ACTIONS[2 if action["stage"] == 2 else 1]
+        text = _action_text(action)
+        flat[index] = text if flat[index] is None else f"{flat[index]}\n{text}"
     held = held_event(steps) if "held" in kinds else None
     if held is not None:
         flat[_HOLD_SINCE], flat[_HOLD_REASON] = held.on, held.details.get("reason")

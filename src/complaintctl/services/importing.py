@@ -94,7 +94,9 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     # The team's own remarks on a row: an internal note on the case, dated its receipt.
     "notes": ("notes", "note", "internal notes", "officer notes", "comments"),
     # The actions promised, as `export` writes them (ACTION); a cell in other words is kept as a note.
-    "actions": ("actions", "outstanding actions", "actions agreed"),
+    "actions": ("actions", "outstanding actions", "actions agreed", "stage1 actions", "stage 1 actions"),
+    # Those promised at stage 2, numbered on from stage 1's.
+    "stage2_actions": ("stage2 actions", "stage 2 actions"),
     # A legal hold in force: the case is held again, from that day, for that reason.
     "hold_since": ("hold since", "held since", "legal hold since", "hold date"),
     "hold_reason": ("hold reason", "legal hold", "legal hold reason", "reason held"),
@@ -114,7 +116,7 @@ STEP_NAMES = {
 FREE_TEXT_FIELDS = frozenset({
     "address", "representative_address", "summary", "outcomes_sought", "adjustments", "reasons", "steps_taken", "learning",
     "remedy", "stage2_reasons", "stage2_steps_taken", "stage2_learning", "stage2_remedy", "stage2_late_reason", "notes",
-    "actions", "hold_reason", "stage2_request_reasons",
+    "actions", "stage2_actions", "hold_reason", "stage2_request_reasons",
 })
 # What a compliment's or a comment's row may not have: it has no clock, so nothing in the sheet
 # can acknowledge, hand on, extend, close or escalate it.
@@ -122,7 +124,7 @@ CLOCK_FIELDS = (
     "acknowledged_on", "handler", "extended_to", "closed_on", "outcome", "exclusion", "reasons", "steps_taken", "remedy",
     "learning", "stage2_received_on", "stage2_acknowledged_on", "stage2_handler", "stage2_closed_on", "stage2_outcome",
     "stage2_exclusion", "stage2_reasons", "stage2_steps_taken", "stage2_remedy", "stage2_learning", "stage2_late_reason",
-    "stage2_request_reasons", "actions",
+    "stage2_request_reasons", "actions", "stage2_actions",
 )
 # Outcomes as sheets spell them.
 OUTCOME_WORDS = {
@@ -153,7 +155,7 @@ ACTION = re.compile(
     re.S,
 )
 # What an actions cell not in that form is kept as: the words of the sheet, as an internal note.
-ACTIONS_NOTE = "Actions, as the imported spreadsheet recorded them:\n"
+ACTIONS_NOTE = {1: "Actions, as the imported spreadsheet recorded them:\n", 2: "Stage 2 actions, as the imported spreadsheet recorded them:\n"}
 # How an Excel workbook's file begins: a zip (.xlsx) or an OLE compound file (.xls).
 WORKBOOK_STARTS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 # More than this many bytes is not a complaints spreadsheet (nor could it be imported at once).
@@ -189,6 +191,9 @@ class Sheet:
     lines: list[str]
     # The index in `lines` of the first line after the heading row.
     body: int
+    # The cells of the heading row: a row with more (not blank) has lost its place, most often
+    # to a comma in a cell not put in quotes.
+    headings: int
 
     @property
     def length(self) -> int:
@@ -207,6 +212,7 @@ class Sheet:
         several = [(name, indexes[0], indexes[1:]) for name, indexes in chosen.items() if len(indexes) > 1]
         # A short row is read as if its missing cells were empty.
         width = 1 + max(index for indexes in chosen.values() for index in indexes)
+        headings = self.headings
         reader = csv.reader(islice(self.lines, self.body, None), strict=True)
         start = self.body + 1
         try:
@@ -214,6 +220,8 @@ class Sheet:
                 line, start = start, self.body + reader.line_num + 1
                 if not any(cell.strip() for cell in cells):
                     continue
+                if len(cells) > headings and any(cell.strip() for cell in cells[headings:]):
+                    raise _too_many_cells(self.path, line, len(cells), headings)
                 if len(cells) < width:
                     cells = cells + [""] * (width - len(cells))
                 values = {name: value for name, first in single if (value := cells[first].strip())}
@@ -336,7 +344,7 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
             "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
         )
     chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
-    return Sheet(chosen, unused, path, lines, reader.line_num)
+    return Sheet(chosen, unused, path, lines, reader.line_num, len(headings))
 
 
 def _not_csv(path: str, line: int, problem: csv.Error) -> InvalidInput:
@@ -344,6 +352,15 @@ def _not_csv(path: str, line: int, problem: csv.Error) -> InvalidInput:
     runs to the end of the file: the line it was opened on is the one to correct)."""
     return InvalidInput(
         f"{path} is not a CSV file this can read (line {line}: {problem}); correct that line, or save the sheet as CSV again, and import that"
+    )
+
+
+def _too_many_cells(path: str, line: int, cells: int, headings: int) -> InvalidInput:
+    """The refusal of a sheet with a row of more cells than headings: every cell after the one
+    too many would go into the wrong field."""
+    return InvalidInput(
+        f"line {line} of {path} has {cells} cells and its heading row only {headings}; put a cell holding a comma in double"
+        " quotes (or give the extra column a heading), and import that"
     )
 
 
@@ -722,13 +739,15 @@ def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: d
     if dates.get("closed_on") or values.get("outcome"):
         done.append("closed")
         _close(ctx, reference, dates.get("closed_on"), values, "")
+    stage1_actions = 0
     if values.get("actions"):
         done.append("actions")
-        _actions(ctx, reference, dates.get("closed_on") or dates["received_on"], values["actions"])
+        stage1_actions = _actions(ctx, reference, 1, dates, values["actions"], 0)
     if not dates.get("stage2_received_on"):
-        if any(dates.get(name) or values.get(name) for name in ("stage2_acknowledged_on", "stage2_closed_on", "stage2_outcome")):
+        stage2 = ("stage2_acknowledged_on", "stage2_closed_on", "stage2_outcome", "stage2_actions")
+        if any(dates.get(name) or values.get(name) for name in stage2):
             done.append("stage 2")
-            raise InvalidInput("it has stage 2 dates or an outcome but no stage 2 request date")
+            raise InvalidInput("it has stage 2 dates, an outcome or actions but no stage 2 request date")
         return 1
     done.append("stage 2 requested")
     # A policy may ask what the complainant remains unhappy about; a sheet that kept none says so.
@@ -745,6 +764,9 @@ def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: d
     if dates.get("stage2_closed_on") or values.get("stage2_outcome"):
         done.append("stage 2 closed")
         _close(ctx, reference, dates.get("stage2_closed_on"), values, "stage2_")
+    if values.get("stage2_actions"):
+        done.append("stage 2 actions")
+        _actions(ctx, reference, 2, dates, values["stage2_actions"], stage1_actions)
     return 2
 
 
@@ -756,35 +778,42 @@ def _hold(ctx: Context, reference: str, since: date, reason: str | None) -> None
     retention.place_hold(ctx, reference, since, reason)
 
 
-def _actions(ctx: Context, reference: str, promised: date, cell: str) -> None:
-    """The actions a row's cell lists, as `export` writes them (ACTION), each added and, where it
-    says so, done. They are recorded after stage 1's steps, before any escalation, as promised on
-    stage 1's close (or the receipt), or on the day one was done if that was earlier: the sheet
-    says neither when nor at which stage each was promised. A cell in other words is kept whole as
-    an internal note, dated the day given."""
+def _actions(ctx: Context, reference: str, stage: int, dates: dict[str, date], cell: str, before: int) -> int:
+    """The actions a row's cell for `stage` lists, as `export` writes them (ACTION), numbered on
+    from the `before` the case has, each added and, where it says so, done; how many there were.
+    They are recorded after the stage's steps (stage 1's before any escalation), as promised on
+    the stage's close (or its receipt), or on the day one was done if that was earlier: the sheet
+    does not say when each was promised. A cell in other words is kept whole as an internal note,
+    dated the same."""
+    prefix = "stage2_" if stage == 2 else ""
+    received = dates[f"{prefix}received_on"]
+    promised = dates.get(f"{prefix}closed_on") or received
     found = []
     at = 0
     # Only a cell that starts as export writes one is read as actions (a long cell of other words
     # is not searched through for them).
-    if cell.startswith("1. ") and " (due " in cell:
+    if cell.startswith(f"{before + 1}. ") and " (due " in cell:
         while at < len(cell):
             action = ACTION.match(cell, at)
-            if action is None or int(action[1]) != len(found) + 1:
+            if action is None or int(action[1]) != before + len(found) + 1:
                 break
             found.append(action)
             at = action.end() + 1
     if not found or at < len(cell):
-        steps.add_note(ctx, reference, promised, ACTIONS_NOTE + cell)
-        return
+        steps.add_note(ctx, reference, promised, ACTIONS_NOTE[stage] + cell)
+        return 0
     actions = []
     for number, what, due, owner, done_on in (action.groups() for action in found):
         if owner is not None and (wrong := problem(owner, ONE_LINE)) is not None:
             raise InvalidInput(f"action {number}'s owner {wrong}")
         completed = _action_date(number, "done", done_on) if done_on is not None else None
+        if stage == 2 and completed is not None and completed < received:
+            raise InvalidInput(f"action {number} was done before stage 2 was requested; list it in the actions column")
         actions.append(
             steps.PromisedAction(min(promised, completed or promised), what, _action_date(number, "due", due), owner, completed)
         )
     steps.add_actions(ctx, reference, actions)
+    return len(actions)
 
 
 def _action_date(number: str, what: str, text: str) -> date:
