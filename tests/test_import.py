@@ -169,9 +169,15 @@ def test_a_utf_16_sheet_is_read_with_its_encoding_and_a_workbook_still_refused(c
     assert len(refused.stderr.strip().splitlines()) == 1
 
 
-def test_blank_cells_beyond_the_headings_are_no_cells(cli: Cli, tmp_path) -> None:
-    cli.ok("import", str(_sheet(tmp_path, "T1,Ann,01/04/2026,,,,,,,,,Bins,, ,\n")))
-    assert [row["name"] for row in in_sheet_order(cli)] == ["Ann"]
+def test_a_row_longer_than_the_heading_row_refuses_the_sheet_even_with_its_last_cell_blank(cli: Cli, tmp_path) -> None:
+    """A comma in a cell not put in quotes moves every later cell a column on: the address's
+    town would be taken for the service. The cell it pushes out of the row may be blank."""
+    headings = "Ref,Date received,Name,Address,Service,Details,Notes\n"
+    sheet = _sheet(tmp_path, "S1,01/04/2026,Jane Smith,4 Low Rd, Exampleton,Waste,Bin missed,\n", headings=headings)
+    refused = cli("import", str(sheet))
+    assert refused.exit_code == 1 and "line 2 of " in refused.stderr and "has 8 cells and its heading row only 7" in refused.stderr
+    assert "Jane" not in refused.stderr and "Exampleton" not in refused.stderr
+    assert cli.ok("list", "--json").json() == []
 
 
 @pytest.mark.parametrize(
@@ -224,18 +230,18 @@ def test_a_cell_the_commands_option_would_refuse_refuses_its_row(cli: Cli, tmp_p
         + "T6,Fay,01/04/2026,,,,,,,,,\"Bins\nnot collected, twice\"\n",
     )
     assert import_refusals(cli, sheet) == {
-        2: "summary contains a control character (U+001B) at character 6; type plain text",
-        3: "name is 201 characters; at most 200",
-        4: "summary is 20,001 characters; at most 20,000",
-        5: "name contains a line break (U+000A) at character 3; give it on one line",
-        7: "summary contains a bidirectional control character (U+2067) at character 26; type plain text, without overrides that reorder it",
+        2: "the 'Details' cell contains a control character (U+001B) at character 6; type plain text",
+        3: "the 'Complainant' cell is 201 characters; at most 200",
+        4: "the 'Details' cell is 20,001 characters; at most 20,000",
+        5: "the 'Complainant' cell contains a line break (U+000A) at character 3; give it on one line",
+        7: "the 'Details' cell contains a bidirectional control character (U+2067) at character 26; type plain text, without overrides that reorder it",
     }
     assert cli.ok("list", "--json").json() == []
 
 
 def test_a_unicode_line_separator_in_a_cell_leaves_its_row_whole(cli: Cli, tmp_path) -> None:
     sheet = _sheet(tmp_path, "U1,Ann,01/04/2026,,,,,,,,,\"Bins\u0085not collected\"\nU2,Bob,02/04/2026,,,,,,,,,Fence\n")
-    assert import_refusals(cli, sheet) == {2: "summary contains a control character (U+0085) at character 5; type plain text"}
+    assert import_refusals(cli, sheet) == {2: "the 'Details' cell contains a control character (U+0085) at character 5; type plain text"}
     lines = _sheet(tmp_path, "U1,Ann,01/04/2026,,,,,,,,,Bins \u00e9t\u00e9\nU2,Bob,02/04/2026,,,,,,,,,Fence\n", name="plain.csv")
     assert cli.ok("import", str(lines), "--json").json()["rows_read"] == 2
 
@@ -248,9 +254,9 @@ def test_a_compliment_row_with_a_stage_s_steps_is_refused_not_imported_without_t
         + "C3,Cy,01/04/2026,,,,,05/04/2026,,,Praise,Thanks\n",
     )
     assert import_refusals(cli, sheet) == {
-        2: "a compliment has no clock, so it is not acknowledged, extended or closed; clear its cells acknowledged, handler, closed, outcome,"
-        " or give its type as complaint",
-        4: "a compliment has no clock, so it is not acknowledged, extended or closed; clear its cells stage2 received,"
+        2: "a compliment has no clock, so it is not acknowledged, extended or closed; clear its cells in 'Ack date', 'Officer',"
+        " 'Response date', 'Outcome', or give its type as complaint",
+        4: "a compliment has no clock, so it is not acknowledged, extended or closed; clear its cells in 'Stage 2 received',"
         " or give its type as complaint",
     }
 
@@ -259,6 +265,7 @@ def test_a_refusal_names_the_sheet_s_columns_not_the_command_line_s_options(cli:
     sheet = _sheet(tmp_path, "F1,Ann,01/04/2030,,,,,,,,,Bins\nF2,Bob,01/04/2026,,,01/05/2026,Refused,,,,,Bins\n")
     refusals = import_refusals(cli, sheet)
     assert "received 2030-04-01 is in the future" in refusals[2] and "--" not in refusals[2]
+    # A column the sheet does not have is named by the field's own words.
     assert "in its reasons column" in refusals[3] and "--" not in refusals[3], refusals[3]
 
 
@@ -347,7 +354,7 @@ def test_a_row_is_refused_for_its_text_exactly_when_a_cell_s_own_rule_refuses_it
     found = importing._refused_text(cells)
     assert (found is None) == (not wrong)
     if found is not None:
-        assert found.startswith(wrong[0].replace("_", " ") + " ")
+        assert importing._in_sheet_words(found, {}).startswith(f"the {wrong[0].replace('_', ' ')} cell ")
 
 
 def test_the_sheet_s_reference_is_shown_and_leads_to_the_case_it_was_kept_on(cli: Cli, tmp_path) -> None:
@@ -423,7 +430,34 @@ def test_stage_2_actions_are_numbered_on_from_stage_1_s_and_need_stage_2(cli: Cl
     )
     assert import_refusals(cli, refusals) == {
         2: "stage 2: it has stage 2 dates, an outcome or actions but no stage 2 request date",
-        3: "stage 2 actions: action 1 was done before stage 2 was requested; list it in the actions column",
+        3: "stage 2 actions: action 1 was done before stage 2 was requested; list it in the 'Actions' column",
+    }
+
+
+def test_a_team_s_own_headings_are_read_and_refusals_name_them_and_the_day_before(cli: Cli, tmp_path) -> None:
+    headings = "Our ref,Date rec'd,Complainant,Case officer,Ack'd,Reply sent,Outcome,Escalated,Stage 2 ack'd,Stage 2 reply,Stage 2 outcome\n"
+    sheet = _sheet(tmp_path, "T1,01/04/2026,Ann,Jo Bloggs,02/04/2026,09/04/2026,Not upheld,10/04/2026,13/04/2026,27/04/2026,Upheld\n", headings=headings)
+    cli.ok("import", str(sheet))
+    case = cli.show(in_sheet_order(cli)[0]["reference"])
+    assert [(stage["acknowledged_on"], stage["closed_on"], stage["outcome"]) for stage in case["stages"]] == [
+        ("2026-04-02", "2026-04-09", "not-upheld"), ("2026-04-13", "2026-04-27", "upheld")
+    ]
+    assert case["stages"][0]["handler"] == "Jo Bloggs" and case["external_ref"] == "T1"
+    wrong = _sheet(
+        tmp_path,
+        "W1,31/02/2026,Ann,,,,,,,,\n"
+        "W2,01/04/2026,Bob,,30/03/2026,,,,,,\n"
+        "W3,01/04/2026,Cy,,,09/04/2026,Upheld,,,,\n"
+        "W4,01/04/2026,Di,,02/04/2026,09/04/2026,Upheld,di@example.net,,,\n",
+        name="wrong.csv",
+        headings=headings,
+    )
+    assert import_refusals(cli, wrong) == {
+        2: "the \"Date rec'd\" cell '31/02/2026' is no day of the calendar; check the day and the month (01/04/2026 is 1 April)",
+        3: "acknowledged: 2026-03-30 is before 2026-04-01, when stage 1 was received; check the date",
+        4: "closed: it has a decision but no date it was acknowledged; give one in its \"Ack'd\" column (a decision follows an acknowledgement)",
+        # A cell that is not a date is not repeated: in the wrong column, it may be anyone's email.
+        5: "the 'Escalated' cell is not a date; use 2026-04-01 or 01/04/2026",
     }
 
 
@@ -449,10 +483,10 @@ def test_an_action_or_a_cell_a_command_would_refuse_refuses_its_row(cli: Cli, tm
         headings=headings,
     )
     assert import_refusals(cli, sheet) == {
-        2: "actions: action 1's due date '2026-02-30' is not a date; use 2026-04-01 or 01/04/2026",
+        2: "actions: action 1's due date '2026-02-30' is no day of the calendar; check the day and the month (01/04/2026 is 1 April)",
         3: "actions: action 1's owner is 201 characters; at most 200",
         4: "actions: action 1's owner contains a control character (U+0009) at character 3; type plain text",
-        5: "external ref is 101 characters; at most 100",
+        5: "the 'Ref' cell is 101 characters; at most 100",
     }
 
 
@@ -475,7 +509,7 @@ def test_a_hold_column_of_yes_and_no_holds_the_yes_rows(cli: Cli, tmp_path) -> N
 def test_stage_2_refusals_name_stage_2_s_columns_and_a_policy_s_escalation_reasons_are_kept(cli: Cli, tmp_path) -> None:
     same_handler = _sheet(tmp_path, "S1,Ann,01/04/2026,02/04/2026,Jo Bloggs,03/04/2026,Not upheld,05/04/2026,06/04/2026,Jo Bloggs,,Bins\n")
     refused = import_refusals(cli, same_handler)[2]
-    assert refused.startswith("stage 2 requested: ") and "stage 2 handler column" in refused, refused
+    assert refused.startswith("stage 2 requested: ") and "in its 'Stage 2 handler' column" in refused, refused
     policy = str(REPO / "examples" / "policies" / "corporate-procedure.toml")
     asked = _sheet(tmp_path, "S2,Bob,01/04/2026,02/04/2026,Jo Bloggs,03/04/2026,Not upheld,05/04/2026,,,,Bins\n", name="asked.csv")
     cli.ok("import", str(asked), config=policy)
@@ -495,7 +529,7 @@ def test_a_compliment_row_with_a_decision_s_words_or_money_is_refused_but_not_fo
     )
     refusals = import_refusals(cli, sheet)
     assert set(refusals) == {2, 3}
-    assert "clear its cells reasons," in refusals[2] and "clear its cells apology, compensation," in refusals[3]
+    assert "clear its cells in 'Reasons'," in refusals[2] and "clear its cells in 'Apology', 'Compensation'," in refusals[3]
 
 
 def test_a_row_with_two_refused_cells_names_the_first_of_them_every_time(cli: Cli, tmp_path) -> None:
@@ -504,7 +538,7 @@ def test_a_row_with_two_refused_cells_names_the_first_of_them_every_time(cli: Cl
     first = tmp_path / "first.csv"
     first.write_text("Ref,Date received,Details\n" + "A" * 150 + ",01/04/2026,Bins\x07\n")
     refused = cli("import", str(first))
-    assert refused.exit_code == 1 and "line 2: refused: external ref is 150 characters" in refused.stderr
+    assert refused.exit_code == 1 and "line 2: refused: the 'Ref' cell is 150 characters" in refused.stderr
     dates = tmp_path / "dates.csv"
     dates.write_text("Ref,Date received,Response date,Outcome\nA1,soon,later,Upheld\n")
     for seed in ("1", "2", "3", "4"):
@@ -512,4 +546,4 @@ def test_a_row_with_two_refused_cells_names_the_first_of_them_every_time(cli: Cl
             [sys.executable, "-m", "complaintctl", "--db", cli.db, "import", str(dates)],
             capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": seed},
         )
-        assert run.returncode == 1 and "line 2: refused: received: received 'soon' is not a date" in run.stderr, run.stderr
+        assert run.returncode == 1 and "line 2: refused: the 'Date received' cell is not a date" in run.stderr, run.stderr

@@ -268,10 +268,10 @@ def test_the_command_has_workers_record_a_long_sheet_and_a_failing_one_leaves_no
     monkeypatch.setattr(workers, "available", lambda: 3)
     real = importing.import_row
 
-    def failing(ctx, row, key, report):
+    def failing(ctx, row, key, report, titles):
         if row.line == 12:
             raise RuntimeError(f"the disk went away in process {os.getpid()}")
-        return real(ctx, row, key, report)
+        return real(ctx, row, key, report, titles)
 
     monkeypatch.setattr(importing, "import_row", failing)
     refused = cli("import", str(sheet))

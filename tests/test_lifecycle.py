@@ -234,6 +234,8 @@ def test_a_decision_late_is_recorded_as_not_in_time(cli):
     closed = cli.ok("close", ref, "--outcome", "upheld", "--reasons", "R", "--on", "2027-01-20", "--json").json()
     assert closed["stages"][0]["respond_by"] == "2027-01-19"
     assert closed["stages"][0]["responded_in_time"] is False
+    # `show` says so beside the close (the table may wrap the cell).
+    assert "2027-01-20 upheld, late" in " ".join(cli.ok("show", ref).stdout.split())
 
 
 # -- compliments and comments -----------------------------------------------------------------------

@@ -45,9 +45,10 @@ def test_an_import_refuses_a_compensation_that_is_no_amount_and_names_its_line(t
     cli = Cli(str(tmp_path / "c.db"))
     cli.ok("init")
     assert import_refusals(cli, sheet) == {
-        3: "closed: compensation 'inf' is not an amount in pounds; write it like 250, 250.00 or £1,250.50",
-        4: "closed: compensation '-50' is not an amount in pounds; write it like 250, 250.00 or £1,250.50",
-        5: "closed: compensation '99999999999999999999' is more than £10,000,000; check the amount",
+        3: "closed: the 'Compensation' cell is not an amount in pounds; write it like 250, 250.00 or £1,250.50",
+        4: "closed: the 'Compensation' cell '-50' is not an amount in pounds; write it like 250, 250.00 or £1,250.50",
+        # Quoted only where a cell is short enough to be an amount rather than, say, a phone number.
+        5: "closed: the 'Compensation' cell is more than £10,000,000; check the amount",
     }
     sheet.write_text("Ref,Date received,Ack date,Closed,Outcome,Reasons,Compensation\nB1,01/04/2026,02/04/2026,10/04/2026,Upheld,r,\"£1,250.50\"\n")
     cli.ok("import", str(sheet))

@@ -390,6 +390,15 @@ def say(message: str) -> None:
     sys.stderr.write(printable(message, multiline=True) + "\n")
 
 
+def _closed_text(stage: "Stage") -> str:
+    """A stage's close as `show` lists it: the day and the outcome, and "late" when the response
+    came after the day it was due."""
+    if not stage.closed_on:
+        return ""
+    late = ", late" if stage.responded_in_time is False else ""
+    return f"{stage.closed_on} {OUTCOME_WORDS[stage.outcome]}{late}"
+
+
 def show_case(case: "Case", managed_contact: str | None = None) -> None:
     """The case as a person reads it, on stdout; `managed_contact` is the restriction in force
     on its complainant, in words, shown among the facts.
@@ -440,7 +449,7 @@ def show_case(case: "Case", managed_contact: str | None = None) -> None:
                     stage.acknowledged_on or f"by {stage.acknowledge_by}",
                     stage.respond_by,
                     stage.extension_days or "",
-                    (f"{stage.closed_on} {OUTCOME_WORDS[stage.outcome]}" if stage.closed_on else ""),
+                    _closed_text(stage),
                 ]
             )
             for stage in case.stages

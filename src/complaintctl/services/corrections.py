@@ -63,7 +63,7 @@ def amend(ctx: Context, reference: str, on: date, reason: str, fields: dict[str,
     wanted = {key: _kept(key, value) for key, value in fields.items() if value is not None}
 
     def plan(case: Case) -> list[Step]:
-        check_on(ctx, case, on, after=case.received_on, what="the correction")
+        check_on(ctx, case, on, after=case.received_on, what="the correction", since="the case was received")
         if not clean(reason):
             raise InvalidInput("say why the details are corrected with --reason TEXT")
         if not wanted:
@@ -101,7 +101,11 @@ def void(ctx: Context, reference: str, on: date, reason: str) -> Case:
                 "or `--outcome refused --exclusion duplicate`"
             )
         # A step is taken back on or after the day it was taken.
-        check_on(ctx, case, on, after=max(case.received_on, step[0].on), what="the void")
+        taken = step[0].on >= case.received_on
+        check_on(
+            ctx, case, on, after=max(case.received_on, step[0].on), what="the void",
+            since="the step was taken" if taken else "the case was received",
+        )
         return [
             (
                 "voided",

@@ -56,14 +56,16 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "issue_date": ("issue date", "date of issue", "date of incident", "incident date"),
     "adjustments": ("adjustments", "reasonable adjustments"),
     "received_on": ("received", "date received", "received on", "received date", "date logged", "logged",
-                    "stage1 received on", "stage 1 received", "date"),
+                    "stage1 received on", "stage 1 received", "date", "date recd", "recd", "date in"),
     "acknowledged_on": ("acknowledged", "ack date", "date acknowledged", "acknowledged on", "ack", "acknowledgement date",
-                        "stage1 acknowledged on", "stage 1 acknowledged"),
-    "handler": ("handler", "officer", "handling officer", "investigating officer", "assigned to", "owner",
+                        "stage1 acknowledged on", "stage 1 acknowledged", "ackd", "date ackd", "ack sent"),
+    "handler": ("handler", "officer", "handling officer", "investigating officer", "assigned to", "owner", "case officer",
+                "case handler", "responsible officer",
                 "stage1 handler", "stage 1 handler"),
     "extended_to": ("extended to", "extension date", "new response date", "revised due date"),
     "closed_on": ("closed", "responded", "response date", "date responded", "closed on", "date closed", "response sent",
-                  "stage1 closed on", "stage 1 closed", "stage 1 response date"),
+                  "stage1 closed on", "stage 1 closed", "stage 1 response date", "reply sent", "reply date",
+                  "date of response", "stage 1 reply"),
     "outcome": ("outcome", "decision", "result", "stage1 outcome", "stage 1 outcome"),
     "exclusion": ("exclusion", "exclusion code", "refusal reason", "reason refused", "stage1 exclusion"),
     "reasons": ("reasons", "outcome reasons", "findings", "stage1 reasons", "stage 1 reasons"),
@@ -75,9 +77,10 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "compensation": ("compensation", "compensation paid", "stage1 compensation", "stage 1 compensation", "amount"),
     "stage2_received_on": ("stage 2 requested", "stage 2 received", "stage2 received on", "escalated", "date escalated",
                            "escalation date", "stage 2 request date"),
-    "stage2_acknowledged_on": ("stage 2 acknowledged", "stage2 acknowledged on", "stage 2 ack date", "stage 2 ack"),
-    "stage2_handler": ("stage 2 handler", "stage2 handler", "stage 2 officer", "reviewing officer", "reviewer"),
-    "stage2_closed_on": ("stage 2 closed", "stage2 closed on", "stage 2 responded", "stage 2 response date"),
+    "stage2_acknowledged_on": ("stage 2 acknowledged", "stage2 acknowledged on", "stage 2 ack date", "stage 2 ack", "stage 2 ackd"),
+    "stage2_handler": ("stage 2 handler", "stage2 handler", "stage 2 officer", "reviewing officer", "reviewer", "stage 2 case officer"),
+    "stage2_closed_on": ("stage 2 closed", "stage2 closed on", "stage 2 responded", "stage 2 response date", "stage 2 reply",
+                         "stage 2 reply sent", "stage 2 reply date", "stage 2 response sent"),
     "stage2_outcome": ("stage 2 outcome", "stage2 outcome", "stage 2 decision"),
     "stage2_exclusion": ("stage2 exclusion", "stage 2 exclusion"),
     "stage2_reasons": ("stage 2 reasons", "stage2 reasons"),
@@ -104,12 +107,11 @@ HEADINGS: dict[str, tuple[str, ...]] = {
 FIELDS = tuple(HEADINGS)
 # In the order of FIELDS: a row with two cells that are not dates is refused naming the same one every time.
 DATE_FIELDS = tuple(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date", "hold_since"))
-# What each field is called in a refusal: the step it records.
-STEP_NAMES = {
-    "received_on": "received", "acknowledged_on": "acknowledged", "extended_to": "extended to",
-    "closed_on": "closed", "stage2_received_on": "stage 2 requested", "stage2_acknowledged_on": "stage 2 acknowledged",
-    "stage2_closed_on": "stage 2 closed", "issue_date": "issue date", "hold_since": "hold since",
-}
+# A cell that looks like a date, a number or an amount, which a refusal may quote: whatever
+# else a cell holds (a name, an email, in the wrong column) is personal and never repeated.
+SHOWN_CELL = re.compile(r"-?£?-?[0-9][0-9,]{0,9}(?:\.[0-9]{1,2})?")
+# A cell in the shape of a date (day, month and year), which may still name no day of the calendar.
+DATE_SHAPED = re.compile(r"[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{1,4}")
 # The fields whose cells are free text, as the options of the commands that record them are
 # (domain.text): lines of text up to 20,000 characters. The sheet's reference is held to a
 # command line's reference; every other cell is one line of at most 200 characters.
@@ -163,7 +165,9 @@ LARGEST_SHEET = 200 * 1024 * 1024
 
 
 def _key(heading: str) -> str:
-    return " ".join(re.sub(r"[\s_\-.:/#]+", " ", heading.strip().lower().replace("stage1", "stage1 ").replace("stage2", "stage2 ")).split())
+    # An apostrophe is dropped rather than spaced: "Date rec'd" is "date recd".
+    heading = heading.strip().lower().replace("'", "").replace("\u2019", "")
+    return " ".join(re.sub(r"[\s_\-.:/#]+", " ", heading.replace("stage1", "stage1 ").replace("stage2", "stage2 ")).split())
 
 
 _KNOWN = {_key(name): (name, -1) for name in FIELDS}
@@ -191,9 +195,11 @@ class Sheet:
     lines: list[str]
     # The index in `lines` of the first line after the heading row.
     body: int
-    # The cells of the heading row: a row with more (not blank) has lost its place, most often
-    # to a comma in a cell not put in quotes.
+    # The cells of the heading row: a row with more has lost its place, most often to a comma
+    # in a cell not put in quotes.
     headings: int
+    # Each field's heading in the sheet (its preferred column's), which a refusal names it by.
+    titles: dict[str, str]
 
     @property
     def length(self) -> int:
@@ -220,7 +226,7 @@ class Sheet:
                 line, start = start, self.body + reader.line_num + 1
                 if not any(cell.strip() for cell in cells):
                     continue
-                if len(cells) > headings and any(cell.strip() for cell in cells[headings:]):
+                if len(cells) > headings:
                     raise _too_many_cells(self.path, line, len(cells), headings)
                 if len(cells) < width:
                     cells = cells + [""] * (width - len(cells))
@@ -344,7 +350,8 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
             "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
         )
     chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
-    return Sheet(chosen, unused, path, lines, reader.line_num, len(headings))
+    titles = {name: " ".join(headings[indexes[0]].split()) for name, indexes in chosen.items()}
+    return Sheet(chosen, unused, path, lines, reader.line_num, len(headings), titles)
 
 
 def _not_csv(path: str, line: int, problem: csv.Error) -> InvalidInput:
@@ -594,7 +601,7 @@ def import_sheet(
     try:
         with ctx.store.writing() as tx, tx.inserting_many(sheet.length):
             planner = _Planner(prefix, tx.external_refs(), tx.reference_counters(prefix), report)
-            record = partial(_record_batch, ctx, tuple(tx.officers()), tx.new_cases, dry_run)
+            record = partial(_record_batch, ctx, tuple(tx.officers()), tx.new_cases, dry_run, sheet.titles)
             for recorded in mapped(record, planner.batches(sheet.each_row(), len(sheet.lines))):
                 report.cases_created += recorded.cases_created
                 report.stages += recorded.stages
@@ -616,7 +623,12 @@ def import_sheet(
 
 
 def _record_batch(
-    ctx: Context, officers: tuple[Any, ...], new_cases: Callable[..., Any], dry_run: bool, planned: list[PlannedRow]
+    ctx: Context,
+    officers: tuple[Any, ...],
+    new_cases: Callable[..., Any],
+    dry_run: bool,
+    titles: dict[str, str],
+    planned: list[PlannedRow],
 ) -> BatchRecorded:
     """Record a batch of planned rows through the steps, in memory (`_Batch`): reads and writes
     nothing in the database, so another process can record it."""
@@ -626,7 +638,7 @@ def _record_batch(
     for line, values, key, reference in planned:
         batch.reference = reference or ""
         mark = batch.row_started()
-        if not import_row(batched, Row(line, values), key, part):
+        if not import_row(batched, Row(line, values), key, part, titles):
             batch.forget_since(mark)
     made = None if part.refused or dry_run else batch.rows(new_cases)
     return BatchRecorded(part.cases_created, part.stages, part.refused, made, planned[-1][0])
@@ -658,18 +670,21 @@ def row_admitted(row: Row, known: set[str], seen: dict[str, int], report: Report
     return key
 
 
-def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
+def import_row(ctx: Context, row: Row, key: str, report: Report, titles: dict[str, str] | None = None) -> bool:
     """Record a row's case (admitted, with its key: `row_admitted`) through the steps of `ctx`,
     each in a transaction of its store (`import_sheet` gives them one, kept in memory); False
-    when it is refused."""
+    when it is refused, with the reason naming the sheet's columns by their `titles`."""
     refused = _refused_text(row.values)
     if refused is not None:
-        report.refused.append({"line": row.line, "reason": refused})
+        report.refused.append({"line": row.line, "reason": _in_sheet_words(refused, titles or {})})
         return False
-    done = ["received"]
+    # The step being taken, which a refusal names (none while the row's cells are read).
+    done = [""]
     try:
         dates = _dates(row)
-        case = steps.log_case(ctx, _fields(row, dates, key))
+        fields = _fields(row, dates, key)
+        done.append("received")
+        case = steps.log_case(ctx, fields)
         if row.values.get("notes"):
             done.append("note")
             steps.add_note(ctx, case.reference, dates["received_on"], row.values["notes"])
@@ -687,7 +702,8 @@ def import_row(ctx: Context, row: Row, key: str, report: Report) -> bool:
             stages = 1
     except ComplaintError as refusal:
         step = f"{done[-1]}: " if done[-1] else ""
-        report.refused.append({"line": row.line, "reason": step + _without_reference(str(refusal), done[-1])})
+        reason = step + _without_reference(str(refusal), done[-1])
+        report.refused.append({"line": row.line, "reason": _in_sheet_words(reason, titles or {})})
         return False
     report.cases_created += 1
     report.stages += stages
@@ -713,7 +729,7 @@ def _refused_text(values: dict[str, str]) -> str | None:
         rule = _rule(name)
         found = problem(values[name], rule)
         if found is not None:
-            return f"{name.replace('_', ' ')} {found}"
+            return f"the {_column_of(name)} cell {found}"
         if rule.multiline and "\r" in values[name]:
             values[name] = as_kept(values[name], rule)
     return None
@@ -760,7 +776,7 @@ def _stage_steps(ctx: Context, reference: str, dates: dict[str, date], values: d
         done.append("stage 2 acknowledged")
         steps.acknowledge(ctx, reference, dates["stage2_acknowledged_on"], handler=values.get("stage2_handler"))
     done.append("stage 2 extended")
-    _extend(ctx, reference, dates.get("stage2_acknowledged_on") or dates["stage2_received_on"], values.get("stage2_extension_days"), None)
+    _extend(ctx, reference, dates.get("stage2_acknowledged_on") or dates["stage2_received_on"], values.get("stage2_extension_days"), None, "stage2_")
     if dates.get("stage2_closed_on") or values.get("stage2_outcome"):
         done.append("stage 2 closed")
         _close(ctx, reference, dates.get("stage2_closed_on"), values, "stage2_")
@@ -808,7 +824,7 @@ def _actions(ctx: Context, reference: str, stage: int, dates: dict[str, date], c
             raise InvalidInput(f"action {number}'s owner {wrong}")
         completed = _action_date(number, "done", done_on) if done_on is not None else None
         if stage == 2 and completed is not None and completed < received:
-            raise InvalidInput(f"action {number} was done before stage 2 was requested; list it in the actions column")
+            raise InvalidInput(f"action {number} was done before stage 2 was requested; list it in the {_column_of('actions')} column")
         actions.append(
             steps.PromisedAction(min(promised, completed or promised), what, _action_date(number, "due", due), owner, completed)
         )
@@ -820,25 +836,25 @@ def _action_date(number: str, what: str, text: str) -> date:
     try:
         return _sheet_date(text)
     except ValueError:
-        raise InvalidInput(f"action {number}'s {what} date {text!r} is not a date; use 2026-04-01 or 01/04/2026") from None
+        raise InvalidInput(f"action {number}'s {what} date {_not_a_date(text)}") from None
 
 
 def _refuse_clock_cells(kind: str, values: dict[str, str]) -> None:
     """A compliment or comment is settled when logged; a row that records steps for it, as the
     commands would refuse them, is refused rather than imported without them."""
-    found = [name.replace("_on", "").replace("_", " ") for name in CLOCK_FIELDS if values.get(name)]
+    found = [name for name in CLOCK_FIELDS if values.get(name)]
     # What `export` writes for every case, a compliment too: no extension, no apology, nothing paid.
     for stage in ("", "stage2_"):
         if values.get(stage + "extension_days", "0") != "0":
-            found.append(f"{stage}extension days".replace("_", " "))
+            found.append(f"{stage}extension_days")
         if values.get(stage + "apology", "no").lower() not in NO:
-            found.append(f"{stage}apology".replace("_", " "))
+            found.append(f"{stage}apology")
         if _paid(values.get(stage + "compensation", "0")):
-            found.append(f"{stage}compensation".replace("_", " "))
+            found.append(f"{stage}compensation")
     if found:
         raise InvalidInput(
-            f"a {kind} has no clock, so it is not acknowledged, extended or closed; clear its cells {', '.join(found)}, "
-            "or give its type as complaint"
+            f"a {kind} has no clock, so it is not acknowledged, extended or closed; clear its cells in "
+            f"{', '.join(map(_column_of, found))}, or give its type as complaint"
         )
 
 
@@ -865,19 +881,39 @@ def _without_reference(message: str, step: str = "") -> str:
     return re.sub(r"(?<![^\s(])--([a-z][a-z-]*)", lambda option: _column(option[1], columns), message)
 
 
-# The columns that stand for the options whose names say less in a sheet: at stage 1, at stage 2,
-# and when stage 2 is requested.
-OPTION_COLUMNS = {"to": "extended to", "days": "extension days", "late-reason": "stage 2 late reason"}
+def _column_of(field: str) -> str:
+    """A field's column in a refusal: a mark that `_in_sheet_words` makes the sheet's heading
+    for it (the refusal is worded deep in the steps, the headings known to the import)."""
+    return f"\x1d{field}\x1d"
+
+
+def _in_sheet_words(reason: str, titles: dict[str, str]) -> str:
+    """A refusal with each column it names (`_column_of`) named by its heading in the sheet, in
+    quotes, or by the field's own words where the sheet has no such column."""
+    return re.sub(
+        "\x1d([a-z0-9_]+)\x1d",
+        lambda field: repr(titles[field[1]]) if field[1] in titles else _field_words(field[1]),
+        reason,
+    )
+
+
+def _field_words(field: str) -> str:
+    return field.replace("stage2_", "stage 2 ").removesuffix("_on").replace("_", " ")
+
+
+# The fields whose columns stand for the options of the commands: those whose names differ, at
+# stage 1, at stage 2, and when stage 2 is requested.
+OPTION_COLUMNS = {"to": "extended_to", "days": "extension_days", "late-reason": "stage2_late_reason", "steps": "steps_taken"}
 STAGE2_COLUMNS = {
-    **OPTION_COLUMNS, "handler": "stage 2 handler", "reasons": "stage 2 reasons", "steps": "stage 2 steps taken",
-    "remedy": "stage 2 remedy", "learning": "stage 2 learning", "compensation": "stage 2 compensation",
-    "exclusion": "stage 2 exclusion", "outcome": "stage 2 outcome",
+    **OPTION_COLUMNS, "handler": "stage2_handler", "reasons": "stage2_reasons", "steps": "stage2_steps_taken",
+    "remedy": "stage2_remedy", "learning": "stage2_learning", "compensation": "stage2_compensation",
+    "exclusion": "stage2_exclusion", "outcome": "stage2_outcome",
 }
-STAGE2_REQUEST_COLUMNS = {**STAGE2_COLUMNS, "reasons": "stage 2 request reasons"}
+STAGE2_REQUEST_COLUMNS = {**STAGE2_COLUMNS, "reasons": "stage2_request_reasons"}
 
 
 def _column(option: str, columns: dict[str, str]) -> str:
-    return columns.get(option, option.replace("-", " "))
+    return _column_of(columns.get(option, option.replace("-", "_")))
 
 
 @lru_cache(maxsize=8192)
@@ -895,17 +931,25 @@ def _dates(row: Row) -> dict[str, date]:
         try:
             found[name] = _sheet_date(text)
         except ValueError:
-            raise InvalidInput(f"{STEP_NAMES[name]} {text!r} is not a date; use 2026-04-01 or 01/04/2026") from None
+            raise InvalidInput(f"the {_column_of(name)} cell {_not_a_date(text)}") from None
     if "received_on" not in found:
         raise InvalidInput("it has no received date")
     return found
+
+
+def _not_a_date(text: str) -> str:
+    """Why a cell is not a date, quoting it only where it looks like one (SHOWN_CELL)."""
+    if DATE_SHAPED.fullmatch(text):
+        return f"{text!r} is no day of the calendar; check the day and the month (01/04/2026 is 1 April)"
+    shown = f"{text!r} " if SHOWN_CELL.fullmatch(text) else ""
+    return f"{shown}is not a date; use 2026-04-01 or 01/04/2026"
 
 
 def _fields(row: Row, dates: dict[str, date], key: str) -> dict[str, Any]:
     values = row.values
     kind = TYPE_WORDS.get(values.get("type", "complaint").strip().lower())
     if kind not in CASE_TYPES:
-        raise InvalidInput(f"type {values.get('type')!r} is not one of {', '.join(CASE_TYPES)}")
+        raise InvalidInput(f"the {_column_of('type')} cell is not a type of case; use one of {', '.join(CASE_TYPES)}")
     name = values.get("name")
     fields: dict[str, Any] = {
         "type": kind,
@@ -942,13 +986,15 @@ def _remedy(values: dict[str, str], prefix: str) -> steps.Remedy:
     try:
         amount = pence(written) if written else 0
     except ValueError as problem:
-        raise InvalidInput(f"compensation {problem}") from None
+        # The amount's words (domain.money) quote the cell, which is repeated only where it is a number.
+        said = str(problem) if SHOWN_CELL.fullmatch(written) else str(problem).replace(f"{written!r} ", "", 1)
+        raise InvalidInput(f"the {_column_of(prefix + 'compensation')} cell {said}") from None
     return steps.Remedy(
         apology=values.get(prefix + "apology", "").strip().lower() in YES, compensation_pence=amount, remedy=values.get(prefix + "remedy")
     )
 
 
-def _extend(ctx: Context, reference: str, on: date, days: str | None, to: date | None) -> None:
+def _extend(ctx: Context, reference: str, on: date, days: str | None, to: date | None, prefix: str = "") -> None:
     """An extension the sheet records, by its days or the date it extended to, as given when
     the stage was acknowledged (or received): the sheet says it was agreed, not when, nor why
     it went beyond the policy's limit if it did."""
@@ -956,7 +1002,8 @@ def _extend(ctx: Context, reference: str, on: date, days: str | None, to: date |
         try:
             count = int(days)
         except ValueError:
-            raise InvalidInput(f"extension days {days!r} is not a whole number of working days") from None
+            shown = f" {days!r}" if SHOWN_CELL.fullmatch(days) else ""
+            raise InvalidInput(f"the {_column_of(prefix + 'extension_days')} cell{shown} is not a whole number of working days") from None
         steps.extend(ctx, reference, on, EXTENSION_REASON, days=count, good_reason=EXTENSION_REASON)
     elif to is not None:
         steps.extend(ctx, reference, on, EXTENSION_REASON, to=to, good_reason=EXTENSION_REASON)
@@ -971,7 +1018,7 @@ def _close(ctx: Context, reference: str, on: date | None, values: dict[str, str]
         raise InvalidInput("it has a closed date but no outcome")
     chosen = OUTCOME_WORDS.get(" ".join(outcome.lower().split()))
     if chosen not in OUTCOMES:
-        raise InvalidInput(f"outcome {outcome!r} is not one of {', '.join(OUTCOMES)}")
+        raise InvalidInput(f"the {_column_of(prefix + 'outcome')} cell is not an outcome; use one of {', '.join(OUTCOMES)}")
     code = None
     if chosen == "refused":
         # A sheet without an exclusion column often puts the code (or its words) in the reasons.
@@ -979,6 +1026,11 @@ def _close(ctx: Context, reference: str, on: date | None, values: dict[str, str]
         if code not in EXCLUSIONS:
             code = "other"
             reasons = reasons or exclusion
+    if chosen in DECISIONS and not values.get(prefix + "acknowledged_on"):
+        raise InvalidInput(
+            f"it has a decision but no date it was acknowledged; give one in its {_column_of(prefix + 'acknowledged_on')}"
+            " column (a decision follows an acknowledgement)"
+        )
     if chosen in DECISIONS and not reasons:
         reasons = NO_REASONS
     steps.close(

@@ -49,7 +49,7 @@ def refer(
         existing = records_of(case).referral
         if existing:
             raise InvalidTransition(f"{case.reference} was already referred to the Ombudsman on {existing.referred_on.isoformat()}")
-        check_on(ctx, case, on, after=case.received_on, what="the referral")
+        check_on(ctx, case, on, after=case.received_on, what="the referral", since="the case was received")
         return [
             (
                 "ombudsman-referred",
@@ -71,7 +71,7 @@ def determine(ctx: Context, reference: str, on: date, findings: list[str]) -> Ca
             )
         if not findings:
             raise InvalidInput("give at least one --finding ELEMENT=FINDING, e.g. --finding 'Repairs=maladministration'")
-        check_on(ctx, case, on, after=referral.referred_on, what="the determination")
+        check_on(ctx, case, on, after=referral.referred_on, what="the determination", since="it was referred")
         default_element = case.details.get("category") or case.details.get("service") or "Complaint"
         parsed = [parse_finding(text, default_element) for text in findings]
         return [
@@ -104,7 +104,7 @@ def add_order(
             )
         code = order_kind(kind)
         made_on = on or referral.determined_on
-        check_on(ctx, case, made_on, after=referral.determined_on, what="the order")
+        check_on(ctx, case, made_on, after=referral.determined_on, what="the order", since="the Ombudsman determined it")
         if due < made_on:
             raise InvalidInput(f"{case.reference}: --due {due.isoformat()} is before the order was made ({made_on.isoformat()})")
         if code == "compensation" and not amount_pence:
@@ -141,7 +141,7 @@ def comply(ctx: Context, reference: str, number: int, on: date) -> Case:
             )
         if order.complied_on:
             raise InvalidTransition(f"{case.reference}: order {number} was already complied with on {order.complied_on.isoformat()}")
-        check_on(ctx, case, on, after=order.made_on, what="compliance with the order")
+        check_on(ctx, case, on, after=order.made_on, what="compliance with the order", since="the order was made")
         return [("ombudsman-complied", on, {"number": number})]
 
     return record_steps(ctx, reference, plan)
@@ -163,7 +163,7 @@ def record_survey(ctx: Context, reference: str, on: date, answers: dict[str, boo
             raise InvalidInput(f"unknown survey question {sorted(unknown)[0]!r}")
         if all(answer is None for answer in answers.values()):
             raise InvalidInput("give at least one answer: --satisfied, --easy, --time, --informed or --addressed (yes or no)")
-        check_on(ctx, case, on, after=stage.closed_on, what="the survey")
+        check_on(ctx, case, on, after=stage.closed_on, what="the survey", since=f"stage {stage.number} was closed")
         return [
             (
                 "survey",
@@ -186,7 +186,7 @@ def record_learning(ctx: Context, reference: str, on: date, text: str) -> Case:
             )
         if not clean(text):
             raise InvalidInput("the learning is empty; say what was learned or changed")
-        check_on(ctx, case, on, after=stage.closed_on, what="the learning")
+        check_on(ctx, case, on, after=stage.closed_on, what="the learning", since=f"stage {stage.number} was closed")
         return [("learning", on, {"stage": stage.number, "text": clean(text)})]
 
     return record_steps(ctx, reference, plan)

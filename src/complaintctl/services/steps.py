@@ -30,14 +30,24 @@ def clean(text: str | None) -> str | None:
 
 
 def check_on(
-    ctx: Context, case: Case | None, on: date, after: date | None = None, what: str = "this step", option: str = "--on"
+    ctx: Context,
+    case: Case | None,
+    on: date,
+    after: date | None = None,
+    what: str = "this step",
+    option: str = "--on",
+    since: str = "",
 ) -> None:
+    """Refuse a step dated in the future, or before `after` (what happened then: `since`), or
+    with no `after`, before the case's current stage was received."""
     if on > ctx.today:
         raise InvalidInput(f"{option} {on.isoformat()} is in the future; record {what} on or after the day it happens")
-    earliest = after or (case.current.received_on if case else None)
-    if earliest and on < earliest:
+    if after is None and case is not None:
+        after, since = case.current.received_on, f"stage {case.current.number} was received"
+    if after and on < after:
         reference = case.reference if case else "the case"
-        raise InvalidInput(f"{reference}: --on {on.isoformat()} is before {earliest.isoformat()}; check the date")
+        # The day it may not come before is named as well as dated: an officer checks that step's date.
+        raise InvalidInput(f"{reference}: --on {on.isoformat()} is before {after.isoformat()}, when {since}; check the date")
 
 
 def _require_clock(case: Case, step: str) -> None:
@@ -381,7 +391,7 @@ def close(
         stage = case.current
         # A decision follows the acknowledgement; a refusal or withdrawal may come before one.
         decided_after = stage.acknowledged_on if outcome in DECISIONS else None
-        check_on(ctx, case, on, after=decided_after, what="the outcome")
+        check_on(ctx, case, on, after=decided_after, what="the outcome", since=f"stage {stage.number} was acknowledged")
         if outcome == "refused":
             if not exclusion:
                 raise InvalidInput(
@@ -457,7 +467,7 @@ def escalate(
             raise InvalidTransition(
                 f"{case.reference}: stage 1 ended {first.outcome}, not with a decision, so there is nothing to review at stage 2"
             )
-        check_on(ctx, case, on, after=first.closed_on, what="the escalation request")
+        check_on(ctx, case, on, after=first.closed_on, what="the escalation request", since="stage 1 was closed")
         if first.escalate_by and on > first.escalate_by and not clean(late_reason):
             raise RuleViolation(
                 f"{case.reference}: the window to ask for stage 2 ended on {first.escalate_by.isoformat()}; "
@@ -493,7 +503,7 @@ def assign(ctx: Context, reference: str, on: date, handler: str, reason: str | N
     def plan(case: Case) -> list[Step]:
         _require_open(case, "be given to another officer")
         stage = case.current
-        check_on(ctx, case, on, after=stage.received_on, what="the assignment")
+        check_on(ctx, case, on, after=stage.received_on, what="the assignment", since=f"stage {stage.number} was received")
         if not clean(handler):
             raise InvalidInput("name the officer who takes the case over with --handler NAME")
         chosen = ctx.roster.handler(clean(handler))
@@ -562,7 +572,7 @@ def add_actions(ctx: Context, reference: str, actions: Sequence[PromisedAction])
             number += 1
             promised.append(("action-added", action.on, _action_details(number, action.what, action.due, action.owner)))
             if action.done_on is not None:
-                check_on(ctx, case, action.done_on, after=action.on, what="the action's completion")
+                check_on(ctx, case, action.done_on, after=action.on, what="the action's completion", since="it was added")
                 promised.append(("action-done", action.done_on, {"number": number}))
         return promised
 
@@ -578,7 +588,7 @@ def complete_action(ctx: Context, reference: str, number: int, on: date) -> Case
             )
         if action.done_on:
             raise InvalidTransition(f"{case.reference}: action {number} was already done on {action.done_on.isoformat()}")
-        check_on(ctx, case, on, after=action.added_on, what="the action's completion")
+        check_on(ctx, case, on, after=action.added_on, what="the action's completion", since="it was added")
         return [("action-done", on, {"number": number})]
 
     return record_steps(ctx, reference, plan)
