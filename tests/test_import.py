@@ -134,7 +134,8 @@ def test_an_extension_beyond_any_calendar_is_a_refused_row_not_a_crash(cli: Cli,
         headings="Ref,Name,Date received,Ack date,Extension days\n",
     )
     assert import_refusals(cli, sheet) == {
-        3: "extended: an extension of 99999999999999999999999 working days is more than 365; check the number or the date",
+        # Too long to be a number of days, and not repeated: it may be a phone number in the wrong column.
+        3: "extended: the 'Extension days' cell is not a number of working days (a whole number up to 365)",
         4: "extended: an extension of 366 working days is more than 365; check the number or the date",
     }
     assert cli.ok("list", "--json").json() == []
@@ -264,7 +265,7 @@ def test_a_compliment_row_with_a_stage_s_steps_is_refused_not_imported_without_t
 def test_a_refusal_names_the_sheet_s_columns_not_the_command_line_s_options(cli: Cli, tmp_path) -> None:
     sheet = _sheet(tmp_path, "F1,Ann,01/04/2030,,,,,,,,,Bins\nF2,Bob,01/04/2026,,,01/05/2026,Refused,,,,,Bins\n")
     refusals = import_refusals(cli, sheet)
-    assert "received 2030-04-01 is in the future" in refusals[2] and "--" not in refusals[2]
+    assert "received: 'Date received' 2030-04-01 is in the future" in refusals[2] and "--" not in refusals[2]
     # A column the sheet does not have is named by the field's own words.
     assert "in its reasons column" in refusals[3] and "--" not in refusals[3], refusals[3]
 
@@ -453,12 +454,59 @@ def test_a_team_s_own_headings_are_read_and_refusals_name_them_and_the_day_befor
         headings=headings,
     )
     assert import_refusals(cli, wrong) == {
-        2: "the \"Date rec'd\" cell '31/02/2026' is no day of the calendar; check the day and the month (01/04/2026 is 1 April)",
+        2: "the 'Date rec'd' cell '31/02/2026' is no day of the calendar; check the day and the month (01/04/2026 is 1 April)",
         3: "acknowledged: 2026-03-30 is before 2026-04-01, when stage 1 was received; check the date",
-        4: "closed: it has a decision but no date it was acknowledged; give one in its \"Ack'd\" column (a decision follows an acknowledgement)",
+        4: "closed: it has a decision but no date it was acknowledged; give one in its 'Ack'd' column (a decision follows an acknowledgement)",
         # A cell that is not a date is not repeated: in the wrong column, it may be anyone's email.
         5: "the 'Escalated' cell is not a date; use 2026-04-01 or 01/04/2026",
     }
+
+
+def test_dates_as_sheets_write_them_are_read_day_first(cli: Cli, tmp_path) -> None:
+    written = ["01.04.2026", "01-04-2026", "01/04/26", "2026/04/01", "2026-4-1", "1/4/2026", "2026-04-01 00:00:00"]
+    sheet = _sheet(tmp_path, "".join(f"D{number},Ann,{day},,,,,,,,,Bins\n" for number, day in enumerate(written)))
+    cli.ok("import", str(sheet))
+    assert {row["received_on"] for row in in_sheet_order(cli)} == {"2026-04-01"}
+    wrong = _sheet(tmp_path, "E1,Bob,31.02.2026,,,,,,,,,Bins\nE2,Cy,30/02/26,,,,,,,,,Bins\n", name="wrong.csv")
+    assert import_refusals(cli, wrong) == {
+        2: "the 'Date received' cell '31.02.2026' is no day of the calendar; check the day and the month (01/04/2026 is 1 April)",
+        3: "the 'Date received' cell '30/02/26' is no day of the calendar; check the day and the month (01/04/2026 is 1 April)",
+    }
+
+
+def test_a_refusal_repeats_no_phone_number_or_name_whatever_column_it_is_in(cli: Cli, tmp_path) -> None:
+    headings = "Ref,Date received,Ack date,Response date,Outcome,Compensation,Days extended,Type\n"
+    sheet = _sheet(
+        tmp_path,
+        "P1,01/04/2026,7700900123,,,,,\n"
+        "P2,01/04/2026,02/04/2026,09/04/2026,Upheld,07700900123,,\n"
+        "P3,01/04/2026,02/04/2026,,,,07700900123,\n"
+        "P4,01/04/2026,02/04/2026,,,,,Jane Smith\n"
+        "P5,01/04/2026,02/04/2026,09/04/2026,Jane Smith,,,\n",
+        headings=headings,
+    )
+    refusals = import_refusals(cli, sheet)
+    assert set(refusals) == {2, 3, 4, 5, 6}
+    for reason in refusals.values():
+        assert "7700900123" not in reason and "Jane" not in reason, reason
+    assert refusals[4] == "extended: the 'Days extended' cell is not a number of working days (a whole number up to 365)"
+
+
+def test_a_field_in_two_columns_is_named_by_both_and_no_actions_is_none(cli: Cli, tmp_path) -> None:
+    headings = "Ref,Date received,Date logged,Type,Actions,Stage 2 actions\n"
+    sheet = _sheet(tmp_path, "N1,,31/02/2026,,,\nN2,01/04/2026,,Compliment,N/A,None\n", headings=headings)
+    assert import_refusals(cli, sheet) == {
+        2: "the 'Date received' or 'Date logged' cell '31/02/2026' is no day of the calendar; check the day and the month"
+        " (01/04/2026 is 1 April)",
+    }
+    cli.ok("import", str(_sheet(tmp_path, "N2,01/04/2026,,Compliment,N/A,None\n", name="none.csv", headings=headings)))
+    [case] = [cli.show(row["reference"]) for row in in_sheet_order(cli)]
+    assert case["type"] == "compliment" and case["actions"] == [] and [event["kind"] for event in case["events"]] == ["logged"]
+
+
+def test_a_sheet_reference_like_a_digest_is_still_shown(cli: Cli, tmp_path) -> None:
+    cli.ok("import", str(_sheet(tmp_path, "row-7,Ann,01/04/2026,,,,,,,,,Bins\n")))
+    assert cli.show(in_sheet_order(cli)[0]["reference"])["external_ref"] == "row-7"
 
 
 def test_a_legal_hold_in_the_sheet_is_placed_again_and_needs_its_reason(cli: Cli, tmp_path) -> None:

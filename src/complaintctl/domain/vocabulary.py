@@ -22,6 +22,7 @@ MOST_EXTENSION_DAYS = 365
 # An imported row without a reference of its own is known (as `external_ref`) by this and a
 # digest of its cells, so that importing it again adds nothing; `show` leaves the digest out.
 ROW_DIGEST_PREFIX = "row-"
+ROW_DIGEST_LENGTH = 16  # hexadecimal digits
 # What an officer on the team roster may do; a policy can ask that stage 2 is handled by one role.
 OFFICER_ROLES = ("handler", "reviewer", "manager")
 

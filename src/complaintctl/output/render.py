@@ -17,6 +17,7 @@ from complaintctl.domain.vocabulary import (
     OMBUDSMAN_NAMES,
     ORDER_KINDS,
     OUTCOME_WORDS,
+    ROW_DIGEST_LENGTH,
     ROW_DIGEST_PREFIX,
 )
 
@@ -97,7 +98,11 @@ def sheet_reference(details: Mapping[str, Any]) -> str | None:
     """The reference an imported case had in the team's sheet; None for a case not imported, and
     for a row that had none of its own, which the import knows by a digest no one needs to read."""
     found = details.get("external_ref")
-    return found if found and not found.startswith(ROW_DIGEST_PREFIX) else None
+    return found if found and not _ROW_DIGEST.fullmatch(found) else None
+
+
+# The whole of a row's digest: a sheet's own reference may begin as one does ("row-7").
+_ROW_DIGEST = re.compile(f"{ROW_DIGEST_PREFIX}[0-9a-f]{{{ROW_DIGEST_LENGTH}}}")
 
 
 def case_fields_json(case: "Case") -> dict[str, Any]:

@@ -25,7 +25,15 @@ from typing import Any
 from complaintctl.domain.dates import parse_date
 from complaintctl.domain.money import pence
 from complaintctl.domain.text import FREE_TEXT, ONE_LINE, ONE_LINE_LIMIT, REFERENCE, REFERENCE_LIMIT, TextRule, as_kept, problem
-from complaintctl.domain.vocabulary import CASE_TYPES, DECISIONS, EXCLUSIONS, OUTCOMES, ROW_DIGEST_PREFIX
+from complaintctl.domain.vocabulary import (
+    CASE_TYPES,
+    DECISIONS,
+    EXCLUSIONS,
+    MOST_EXTENSION_DAYS,
+    OUTCOMES,
+    ROW_DIGEST_LENGTH,
+    ROW_DIGEST_PREFIX,
+)
 from complaintctl.errors import ComplaintError, InvalidInput
 from complaintctl.services import retention, steps
 from complaintctl.services.context import Context
@@ -58,14 +66,14 @@ HEADINGS: dict[str, tuple[str, ...]] = {
     "received_on": ("received", "date received", "received on", "received date", "date logged", "logged",
                     "stage1 received on", "stage 1 received", "date", "date recd", "recd", "date in"),
     "acknowledged_on": ("acknowledged", "ack date", "date acknowledged", "acknowledged on", "ack", "acknowledgement date",
-                        "stage1 acknowledged on", "stage 1 acknowledged", "ackd", "date ackd", "ack sent"),
+                        "stage1 acknowledged on", "stage 1 acknowledged", "ackd", "date ackd", "ack sent", "stage 1 ackd"),
     "handler": ("handler", "officer", "handling officer", "investigating officer", "assigned to", "owner", "case officer",
                 "case handler", "responsible officer",
                 "stage1 handler", "stage 1 handler"),
     "extended_to": ("extended to", "extension date", "new response date", "revised due date"),
     "closed_on": ("closed", "responded", "response date", "date responded", "closed on", "date closed", "response sent",
                   "stage1 closed on", "stage 1 closed", "stage 1 response date", "reply sent", "reply date",
-                  "date of response", "stage 1 reply"),
+                  "date of response", "stage 1 reply", "stage 1 reply sent", "stage 1 reply date"),
     "outcome": ("outcome", "decision", "result", "stage1 outcome", "stage 1 outcome"),
     "exclusion": ("exclusion", "exclusion code", "refusal reason", "reason refused", "stage1 exclusion"),
     "reasons": ("reasons", "outcome reasons", "findings", "stage1 reasons", "stage 1 reasons"),
@@ -109,9 +117,15 @@ FIELDS = tuple(HEADINGS)
 DATE_FIELDS = tuple(name for name in FIELDS if name.endswith("_on") or name in ("extended_to", "issue_date", "hold_since"))
 # A cell that looks like a date, a number or an amount, which a refusal may quote: whatever
 # else a cell holds (a name, an email, in the wrong column) is personal and never repeated.
-SHOWN_CELL = re.compile(r"-?£?-?[0-9][0-9,]{0,9}(?:\.[0-9]{1,2})?")
-# A cell in the shape of a date (day, month and year), which may still name no day of the calendar.
-DATE_SHAPED = re.compile(r"[0-9]{1,4}[/.-][0-9]{1,2}[/.-][0-9]{1,4}")
+# At most seven digits: a phone number (ten or eleven, a leading zero dropped or not) never is.
+SHOWN_CELL = re.compile(r"-?£?-?(?:[0-9]{1,7}|[0-9]{1,3}(?:,[0-9]{3}){1,2})(?:\.[0-9]{1,2})?")
+# Dates as sheets write them besides ISO and 01/04/2026 (domain.dates): day first with dots or
+# dashes between, or a year of two digits (this century's); the year first with slashes or dots,
+# or a month and day of one digit. A cell in either shape that names no day is said to be none.
+DAY_FIRST = re.compile(r"([0-9]{1,2})[./-]([0-9]{1,2})[./-]([0-9]{4}|[0-9]{2})")
+YEAR_FIRST = re.compile(r"([0-9]{4})[/.-]([0-9]{1,2})[/.-]([0-9]{1,2})")
+# What a sheet writes in a cell of actions for none.
+NO_ACTIONS = frozenset({"n/a", "na", "none", "nil", "no", "-"})
 # The fields whose cells are free text, as the options of the commands that record them are
 # (domain.text): lines of text up to 20,000 characters. The sheet's reference is held to a
 # command line's reference; every other cell is one line of at most 200 characters.
@@ -167,14 +181,16 @@ LARGEST_SHEET = 200 * 1024 * 1024
 def _key(heading: str) -> str:
     # An apostrophe is dropped rather than spaced: "Date rec'd" is "date recd".
     heading = heading.strip().lower().replace("'", "").replace("\u2019", "")
-    return " ".join(re.sub(r"[\s_\-.:/#]+", " ", heading.replace("stage1", "stage1 ").replace("stage2", "stage2 ")).split())
+    # "Stage 2 reply" and "Stage2 reply" are one heading.
+    key = " ".join(re.sub(r"[\s_\-.:/#]+", " ", heading.replace("stage1", "stage1 ").replace("stage2", "stage2 ")).split())
+    return re.sub(r"\bstage ([12])\b", r"stage\1", key)
 
 
 _KNOWN = {_key(name): (name, -1) for name in FIELDS}
 _KNOWN.update({_key(heading): (name, rank) for name, headings in HEADINGS.items() for rank, heading in enumerate(headings)})
 # A stage 1 column says what the stage did; a sheet (an export) may also have the case's latest
 # handler or outcome, which after an escalation are stage 2's.
-_KNOWN.update({key: (name, -3) for key, (name, _) in _KNOWN.items() if key.startswith(("stage1 ", "stage 1 "))})
+_KNOWN.update({key: (name, -3) for key, (name, _) in _KNOWN.items() if key.startswith("stage1 ")})
 
 
 @dataclass
@@ -198,7 +214,8 @@ class Sheet:
     # The cells of the heading row: a row with more has lost its place, most often to a comma
     # in a cell not put in quotes.
     headings: int
-    # Each field's heading in the sheet (its preferred column's), which a refusal names it by.
+    # Each field's columns as a refusal names them: their headings, quoted (a field read from
+    # whichever of two columns is filled names both).
     titles: dict[str, str]
 
     @property
@@ -350,7 +367,7 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
             "name it with --map 'COLUMN=received_on', or check the file is a CSV with a heading row"
         )
     chosen = {name: [index for _, index in sorted(found)] for name, found in columns.items()}
-    titles = {name: " ".join(headings[indexes[0]].split()) for name, indexes in chosen.items()}
+    titles = {name: " or ".join(f"'{' '.join(headings[index].split())}'" for index in indexes) for name, indexes in chosen.items()}
     return Sheet(chosen, unused, path, lines, reader.line_num, len(headings), titles)
 
 
@@ -367,7 +384,7 @@ def _too_many_cells(path: str, line: int, cells: int, headings: int) -> InvalidI
     too many would go into the wrong field."""
     return InvalidInput(
         f"line {line} of {path} has {cells} cells and its heading row only {headings}; put a cell holding a comma in double"
-        " quotes (or give the extra column a heading), and import that"
+        " quotes, remove commas left at the end of the line, or give the extra column a heading; then import it"
     )
 
 
@@ -651,7 +668,7 @@ def row_key(row: Row) -> str:
     if given:
         return given
     content = "\x1f".join(f"{name}={row.values[name]}" for name in sorted(row.values))
-    return ROW_DIGEST_PREFIX + hashlib.sha256(content.encode()).hexdigest()[:16]
+    return ROW_DIGEST_PREFIX + hashlib.sha256(content.encode()).hexdigest()[:ROW_DIGEST_LENGTH]
 
 
 def row_admitted(row: Row, known: set[str], seen: dict[str, int], report: Report) -> str | None:
@@ -678,6 +695,9 @@ def import_row(ctx: Context, row: Row, key: str, report: Report, titles: dict[st
     if refused is not None:
         report.refused.append({"line": row.line, "reason": _in_sheet_words(refused, titles or {})})
         return False
+    for name in ("actions", "stage2_actions"):
+        if row.values.get(name, "").lower() in NO_ACTIONS:
+            row.values.pop(name, None)
     # The step being taken, which a refusal names (none while the row's cells are read).
     done = [""]
     try:
@@ -823,10 +843,15 @@ def _actions(ctx: Context, reference: str, stage: int, dates: dict[str, date], c
         if owner is not None and (wrong := problem(owner, ONE_LINE)) is not None:
             raise InvalidInput(f"action {number}'s owner {wrong}")
         completed = _action_date(number, "done", done_on) if done_on is not None else None
+        due_on = _action_date(number, "due", due)
+        # Named here as the sheet's reader knows them: the action's number, and which of its dates.
+        if due_on < dates["received_on"] or (stage == 1 and completed is not None and completed < received):
+            which = "due" if due_on < dates["received_on"] else "done"
+            raise InvalidInput(f"action {number}'s {which} date is before the case was received; check the date")
         if stage == 2 and completed is not None and completed < received:
             raise InvalidInput(f"action {number} was done before stage 2 was requested; list it in the {_column_of('actions')} column")
         actions.append(
-            steps.PromisedAction(min(promised, completed or promised), what, _action_date(number, "due", due), owner, completed)
+            steps.PromisedAction(min(promised, completed or promised), what, due_on, owner, completed)
         )
     steps.add_actions(ctx, reference, actions)
     return len(actions)
@@ -878,7 +903,8 @@ def _without_reference(message: str, step: str = "") -> str:
     else:
         columns = STAGE2_COLUMNS if step.startswith("stage 2") else OPTION_COLUMNS
     message = re.sub(r"with --([a-z][a-z-]*)(?: [A-Z]+)?", lambda option: f"in its {_column(option[1], columns)} column", message)
-    return re.sub(r"(?<![^\s(])--([a-z][a-z-]*)", lambda option: _column(option[1], columns), message)
+    # An option's value in capitals (`--representative NAME`) is the column's cell: the column says it.
+    return re.sub(r"(?<![^\s(])--([a-z][a-z-]*)(?: [A-Z]+\b)?", lambda option: _column(option[1], columns), message)
 
 
 def _column_of(field: str) -> str:
@@ -890,11 +916,7 @@ def _column_of(field: str) -> str:
 def _in_sheet_words(reason: str, titles: dict[str, str]) -> str:
     """A refusal with each column it names (`_column_of`) named by its heading in the sheet, in
     quotes, or by the field's own words where the sheet has no such column."""
-    return re.sub(
-        "\x1d([a-z0-9_]+)\x1d",
-        lambda field: repr(titles[field[1]]) if field[1] in titles else _field_words(field[1]),
-        reason,
-    )
+    return re.sub("\x1d([a-z0-9_]+)\x1d", lambda field: titles.get(field[1]) or _field_words(field[1]), reason)
 
 
 def _field_words(field: str) -> str:
@@ -903,7 +925,10 @@ def _field_words(field: str) -> str:
 
 # The fields whose columns stand for the options of the commands: those whose names differ, at
 # stage 1, at stage 2, and when stage 2 is requested.
-OPTION_COLUMNS = {"to": "extended_to", "days": "extension_days", "late-reason": "stage2_late_reason", "steps": "steps_taken"}
+OPTION_COLUMNS = {
+    "received": "received_on", "to": "extended_to", "days": "extension_days", "late-reason": "stage2_late_reason",
+    "steps": "steps_taken",
+}
 STAGE2_COLUMNS = {
     **OPTION_COLUMNS, "handler": "stage2_handler", "reasons": "stage2_reasons", "steps": "stage2_steps_taken",
     "remedy": "stage2_remedy", "learning": "stage2_learning", "compensation": "stage2_compensation",
@@ -919,7 +944,15 @@ def _column(option: str, columns: dict[str, str]) -> str:
 @lru_cache(maxsize=8192)
 def _sheet_date(text: str) -> date:
     """A date cell read (a sheet repeats the same few hundred days); ValueError when it is none."""
-    return parse_date(text.split(" ")[0] if re.match(r"^\S+ \d{1,2}:\d{2}", text) else text, date.max)
+    if re.match(r"^\S+ \d{1,2}:\d{2}", text):
+        text = text.split(" ")[0]
+    if found := YEAR_FIRST.fullmatch(text):
+        year, month, day = found.groups()
+        text = f"{year}-{int(month):02d}-{int(day):02d}"
+    elif found := DAY_FIRST.fullmatch(text):
+        day, month, year = found.groups()
+        text = f"{day}/{month}/{2000 + int(year) if len(year) == 2 else year}"
+    return parse_date(text, date.max)
 
 
 def _dates(row: Row) -> dict[str, date]:
@@ -939,7 +972,7 @@ def _dates(row: Row) -> dict[str, date]:
 
 def _not_a_date(text: str) -> str:
     """Why a cell is not a date, quoting it only where it looks like one (SHOWN_CELL)."""
-    if DATE_SHAPED.fullmatch(text):
+    if DAY_FIRST.fullmatch(text) or YEAR_FIRST.fullmatch(text):
         return f"{text!r} is no day of the calendar; check the day and the month (01/04/2026 is 1 April)"
     shown = f"{text!r} " if SHOWN_CELL.fullmatch(text) else ""
     return f"{shown}is not a date; use 2026-04-01 or 01/04/2026"
@@ -999,11 +1032,14 @@ def _extend(ctx: Context, reference: str, on: date, days: str | None, to: date |
     the stage was acknowledged (or received): the sheet says it was agreed, not when, nor why
     it went beyond the policy's limit if it did."""
     if days and days.strip() not in ("0", ""):
-        try:
-            count = int(days)
-        except ValueError:
-            shown = f" {days!r}" if SHOWN_CELL.fullmatch(days) else ""
-            raise InvalidInput(f"the {_column_of(prefix + 'extension_days')} cell{shown} is not a whole number of working days") from None
+        # A number of working days has at most three digits: a longer one is not repeated (it may be a phone number).
+        if not re.fullmatch(r"[0-9]{1,3}", days.strip()):
+            shown = f" {days!r}" if SHOWN_CELL.fullmatch(days) and len(days) <= 4 else ""
+            raise InvalidInput(
+                f"the {_column_of(prefix + 'extension_days')} cell{shown} is not a number of working days (a whole"
+                f" number up to {MOST_EXTENSION_DAYS})"
+            )
+        count = int(days)
         steps.extend(ctx, reference, on, EXTENSION_REASON, days=count, good_reason=EXTENSION_REASON)
     elif to is not None:
         steps.extend(ctx, reference, on, EXTENSION_REASON, to=to, good_reason=EXTENSION_REASON)

@@ -572,7 +572,7 @@ def add_actions(ctx: Context, reference: str, actions: Sequence[PromisedAction])
             number += 1
             promised.append(("action-added", action.on, _action_details(number, action.what, action.due, action.owner)))
             if action.done_on is not None:
-                check_on(ctx, case, action.done_on, after=action.on, what="the action's completion", since="it was added")
+                check_on(ctx, case, action.done_on, after=action.on, what="the action's completion", since=f"action {number} was added")
                 promised.append(("action-done", action.done_on, {"number": number}))
         return promised
 
@@ -588,7 +588,7 @@ def complete_action(ctx: Context, reference: str, number: int, on: date) -> Case
             )
         if action.done_on:
             raise InvalidTransition(f"{case.reference}: action {number} was already done on {action.done_on.isoformat()}")
-        check_on(ctx, case, on, after=action.added_on, what="the action's completion", since="it was added")
+        check_on(ctx, case, on, after=action.added_on, what="the action's completion", since=f"action {number} was added")
         return [("action-done", on, {"number": number})]
 
     return record_steps(ctx, reference, plan)
