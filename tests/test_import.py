@@ -218,6 +218,11 @@ def test_map_names_columns_the_headings_do_not(cli: Cli, tmp_path) -> None:
     missing = cli("import", str(sheet), "--map", "Case code=external_ref", "--map", "Telephone number=phone")
     assert missing.exit_code == 1 and "--map names a column" in missing.stderr and "'telephone number'" in missing.stderr
     assert "'Gist'" in missing.stderr and len(cli.ok("list", "--json").json()) == 1
+    # A sheet without its heading row: its first case's cells are not repeated.
+    headless = _sheet(tmp_path, "R1,Alice Smith,alice@example.com,01/04/2026,x\n", name="headless.csv", headings="")
+    refused = cli("import", str(headless), "--map", "Our ref=external_ref")
+    assert refused.exit_code == 1 and "its first row has no heading this knows" in refused.stderr
+    assert "Alice" not in refused.stderr and "alice@" not in refused.stderr
 
 
 def test_a_cell_the_commands_option_would_refuse_refuses_its_row(cli: Cli, tmp_path) -> None:

@@ -344,10 +344,12 @@ def read_sheet(path: str, encoding: str, mapping: dict[str, str]) -> Sheet:
         raise InvalidInput(f"{path} is empty; it needs a heading row and a row per case")
     missing = sorted(set(mapping) - {_key(heading) for heading in headings})
     if missing:
-        raise InvalidInput(
-            f"--map names a column {path} does not have: {', '.join(repr(key) for key in missing)}; "
-            f"its headings are {', '.join(repr(heading.strip()) for heading in headings if heading.strip())}"
-        )
+        named = f"--map names a column {path} does not have: {', '.join(repr(key) for key in missing)}"
+        # A first row with no heading this knows or is told of is most likely a case's cells,
+        # which are not repeated.
+        if not any(_key(heading) in _KNOWN or _key(heading) in mapping for heading in headings):
+            raise InvalidInput(f"{named}; its first row has no heading this knows: check the sheet begins with its heading row")
+        raise InvalidInput(f"{named}; its headings are {', '.join(repr(heading.strip()) for heading in headings if heading.strip())}")
     columns: dict[str, list[tuple[int, int]]] = {}
     unused = []
     for index, heading in enumerate(headings):
