@@ -77,6 +77,9 @@ def test_an_altered_event_is_named_by_reference_and_number(busy):
         "policy_version": None,
         "problem": "was altered after it was recorded: its content no longer matches its hash",
     }
+    # The case's stored rows now differ from its events because the event was altered, and say so.
+    others = [problem["problem"] for problem in report["problems"][1:] if problem["reference"] == first]
+    assert others and all(problem.endswith("; an event of the case was altered") for problem in others), others
 
 
 def test_an_altered_officer_or_date_is_detected(busy):
@@ -141,7 +144,7 @@ def test_an_edited_projection_is_detected(busy, statement, what):
     connection.close()
     outcome = cli("verify")
     assert outcome.exit_code == 1
-    assert what in outcome.stderr
+    assert what in outcome.stderr and "the projection was changed outside complaintctl" in outcome.stderr
     assert "Ada" not in outcome.stderr and "Ben" not in outcome.stderr
 
 

@@ -125,6 +125,8 @@ class Findings:
     # Events whose personal data was redacted past retention: checked against their case's
     # `redacted` event rather than their own hash.
     redacted_events: int = 0
+    # The cases with an event found altered: their stored rows then differ because of it.
+    altered_cases: set[str] = field(default_factory=set)
     first_keyed: Problem | None = None
     anchor: str | None = None
     anchored_at: Problem | None = None
@@ -382,9 +384,11 @@ class _Walk:
                 recomputed = recompute(self.key if self.keyed else None)
             except (ValueError, TypeError) as problem:
                 findings.add(replace(here, what=f"cannot be read ({type(problem).__name__}): it was altered after it was recorded"))
+                findings.altered_cases.add(here.reference or "")
             else:
                 if recomputed != stored:
                     findings.add(replace(here, what=altered))
+                    findings.altered_cases.add(here.reference or "")
         if findings.anchor is not None and stored == findings.anchor:
             findings.anchored_at = here
         if not self.keyed and self.key_id is not None and stored == self.keyed_after:
@@ -486,6 +490,7 @@ def _check_redactions(reference: str, rows: list[dict[str, Any]], findings: Find
                 entry = None
         if entry is None:
             findings.add(replace(here, what="is marked as redacted, but no redaction of its case records it: it was altered after it was recorded"))
+            findings.altered_cases.add(reference)
             continue
         try:
             digest = event_hash(reference, event_from_row(row), row["prev_hash"], None)
@@ -495,6 +500,7 @@ def _check_redactions(reference: str, rows: list[dict[str, Any]], findings: Find
             findings.add(
                 replace(here, what="was altered after its personal data was redacted: it no longer matches what the redaction recorded")
             )
+            findings.altered_cases.add(reference)
 
 
 class _Cursor:
@@ -544,40 +550,32 @@ def _compare_case(
     except (ValueError, TypeError, KeyError, IndexError) as problem:
         findings.add(replace(where, what=f"its events cannot be replayed ({type(problem).__name__}); an event was altered"))
         return
+    # Rows that differ from the events of a case with an altered event differ because of it.
+    cause = "an event of the case was altered" if reference in findings.altered_cases else "the projection was changed outside complaintctl"
     expected_case = {"reference": reference, **case_values(case)}
     differing = [name for name, value in expected_case.items() if row[name] != value]
     if differing:
-        findings.add(_differs(where, "case", differing))
-    _compare_rows(where, "stage", stage_rows(row["id"], case), stored_stages, frozenset(), findings)
-    _compare_rows(where, "action", action_rows(row["id"], case), stored_actions, frozenset(), findings)
+        findings.add(_differs(where, "case", differing, cause))
+    _compare_rows(where, "stage", stage_rows(row["id"], case), stored_stages, cause, findings)
+    _compare_rows(where, "action", action_rows(row["id"], case), stored_actions, cause, findings)
     for table, expected in record_rows(row["id"], case).items():
-        _compare_rows(where, table, expected, stored_records[table], frozenset(), findings)
+        _compare_rows(where, table, expected, stored_records[table], cause, findings)
 
 
 def _compare_rows(
-    where: Problem, what: str, expected: list[dict[str, Any]], stored: list[dict[str, Any]], skip: frozenset[str], findings: Findings
+    where: Problem, what: str, expected: list[dict[str, Any]], stored: list[dict[str, Any]], cause: str, findings: Findings
 ) -> None:
     if len(expected) != len(stored):
-        findings.add(
-            Problem(
-                f"the stored state has {len(stored)} {what} rows but its events give {len(expected)}; "
-                "the projection was changed outside complaintctl",
-                where.reference,
-            )
-        )
+        findings.add(Problem(f"the stored state has {len(stored)} {what} rows but its events give {len(expected)}; {cause}", where.reference))
         return
     for position, (wanted, have) in enumerate(zip(expected, stored), start=1):
-        differing = [name for name, value in wanted.items() if name not in skip and have[name] != value]
+        differing = [name for name, value in wanted.items() if have[name] != value]
         if differing:
-            findings.add(_differs(where, f"{what} {wanted.get('number', position)}", differing))
+            findings.add(_differs(where, f"{what} {wanted.get('number', position)}", differing, cause))
 
 
-def _differs(where: Problem, what: str, columns: list[str]) -> Problem:
-    return Problem(
-        f"the stored {what} row ({', '.join(columns)}) does not match the state derived from its events; "
-        "the projection was changed outside complaintctl",
-        where.reference,
-    )
+def _differs(where: Problem, what: str, columns: list[str], cause: str) -> Problem:
+    return Problem(f"the stored {what} row ({', '.join(columns)}) does not match the state derived from its events; {cause}", where.reference)
 
 
 # -- backup ------------------------------------------------------------------------------------------
