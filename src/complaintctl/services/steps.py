@@ -47,7 +47,8 @@ def check_on(
     if after and on < after:
         reference = case.reference if case else "the case"
         # The day it may not come before is named as well as dated: an officer checks that step's date.
-        raise InvalidInput(f"{reference}: --on {on.isoformat()} is before {after.isoformat()}, when {since}; check the date")
+        when = f", when {since}" if since else ""
+        raise InvalidInput(f"{reference}: --on {on.isoformat()} is before {after.isoformat()}{when}; check the date")
 
 
 def _require_clock(case: Case, step: str) -> None:
