@@ -847,10 +847,11 @@ def _actions(ctx: Context, reference: str, stage: int, dates: dict[str, date], c
         completed = _action_date(number, "done", done_on) if done_on is not None else None
         due_on = _action_date(number, "due", due)
         # Named here as the sheet's reader knows them: the action's number, and which of its dates.
-        if due_on < dates["received_on"] or (stage == 1 and completed is not None and completed < received):
-            which = "due" if due_on < dates["received_on"] else "done"
-            raise InvalidInput(f"action {number}'s {which} date is before the case was received; check the date")
-        if stage == 2 and completed is not None and completed < received:
+        if due_on < dates["received_on"]:
+            raise InvalidInput(f"action {number}'s due date is before the case was received; check the date")
+        if completed is not None and completed < received:
+            if stage == 1:
+                raise InvalidInput(f"action {number}'s done date is before the case was received; check the date")
             raise InvalidInput(f"action {number} was done before stage 2 was requested; list it in the {_column_of('actions')} column")
         actions.append(
             steps.PromisedAction(min(promised, completed or promised), what, due_on, owner, completed)
