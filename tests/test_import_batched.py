@@ -8,6 +8,7 @@ import csv
 import json
 import multiprocessing
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -109,6 +110,26 @@ def test_the_workers_are_one_more_than_the_cores_and_none_on_one(monkeypatch, co
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     assert workers.available() == expected
+
+
+def test_workers_stopped_early_end_whatever_the_caller_made_of_sigterm() -> None:
+    """A caller may have SIGTERM raise in Python (the PostgreSQL fixture does, for the session); a
+    worker must still end when the work stops early and it is terminated, though its main thread
+    is waiting for an item while another of its threads may take the signal."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this system: no workers at all")
+
+    def interrupt(_signum, _frame):
+        raise KeyboardInterrupt("terminated")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        answers = workers.in_order(range(20), lambda _: str(signal.getsignal(signal.SIGTERM) is signal.SIG_DFL).encode(), 2)
+        assert next(answers) == b"True"
+        answers.close()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert multiprocessing.active_children() == []
 
 
 def both_ways(tmp_path, sheet_path, today: date, monkeypatch, mapped=map) -> tuple[dict, dict, importing.Report]:

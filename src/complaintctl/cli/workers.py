@@ -97,12 +97,13 @@ def in_order(items: Iterable[Any], work: Callable[[Any], bytes], count: int) -> 
             process.join()
     finally:
         gc.unfreeze()
+        # Closed first: a worker still running meets the end of its pipe and stops of itself.
+        for link in links:
+            link.close()
         for process in processes:
             if process.is_alive():
                 process.terminate()
                 process.join()
-        for link in links:
-            link.close()
 
 
 def mapped(work: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
@@ -198,6 +199,10 @@ def _serve(link: socket, theirs: list[socket], work: Callable[[Any], bytes]) -> 
 
     # An interrupt stops the process that reads, which closes the pipes: that is what stops a worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Ended at once when it is terminated, whatever the process it was forked from made of SIGTERM:
+    # a handler of Python's runs in the main thread only, which may be waiting for its next item
+    # while another thread takes the signal, and the worker would never end.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # The process that reads or writes sets the pace of the whole: when the cores are busy, it
     # comes first, and the workers take what is left (they are ahead of it as it is).
     os.nice(WORKERS_NICENESS)
